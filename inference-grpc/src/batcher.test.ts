@@ -1,0 +1,122 @@
+import { InferGraphError } from '../../lib/errors';
+import { DynamicBatcher } from './batcher';
+import type { BatcherOptions } from './batcher';
+
+type Run = (inputs: readonly number[]) => Promise<number[]>;
+
+function batcher(overrides: Partial<BatcherOptions<number, number>> & { run?: Run } = {}) {
+  const batches: number[][] = [];
+  const run: Run = overrides.run ?? ((inputs) => Promise.resolve(inputs.map((x) => x * 10)));
+  const b = new DynamicBatcher<number, number>({
+    name: 'm:v1',
+    maxBatchSize: 4,
+    maxDelayMs: 5,
+    maxQueue: 100,
+    ...overrides,
+    run: (inputs) => {
+      batches.push([...inputs]);
+      return run(inputs);
+    },
+  });
+  return { b, batches };
+}
+
+const none = { deadline: Infinity };
+
+/** A run whose batches finish only when the test says so. */
+function gatedRun(): { run: Run; release: () => void } {
+  let releases: (() => void)[] = [];
+  return {
+    run: (inputs) => new Promise((resolve) => releases.push(() => resolve(inputs.map((x) => x * 10)))),
+    release: () => {
+      const now = releases;
+      releases = [];
+      now.forEach((r) => r());
+    },
+  };
+}
+
+describe('DynamicBatcher', () => {
+  it('merges concurrent inputs, up to the max batch size, and gives each its own output', async () => {
+    const { b, batches } = batcher();
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => b.submit(x, none)));
+    expect(results.map((r) => r.output)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(batches).toEqual([[1, 2, 3, 4], [5, 6]]);
+    expect(results.map((r) => r.batchSize)).toEqual([4, 4, 4, 4, 2, 2]);
+  });
+
+  it('runs one batch at a time and gathers what arrives meanwhile', async () => {
+    const gate = gatedRun();
+    const { b, batches } = batcher({ run: gate.run, maxBatchSize: 10 });
+    const first = b.submit(1, none);
+    await new Promise((r) => setTimeout(r, 20));
+    const rest = [2, 3, 4].map((x) => b.submit(x, none));
+    expect(batches).toEqual([[1]]);
+    gate.release();
+    await first;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    gate.release();
+    await Promise.all(rest);
+  });
+
+  it('refuses at once with OVERLOADED when the queue is full', async () => {
+    const gate = gatedRun();
+    const { b } = batcher({ run: gate.run, maxBatchSize: 1, maxQueue: 2, maxDelayMs: 0 });
+    const running = b.submit(1, none);
+    await new Promise((r) => setTimeout(r, 5));
+    const waiting = [b.submit(2, none), b.submit(3, none)];
+    await expect(b.submit(4, none)).rejects.toMatchObject({ code: 'OVERLOADED', message: expect.stringContaining('BATCH_MAX_QUEUE=2') });
+    gate.release();
+    await running;
+    await new Promise((r) => setTimeout(r, 5));
+    gate.release();
+    await new Promise((r) => setTimeout(r, 5));
+    gate.release();
+    await Promise.all(waiting);
+  });
+
+  it('drops inputs whose deadline passed while queued, never running them', async () => {
+    const gate = gatedRun();
+    const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxDelayMs: 0 });
+    const first = b.submit(1, none);
+    const late = b.submit(2, { deadline: Date.now() + 10 });
+    const onTime = b.submit(3, none);
+    await new Promise((r) => setTimeout(r, 30));
+    gate.release();
+    await first;
+    await expect(late).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
+    await new Promise((r) => setTimeout(r, 5));
+    gate.release();
+    await onTime;
+    expect(batches).toEqual([[1], [3]]);
+  });
+
+  it('drops an input whose caller went away', async () => {
+    const gate = gatedRun();
+    const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxDelayMs: 0 });
+    const first = b.submit(1, none);
+    const controller = new AbortController();
+    const gone = b.submit(2, { deadline: Infinity, signal: controller.signal });
+    controller.abort();
+    await expect(gone).rejects.toBeInstanceOf(InferGraphError);
+    gate.release();
+    await first;
+    await b.idle();
+    expect(batches).toEqual([[1]]);
+  });
+
+  it('rejects every input of a batch whose run failed, with the reason', async () => {
+    const { b } = batcher({ run: () => Promise.reject(new Error('device lost')) });
+    const results = await Promise.allSettled([1, 2].map((x) => b.submit(x, none)));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual(['m:v1 failed: device lost', 'm:v1 failed: device lost']);
+    await expect(b.submit(3, none)).rejects.toThrow('device lost');
+  });
+
+  it('names the broken contract when run answers the wrong number of outputs', async () => {
+    const { b } = batcher({ run: (inputs) => Promise.resolve(inputs.slice(1)) });
+    await expect(Promise.all([b.submit(1, none), b.submit(2, none)])).rejects.toThrow(
+      "m:v1: a model's run() must answer an array with one output per input (2), got 1 outputs",
+    );
+  });
+});

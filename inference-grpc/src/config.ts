@@ -1,0 +1,108 @@
+/** inference-grpc settings: the only place this service reads the environment. */
+import { LOG_LEVELS } from '../../lib/logger';
+import { SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import type { ConfigOf, Env } from '../../lib/config';
+
+export interface CanarySetting {
+  readonly model: string;
+  readonly version: string;
+  readonly percent: number;
+}
+
+const NAME = /^[a-z][a-z0-9_-]*$/;
+
+function parseDefaultVersions(raw: string): ReadonlyMap<string, string> {
+  const allowed = 'expected a comma-separated list of model:version, e.g. sentiment:v1,numeric:v1';
+  const out = new Map<string, string>();
+  for (const part of raw.split(',')) {
+    const [model, version, extra] = part.trim().split(':');
+    if (model === undefined || version === undefined || extra !== undefined || !NAME.test(model) || !NAME.test(version)) {
+      throw new SettingValueError(`${JSON.stringify(part)} is malformed; ${allowed}`);
+    }
+    if (out.has(model)) throw new SettingValueError(`model ${model} is listed twice; ${allowed}`);
+    out.set(model, version);
+  }
+  return out;
+}
+
+function parseCanary(raw: string): readonly CanarySetting[] {
+  const allowed = 'expected a comma-separated list of model:version:percent with percent from 1 to 100, e.g. sentiment:v2:10';
+  const out: CanarySetting[] = [];
+  for (const part of raw.split(',')) {
+    const [model, version, percentText, extra] = part.trim().split(':');
+    const percent = Number(percentText);
+    if (
+      model === undefined ||
+      version === undefined ||
+      extra !== undefined ||
+      !NAME.test(model) ||
+      !NAME.test(version) ||
+      !/^\d+$/.test(percentText ?? '') ||
+      percent < 1 ||
+      percent > 100
+    ) {
+      throw new SettingValueError(`${JSON.stringify(part)} is malformed; ${allowed}`);
+    }
+    if (out.some((c) => c.model === model)) throw new SettingValueError(`model ${model} is listed twice; ${allowed}`);
+    out.push({ model, version, percent });
+  }
+  return out;
+}
+
+export const inferenceSettings = {
+  host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
+  port: int('PORT', 50051, 'gRPC port (0 picks a free port).', { min: 0, max: 65535 }),
+  metricsPort: int('METRICS_PORT', 9464, 'HTTP port for /metrics, /health and /ready (0 picks a free port).', {
+    min: 0,
+    max: 65535,
+  }),
+  logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+  defaultVersions: custom(
+    'DEFAULT_MODEL_VERSIONS',
+    parseDefaultVersions('sentiment:v1,numeric:v1'),
+    'sentiment:v1,numeric:v1',
+    'Default version per model, as model:version pairs.',
+    'expected model:version pairs',
+    parseDefaultVersions,
+  ),
+  canary: custom<readonly CanarySetting[]>(
+    'CANARY',
+    [],
+    '(none)',
+    'Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).',
+    'expected model:version:percent triples',
+    parseCanary,
+  ),
+  loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
+  loadRetryMs: int('MODEL_LOAD_RETRY_MS', 30000, 'After a version fails to load, calls fail fast for this long before the next load attempt.', {
+    min: 0,
+    max: 3_600_000,
+  }),
+  numericLatencyMs: int('NUMERIC_LATENCY_MS', 500, 'Cost of one batch of the mock numeric model, whatever its size (simulated accelerator).', {
+    min: 0,
+    max: 60000,
+  }),
+  numericItemLatencyUs: int('NUMERIC_ITEM_LATENCY_US', 200, 'Extra cost per item of a numeric batch, in microseconds.', { min: 0, max: 1_000_000 }),
+  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.', {
+    min: 1,
+    max: 4096,
+  }),
+  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest time the first input of a batch waits for others to join it.', { min: 0, max: 10000 }),
+  batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, 'Inputs that may wait per model version; past it calls answer OVERLOADED (gRPC RESOURCE_EXHAUSTED) at once.', {
+    min: 1,
+    max: 1_000_000,
+  }),
+  maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs in one predictBatch / PredictBatch request.', { min: 1, max: 100_000 }),
+  maxTextLength: int('MAX_TEXT_LENGTH', 10000, 'Longest text input, in characters (Unicode code points).', { min: 1, max: 10_000_000 }),
+  maxFeatures: int('MAX_FEATURES', 1024, 'Most features in one numeric input.', { min: 1, max: 1_000_000 }),
+  shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 'On SIGTERM, how long in-flight work may take before the process stops anyway.', {
+    min: 0,
+    max: 600_000,
+  }),
+};
+
+export type InferenceConfig = ConfigOf<typeof inferenceSettings>;
+
+export function loadInferenceConfig(env: Env): InferenceConfig {
+  return readConfig(env, inferenceSettings);
+}

@@ -1,0 +1,142 @@
+/**
+ * From a validated request to a prediction: resolve the version, load it if
+ * needed, apply the fault hooks, and hand the input to the version's batcher.
+ * Knows nothing of gRPC; the service adapts it.
+ */
+import { InferGraphError } from '../../lib/errors';
+import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import { DynamicBatcher } from './batcher';
+import { faultOf, simulateFault } from './faults';
+import type { InferenceMetrics } from './metrics';
+import type { ModelInput, ModelOutput } from './models/types';
+import type { ModelRegistry } from './registry';
+import { validateInput } from './validation';
+import type { InputLimits } from './validation';
+
+export interface EngineOptions extends InputLimits {
+  readonly batchMaxSize: number;
+  readonly batchMaxDelayMs: number;
+  readonly batchMaxQueue: number;
+  readonly maxBatchItems: number;
+}
+
+export interface CallContext {
+  /** Epoch milliseconds; Infinity when the caller set no deadline. */
+  readonly deadline: number;
+  /** Aborted when the caller goes away. */
+  readonly signal: AbortSignal;
+}
+
+export interface PredictionResult {
+  readonly model: string;
+  readonly version: string;
+  readonly output: ModelOutput;
+  readonly batchSize: number;
+  readonly latencyMs: number;
+}
+
+export interface BatchResult {
+  readonly version: string;
+  readonly items: readonly (PredictionResult | InferGraphError)[];
+}
+
+export class InferenceEngine {
+  private readonly batchers = new Map<string, DynamicBatcher<ModelInput, ModelOutput>>();
+
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly metrics: InferenceMetrics,
+    private readonly options: EngineOptions,
+  ) {}
+
+  async predict(model: string, version: string, input: PredictInput__Output | null, ctx: CallContext): Promise<PredictionResult> {
+    const started = performance.now();
+    const resolved = this.registry.resolve(model, version);
+    const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
+    const batcher = await this.batcher(model, resolved.version);
+    return this.run(batcher, model, resolved.version, valid, ctx, started);
+  }
+
+  async predictBatch(model: string, version: string, inputs: readonly PredictInput__Output[], ctx: CallContext): Promise<BatchResult> {
+    const started = performance.now();
+    if (inputs.length > this.options.maxBatchItems) {
+      throw new InferGraphError(
+        'BAD_USER_INPUT',
+        `inputs has ${inputs.length} items; at most ${this.options.maxBatchItems} are allowed in one batch (MAX_BATCH_ITEMS)`,
+      );
+    }
+    const resolved = this.registry.resolve(model, version);
+    const batcher = await this.batcher(model, resolved.version);
+    const settled = await Promise.allSettled(
+      inputs.map((input) => {
+        try {
+          const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
+          return this.run(batcher, model, resolved.version, valid, ctx, started);
+        } catch (err) {
+          this.metrics.answered(model, resolved.version, codeOf(err), 0);
+          return Promise.reject(asInferGraphError(err));
+        }
+      }),
+    );
+    return {
+      version: resolved.version,
+      items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))),
+    };
+  }
+
+  /** Resolves once no batcher has work queued or running. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.batchers.values()].map((b) => b.idle()));
+  }
+
+  private async run(
+    batcher: DynamicBatcher<ModelInput, ModelOutput>,
+    model: string,
+    version: string,
+    input: ModelInput,
+    ctx: CallContext,
+    started: number,
+  ): Promise<PredictionResult> {
+    try {
+      const fault = faultOf(input);
+      const { output, batchSize } = fault
+        ? await simulateFault(fault, `${model}:${version}`, ctx.deadline, ctx.signal)
+        : await batcher.submit(input, ctx);
+      const latencyMs = performance.now() - started;
+      this.metrics.answered(model, version, 'OK', latencyMs);
+      return { model, version, output, batchSize, latencyMs };
+    } catch (err) {
+      this.metrics.answered(model, version, codeOf(err), performance.now() - started);
+      throw err;
+    }
+  }
+
+  private async batcher(model: string, version: string): Promise<DynamicBatcher<ModelInput, ModelOutput>> {
+    const key = `${model}:${version}`;
+    const existing = this.batchers.get(key);
+    if (existing) return existing;
+    const loaded = await this.registry.acquire(model, version);
+    const batcher =
+      this.batchers.get(key) ??
+      new DynamicBatcher<ModelInput, ModelOutput>({
+        name: key,
+        maxBatchSize: this.options.batchMaxSize,
+        maxDelayMs: this.options.batchMaxDelayMs,
+        maxQueue: this.options.batchMaxQueue,
+        run: (inputs) => loaded.run(inputs),
+        observer: this.metrics.batcher(model, version),
+      });
+    this.batchers.set(key, batcher);
+    return batcher;
+  }
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof InferGraphError ? err.code : 'INFERENCE_FAILED';
+}
+
+function asInferGraphError(err: unknown): InferGraphError {
+  return err instanceof InferGraphError
+    ? err
+    : new InferGraphError('INFERENCE_FAILED', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+}

@@ -1,0 +1,32 @@
+/** What a model version is to the rest of the service: something that loads, then runs batches. */
+
+export type ModelInput = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'features'; readonly values: readonly number[] };
+
+export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL';
+
+export type ModelOutput =
+  | { readonly kind: 'sentiment'; readonly label: SentimentLabel; readonly score: number; readonly confidence: number }
+  | { readonly kind: 'numeric'; readonly classId: number; readonly probability: number; readonly label: string };
+
+export interface LoadedModel {
+  /**
+   * Runs one batch; answers one output per input, in order. The batcher calls
+   * it for one batch at a time per version, so a model may hold a device.
+   */
+  run(inputs: readonly ModelInput[]): Promise<ModelOutput[]>;
+}
+
+export interface ModelVersionDefinition {
+  readonly version: string;
+  readonly description: string;
+  load(): Promise<LoadedModel>;
+}
+
+export type InputKind = 'TEXT' | 'FEATURES';
+
+export interface ModelDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly inputKind: InputKind;
+  readonly versions: readonly ModelVersionDefinition[];
+}

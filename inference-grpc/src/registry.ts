@@ -1,0 +1,250 @@
+/**
+ * The model registry: which versions exist, which is loaded, the default
+ * version of each model and its canary. It is the single source of truth the
+ * subgraphs read over gRPC; every change is emitted as a ModelEvent.
+ *
+ * Versions load on first use (or all at start-up). A version that failed to
+ * load answers INFERENCE_UNAVAILABLE at once for `loadRetryMs` before the next
+ * attempt, so a broken version is never reloaded in a hot loop.
+ */
+import { EventEmitter } from 'node:events';
+
+import { ConfigError } from '../../lib/config';
+import { InferGraphError } from '../../lib/errors';
+import type { CanarySetting } from './config';
+import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition } from './models/types';
+
+export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
+
+export interface VersionInfo {
+  readonly version: string;
+  readonly description: string;
+  readonly state: VersionState;
+  readonly loadedAt: Date | undefined;
+  readonly loadError: string | undefined;
+  readonly isDefault: boolean;
+  readonly isCanary: boolean;
+}
+
+export interface Canary {
+  readonly version: string;
+  readonly percent: number;
+}
+
+export interface ModelSnapshot {
+  readonly name: string;
+  readonly description: string;
+  readonly inputKind: InputKind;
+  readonly defaultVersion: string;
+  readonly canary: Canary | undefined;
+  readonly versions: readonly VersionInfo[];
+}
+
+export type RegistryEventKind = 'POLICY_CHANGED' | 'VERSION_LOADED' | 'VERSION_FAILED';
+
+export interface RegistryEvent {
+  readonly kind: RegistryEventKind;
+  readonly model: ModelSnapshot;
+}
+
+export interface PolicyChange {
+  readonly model: string;
+  /** Undefined keeps the current default. */
+  readonly defaultVersion?: string;
+  /** Undefined keeps the current canary; null removes it. */
+  readonly canary?: Canary | null;
+}
+
+interface VersionSlot {
+  readonly definition: ModelVersionDefinition;
+  state: VersionState;
+  loaded: LoadedModel | undefined;
+  loading: Promise<LoadedModel> | undefined;
+  loadedAt: Date | undefined;
+  loadError: string | undefined;
+  failedAt: number;
+}
+
+interface ModelSlot {
+  readonly definition: ModelDefinition;
+  defaultVersion: string;
+  canary: Canary | undefined;
+  readonly versions: Map<string, VersionSlot>;
+}
+
+export interface RegistryOptions {
+  readonly defaultVersions: ReadonlyMap<string, string>;
+  readonly canary: readonly CanarySetting[];
+  readonly loadRetryMs: number;
+  readonly now?: () => number;
+}
+
+export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
+  private readonly models = new Map<string, ModelSlot>();
+  private readonly now: () => number;
+
+  constructor(
+    catalog: readonly ModelDefinition[],
+    private readonly options: RegistryOptions,
+  ) {
+    super();
+    this.now = options.now ?? Date.now;
+    const problems: string[] = [];
+    for (const definition of catalog) {
+      const first = definition.versions[0];
+      if (first === undefined) throw new Error(`model ${definition.name} has no versions`);
+      const versions = new Map(
+        definition.versions.map((v): [string, VersionSlot] => [
+          v.version,
+          { definition: v, state: 'UNLOADED', loaded: undefined, loading: undefined, loadedAt: undefined, loadError: undefined, failedAt: 0 },
+        ]),
+      );
+      this.models.set(definition.name, { definition, defaultVersion: first.version, canary: undefined, versions });
+    }
+    for (const [model, version] of options.defaultVersions) {
+      const slot = this.models.get(model);
+      if (!slot) problems.push(`DEFAULT_MODEL_VERSIONS: unknown model ${model}; models are ${this.names()}`);
+      else if (!slot.versions.has(version)) problems.push(`DEFAULT_MODEL_VERSIONS: ${model} has no version ${version}; versions are ${[...slot.versions.keys()].join(', ')}`);
+      else slot.defaultVersion = version;
+    }
+    for (const c of options.canary) {
+      const slot = this.models.get(c.model);
+      if (!slot) problems.push(`CANARY: unknown model ${c.model}; models are ${this.names()}`);
+      else if (!slot.versions.has(c.version)) problems.push(`CANARY: ${c.model} has no version ${c.version}; versions are ${[...slot.versions.keys()].join(', ')}`);
+      else if (c.version === slot.defaultVersion) problems.push(`CANARY: ${c.model}:${c.version} is already the default version`);
+      else slot.canary = { version: c.version, percent: c.percent };
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+
+  list(): ModelSnapshot[] {
+    return [...this.models.values()].map((m) => this.snapshot(m));
+  }
+
+  get(name: string): ModelSnapshot {
+    return this.snapshot(this.model(name));
+  }
+
+  /** The version a request names, or the model's default version when it names none. */
+  resolve(model: string, version: string): { definition: ModelDefinition; version: string } {
+    const slot = this.model(model);
+    const chosen = version === '' ? slot.defaultVersion : version;
+    if (!slot.versions.has(chosen)) {
+      throw new InferGraphError(
+        'MODEL_VERSION_NOT_FOUND',
+        `model ${model} has no version ${JSON.stringify(chosen)}; versions are ${[...slot.versions.keys()].join(', ')}`,
+      );
+    }
+    return { definition: slot.definition, version: chosen };
+  }
+
+  /** The loaded version, loading it first if needed. */
+  async acquire(model: string, version: string): Promise<LoadedModel> {
+    const slot = this.version(model, version);
+    if (slot.loaded) return slot.loaded;
+    if (slot.state === 'FAILED' && this.now() - slot.failedAt < this.options.loadRetryMs) {
+      const retryIn = Math.ceil((slot.failedAt + this.options.loadRetryMs - this.now()) / 1000);
+      throw new InferGraphError(
+        'INFERENCE_UNAVAILABLE',
+        `${model}:${version} failed to load (${slot.loadError ?? 'unknown error'}); next attempt in ${retryIn} s`,
+      );
+    }
+    slot.loading ??= this.load(model, slot);
+    return slot.loading;
+  }
+
+  async loadAll(): Promise<void> {
+    const loads = [...this.models.values()].flatMap((m) =>
+      [...m.versions.keys()].map((v) => this.acquire(m.definition.name, v).then(() => undefined)),
+    );
+    await Promise.allSettled(loads);
+  }
+
+  setTrafficPolicy(change: PolicyChange): ModelSnapshot {
+    const slot = this.model(change.model);
+    const known = (v: string): boolean => slot.versions.has(v);
+    const versions = [...slot.versions.keys()].join(', ');
+    const nextDefault = change.defaultVersion ?? slot.defaultVersion;
+    if (!known(nextDefault)) {
+      throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${change.model} has no version ${JSON.stringify(nextDefault)}; versions are ${versions}`);
+    }
+    let nextCanary = change.canary === undefined ? slot.canary : (change.canary ?? undefined);
+    if (change.canary) {
+      if (!known(change.canary.version)) {
+        throw new InferGraphError(
+          'MODEL_VERSION_NOT_FOUND',
+          `model ${change.model} has no version ${JSON.stringify(change.canary.version)} for a canary; versions are ${versions}`,
+        );
+      }
+      if (!Number.isInteger(change.canary.percent) || change.canary.percent < 1 || change.canary.percent > 100) {
+        throw new InferGraphError('BAD_USER_INPUT', `canary percent must be an integer from 1 to 100, got ${change.canary.percent}`);
+      }
+      if (change.canary.version === nextDefault) {
+        throw new InferGraphError('BAD_USER_INPUT', `canary version ${change.canary.version} is the default version; choose another version or clear the canary`);
+      }
+    } else if (nextCanary?.version === nextDefault) {
+      // Promoting the canary to default ends the canary.
+      nextCanary = undefined;
+    }
+    slot.defaultVersion = nextDefault;
+    slot.canary = nextCanary;
+    return this.changed('POLICY_CHANGED', slot);
+  }
+
+  private async load(model: string, slot: VersionSlot): Promise<LoadedModel> {
+    slot.state = 'LOADING';
+    try {
+      const loaded = await slot.definition.load();
+      Object.assign(slot, { state: 'LOADED', loaded, loadedAt: new Date(this.now()), loadError: undefined });
+      this.changed('VERSION_LOADED', this.model(model));
+      return loaded;
+    } catch (err) {
+      Object.assign(slot, { state: 'FAILED', loadError: err instanceof Error ? err.message : String(err), failedAt: this.now() });
+      this.changed('VERSION_FAILED', this.model(model));
+      throw new InferGraphError('INFERENCE_UNAVAILABLE', `${model}:${slot.definition.version} failed to load (${slot.loadError})`);
+    } finally {
+      slot.loading = undefined;
+    }
+  }
+
+  private changed(kind: RegistryEventKind, slot: ModelSlot): ModelSnapshot {
+    const model = this.snapshot(slot);
+    this.emit('change', { kind, model });
+    return model;
+  }
+
+  private model(name: string): ModelSlot {
+    const slot = this.models.get(name);
+    if (!slot) throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(name)}; models are ${this.names()}`);
+    return slot;
+  }
+
+  private version(model: string, version: string): VersionSlot {
+    const slot = this.model(model).versions.get(version);
+    if (!slot) throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(version)}`);
+    return slot;
+  }
+
+  private names(): string {
+    return [...this.models.keys()].join(', ');
+  }
+
+  private snapshot(slot: ModelSlot): ModelSnapshot {
+    return {
+      name: slot.definition.name,
+      description: slot.definition.description,
+      inputKind: slot.definition.inputKind,
+      defaultVersion: slot.defaultVersion,
+      canary: slot.canary,
+      versions: [...slot.versions.values()].map((v) => ({
+        version: v.definition.version,
+        description: v.definition.description,
+        state: v.state,
+        loadedAt: v.loadedAt,
+        loadError: v.loadError,
+        isDefault: v.definition.version === slot.defaultVersion,
+        isCanary: v.definition.version === slot.canary?.version,
+      })),
+    };
+  }
+}

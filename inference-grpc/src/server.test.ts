@@ -1,0 +1,344 @@
+import { Metadata, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
+import type { ClientReadableStream, GrpcObject, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import path from 'node:path';
+
+import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { ListModelsResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ListModelsResponse';
+import type { PredictBatchResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictBatchResponse';
+import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { SetTrafficPolicyRequest } from '../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
+import { unary } from '../../lib/grpc/unary';
+import { failure, startInference } from '../../test/helpers/inference';
+import { metricValue } from '../../test/helpers/metrics';
+import type { InferenceFixture } from '../../test/helpers/inference';
+
+const text = (t: string): PredictInput => ({ text: t });
+const features = (values: number[]): PredictInput => ({ features: { values } });
+
+function listModels(f: InferenceFixture): Promise<ListModelsResponse__Output> {
+  return unary((cb) => f.client.ListModels({}, cb));
+}
+function getModel(f: InferenceFixture, name: string): Promise<ModelInfo__Output> {
+  return unary((cb) => f.client.GetModel({ name }, cb));
+}
+function setPolicy(f: InferenceFixture, req: SetTrafficPolicyRequest): Promise<ModelInfo__Output> {
+  return unary((cb) => f.client.SetTrafficPolicy(req, cb));
+}
+function predictBatch(f: InferenceFixture, model: string, inputs: PredictInput[], version = '', deadlineMs = 5000): Promise<PredictBatchResponse__Output> {
+  return unary((cb) => f.client.PredictBatch({ model, version, inputs }, new Metadata(), { deadline: Date.now() + deadlineMs }, cb));
+}
+async function metricsText(f: InferenceFixture): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${f.server.metricsPort}/metrics`);
+  return res.text();
+}
+
+describe('inference-grpc over a real channel', () => {
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    f = await startInference({ MAX_TEXT_LENGTH: '40', MAX_FEATURES: '4', MAX_BATCH_ITEMS: '5', BATCH_MAX_DELAY_MS: '20' });
+  });
+  afterAll(() => f.close());
+
+  it('lists both models with their versions, defaults and nothing loaded before first use', async () => {
+    const { models } = await listModels(f);
+    expect(models.map((m) => m.name)).toEqual(['sentiment', 'numeric']);
+    const numeric = models.find((m) => m.name === 'numeric');
+    expect(numeric).toMatchObject({ inputKind: 'FEATURES', defaultVersion: 'v1', canary: null });
+    expect(numeric?.versions.map((v) => [v.version, v.state, v.loaded, v.default])).toEqual([
+      ['v1', 'UNLOADED', false, true],
+      ['v2', 'UNLOADED', false, false],
+    ]);
+  });
+
+  it('answers sentiment with the default version, loading it on first use', async () => {
+    const before = Date.now();
+    const { prediction } = await f.predict('sentiment', text('I love this, it is great!'));
+    expect(prediction).toMatchObject({ model: 'sentiment', modelVersion: 'v1', output: 'sentiment', sentiment: { label: 'POSITIVE' } });
+    expect(prediction?.sentiment?.score).toBeGreaterThan(0);
+    expect(prediction?.sentiment?.confidence).toBeGreaterThan(0.5);
+    const model = await getModel(f, 'sentiment');
+    const v1 = model.versions.find((v) => v.version === 'v1');
+    expect(v1).toMatchObject({ state: 'LOADED', loaded: true });
+    expect(Date.parse(v1?.loadedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    expect(model.versions.find((v) => v.version === 'v2')).toMatchObject({ state: 'UNLOADED', loadedAt: '' });
+  });
+
+  it('answers an explicit version, and both versions read sentiment', async () => {
+    const v2 = await f.predict('sentiment', text('This is terrible and sad.'), { version: 'v2' });
+    expect(v2.prediction).toMatchObject({ modelVersion: 'v2', sentiment: { label: 'NEGATIVE' } });
+    const neutral = await f.predict('sentiment', text('The table is brown.'), { version: 'v2' });
+    expect(neutral.prediction?.sentiment?.label).toBe('NEUTRAL');
+  });
+
+  it('classifies features deterministically per version, and the versions differ', async () => {
+    const inputs = [[0.1, 0.2], [3, -1, 2], [-5, 4], [0.5], [1, 1, 1, 1], [-2, -2]];
+    const run = (version: string) =>
+      Promise.all(inputs.map((v) => f.predict('numeric', features(v), { version }).then((r) => r.prediction?.numeric)));
+    const [v1, v1again, v2] = [await run('v1'), await run('v1'), await run('v2')];
+    expect(v1again).toEqual(v1);
+    for (const out of v1) {
+      expect(out?.probability).toBeGreaterThan(1 / 3);
+      expect(out?.probability).toBeLessThanOrEqual(1);
+      expect(['low', 'medium', 'high'][out?.classId ?? -1]).toBe(out?.label);
+    }
+    expect(v2).not.toEqual(v1);
+  });
+
+  it('merges concurrent calls for one version into one batch', async () => {
+    const answers = await Promise.all([1, 2, 3, 4].map((x) => f.predict('numeric', features([x]))));
+    expect(answers.map((a) => a.prediction?.batchSize)).toEqual([4, 4, 4, 4]);
+  });
+
+  it('answers PredictBatch item by item: bad items are errors, the others answer', async () => {
+    const res = await predictBatch(f, 'numeric', [features([1, 2]), features([Number.NaN]), features([]), features([3])], 'v2');
+    expect(res.modelVersion).toBe('v2');
+    expect(res.items.map((i) => i.result)).toEqual(['prediction', 'error', 'error', 'prediction']);
+    expect(res.items[1]?.error).toMatchObject({ grpcCode: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT', message: expect.stringContaining('features[0] is NaN') });
+    expect(res.items[0]?.prediction?.numeric).toEqual((await f.predict('numeric', features([1, 2]), { version: 'v2' })).prediction?.numeric);
+  });
+
+  it('bounds PredictBatch at MAX_BATCH_ITEMS', async () => {
+    await expect(predictBatch(f, 'sentiment', Array.from({ length: 5 }, () => text('ok')))).resolves.toMatchObject({ items: expect.any(Array) });
+    expect(await failure(predictBatch(f, 'sentiment', Array.from({ length: 6 }, () => text('ok'))))).toMatchObject({
+      grpc: status.INVALID_ARGUMENT,
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('at most 5'),
+    });
+  });
+
+  it.each([
+    ['missing input', 'sentiment', {}, 'input is missing; model sentiment takes text'],
+    ['empty text', 'sentiment', text('   '), 'text is empty'],
+    ['text over MAX_TEXT_LENGTH', 'sentiment', text('x'.repeat(41)), 'text has 41 characters; at most 40'],
+    ['features to the text model', 'sentiment', features([1]), 'model sentiment takes text, not features'],
+    ['text to the numeric model', 'numeric', text('hello'), 'model numeric takes features, not text'],
+    ['empty features', 'numeric', features([]), 'features is empty'],
+    ['features over MAX_FEATURES', 'numeric', features([1, 2, 3, 4, 5]), 'features has 5 values; at most 4'],
+    ['a NaN feature', 'numeric', features([1, Number.NaN]), 'features[1] is NaN'],
+    ['an infinite feature', 'numeric', features([Number.POSITIVE_INFINITY]), 'features[0] is Infinity'],
+  ])('rejects %s with INVALID_ARGUMENT / BAD_USER_INPUT', async (_name, model, input, message) => {
+    expect(await failure(f.predict(model, input))).toEqual({ grpc: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT', message: expect.stringContaining(message) });
+  });
+
+  it('accepts inputs exactly at the limits, counting characters not UTF-16 units', async () => {
+    await expect(f.predict('sentiment', text('😀'.repeat(40)))).resolves.toBeDefined();
+    await expect(f.predict('numeric', features([1, 2, 3, 4]))).resolves.toBeDefined();
+  });
+
+  it('answers NOT_FOUND for an unknown model or version', async () => {
+    expect(await failure(f.predict('vision', text('x')))).toEqual({
+      grpc: status.NOT_FOUND,
+      code: 'MODEL_NOT_FOUND',
+      message: 'no model named "vision"; models are sentiment, numeric',
+    });
+    expect(await failure(f.predict('numeric', features([1]), { version: 'v9' }))).toEqual({
+      grpc: status.NOT_FOUND,
+      code: 'MODEL_VERSION_NOT_FOUND',
+      message: 'model numeric has no version "v9"; versions are v1, v2',
+    });
+    expect(await failure(getModel(f, 'vision'))).toMatchObject({ grpc: status.NOT_FOUND, code: 'MODEL_NOT_FOUND' });
+  });
+
+  it('simulate-timeout answers DEADLINE_EXCEEDED at the deadline while other calls to the version answer', async () => {
+    const order: string[] = [];
+    const started = Date.now();
+    const timedOut = failure(f.predict('sentiment', text('simulate-timeout'), { deadlineMs: 300 })).then((r) => {
+      order.push('timeout');
+      return r;
+    });
+    const other = f.predict('sentiment', text('good')).then(() => order.push('other'));
+    const [result] = await Promise.all([timedOut, other]);
+    expect(result.grpc).toBe(status.DEADLINE_EXCEEDED);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(order).toEqual(['other', 'timeout']);
+    // A PredictBatch holding the input waits for it too, so the whole call times out.
+    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout'), text('good')], '', 200))).toMatchObject({ grpc: status.DEADLINE_EXCEEDED });
+    await expect(f.predict('sentiment', text('fine'))).resolves.toBeDefined();
+  });
+
+  it('simulate-error fails with INTERNAL / INFERENCE_FAILED and the other items of a batch still answer', async () => {
+    expect(await failure(f.predict('sentiment', text('simulate-error')))).toEqual({
+      grpc: status.INTERNAL,
+      code: 'INFERENCE_FAILED',
+      message: 'sentiment:v1 failed on purpose: the input was "simulate-error"',
+    });
+    const res = await predictBatch(f, 'sentiment', [text('simulate-error'), text('nice')]);
+    expect(res.items.map((i) => i.result)).toEqual(['error', 'prediction']);
+  });
+
+  it('changes the traffic policy at run time and streams every change to watchers', async () => {
+    const events: ModelEvent__Output[] = [];
+    const stream: ClientReadableStream<ModelEvent__Output> = f.client.WatchModels({});
+    const ended = new Promise((resolve) => stream.on('error', resolve));
+    stream.on('data', (e: ModelEvent__Output) => events.push(e));
+    await waitFor(() => events.length >= 2);
+    expect(events.map((e) => [e.kind, e.model?.name])).toEqual([
+      ['SNAPSHOT', 'sentiment'],
+      ['SNAPSHOT', 'numeric'],
+    ]);
+
+    const withCanary = await setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 25 } });
+    expect(withCanary).toMatchObject({ defaultVersion: 'v1', canary: { version: 'v2', percent: 25 } });
+    expect(withCanary.versions.map((v) => [v.version, v.default, v.canary])).toEqual([
+      ['v1', true, false],
+      ['v2', false, true],
+    ]);
+    const promoted = await setPolicy(f, { model: 'numeric', defaultVersion: 'v2' });
+    expect(promoted).toMatchObject({ defaultVersion: 'v2', canary: null });
+    expect((await f.predict('numeric', features([1]))).prediction?.modelVersion).toBe('v2');
+    await setPolicy(f, { model: 'numeric', defaultVersion: 'v1', canary: { version: 'v2', percent: 5 } });
+    const cleared = await setPolicy(f, { model: 'numeric', clearCanary: true });
+    expect(cleared.canary).toBeNull();
+
+    await waitFor(() => events.filter((e) => e.kind === 'POLICY_CHANGED').length >= 4);
+    const policies = events.filter((e) => e.kind === 'POLICY_CHANGED').map((e) => [e.model?.defaultVersion, e.model?.canary?.percent ?? null]);
+    expect(policies).toEqual([
+      ['v1', 25],
+      ['v2', null],
+      ['v1', 5],
+      ['v1', null],
+    ]);
+    stream.cancel();
+    await ended;
+  });
+
+  it('rejects a traffic policy that cannot hold', async () => {
+    expect(await failure(setPolicy(f, { model: 'numeric', defaultVersion: 'v7' }))).toMatchObject({ grpc: status.NOT_FOUND, code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 0 } }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'canary percent must be an integer from 1 to 100, got 0',
+    });
+    expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 101 } }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v1', percent: 10 } }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('is the default version'),
+    });
+    expect(await failure(setPolicy(f, { model: 'nope', clearCanary: true }))).toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    await expect(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 100 } })).resolves.toMatchObject({ canary: { percent: 100 } });
+  });
+
+  it('serves standard gRPC health per service', async () => {
+    const health = (loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as { grpc: { health: { v1: GrpcObject } } }).grpc.health.v1;
+    const Health = health.Health as ServiceClientConstructor;
+    const client = new Health(f.address, credentials.createInsecure());
+    const check = (service: string) =>
+      new Promise<{ status: string }>((resolve, reject) => {
+        (client as unknown as { check: (r: object, cb: (e: Error | null, v: { status: string }) => void) => void }).check({ service }, (e, v) =>
+          e ? reject(e) : resolve(v),
+        );
+      });
+    await expect(check('')).resolves.toEqual({ status: 'SERVING' });
+    await expect(check('infergraph.inference.v1.ModelInference')).resolves.toEqual({ status: 'SERVING' });
+    client.close();
+  });
+
+  it('lists its services through server reflection', async () => {
+    const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
+    const pkg = loadPackageDefinition(loadSync(reflectionProto)) as unknown as { grpc: { reflection: { v1: GrpcObject } } };
+    const Reflection = pkg.grpc.reflection.v1.ServerReflection as ServiceClientConstructor;
+    const client = new Reflection(f.address, credentials.createInsecure());
+    const stream = (client as unknown as { ServerReflectionInfo: () => NodeJS.ReadWriteStream & { end(): void; write(m: object): boolean } }).ServerReflectionInfo();
+    const response = new Promise<{ listServicesResponse: { service: { name: string }[] } }>((resolve) => stream.once('data', resolve));
+    stream.write({ listServices: '' });
+    const names = (await response).listServicesResponse.service.map((s) => s.name);
+    stream.end();
+    client.close();
+    expect(names).toEqual(expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'grpc.health.v1.Health']));
+  });
+
+  it('exposes Prometheus metrics: latency and batch size per version, queue depth, loaded versions', async () => {
+    await f.predict('numeric', features([9]));
+    const text = await metricsText(f);
+    const numericV1 = { model: 'numeric', version: 'v1', service: 'inference-grpc' };
+    expect(metricValue(text, 'infergraph_inference_latency_seconds_count', numericV1)).toBeGreaterThan(0);
+    expect(metricValue(text, 'infergraph_inference_batch_size_bucket', { ...numericV1, le: '4' })).toBeGreaterThan(0);
+    expect(metricValue(text, 'infergraph_inference_queue_depth', numericV1)).toBe(0);
+    expect(metricValue(text, 'infergraph_model_version_loaded', { model: 'sentiment', version: 'v1' })).toBe(1);
+    const ready = await fetch(`http://127.0.0.1:${f.server.metricsPort}/ready`);
+    expect(ready.status).toBe(200);
+  });
+});
+
+describe('inference-grpc under pressure', () => {
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    f = await startInference({ BATCH_MAX_SIZE: '1', BATCH_MAX_QUEUE: '2', NUMERIC_LATENCY_MS: '300', BATCH_MAX_DELAY_MS: '0' });
+  });
+  afterAll(() => f.close());
+
+  it('answers RESOURCE_EXHAUSTED / OVERLOADED at once when the queue is full, and serves the rest', async () => {
+    const order: string[] = [];
+    const calls = [1, 2, 3, 4].map((x) =>
+      f.predict('numeric', features([x])).then(
+        () => order.push(`ok${x}`),
+        (err: ServiceError) => order.push(err.code === status.RESOURCE_EXHAUSTED ? `overloaded${x}` : `other${x}`),
+      ),
+    );
+    await Promise.all(calls);
+    // One runs, two wait, the fourth is refused before any answer comes back.
+    expect(order).toEqual(['overloaded4', 'ok1', 'ok2', 'ok3']);
+  });
+
+  it('drops queued work whose deadline passed: it never runs', async () => {
+    const batchesBefore = batchCount(await metricsText(f));
+    const first = f.predict('numeric', features([1]), { deadlineMs: 5000 });
+    const late = failure(f.predict('numeric', features([2]), { deadlineMs: 100 }));
+    expect((await late).grpc).toBe(status.DEADLINE_EXCEEDED);
+    await first;
+    await new Promise((r) => setTimeout(r, 50));
+    const text = await metricsText(f);
+    expect(batchCount(text) - batchesBefore).toBe(1);
+    const dropped = ['cancelled', 'deadline'].map((reason) => metricValue(text, 'infergraph_inference_dropped_total', { model: 'numeric', reason }) ?? 0);
+    expect(dropped).toContain(1);
+    expect(dropped.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
+
+describe('a model version that fails to load', () => {
+  it('is reported as FAILED and not reloaded on every call', async () => {
+    let loads = 0;
+    const f = await startInference({ MODEL_LOAD_RETRY_MS: '60000', DEFAULT_MODEL_VERSIONS: 'broken:v1' }, [
+      {
+        name: 'broken',
+        description: 'always fails to load',
+        inputKind: 'TEXT',
+        versions: [
+          {
+            version: 'v1',
+            description: 'missing weights',
+            load: () => {
+              loads += 1;
+              return Promise.reject(new Error('weights file not found'));
+            },
+          },
+        ],
+      },
+    ]);
+    try {
+      const first = await failure(f.predict('broken', text('x')));
+      expect(first).toEqual({ grpc: status.UNAVAILABLE, code: 'INFERENCE_UNAVAILABLE', message: 'broken:v1 failed to load (weights file not found)' });
+      const again = await failure(f.predict('broken', text('x')));
+      expect(again.message).toMatch(/^broken:v1 failed to load \(weights file not found\); next attempt in \d+ s$/);
+      expect(loads).toBe(1);
+      expect((await getModel(f, 'broken')).versions[0]).toMatchObject({ state: 'FAILED', loaded: false, loadError: 'weights file not found' });
+      expect(metricValue(await metricsText(f), 'infergraph_model_version_loaded', { model: 'broken', version: 'v1' })).toBe(0);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+function batchCount(metrics: string): number {
+  return metricValue(metrics, 'infergraph_inference_batch_size_count', { model: 'numeric', version: 'v1' }) ?? 0;
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * inference-grpc: the ModelInference service, standard gRPC health and server
+ * reflection on one gRPC port, Prometheus metrics on an HTTP port.
+ */
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { loadSync } from '@grpc/proto-loader';
+import type { Registry } from 'prom-client';
+
+import { INFERENCE_SERVICE_NAME, loadInferencePackageDefinition, loadInferenceProto } from '../../lib/grpc/client';
+import type { Logger } from '../../lib/logger';
+import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
+import type { HttpEndpoint } from '../../lib/metrics';
+import type { InferenceConfig } from './config';
+import { InferenceEngine } from './engine';
+import { InferenceMetrics } from './metrics';
+import { modelCatalog } from './models/catalog';
+import type { ModelDefinition } from './models/types';
+import { ModelRegistry } from './registry';
+import { createHandlers } from './service';
+import type { ServiceState } from './service';
+
+export interface InferenceServer {
+  readonly port: number;
+  readonly metricsPort: number;
+  readonly registry: ModelRegistry;
+  readonly metrics: Registry;
+  /**
+   * Stops taking calls (health NOT_SERVING, /ready 503, new calls UNAVAILABLE,
+   * watch streams ended), lets in-flight calls finish for up to `graceMs`,
+   * then closes everything.
+   */
+  drain(graceMs: number): Promise<void>;
+}
+
+export async function startInferenceServer(
+  config: InferenceConfig,
+  logger: Logger,
+  catalog: readonly ModelDefinition[] = modelCatalog({
+    batchLatencyMs: config.numericLatencyMs,
+    itemLatencyUs: config.numericItemLatencyUs,
+  }),
+): Promise<InferenceServer> {
+  const registry = new ModelRegistry(catalog, {
+    defaultVersions: config.defaultVersions,
+    canary: config.canary,
+    loadRetryMs: config.loadRetryMs,
+  });
+  registry.on('change', (event) => {
+    for (const v of event.model.versions) {
+      if (event.kind === 'VERSION_FAILED' && v.state === 'FAILED') logger.error({ model: event.model.name, version: v.version, error: v.loadError }, 'model version failed to load');
+    }
+  });
+  const metricsRegistry = createMetricsRegistry('inference-grpc');
+  const engine = new InferenceEngine(registry, new InferenceMetrics(metricsRegistry, registry, config.batchMaxSize), config);
+  const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
+
+  const packageDefinition = loadInferencePackageDefinition();
+  const proto = loadInferenceProto(packageDefinition);
+  const server = new Server();
+  server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, logger, state));
+  const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  new ReflectionService({ ...packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
+
+  if (config.loadAllModels) await registry.loadAll();
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  let metricsEndpoint: HttpEndpoint;
+  try {
+    metricsEndpoint = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
+  logger.info({ port, metricsPort: metricsEndpoint.port, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
+
+  // grpc-js cancels in-flight unary calls on the client when the server sends GOAWAY
+  // (grpc/grpc-node#2091), so the server is closed only once they have answered:
+  // until then the handlers refuse new calls with UNAVAILABLE. The close itself is
+  // graceful (tryShutdown lets the last answers flush), forced only past the grace.
+  let drained: Promise<void> | undefined;
+  const drain = (graceMs: number): Promise<void> => {
+    drained ??= new Promise<void>((resolve) => {
+      state.draining = true;
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(INFERENCE_SERVICE_NAME, 'NOT_SERVING');
+      for (const watcher of state.watchers) watcher.end();
+      logger.info({ inFlight: state.inFlight, graceMs }, 'draining');
+      let stopped = false;
+      const stop = (why: string): void => {
+        if (stopped) return;
+        stopped = true;
+        clearTimeout(timer);
+        server.forceShutdown();
+        logger.info({ why, inFlight: state.inFlight }, 'stopped');
+        void metricsEndpoint.close().then(resolve);
+      };
+      const timer = setTimeout(() => stop('grace period over'), graceMs);
+      state.onSettled = () => {
+        if (state.inFlight > 0) return;
+        state.onSettled = undefined;
+        server.tryShutdown(() => stop('in-flight calls finished'));
+      };
+      state.onSettled();
+    });
+    return drained;
+  };
+
+  return { port, metricsPort: metricsEndpoint.port, registry, metrics: metricsRegistry, drain };
+}

@@ -1,0 +1,120 @@
+/** gRPC handlers of infergraph.inference.v1.ModelInference over the engine and registry. */
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
+
+import { InferGraphError, toServiceError } from '../../lib/errors';
+import type { ModelEvent } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import type { ModelInferenceHandlers } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
+import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
+import type { Logger } from '../../lib/logger';
+import type { CallContext, InferenceEngine } from './engine';
+import type { ModelRegistry, PolicyChange, RegistryEvent } from './registry';
+import { batchItemToWire, modelToWire, predictionToWire } from './wire';
+
+export interface ServiceState {
+  /** Unary calls being answered now. */
+  inFlight: number;
+  /** Set on shutdown: new calls are refused with UNAVAILABLE. */
+  draining: boolean;
+  readonly watchers: Set<ServerWritableStream<WatchModelsRequest__Output, ModelEvent>>;
+  onSettled: (() => void) | undefined;
+}
+
+function callContext(call: ServerUnaryCall<unknown, unknown>): CallContext {
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return { deadline: Number.isFinite(ms) ? ms : Infinity, signal: controller.signal };
+}
+
+export function createHandlers(
+  engine: InferenceEngine,
+  registry: ModelRegistry,
+  logger: Logger,
+  state: ServiceState,
+): ModelInferenceHandlers {
+  /** Wraps a unary handler: request id, logging, error mapping, in-flight count. */
+  function unary<Req, Res>(
+    method: string,
+    handle: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+  ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+    return (call, callback) => {
+      const requestId = requestIdOr(call.metadata.get(REQUEST_ID_KEY)[0]);
+      const log = logger.child({ requestId, method });
+      if (state.draining) {
+        callback(toServiceError(new InferGraphError('INFERENCE_UNAVAILABLE', 'inference-grpc is shutting down; retry on another replica')));
+        return;
+      }
+      state.inFlight += 1;
+      const started = performance.now();
+      Promise.resolve()
+        .then(() => handle(call.request, call))
+        .then(
+          (response) => {
+            log.debug({ ms: performance.now() - started }, 'answered');
+            callback(null, response);
+          },
+          (err: unknown) => {
+            const known = err instanceof InferGraphError;
+            log[known ? 'info' : 'error']({ err, ms: performance.now() - started }, 'failed');
+            callback(toServiceError(err));
+          },
+        )
+        .finally(() => {
+          state.inFlight -= 1;
+          state.onSettled?.();
+        });
+    };
+  }
+
+  return {
+    Predict: unary('Predict', async (req, call) => ({
+      prediction: predictionToWire(await engine.predict(req.model, req.version, req.input, callContext(call))),
+    })),
+
+    PredictBatch: unary('PredictBatch', async (req, call) => {
+      const result = await engine.predictBatch(req.model, req.version, req.inputs, callContext(call));
+      return { modelVersion: result.version, items: result.items.map(batchItemToWire) };
+    }),
+
+    ListModels: unary('ListModels', () => ({ models: registry.list().map(modelToWire) })),
+
+    GetModel: unary('GetModel', (req) => modelToWire(registry.get(req.name))),
+
+    SetTrafficPolicy: unary('SetTrafficPolicy', (req) => {
+      const change: PolicyChange = {
+        model: req.model,
+        defaultVersion: req.defaultVersion === '' ? undefined : req.defaultVersion,
+        canary:
+          req.canaryChange === 'canary' && req.canary
+            ? { version: req.canary.version, percent: req.canary.percent }
+            : req.canaryChange === 'clearCanary' && req.clearCanary
+              ? null
+              : undefined,
+      };
+      const model = registry.setTrafficPolicy(change);
+      logger.info({ model: model.name, defaultVersion: model.defaultVersion, canary: model.canary }, 'traffic policy changed');
+      return modelToWire(model);
+    }),
+
+    WatchModels: (call) => {
+      if (state.draining) {
+        call.end();
+        return;
+      }
+      const send = (event: RegistryEvent): void => {
+        call.write({ kind: event.kind, model: modelToWire(event.model) });
+      };
+      const stop = (): void => {
+        registry.off('change', send);
+        state.watchers.delete(call);
+      };
+      state.watchers.add(call);
+      call.once('cancelled', stop);
+      call.once('close', stop);
+      for (const model of registry.list()) call.write({ kind: 'SNAPSHOT', model: modelToWire(model) });
+      registry.on('change', send);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Original file: proto/inference.proto
+
+
+export interface Features {
+  'values'?: (number | string)[];
+}
+
+export interface Features__Output {
+  'values': (number)[];
+}

@@ -1,0 +1,63 @@
+/** Starts the real inference-grpc server on port 0 and a real client for it. */
+import { Metadata } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+
+import { CODE_METADATA_KEY } from '../../lib/errors';
+import { createInferenceClient } from '../../lib/grpc/client';
+import type { ModelInferenceClient } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
+import { unary } from '../../lib/grpc/unary';
+import { createLogger } from '../../lib/logger';
+import { loadInferenceConfig } from '../../inference-grpc/src/config';
+import type { InferenceConfig } from '../../inference-grpc/src/config';
+import { startInferenceServer } from '../../inference-grpc/src/server';
+import type { InferenceServer } from '../../inference-grpc/src/server';
+import type { ModelDefinition } from '../../inference-grpc/src/models/types';
+
+export interface InferenceFixture {
+  readonly server: InferenceServer;
+  readonly client: ModelInferenceClient;
+  readonly address: string;
+  readonly config: InferenceConfig;
+  predict(model: string, input: PredictInput, options?: { version?: string; deadlineMs?: number }): Promise<PredictResponse__Output>;
+  close(): Promise<void>;
+}
+
+export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
+  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', ...env });
+  const server = await startInferenceServer(config, createLogger('inference-grpc', 'silent'), catalog);
+  const address = `127.0.0.1:${server.port}`;
+  const client = createInferenceClient(address);
+  return {
+    server,
+    client,
+    address,
+    config,
+    predict: (model, input, options = {}) =>
+      unary<PredictResponse__Output>((cb) =>
+        client.Predict(
+          { model, version: options.version ?? '', input },
+          new Metadata(),
+          { deadline: Date.now() + (options.deadlineMs ?? 5000) },
+          cb,
+        ),
+      ),
+    close: async () => {
+      client.close();
+      await server.drain(1000);
+    },
+  };
+}
+
+/** The gRPC status and InferGraph code of a failed call. */
+export async function failure(call: Promise<unknown>): Promise<{ grpc: number; code: string | undefined; message: string }> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as ServiceError;
+    const code = e.metadata?.get(CODE_METADATA_KEY)[0];
+    return { grpc: e.code, code: typeof code === 'string' ? code : undefined, message: e.details };
+  }
+  throw new Error('expected the call to fail, but it answered');
+}

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+import { Metadata } from '@grpc/grpc-js';
+
+import { createInferenceClient } from '../lib/grpc/client';
+import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { unary } from '../lib/grpc/unary';
+import { failure } from './helpers/inference';
+
+describe('npm start', () => {
+  it('starts the stack, prints where it is, serves predictions and stops cleanly on Ctrl-C', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--ephemeral-ports'], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', NUMERIC_LATENCY_MS: '10' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let out = '';
+      const address = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /InferGraph is up:[\s\S]*inference-grpc\s+gRPC (\S+)/.exec(out);
+          if (m?.[1]) resolve(m[1]);
+        });
+        void exited.then((code) => reject(new Error(`start exited with ${code}: ${out}`)));
+      });
+      expect(out).toContain('[inference] INFO  inference-grpc listening');
+
+      const client = createInferenceClient(address);
+      const answer = await unary<PredictResponse__Output>((cb) =>
+        client.Predict({ model: 'sentiment', input: { text: 'what a lovely day' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
+      );
+      expect(answer.prediction?.sentiment?.label).toBe('POSITIVE');
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(out).toContain('[inference] INFO  stopped');
+      const after = await failure(
+        unary((cb) => client.ListModels({}, new Metadata(), { deadline: Date.now() + 1000 }, cb)),
+      );
+      expect(after.grpc).toBeGreaterThan(0);
+      client.close();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
