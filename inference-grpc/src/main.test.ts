@@ -5,6 +5,7 @@ import { createInferenceClient } from '../../lib/grpc/client';
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { unary } from '../../lib/grpc/unary';
+import { healthClient } from '../../test/helpers/health';
 import { failure } from '../../test/helpers/inference';
 import { spawnService } from '../../test/helpers/process';
 
@@ -30,6 +31,9 @@ describe('inference-grpc as a process', () => {
       service.child.kill('SIGTERM');
       await service.waitForLog('draining');
       expect((await fetch(`http://127.0.0.1:${metricsPort}/ready`)).status).toBe(503);
+      const health = healthClient(`127.0.0.1:${port}`);
+      await expect(health.check('infergraph.inference.v1.ModelInference')).resolves.toBe('NOT_SERVING');
+      health.close();
 
       const late = await failure(
         unary((cb) => client.Predict({ model: 'numeric', input: { features: { values: [3] } } }, new Metadata(), { deadline: Date.now() + 3000 }, cb)),
@@ -39,6 +43,22 @@ describe('inference-grpc as a process', () => {
       await watchEnded;
       expect(await service.exited).toBe(0);
       expect(service.lines.find((l) => l.msg === 'stopped')).toMatchObject({ why: expect.not.stringContaining('grace') });
+      client.close();
+    } finally {
+      service.kill();
+    }
+  });
+
+  it('logs each call with the caller\'s x-request-id', async () => {
+    const service = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
+    try {
+      const { port } = (await service.waitForLog('inference-grpc listening')) as { port: number };
+      const client = createInferenceClient(`127.0.0.1:${port}`);
+      const metadata = new Metadata();
+      metadata.set('x-request-id', 'req-from-test-42');
+      await failure(unary((cb) => client.Predict({ model: 'nope' }, metadata, cb)));
+      const line = await service.waitForLog('failed');
+      expect(line).toMatchObject({ requestId: 'req-from-test-42', method: 'Predict', service: 'inference-grpc', level: 'info' });
       client.close();
     } finally {
       service.kill();

@@ -1,7 +1,6 @@
-import { Metadata, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
 import type { ClientReadableStream, GrpcObject, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 import path from 'node:path';
 
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
@@ -11,6 +10,7 @@ import type { PredictBatchResponse__Output } from '../../lib/grpc/generated/infe
 import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { SetTrafficPolicyRequest } from '../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
 import { unary } from '../../lib/grpc/unary';
+import { healthClient } from '../../test/helpers/health';
 import { failure, startInference } from '../../test/helpers/inference';
 import { metricValue } from '../../test/helpers/metrics';
 import type { InferenceFixture } from '../../test/helpers/inference';
@@ -128,6 +128,29 @@ describe('inference-grpc over a real channel', () => {
     await expect(f.predict('numeric', features([1, 2, 3, 4]))).resolves.toBeDefined();
   });
 
+  it('survives bytes that are not a valid request, and keeps serving', async () => {
+    const raw = new Client(f.address, credentials.createInsecure());
+    const garbage = [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0x1a, 0x05, 0x0a, 0x80]), Buffer.alloc(0)];
+    const outcomes = await Promise.all(
+      garbage.map(
+        (bytes) =>
+          new Promise<number>((resolve) => {
+            raw.makeUnaryRequest(
+              '/infergraph.inference.v1.ModelInference/Predict',
+              (b: Buffer) => b,
+              (b: Buffer) => b,
+              bytes,
+              (err) => resolve(err?.code ?? status.OK),
+            );
+          }),
+      ),
+    );
+    raw.close();
+    // Undecodable bytes are refused by the transport; an empty message decodes to "no model".
+    expect(outcomes).toEqual([status.INTERNAL, status.INTERNAL, status.NOT_FOUND]);
+    await expect(f.predict('sentiment', text('still here'))).resolves.toBeDefined();
+  });
+
   it('answers NOT_FOUND for an unknown model or version', async () => {
     expect(await failure(f.predict('vision', text('x')))).toEqual({
       grpc: status.NOT_FOUND,
@@ -221,18 +244,10 @@ describe('inference-grpc over a real channel', () => {
   });
 
   it('serves standard gRPC health per service', async () => {
-    const health = (loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as { grpc: { health: { v1: GrpcObject } } }).grpc.health.v1;
-    const Health = health.Health as ServiceClientConstructor;
-    const client = new Health(f.address, credentials.createInsecure());
-    const check = (service: string) =>
-      new Promise<{ status: string }>((resolve, reject) => {
-        (client as unknown as { check: (r: object, cb: (e: Error | null, v: { status: string }) => void) => void }).check({ service }, (e, v) =>
-          e ? reject(e) : resolve(v),
-        );
-      });
-    await expect(check('')).resolves.toEqual({ status: 'SERVING' });
-    await expect(check('infergraph.inference.v1.ModelInference')).resolves.toEqual({ status: 'SERVING' });
-    client.close();
+    const health = healthClient(f.address);
+    await expect(health.check('')).resolves.toBe('SERVING');
+    await expect(health.check('infergraph.inference.v1.ModelInference')).resolves.toBe('SERVING');
+    health.close();
   });
 
   it('lists its services through server reflection', async () => {

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench:inference`: 256 concurrent callers, each sending numeric
+ * Predict calls one after another, against the real inference-grpc process
+ * with server-side batching on (BATCH_MAX_SIZE=64) and off (BATCH_MAX_SIZE=1),
+ * side by side in one run. Counts the calls answered in a measured window
+ * after a warm-up, and prints the throughput of each mode, their ratio, and
+ * batched throughput as a fraction of the model's capacity (max batch size /
+ * batch latency). Writes bench/results/inference.{json,md}.
+ *
+ *   npm run bench:inference -- [--concurrency 256] [--seconds 20] [--warmup-seconds 1]
+ *                              [--latency-ms 500] [--item-latency-us 200] [--max-batch 64]
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { Metadata } from '@grpc/grpc-js';
+
+import { createInferenceClient } from '../lib/grpc/client';
+import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { unary } from '../lib/grpc/unary';
+import { metricValue } from '../test/helpers/metrics';
+import { spawnService } from '../test/helpers/process';
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '256' },
+    seconds: { type: 'string', default: '20' },
+    'warmup-seconds': { type: 'string', default: '1' },
+    'latency-ms': { type: 'string', default: '500' },
+    'item-latency-us': { type: 'string', default: '200' },
+    'max-batch': { type: 'string', default: '64' },
+  },
+});
+const CONCURRENCY = Number(values.concurrency);
+const WINDOW_MS = Number(values.seconds) * 1000;
+const WARMUP_MS = Number(values['warmup-seconds']) * 1000;
+const LATENCY_MS = Number(values['latency-ms']);
+const ITEM_US = Number(values['item-latency-us']);
+const MAX_BATCH = Number(values['max-batch']);
+
+interface Run {
+  readonly mode: string;
+  readonly batchMaxSize: number;
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanBatchSize: number;
+  readonly errors: number;
+}
+
+async function batchTotals(metricsPort: number): Promise<{ batches: number; items: number }> {
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const labels = { model: 'numeric', version: 'v1' };
+  return {
+    batches: metricValue(metrics, 'infergraph_inference_batch_size_count', labels) ?? 0,
+    items: metricValue(metrics, 'infergraph_inference_batch_size_sum', labels) ?? 0,
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function measure(mode: string, batchMaxSize: number): Promise<Run> {
+  const service = spawnService('inference-grpc/src/main.ts', {
+    NUMERIC_LATENCY_MS: String(LATENCY_MS),
+    NUMERIC_ITEM_LATENCY_US: String(ITEM_US),
+    BATCH_MAX_SIZE: String(batchMaxSize),
+    BATCH_MAX_QUEUE: String(CONCURRENCY),
+    LOAD_ALL_MODELS: 'true',
+  });
+  try {
+    const { port, metricsPort } = (await service.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
+    const client = createInferenceClient(`127.0.0.1:${port}`);
+    const call = (i: number) =>
+      unary<PredictResponse__Output>((cb) =>
+        client.Predict({ model: 'numeric', input: { features: { values: [i, i / 2, -i] } } }, new Metadata(), { deadline: Date.now() + 600_000 }, cb),
+      );
+    await call(-1); // connect before the clock starts
+    const before = await batchTotals(metricsPort);
+    const latencies: number[] = [];
+    let errors = 0;
+    const begin = performance.now();
+    const windowStart = begin + WARMUP_MS;
+    const windowEnd = windowStart + WINDOW_MS;
+    let atWindowStart = before;
+    const startMark = setTimeout(() => {
+      void batchTotals(metricsPort).then((t) => {
+        atWindowStart = t;
+      });
+    }, WARMUP_MS);
+    const worker = async (w: number): Promise<void> => {
+      for (let i = 0; performance.now() < windowEnd; i += 1) {
+        const t = performance.now();
+        try {
+          await call(w * 1_000_003 + i);
+          const done = performance.now();
+          // Counted when answered inside the window, wherever it started.
+          if (done > windowStart && done <= windowEnd) latencies.push(done - t);
+        } catch {
+          if (performance.now() <= windowEnd) errors += 1;
+          return;
+        }
+      }
+    };
+    const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
+    await new Promise((r) => setTimeout(r, windowEnd - performance.now()));
+    const atWindowEnd = await batchTotals(metricsPort);
+    clearTimeout(startMark);
+    // Calls still queued are cancelled: the server drops them unrun.
+    client.close();
+    await Promise.all(workers);
+    const seconds = WINDOW_MS / 1000;
+    const batches = atWindowEnd.batches - atWindowStart.batches;
+    const items = atWindowEnd.items - atWindowStart.items;
+    latencies.sort((a, b) => a - b);
+    return {
+      mode,
+      batchMaxSize,
+      seconds,
+      throughput: latencies.length / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      meanBatchSize: items / Math.max(batches, 1),
+      errors,
+    };
+  } finally {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`${CONCURRENCY} concurrent callers of numeric Predict, ${WINDOW_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, NUMERIC_LATENCY_MS=${LATENCY_MS}, NUMERIC_ITEM_LATENCY_US=${ITEM_US}`);
+  const on = await measure('batching on', MAX_BATCH);
+  console.log(`  batching on  (BATCH_MAX_SIZE=${MAX_BATCH}): ${on.throughput.toFixed(1)} calls/s`);
+  const off = await measure('batching off', 1);
+  console.log(`  batching off (BATCH_MAX_SIZE=1): ${off.throughput.toFixed(1)} calls/s`);
+  const batchLatencyS = (LATENCY_MS + (MAX_BATCH * ITEM_US) / 1000) / 1000;
+  const capacity = MAX_BATCH / batchLatencyS;
+  const summary = {
+    date: new Date().toISOString(),
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    concurrency: CONCURRENCY,
+    windowSeconds: WINDOW_MS / 1000,
+    warmupSeconds: WARMUP_MS / 1000,
+    numericLatencyMs: LATENCY_MS,
+    numericItemLatencyUs: ITEM_US,
+    runs: [on, off],
+    throughputRatio: on.throughput / off.throughput,
+    capacityPerSecond: capacity,
+    fractionOfCapacity: on.throughput / capacity,
+  };
+  const row = (r: Run) =>
+    `| ${r.mode} | ${r.batchMaxSize} | ${r.throughput.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.meanBatchSize.toFixed(1)} | ${r.errors} |`;
+  const table = [
+    `# inference-grpc batching (${summary.date})`,
+    '',
+    `${CONCURRENCY} concurrent callers of numeric \`Predict\`, each sending its next call when the last answers; calls answered in ${WINDOW_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up; batch cost ${LATENCY_MS} ms + ${ITEM_US} µs per item; ${summary.machine}; \`npm run bench:inference\`.`,
+    '',
+    '| mode | BATCH_MAX_SIZE | calls/s | window s | p50 ms | p99 ms | mean batch | errors |',
+    '|---|---|---|---|---|---|---|---|',
+    row(on),
+    row(off),
+    '',
+    `- throughput ratio on / off: **${summary.throughputRatio.toFixed(1)}×**`,
+    `- model capacity (max batch / batch latency): ${capacity.toFixed(1)} calls/s; batching on reaches **${(summary.fractionOfCapacity * 100).toFixed(1)}%** of it`,
+    `- batches finish ${MAX_BATCH} answers at a time, so where the window edges fall moves a figure by up to one batch (${((batchLatencyS / (WINDOW_MS / 1000)) * 100).toFixed(1)}% here)`,
+    '',
+  ].join('\n');
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  writeFileSync(path.join(dir, 'inference.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'inference.md'), table);
+  console.log(`\n${table}`);
+}
+
+void main();
