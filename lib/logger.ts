@@ -20,7 +20,8 @@ export function createLogger(service: string, level: LevelWithSilent): Logger {
 /** Header / gRPC metadata key of the request id, propagated end to end. */
 export const REQUEST_ID_KEY = 'x-request-id';
 
-const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+/** One id, or the comma-separated ids of the requests a batch call serves. */
+const REQUEST_ID_PATTERN = /^[\w.:,-]{1,1024}$/;
 
 /** The caller's request id when it is sane, otherwise a new one. */
 export function requestIdOr(candidate: unknown): string {

@@ -25,6 +25,18 @@ function parseDefaultVersions(raw: string): ReadonlyMap<string, string> {
   return out;
 }
 
+function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const part of raw.split(',')) {
+    const [model, version, extra] = part.trim().split(':');
+    if (model === undefined || version === undefined || extra !== undefined || !NAME.test(model) || !NAME.test(version)) {
+      throw new SettingValueError(`${JSON.stringify(part)} is malformed; expected a comma-separated list of model:version`);
+    }
+    out.set(model, [...(out.get(model) ?? []), version]);
+  }
+  return out;
+}
+
 function parseCanary(raw: string): readonly CanarySetting[] {
   const allowed = 'expected a comma-separated list of model:version:percent with percent from 1 to 100, e.g. sentiment:v2:10';
   const out: CanarySetting[] = [];
@@ -74,6 +86,14 @@ export const inferenceSettings = {
     parseCanary,
   ),
   loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
+  simulateLoadFailure: custom<ReadonlyMap<string, string[]>>(
+    'SIMULATE_LOAD_FAILURE',
+    new Map(),
+    '(none)',
+    'Fault hook for tests and drills: model:version pairs that fail to load, e.g. numeric:v2.',
+    'expected model:version pairs',
+    parseVersionList,
+  ),
   loadRetryMs: int('MODEL_LOAD_RETRY_MS', 30000, 'After a version fails to load, calls fail fast for this long before the next load attempt.', {
     min: 0,
     max: 3_600_000,

@@ -6,7 +6,7 @@
 import { InferGraphError } from '../../lib/errors';
 import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import { DynamicBatcher } from './batcher';
-import { faultOf, simulateFault } from './faults';
+import { SIMULATE_TIMEOUT, faultOf, simulateFault } from './faults';
 import type { InferenceMetrics } from './metrics';
 import type { ModelInput, ModelOutput } from './models/types';
 import type { ModelRegistry } from './registry';
@@ -67,17 +67,24 @@ export class InferenceEngine {
     }
     const resolved = this.registry.resolve(model, version);
     const batcher = await this.batcher(model, resolved.version);
-    const settled = await Promise.allSettled(
-      inputs.map((input) => {
-        try {
-          const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
-          return this.run(batcher, model, resolved.version, valid, ctx, started);
-        } catch (err) {
-          this.metrics.answered(model, resolved.version, codeOf(err), 0);
-          return Promise.reject(asInferGraphError(err));
-        }
-      }),
-    );
+    // An input that hangs (the simulate-timeout hook) must not hold the rest of
+    // the call hostage: once every other item has settled, it is answered as
+    // timed out. Alone, it sleeps until the caller's deadline.
+    const stragglers = new AbortController();
+    const stragglerCtx = { deadline: ctx.deadline, signal: AbortSignal.any([ctx.signal, stragglers.signal]) };
+    const runs = inputs.map((input) => {
+      try {
+        const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
+        const hangs = faultOf(valid) === SIMULATE_TIMEOUT;
+        return { hangs, result: this.run(batcher, model, resolved.version, valid, hangs ? stragglerCtx : ctx, started) };
+      } catch (err) {
+        this.metrics.answered(model, resolved.version, codeOf(err), 0);
+        return { hangs: false, result: Promise.reject(asInferGraphError(err)) };
+      }
+    });
+    const others = runs.filter((r) => !r.hangs);
+    if (others.length > 0) void Promise.allSettled(others.map((r) => r.result)).then(() => stragglers.abort());
+    const settled = await Promise.allSettled(runs.map((r) => r.result));
     return {
       version: resolved.version,
       items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))),

@@ -13,6 +13,7 @@ export class InferenceMetrics {
   private readonly batchDuration: Histogram<'model' | 'version'>;
   private readonly queueDepth: Gauge<'model' | 'version'>;
   private readonly dropped: Counter<'model' | 'version' | 'reason'>;
+  private readonly rpcs: Counter<'method' | 'code'>;
 
   constructor(registry: Registry, models: ModelRegistry, maxBatchSize: number) {
     const registers = [registry];
@@ -55,6 +56,12 @@ export class InferenceMetrics {
       labelNames: ['model', 'version', 'reason'],
       registers,
     });
+    this.rpcs = new Counter({
+      name: 'infergraph_inference_rpcs_total',
+      help: 'Unary RPCs answered, per method and outcome (OK or an InferGraph error code).',
+      labelNames: ['method', 'code'],
+      registers,
+    });
     new Gauge({
       name: 'infergraph_model_version_loaded',
       help: '1 when the model version is loaded, else 0.',
@@ -71,6 +78,10 @@ export class InferenceMetrics {
   answered(model: string, version: string, code: string, latencyMs: number): void {
     this.requests.inc({ model, version, code });
     if (code === 'OK') this.latency.observe({ model, version }, latencyMs / 1000);
+  }
+
+  rpc(method: string, code: string): void {
+    this.rpcs.inc({ method, code });
   }
 
   batcher(model: string, version: string): BatcherObserver {

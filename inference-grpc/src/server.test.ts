@@ -177,8 +177,12 @@ describe('inference-grpc over a real channel', () => {
     expect(result.grpc).toBe(status.DEADLINE_EXCEEDED);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(order).toEqual(['other', 'timeout']);
-    // A PredictBatch holding the input waits for it too, so the whole call times out.
-    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout'), text('good')], '', 200))).toMatchObject({ grpc: status.DEADLINE_EXCEEDED });
+    // In a PredictBatch the other items answer, and the hanging one is then answered as timed out.
+    const batch = await predictBatch(f, 'sentiment', [text('simulate-timeout'), text('good')], '', 2000);
+    expect(batch.items.map((i) => i.result)).toEqual(['error', 'prediction']);
+    expect(batch.items[0]?.error).toMatchObject({ grpcCode: status.DEADLINE_EXCEEDED, code: 'INFERENCE_TIMEOUT' });
+    // Alone in a PredictBatch it sleeps past the deadline.
+    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout')], '', 200))).toMatchObject({ grpc: status.DEADLINE_EXCEEDED });
     await expect(f.predict('sentiment', text('fine'))).resolves.toBeDefined();
   });
 
@@ -272,6 +276,8 @@ describe('inference-grpc over a real channel', () => {
     expect(metricValue(text, 'infergraph_inference_batch_size_bucket', { ...numericV1, le: '4' })).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_inference_queue_depth', numericV1)).toBe(0);
     expect(metricValue(text, 'infergraph_model_version_loaded', { model: 'sentiment', version: 'v1' })).toBe(1);
+    expect(metricValue(text, 'infergraph_inference_rpcs_total', { method: 'Predict', code: 'OK' })).toBeGreaterThan(0);
+    expect(metricValue(text, 'infergraph_inference_rpcs_total', { method: 'Predict', code: 'BAD_USER_INPUT' })).toBeGreaterThan(0);
     const ready = await fetch(`http://127.0.0.1:${f.server.metricsPort}/ready`);
     expect(ready.status).toBe(200);
   });
@@ -340,6 +346,22 @@ describe('a model version that fails to load', () => {
       expect(loads).toBe(1);
       expect((await getModel(f, 'broken')).versions[0]).toMatchObject({ state: 'FAILED', loaded: false, loadError: 'weights file not found' });
       expect(metricValue(await metricsText(f), 'infergraph_model_version_loaded', { model: 'broken', version: 'v1' })).toBe(0);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
+describe('SIMULATE_LOAD_FAILURE', () => {
+  it('makes the named versions fail to load and leaves the others serving', async () => {
+    const f = await startInference({ SIMULATE_LOAD_FAILURE: 'numeric:v2' });
+    try {
+      expect(await failure(f.predict('numeric', features([1]), { version: 'v2' }))).toEqual({
+        grpc: status.UNAVAILABLE,
+        code: 'INFERENCE_UNAVAILABLE',
+        message: 'numeric:v2 failed to load (simulated load failure (SIMULATE_LOAD_FAILURE))',
+      });
+      await expect(f.predict('numeric', features([1]), { version: 'v1' })).resolves.toBeDefined();
     } finally {
       await f.close();
     }

@@ -18,6 +18,7 @@ import { InferenceMetrics } from './metrics';
 import { modelCatalog } from './models/catalog';
 import type { ModelDefinition } from './models/types';
 import { ModelRegistry } from './registry';
+import { withLoadFailures } from './faults';
 import { createHandlers } from './service';
 import type { ServiceState } from './service';
 
@@ -42,7 +43,7 @@ export async function startInferenceServer(
     itemLatencyUs: config.numericItemLatencyUs,
   }),
 ): Promise<InferenceServer> {
-  const registry = new ModelRegistry(catalog, {
+  const registry = new ModelRegistry(withLoadFailures(catalog, config.simulateLoadFailure), {
     defaultVersions: config.defaultVersions,
     canary: config.canary,
     loadRetryMs: config.loadRetryMs,
@@ -53,13 +54,14 @@ export async function startInferenceServer(
     }
   });
   const metricsRegistry = createMetricsRegistry('inference-grpc');
-  const engine = new InferenceEngine(registry, new InferenceMetrics(metricsRegistry, registry, config.batchMaxSize), config);
+  const metrics = new InferenceMetrics(metricsRegistry, registry, config.batchMaxSize);
+  const engine = new InferenceEngine(registry, metrics, config);
   const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
 
   const packageDefinition = loadInferencePackageDefinition();
   const proto = loadInferenceProto(packageDefinition);
   const server = new Server();
-  server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, logger, state));
+  server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, metrics, logger, state));
   const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   new ReflectionService({ ...packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);

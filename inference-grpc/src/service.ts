@@ -8,6 +8,7 @@ import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/inferg
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import type { Logger } from '../../lib/logger';
 import type { CallContext, InferenceEngine } from './engine';
+import type { InferenceMetrics } from './metrics';
 import type { ModelRegistry, PolicyChange, RegistryEvent } from './registry';
 import { batchItemToWire, modelToWire, predictionToWire } from './wire';
 
@@ -31,6 +32,7 @@ function callContext(call: ServerUnaryCall<unknown, unknown>): CallContext {
 export function createHandlers(
   engine: InferenceEngine,
   registry: ModelRegistry,
+  metrics: InferenceMetrics,
   logger: Logger,
   state: ServiceState,
 ): ModelInferenceHandlers {
@@ -53,11 +55,13 @@ export function createHandlers(
         .then(
           (response) => {
             log.debug({ ms: performance.now() - started }, 'answered');
+            metrics.rpc(method, 'OK');
             callback(null, response);
           },
           (err: unknown) => {
             const known = err instanceof InferGraphError;
             log[known ? 'info' : 'error']({ err, ms: performance.now() - started }, 'failed');
+            metrics.rpc(method, known ? err.code : 'INFERENCE_FAILED');
             callback(toServiceError(err));
           },
         )
