@@ -22,6 +22,7 @@ import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { unary } from '../lib/grpc/unary';
 import { metricValue } from '../test/helpers/metrics';
 import { spawnService } from '../test/helpers/process';
+import { closedLoop } from './load';
 
 const { values } = parseArgs({
   options: {
@@ -60,10 +61,6 @@ async function batchTotals(metricsPort: number): Promise<{ batches: number; item
   };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 async function measure(mode: string, batchMaxSize: number): Promise<Run> {
   const service = spawnService('inference-grpc/src/main.ts', {
     NUMERIC_LATENCY_MS: String(LATENCY_MS),
@@ -75,57 +72,35 @@ async function measure(mode: string, batchMaxSize: number): Promise<Run> {
   try {
     const { port, metricsPort } = (await service.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
     const client = createInferenceClient(`127.0.0.1:${port}`);
-    const call = (i: number) =>
-      unary<PredictResponse__Output>((cb) =>
-        client.Predict({ model: 'numeric', input: { features: { values: [i, i / 2, -i] } } }, new Metadata(), { deadline: Date.now() + 600_000 }, cb),
-      );
-    await call(-1); // connect before the clock starts
-    const before = await batchTotals(metricsPort);
-    const latencies: number[] = [];
-    let errors = 0;
-    const begin = performance.now();
-    const windowStart = begin + WARMUP_MS;
-    const windowEnd = windowStart + WINDOW_MS;
-    let atWindowStart = before;
-    const startMark = setTimeout(() => {
-      void batchTotals(metricsPort).then((t) => {
-        atWindowStart = t;
+    const call = (i: number, signal: AbortSignal) =>
+      unary<PredictResponse__Output>((cb) => {
+        const pending = client.Predict({ model: 'numeric', input: { features: { values: [i, i / 2, -i] } } }, new Metadata(), { deadline: Date.now() + 600_000 }, cb);
+        // Calls still queued when the window closes are cancelled: the server drops them unrun.
+        signal.addEventListener('abort', () => pending.cancel(), { once: true });
       });
-    }, WARMUP_MS);
-    const worker = async (w: number): Promise<void> => {
-      for (let i = 0; performance.now() < windowEnd; i += 1) {
-        const t = performance.now();
-        try {
-          await call(w * 1_000_003 + i);
-          const done = performance.now();
-          // Counted when answered inside the window, wherever it started.
-          if (done > windowStart && done <= windowEnd) latencies.push(done - t);
-        } catch {
-          if (performance.now() <= windowEnd) errors += 1;
-          return;
-        }
-      }
-    };
-    const workers = Array.from({ length: CONCURRENCY }, (_, w) => worker(w));
-    await new Promise((r) => setTimeout(r, windowEnd - performance.now()));
-    const atWindowEnd = await batchTotals(metricsPort);
-    clearTimeout(startMark);
-    // Calls still queued are cancelled: the server drops them unrun.
+    await call(-1, new AbortController().signal); // connect before the clock starts
+    let atStart = { batches: 0, items: 0 };
+    let atEnd = atStart;
+    const load = await closedLoop({
+      concurrency: CONCURRENCY,
+      warmupMs: WARMUP_MS,
+      windowMs: WINDOW_MS,
+      call: (w, i, signal) => call(w * 1_000_003 + i, signal).then(() => undefined),
+      mark: async (at) => {
+        if (at === 'start') atStart = await batchTotals(metricsPort);
+        else atEnd = await batchTotals(metricsPort);
+      },
+    });
     client.close();
-    await Promise.all(workers);
-    const seconds = WINDOW_MS / 1000;
-    const batches = atWindowEnd.batches - atWindowStart.batches;
-    const items = atWindowEnd.items - atWindowStart.items;
-    latencies.sort((a, b) => a - b);
     return {
       mode,
       batchMaxSize,
-      seconds,
-      throughput: latencies.length / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      meanBatchSize: items / Math.max(batches, 1),
-      errors,
+      seconds: load.seconds,
+      throughput: load.throughput,
+      p50Ms: load.p50Ms,
+      p99Ms: load.p99Ms,
+      meanBatchSize: (atEnd.items - atStart.items) / Math.max(atEnd.batches - atStart.batches, 1),
+      errors: load.errors,
     };
   } finally {
     service.child.kill('SIGTERM');

@@ -17,6 +17,8 @@ import { PROJECT_ROOT } from '../lib/grpc/proto';
 interface ServiceSpec {
   readonly name: string;
   readonly entry: string;
+  /** Variables that wire it to the services started before it. */
+  wiring?(started: ReadonlyMap<string, Ports>): Record<string, string>;
   /** What to print once the service is up, from the ports it logged. */
   describe(ports: Ports): string;
 }
@@ -30,7 +32,13 @@ const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'inference',
     entry: 'inference-grpc/src/main.ts',
-    describe: ({ port, metricsPort }) => `inference-grpc  gRPC 127.0.0.1:${port}   metrics http://127.0.0.1:${metricsPort}/metrics`,
+    describe: ({ port, metricsPort }) => `inference-grpc       gRPC 127.0.0.1:${port}   metrics http://127.0.0.1:${metricsPort}/metrics`,
+  },
+  {
+    name: 'prediction',
+    entry: 'subgraphs/prediction/src/main.ts',
+    wiring: (started) => ({ INFERENCE_URL: `127.0.0.1:${started.get('inference')?.port ?? 50051}` }),
+    describe: ({ port }) => `prediction subgraph  http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
   },
 ];
 
@@ -128,9 +136,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown(0));
 
   const lines: string[] = [];
+  const started = new Map<string, Ports>();
   try {
     for (const [index, spec] of SERVICES.entries()) {
-      const { running: r, ports } = launch(spec, index, env);
+      const { running: r, ports } = launch(spec, index, { ...env, ...spec.wiring?.(started) });
       running.push(r);
       void r.exited.then((code) => {
         if (!stopping) {
@@ -140,6 +149,7 @@ async function main(): Promise<void> {
       });
       const p = await ports;
       await waitReady(spec, p.metricsPort, r.exited);
+      started.set(spec.name, p);
       lines.push(spec.describe(p));
     }
   } catch (err) {

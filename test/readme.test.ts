@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describeSettings } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { inferenceSettings } from '../inference-grpc/src/config';
+import { predictionSettings } from '../subgraphs/prediction/src/config';
 
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -16,7 +17,10 @@ describe('README', () => {
     expect(packageJson.scripts.test).toBe('npm run typecheck && npm run lint && npm run test:unit');
   });
 
-  it.each([['inference-grpc', inferenceSettings]])('documents every setting of %s with its default', (service, settings) => {
+  it.each([
+    ['inference-grpc', inferenceSettings],
+    ['prediction-subgraph', predictionSettings],
+  ])('documents every setting of %s with its default', (service, settings) => {
     for (const s of describeSettings(settings)) {
       expect(readme).toContain(`| \`${s.env}\` | ${service} | \`${s.default}\` | ${s.doc} |`);
     }

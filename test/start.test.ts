@@ -7,10 +7,11 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { unary } from '../lib/grpc/unary';
+import { graphql } from './helpers/graphql';
 import { failure } from './helpers/inference';
 
 describe('npm start', () => {
-  it('starts the stack, prints where it is, serves predictions and stops cleanly on Ctrl-C', async () => {
+  it('starts the stack, prints where it is, serves predictions over gRPC and GraphQL and stops cleanly on Ctrl-C', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--ephemeral-ports'], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', NUMERIC_LATENCY_MS: '10' },
@@ -19,11 +20,11 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       let out = '';
-      const address = await new Promise<string>((resolve, reject) => {
+      const [address, graphqlUrl] = await new Promise<[string, string]>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
-          const m = /InferGraph is up:[\s\S]*inference-grpc\s+gRPC (\S+)/.exec(out);
-          if (m?.[1]) resolve(m[1]);
+          const m = /InferGraph is up:[\s\S]*inference-grpc\s+gRPC (\S+)[\s\S]*prediction subgraph\s+(\S+)/.exec(out);
+          if (m?.[1] && m[2]) resolve([m[1], m[2]]);
         });
         void exited.then((code) => reject(new Error(`start exited with ${code}: ${out}`)));
       });
@@ -34,10 +35,16 @@ describe('npm start', () => {
         client.Predict({ model: 'sentiment', input: { text: 'what a lovely day' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
       );
       expect(answer.prediction?.sentiment?.label).toBe('POSITIVE');
+      const viaGraphQL = await graphql<{ predict: { label: string; routing: string } }>(
+        graphqlUrl,
+        'mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { label routing } }',
+      );
+      expect(viaGraphQL.data?.predict).toEqual({ label: 'POSITIVE', routing: 'DEFAULT' });
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(out).toContain('[inference] INFO  stopped');
+      expect(out).toContain('[prediction] INFO  shutting down');
       const after = await failure(
         unary((cb) => client.ListModels({}, new Metadata(), { deadline: Date.now() + 1000 }, cb)),
       );

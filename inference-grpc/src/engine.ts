@@ -57,7 +57,18 @@ export class InferenceEngine {
     return this.run(batcher, model, resolved.version, valid, ctx, started);
   }
 
-  async predictBatch(model: string, version: string, inputs: readonly PredictInput__Output[], ctx: CallContext): Promise<BatchResult> {
+  /**
+   * Starts every input of a batch request: one promise per input, in order,
+   * each settling with its own prediction or its own InferGraphError.
+   * `stragglers`, when aborted, answers inputs that hang (simulate-timeout) as timed out.
+   */
+  async startBatch(
+    model: string,
+    version: string,
+    inputs: readonly PredictInput__Output[],
+    ctx: CallContext,
+    stragglers?: AbortSignal,
+  ): Promise<{ version: string; runs: { hangs: boolean; result: Promise<PredictionResult> }[] }> {
     const started = performance.now();
     if (inputs.length > this.options.maxBatchItems) {
       throw new InferGraphError(
@@ -67,11 +78,7 @@ export class InferenceEngine {
     }
     const resolved = this.registry.resolve(model, version);
     const batcher = await this.batcher(model, resolved.version);
-    // An input that hangs (the simulate-timeout hook) must not hold the rest of
-    // the call hostage: once every other item has settled, it is answered as
-    // timed out. Alone, it sleeps until the caller's deadline.
-    const stragglers = new AbortController();
-    const stragglerCtx = { deadline: ctx.deadline, signal: AbortSignal.any([ctx.signal, stragglers.signal]) };
+    const stragglerCtx = stragglers ? { deadline: ctx.deadline, signal: AbortSignal.any([ctx.signal, stragglers]) } : ctx;
     const runs = inputs.map((input) => {
       try {
         const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
@@ -82,11 +89,23 @@ export class InferenceEngine {
         return { hangs: false, result: Promise.reject(asInferGraphError(err)) };
       }
     });
-    const others = runs.filter((r) => !r.hangs);
+    for (const r of runs) r.result.catch(() => undefined);
+    return { version: resolved.version, runs };
+  }
+
+  /**
+   * Answers a batch request once every input is done. An input that hangs
+   * must not hold the rest hostage: once every other input has settled it is
+   * answered as timed out; alone, it sleeps until the caller's deadline.
+   */
+  async predictBatch(model: string, version: string, inputs: readonly PredictInput__Output[], ctx: CallContext): Promise<BatchResult> {
+    const stragglers = new AbortController();
+    const batch = await this.startBatch(model, version, inputs, ctx, stragglers.signal);
+    const others = batch.runs.filter((r) => !r.hangs);
     if (others.length > 0) void Promise.allSettled(others.map((r) => r.result)).then(() => stragglers.abort());
-    const settled = await Promise.allSettled(runs.map((r) => r.result));
+    const settled = await Promise.allSettled(batch.runs.map((r) => r.result));
     return {
-      version: resolved.version,
+      version: batch.version,
       items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))),
     };
   }
@@ -142,7 +161,7 @@ function codeOf(err: unknown): string {
   return err instanceof InferGraphError ? err.code : 'INFERENCE_FAILED';
 }
 
-function asInferGraphError(err: unknown): InferGraphError {
+export function asInferGraphError(err: unknown): InferGraphError {
   return err instanceof InferGraphError
     ? err
     : new InferGraphError('INFERENCE_FAILED', `internal error: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,5 @@
 /** gRPC handlers of infergraph.inference.v1.ModelInference over the engine and registry. */
-import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
+import type { Metadata, ServerUnaryCall, ServerWritableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
 
 import { InferGraphError, toServiceError } from '../../lib/errors';
 import type { ModelEvent } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
@@ -7,7 +7,8 @@ import type { ModelInferenceHandlers } from '../../lib/grpc/generated/infergraph
 import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import type { Logger } from '../../lib/logger';
-import type { CallContext, InferenceEngine } from './engine';
+import { asInferGraphError } from './engine';
+import type { CallContext, InferenceEngine, PredictionResult } from './engine';
 import type { InferenceMetrics } from './metrics';
 import type { ModelRegistry, PolicyChange, RegistryEvent } from './registry';
 import { batchItemToWire, modelToWire, predictionToWire } from './wire';
@@ -21,7 +22,10 @@ export interface ServiceState {
   onSettled: (() => void) | undefined;
 }
 
-function callContext(call: ServerUnaryCall<unknown, unknown>): CallContext {
+/** What unary and streaming calls share (grpc-js does not export the type). */
+type SurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'once'>;
+
+function callContext(call: SurfaceCall): CallContext {
   const controller = new AbortController();
   call.once('cancelled', () => controller.abort());
   const deadline = call.getDeadline();
@@ -36,40 +40,46 @@ export function createHandlers(
   logger: Logger,
   state: ServiceState,
 ): ModelInferenceHandlers {
-  /** Wraps a unary handler: request id, logging, error mapping, in-flight count. */
+  /** Around every call: request id, refusal while draining, in-flight count, logging, metrics, error mapping. */
+  function track(method: string, metadata: Metadata, work: () => Promise<void>, fail: (error: Partial<ServiceError>) => void): void {
+    const requestId = requestIdOr(metadata.get(REQUEST_ID_KEY)[0]);
+    const log = logger.child({ requestId, method });
+    if (state.draining) {
+      fail(toServiceError(new InferGraphError('INFERENCE_UNAVAILABLE', 'inference-grpc is shutting down; retry on another replica')));
+      return;
+    }
+    state.inFlight += 1;
+    const started = performance.now();
+    work()
+      .then(
+        () => {
+          log.debug({ ms: performance.now() - started }, 'answered');
+          metrics.rpc(method, 'OK');
+        },
+        (err: unknown) => {
+          const known = err instanceof InferGraphError;
+          log[known ? 'info' : 'error']({ err, ms: performance.now() - started }, 'failed');
+          metrics.rpc(method, known ? err.code : 'INFERENCE_FAILED');
+          fail(toServiceError(err));
+        },
+      )
+      .finally(() => {
+        state.inFlight -= 1;
+        state.onSettled?.();
+      });
+  }
+
   function unary<Req, Res>(
     method: string,
     handle: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
   ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
-    return (call, callback) => {
-      const requestId = requestIdOr(call.metadata.get(REQUEST_ID_KEY)[0]);
-      const log = logger.child({ requestId, method });
-      if (state.draining) {
-        callback(toServiceError(new InferGraphError('INFERENCE_UNAVAILABLE', 'inference-grpc is shutting down; retry on another replica')));
-        return;
-      }
-      state.inFlight += 1;
-      const started = performance.now();
-      Promise.resolve()
-        .then(() => handle(call.request, call))
-        .then(
-          (response) => {
-            log.debug({ ms: performance.now() - started }, 'answered');
-            metrics.rpc(method, 'OK');
-            callback(null, response);
-          },
-          (err: unknown) => {
-            const known = err instanceof InferGraphError;
-            log[known ? 'info' : 'error']({ err, ms: performance.now() - started }, 'failed');
-            metrics.rpc(method, known ? err.code : 'INFERENCE_FAILED');
-            callback(toServiceError(err));
-          },
-        )
-        .finally(() => {
-          state.inFlight -= 1;
-          state.onSettled?.();
-        });
-    };
+    return (call, callback) =>
+      track(
+        method,
+        call.metadata,
+        async () => callback(null, await handle(call.request, call)),
+        (error) => callback(error),
+      );
   }
 
   return {
@@ -81,6 +91,22 @@ export function createHandlers(
       const result = await engine.predictBatch(req.model, req.version, req.inputs, callContext(call));
       return { modelVersion: result.version, items: result.items.map(batchItemToWire) };
     }),
+
+    PredictBatchStream: (call) =>
+      track(
+        'PredictBatchStream',
+        call.metadata,
+        async () => {
+          const { model, version, inputs } = call.request;
+          const batch = await engine.startBatch(model, version, inputs, callContext(call));
+          const send = (index: number, outcome: PredictionResult | InferGraphError): void => {
+            if (!call.cancelled) call.write({ index, modelVersion: batch.version, item: batchItemToWire(outcome) });
+          };
+          await Promise.all(batch.runs.map((run, index) => run.result.then((p) => send(index, p), (err: unknown) => send(index, asInferGraphError(err)))));
+          call.end();
+        },
+        (error) => call.emit('error', error),
+      ),
 
     ListModels: unary('ListModels', () => ({ models: registry.list().map(modelToWire) })),
 

@@ -1,5 +1,8 @@
 /** Starts the real inference-grpc server on port 0 and a real client for it. */
+import { Writable } from 'node:stream';
+
 import { Metadata } from '@grpc/grpc-js';
+import pino from 'pino';
 import type { ServiceError } from '@grpc/grpc-js';
 
 import { CODE_METADATA_KEY } from '../../lib/errors';
@@ -17,6 +20,8 @@ import type { ModelDefinition } from '../../inference-grpc/src/models/types';
 
 export interface InferenceFixture {
   readonly server: InferenceServer;
+  /** Log lines of the server, when started with LOG_LEVEL set (else none). */
+  readonly logs: readonly Record<string, unknown>[];
   readonly client: ModelInferenceClient;
   readonly address: string;
   readonly config: InferenceConfig;
@@ -26,11 +31,20 @@ export interface InferenceFixture {
 
 export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
   const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', ...env });
-  const server = await startInferenceServer(config, createLogger('inference-grpc', 'silent'), catalog);
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = env.LOG_LEVEL ? pino({ level: config.logLevel, base: { service: 'inference-grpc' } }, sink) : createLogger('inference-grpc', 'silent');
+  const server = await startInferenceServer(config, logger, catalog);
   const address = `127.0.0.1:${server.port}`;
   const client = createInferenceClient(address);
   return {
     server,
+    logs,
     client,
     address,
     config,

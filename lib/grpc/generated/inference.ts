@@ -15,6 +15,7 @@ import type { NumericOutput as _infergraph_inference_v1_NumericOutput, NumericOu
 import type { PredictBatchItem as _infergraph_inference_v1_PredictBatchItem, PredictBatchItem__Output as _infergraph_inference_v1_PredictBatchItem__Output } from './infergraph/inference/v1/PredictBatchItem';
 import type { PredictBatchRequest as _infergraph_inference_v1_PredictBatchRequest, PredictBatchRequest__Output as _infergraph_inference_v1_PredictBatchRequest__Output } from './infergraph/inference/v1/PredictBatchRequest';
 import type { PredictBatchResponse as _infergraph_inference_v1_PredictBatchResponse, PredictBatchResponse__Output as _infergraph_inference_v1_PredictBatchResponse__Output } from './infergraph/inference/v1/PredictBatchResponse';
+import type { PredictBatchStreamItem as _infergraph_inference_v1_PredictBatchStreamItem, PredictBatchStreamItem__Output as _infergraph_inference_v1_PredictBatchStreamItem__Output } from './infergraph/inference/v1/PredictBatchStreamItem';
 import type { PredictInput as _infergraph_inference_v1_PredictInput, PredictInput__Output as _infergraph_inference_v1_PredictInput__Output } from './infergraph/inference/v1/PredictInput';
 import type { PredictRequest as _infergraph_inference_v1_PredictRequest, PredictRequest__Output as _infergraph_inference_v1_PredictRequest__Output } from './infergraph/inference/v1/PredictRequest';
 import type { PredictResponse as _infergraph_inference_v1_PredictResponse, PredictResponse__Output as _infergraph_inference_v1_PredictResponse__Output } from './infergraph/inference/v1/PredictResponse';
@@ -47,6 +48,7 @@ export interface ProtoGrpcType {
         PredictBatchItem: MessageTypeDefinition<_infergraph_inference_v1_PredictBatchItem, _infergraph_inference_v1_PredictBatchItem__Output>
         PredictBatchRequest: MessageTypeDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchRequest__Output>
         PredictBatchResponse: MessageTypeDefinition<_infergraph_inference_v1_PredictBatchResponse, _infergraph_inference_v1_PredictBatchResponse__Output>
+        PredictBatchStreamItem: MessageTypeDefinition<_infergraph_inference_v1_PredictBatchStreamItem, _infergraph_inference_v1_PredictBatchStreamItem__Output>
         PredictInput: MessageTypeDefinition<_infergraph_inference_v1_PredictInput, _infergraph_inference_v1_PredictInput__Output>
         PredictRequest: MessageTypeDefinition<_infergraph_inference_v1_PredictRequest, _infergraph_inference_v1_PredictRequest__Output>
         PredictResponse: MessageTypeDefinition<_infergraph_inference_v1_PredictResponse, _infergraph_inference_v1_PredictResponse__Output>

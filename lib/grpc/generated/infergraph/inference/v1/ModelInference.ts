@@ -9,6 +9,7 @@ import type { ModelEvent as _infergraph_inference_v1_ModelEvent, ModelEvent__Out
 import type { ModelInfo as _infergraph_inference_v1_ModelInfo, ModelInfo__Output as _infergraph_inference_v1_ModelInfo__Output } from '../../../infergraph/inference/v1/ModelInfo';
 import type { PredictBatchRequest as _infergraph_inference_v1_PredictBatchRequest, PredictBatchRequest__Output as _infergraph_inference_v1_PredictBatchRequest__Output } from '../../../infergraph/inference/v1/PredictBatchRequest';
 import type { PredictBatchResponse as _infergraph_inference_v1_PredictBatchResponse, PredictBatchResponse__Output as _infergraph_inference_v1_PredictBatchResponse__Output } from '../../../infergraph/inference/v1/PredictBatchResponse';
+import type { PredictBatchStreamItem as _infergraph_inference_v1_PredictBatchStreamItem, PredictBatchStreamItem__Output as _infergraph_inference_v1_PredictBatchStreamItem__Output } from '../../../infergraph/inference/v1/PredictBatchStreamItem';
 import type { PredictRequest as _infergraph_inference_v1_PredictRequest, PredictRequest__Output as _infergraph_inference_v1_PredictRequest__Output } from '../../../infergraph/inference/v1/PredictRequest';
 import type { PredictResponse as _infergraph_inference_v1_PredictResponse, PredictResponse__Output as _infergraph_inference_v1_PredictResponse__Output } from '../../../infergraph/inference/v1/PredictResponse';
 import type { SetTrafficPolicyRequest as _infergraph_inference_v1_SetTrafficPolicyRequest, SetTrafficPolicyRequest__Output as _infergraph_inference_v1_SetTrafficPolicyRequest__Output } from '../../../infergraph/inference/v1/SetTrafficPolicyRequest';
@@ -50,6 +51,8 @@ export interface ModelInferenceClient extends grpc.Client {
   
   /**
    * Many inputs for one model version; every item gets its own result or error.
+   * The answer comes when every item is done; an item that hangs (simulate-timeout)
+   * is answered as timed out once the others are done.
    */
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
@@ -57,11 +60,28 @@ export interface ModelInferenceClient extends grpc.Client {
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Many inputs for one model version; every item gets its own result or error.
+   * The answer comes when every item is done; an item that hangs (simulate-timeout)
+   * is answered as timed out once the others are done.
    */
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The same, answering each item as soon as it is done, in completion order,
+   * so a slow item never delays the others. Items still unanswered at the
+   * deadline end with the call's DEADLINE_EXCEEDED.
+   */
+  PredictBatchStream(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_infergraph_inference_v1_PredictBatchStreamItem__Output>;
+  PredictBatchStream(argument: _infergraph_inference_v1_PredictBatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_infergraph_inference_v1_PredictBatchStreamItem__Output>;
+  /**
+   * The same, answering each item as soon as it is done, in completion order,
+   * so a slow item never delays the others. Items still unanswered at the
+   * deadline end with the call's DEADLINE_EXCEEDED.
+   */
+  predictBatchStream(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_infergraph_inference_v1_PredictBatchStreamItem__Output>;
+  predictBatchStream(argument: _infergraph_inference_v1_PredictBatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_infergraph_inference_v1_PredictBatchStreamItem__Output>;
   
   /**
    * Changes the default version and/or the canary of one model at run time.
@@ -103,8 +123,17 @@ export interface ModelInferenceHandlers extends grpc.UntypedServiceImplementatio
   
   /**
    * Many inputs for one model version; every item gets its own result or error.
+   * The answer comes when every item is done; an item that hangs (simulate-timeout)
+   * is answered as timed out once the others are done.
    */
   PredictBatch: grpc.handleUnaryCall<_infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchResponse>;
+  
+  /**
+   * The same, answering each item as soon as it is done, in completion order,
+   * so a slow item never delays the others. Items still unanswered at the
+   * deadline end with the call's DEADLINE_EXCEEDED.
+   */
+  PredictBatchStream: grpc.handleServerStreamingCall<_infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchStreamItem>;
   
   /**
    * Changes the default version and/or the canary of one model at run time.
@@ -123,6 +152,7 @@ export interface ModelInferenceDefinition extends grpc.ServiceDefinition {
   ListModels: MethodDefinition<_infergraph_inference_v1_ListModelsRequest, _infergraph_inference_v1_ListModelsResponse, _infergraph_inference_v1_ListModelsRequest__Output, _infergraph_inference_v1_ListModelsResponse__Output>
   Predict: MethodDefinition<_infergraph_inference_v1_PredictRequest, _infergraph_inference_v1_PredictResponse, _infergraph_inference_v1_PredictRequest__Output, _infergraph_inference_v1_PredictResponse__Output>
   PredictBatch: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchResponse, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchResponse__Output>
+  PredictBatchStream: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchStreamItem, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchStreamItem__Output>
   SetTrafficPolicy: MethodDefinition<_infergraph_inference_v1_SetTrafficPolicyRequest, _infergraph_inference_v1_ModelInfo, _infergraph_inference_v1_SetTrafficPolicyRequest__Output, _infergraph_inference_v1_ModelInfo__Output>
   WatchModels: MethodDefinition<_infergraph_inference_v1_WatchModelsRequest, _infergraph_inference_v1_ModelEvent, _infergraph_inference_v1_WatchModelsRequest__Output, _infergraph_inference_v1_ModelEvent__Output>
 }

@@ -1,0 +1,77 @@
+/**
+ * Closed-loop load for the benchmarks: `concurrency` callers each send their
+ * next call as soon as the last one answers. Answers are counted in a window
+ * that starts after a warm-up; when the window closes the callers stop and
+ * calls still outstanding are abandoned through the signal.
+ */
+import { setMaxListeners } from 'node:events';
+
+export interface LoadOptions {
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  /** One call; `signal` aborts when the window is over. */
+  call(worker: number, iteration: number, signal: AbortSignal): Promise<void>;
+  /** Called as the window opens and as it closes, e.g. to read server counters. */
+  mark?(at: 'start' | 'end'): Promise<void>;
+}
+
+export interface LoadResult {
+  readonly answered: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
+  const controller = new AbortController();
+  // Each worker links its one call in flight to this signal.
+  setMaxListeners(options.concurrency + 1, controller.signal);
+  const latencies: number[] = [];
+  let errors = 0;
+  const windowStart = performance.now() + options.warmupMs;
+  const windowEnd = windowStart + options.windowMs;
+  const inWindow = (t: number): boolean => t > windowStart && t <= windowEnd;
+  const worker = async (w: number): Promise<void> => {
+    for (let i = 0; performance.now() < windowEnd; i += 1) {
+      const t = performance.now();
+      // One signal per call, linked to the run's: listeners never pile up on a shared signal.
+      const call = new AbortController();
+      const abort = (): void => call.abort();
+      controller.signal.addEventListener('abort', abort, { once: true });
+      try {
+        await options.call(w, i, call.signal);
+        const done = performance.now();
+        if (inWindow(done)) latencies.push(done - t);
+      } catch {
+        if (controller.signal.aborted) return;
+        if (inWindow(performance.now())) errors += 1;
+      } finally {
+        controller.signal.removeEventListener('abort', abort);
+      }
+    }
+  };
+  const workers = Array.from({ length: options.concurrency }, (_, w) => worker(w));
+  await new Promise((r) => setTimeout(r, options.warmupMs));
+  await options.mark?.('start');
+  await new Promise((r) => setTimeout(r, Math.max(0, windowEnd - performance.now())));
+  await options.mark?.('end');
+  controller.abort();
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  const seconds = options.windowMs / 1000;
+  return {
+    answered: latencies.length,
+    errors,
+    seconds,
+    throughput: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * An async iterator fed by pushes, for GraphQL subscriptions. Unlike an
+ * `async function*`, its `return()` runs the cleanup at once instead of
+ * waiting for the next value, so closing a subscription closes its source
+ * immediately. The buffer is bounded: past `maxBuffer` unread values the
+ * oldest are dropped (and counted) instead of growing without bound.
+ */
+export class PushIterator<T> implements AsyncIterableIterator<T> {
+  private readonly buffer: T[] = [];
+  private readonly readers: ((result: IteratorResult<T>) => void)[] = [];
+  private done = false;
+  private droppedCount = 0;
+
+  constructor(
+    private readonly maxBuffer: number,
+    private readonly onClose: () => void,
+  ) {}
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  push(value: T): void {
+    if (this.done) return;
+    const reader = this.readers.shift();
+    if (reader) {
+      reader({ value, done: false });
+      return;
+    }
+    this.buffer.push(value);
+    if (this.buffer.length > this.maxBuffer) {
+      this.buffer.shift();
+      this.droppedCount += 1;
+    }
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const value = this.buffer.shift();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => this.readers.push(resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.close();
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** Ends the stream: pending and later reads finish; the source is released once. */
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.buffer.length = 0;
+    for (const reader of this.readers.splice(0)) reader({ value: undefined, done: true });
+    this.onClose();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}

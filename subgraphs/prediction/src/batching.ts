@@ -1,0 +1,100 @@
+/**
+ * Process-wide batching: one DataLoader per model version merges the inputs
+ * of every concurrent GraphQL operation into PredictBatch calls of at most
+ * `maxBatchSize` inputs, sent at most `maxDelayMs` after the first input
+ * arrived. Its cache is off (the prediction cache is a separate layer), so
+ * every `load` is one input sent and answered.
+ *
+ * Contract: every `load` settles exactly once, with its own prediction or its
+ * own error, as soon as its own input is answered; a failed call rejects each
+ * input it left unanswered with a copy of the reason. At most `maxQueue` inputs wait per version (queued or in flight);
+ * past that `load` rejects at once with OVERLOADED rather than wait without bound.
+ */
+import DataLoader from 'dataloader';
+
+import { InferGraphError } from '../../../lib/errors';
+import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
+import type { BatchAnswer } from './inference';
+import type { PredictionMetrics } from './metrics';
+
+export interface BatchingOptions {
+  readonly maxBatchSize: number;
+  readonly maxDelayMs: number;
+  readonly maxQueue: number;
+}
+
+/** Sends one batch; answers one promise per input, in order. */
+export type SendBatch = (
+  target: { model: string; version: string },
+  inputs: readonly PredictInput[],
+  requestIds: readonly string[],
+) => BatchAnswer;
+
+interface Pending {
+  readonly input: PredictInput;
+  readonly requestId: string;
+  readonly enqueuedAt: number;
+}
+
+interface VersionQueue {
+  // The batch function answers with one promise per input: each load settles
+  // as soon as its own input is answered, not when the whole batch is.
+  readonly loader: DataLoader<Pending, Promise<Prediction__Output>>;
+  waiting: number;
+}
+
+export class BatchingLoaders {
+  private readonly queues = new Map<string, VersionQueue>();
+
+  constructor(
+    private readonly send: SendBatch,
+    private readonly options: BatchingOptions,
+    private readonly metrics: PredictionMetrics,
+  ) {}
+
+  async load(model: string, version: string, input: PredictInput, requestId: string): Promise<Prediction__Output> {
+    const queue = this.queue(model, version);
+    if (queue.waiting >= this.options.maxQueue) {
+      throw new InferGraphError(
+        'OVERLOADED',
+        `${version ? `${model}:${version}` : model} is overloaded: ${queue.waiting} predictions already wait (BATCH_MAX_QUEUE=${this.options.maxQueue}); retry later`,
+      );
+    }
+    queue.waiting += 1;
+    try {
+      return await queue.loader.load({ input, requestId, enqueuedAt: performance.now() });
+    } finally {
+      queue.waiting -= 1;
+    }
+  }
+
+  private queue(model: string, version: string): VersionQueue {
+    const key = `${model}:${version}`;
+    const existing = this.queues.get(key);
+    if (existing) return existing;
+    const labels = { model, version: version || 'default' };
+    const loader = new DataLoader<Pending, Promise<Prediction__Output>>(
+      (batch) => {
+        const sentAt = performance.now();
+        for (const p of batch) this.metrics.queueDelay.observe(labels, (sentAt - p.enqueuedAt) / 1000);
+        this.metrics.batchSize.observe(labels, batch.length);
+        return Promise.resolve(
+          this.send(
+            { model, version },
+            batch.map((p) => p.input),
+            batch.map((p) => p.requestId),
+          ),
+        );
+      },
+      {
+        cache: false,
+        maxBatchSize: this.options.maxBatchSize,
+        batchScheduleFn: (dispatch) => setTimeout(dispatch, this.options.maxDelayMs),
+      },
+    );
+    const created = { loader, waiting: 0 };
+    this.queues.set(key, created);
+    return created;
+  }
+}

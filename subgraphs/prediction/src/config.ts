@@ -1,0 +1,42 @@
+/** Prediction subgraph settings: the only place this service reads the environment. */
+import { int, oneOf, readConfig, str } from '../../../lib/config';
+import type { ConfigOf, Env } from '../../../lib/config';
+import { LOG_LEVELS } from '../../../lib/logger';
+
+export const predictionSettings = {
+  host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
+  port: int('PORT', 4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready (0 picks a free port).', {
+    min: 0,
+    max: 65535,
+  }),
+  logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+  inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc.'),
+  inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
+    min: 1,
+    max: 600_000,
+  }),
+  redisUrl: str('REDIS_URL', '', 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).'),
+  redisPrefix: str('REDIS_PREFIX', 'infergraph:', 'Prefix of every Redis key and channel.'),
+  redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, 'Longest a Redis command may take; past it the prediction answers with cache BYPASS.', {
+    min: 1,
+    max: 60_000,
+  }),
+  cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
+  cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
+  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest PredictBatch call the prediction subgraph sends: inputs for one model version are merged up to this many.', {
+    min: 1,
+    max: 4096,
+  }),
+  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest the first input of a PredictBatch call waits for others to join it.', { min: 0, max: 10000 }),
+  batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, 'Predictions that may wait per model version; past it callers get OVERLOADED at once.', {
+    min: 1,
+    max: 1_000_000,
+  }),
+  maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs in one predictBatch mutation.', { min: 1, max: 100_000 }),
+};
+
+export type PredictionConfig = ConfigOf<typeof predictionSettings>;
+
+export function loadPredictionConfig(env: Env): PredictionConfig {
+  return readConfig(env, predictionSettings);
+}

@@ -1,0 +1,6 @@
+/** Entry point of the prediction subgraph: `npm run start:prediction`. */
+import { runService } from '../../../lib/service';
+import { loadPredictionConfig } from './config';
+import { startPredictionSubgraph } from './server';
+
+runService('prediction-subgraph', () => loadPredictionConfig(process.env), startPredictionSubgraph);

@@ -1,0 +1,180 @@
+/**
+ * One prediction, from a GraphQL input to an answer: check its shape, choose
+ * the version (canary.ts), try the cache, send it through the process-wide
+ * batching loaders, fall back to the default version when a canary cannot
+ * serve, store the answer and count it.
+ */
+import { InferGraphError } from '../../../lib/errors';
+import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
+import type { Logger } from '../../../lib/logger';
+import type { BatchingLoaders } from './batching';
+import type { Cache, CachedPrediction } from './cache/cache';
+import { predictionCacheKey } from './cache/key';
+import { chooseRoute } from './canary';
+import type { Routing } from './canary';
+import type { ModelCatalog } from './catalog';
+import type { PredictionMetrics } from './metrics';
+
+export type CachePolicy = 'USE' | 'BYPASS' | 'REFRESH';
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+
+/** The GraphQL `PredictInput`. */
+export interface PredictRequest {
+  readonly model: string;
+  readonly version?: string | null;
+  readonly text?: string | null;
+  readonly features?: readonly number[] | null;
+  readonly routingKey?: string | null;
+  readonly cache?: CachePolicy | null;
+}
+
+/** A request checked and routed: what the per-operation loader dedupes on. */
+export interface PlannedPrediction {
+  readonly model: string;
+  readonly version: string;
+  readonly routing: Routing;
+  readonly input: PredictInput;
+  readonly cachePolicy: CachePolicy;
+  /** Identical plans within one operation run once. */
+  readonly dedupeKey: string;
+}
+
+export interface PredictionOutcome extends CachedPrediction {
+  readonly model: string;
+  readonly routing: Routing;
+  readonly canary: boolean;
+  readonly cache: CacheStatus;
+  readonly latencyMs: number;
+  readonly batchSize: number;
+}
+
+export interface PredictorDeps {
+  readonly catalog: ModelCatalog;
+  readonly loaders: BatchingLoaders;
+  readonly cache: Cache;
+  readonly cacheTtlSeconds: number;
+  readonly metrics: PredictionMetrics;
+  readonly logger: Logger;
+  readonly random?: () => number;
+}
+
+function bad(message: string): InferGraphError {
+  return new InferGraphError('BAD_USER_INPUT', message);
+}
+
+function toCached(p: Prediction__Output): CachedPrediction {
+  if (p.sentiment) {
+    return { modelVersion: p.modelVersion, label: p.sentiment.label, score: p.sentiment.score, confidence: p.sentiment.confidence, classId: null, probability: null };
+  }
+  if (p.numeric) {
+    return { modelVersion: p.modelVersion, label: p.numeric.label, score: null, confidence: null, classId: p.numeric.classId, probability: p.numeric.probability };
+  }
+  throw new InferGraphError('INFERENCE_FAILED', `inference-grpc answered ${p.model}:${p.modelVersion} with no output`);
+}
+
+export class Predictor {
+  private readonly random: () => number;
+
+  constructor(private readonly deps: PredictorDeps) {
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Checks the input's shape and chooses its version; throws BAD_USER_INPUT or MODEL_NOT_FOUND. */
+  plan(request: PredictRequest): PlannedPrediction {
+    if (request.model.trim() === '') throw bad('model is empty; name a model, e.g. sentiment or numeric');
+    const hasText = request.text !== undefined && request.text !== null;
+    const hasFeatures = request.features !== undefined && request.features !== null;
+    if (hasText && hasFeatures) throw bad('give either text or features, not both');
+    if (!hasText && !hasFeatures) throw bad('input needs text (for text models such as sentiment) or features (for numeric models)');
+    const known = this.deps.catalog.get(request.model);
+    if (!known && this.deps.catalog.synced) {
+      throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(request.model)}`);
+    }
+    const route = chooseRoute(known, request, this.random);
+    const input: PredictInput = hasText ? { text: request.text ?? '' } : { features: { values: [...(request.features ?? [])] } };
+    const cachePolicy = request.cache ?? 'USE';
+    return {
+      model: request.model,
+      version: route.version,
+      routing: route.routing,
+      input,
+      cachePolicy,
+      dedupeKey: `${route.routing}|${cachePolicy}|${predictionCacheKey(request.model, route.version, input)}`,
+    };
+  }
+
+  /** Runs a planned prediction; rejects with an InferGraphError. */
+  async execute(plan: PlannedPrediction, requestId: string): Promise<PredictionOutcome> {
+    const started = performance.now();
+    let version = plan.version;
+    let routing = plan.routing;
+    if (routing === 'CANARY' && this.cannotServe(plan.model, version)) {
+      version = this.deps.catalog.get(plan.model)?.defaultVersion ?? '';
+      routing = 'FALLBACK';
+    }
+    try {
+      const { answer, cache, batchSize } = await this.answer(plan, version, requestId).catch(async (err: unknown) => {
+        if (routing !== 'CANARY' || !(err instanceof InferGraphError) || !['INFERENCE_UNAVAILABLE', 'MODEL_VERSION_NOT_FOUND'].includes(err.code)) {
+          throw err;
+        }
+        this.deps.logger.warn({ model: plan.model, version, reason: err.message }, 'canary cannot serve; falling back to the default version');
+        version = this.deps.catalog.get(plan.model)?.defaultVersion ?? '';
+        routing = 'FALLBACK';
+        return this.answer(plan, version, requestId);
+      });
+      const outcome: PredictionOutcome = {
+        ...answer,
+        model: plan.model,
+        routing,
+        canary: routing === 'CANARY',
+        cache,
+        latencyMs: performance.now() - started,
+        batchSize,
+      };
+      this.deps.metrics.predictions.inc({ model: plan.model, version: outcome.modelVersion, routing, cache });
+      return outcome;
+    } catch (err) {
+      const error = err instanceof InferGraphError ? err : new InferGraphError('INFERENCE_FAILED', `internal error: ${String(err)}`);
+      this.deps.metrics.failures.inc({ model: plan.model, code: error.code });
+      throw error;
+    }
+  }
+
+  private cannotServe(model: string, version: string): boolean {
+    return this.deps.catalog.get(model)?.versions.find((v) => v.version === version)?.state === 'FAILED';
+  }
+
+  private async answer(
+    plan: PlannedPrediction,
+    version: string,
+    requestId: string,
+  ): Promise<{ answer: CachedPrediction; cache: CacheStatus; batchSize: number }> {
+    // Without a known version there is no version-aware key: serve uncached.
+    const cacheable = version !== '' && plan.cachePolicy !== 'BYPASS';
+    const key = predictionCacheKey(plan.model, version, plan.input);
+    let cacheWorks = cacheable;
+    if (cacheable && plan.cachePolicy === 'USE') {
+      try {
+        const hit = await this.deps.cache.get(key);
+        this.deps.metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
+        if (hit) return { answer: hit, cache: 'HIT', batchSize: 0 };
+      } catch (err) {
+        this.deps.metrics.cacheLookups.inc({ result: 'error' });
+        this.deps.logger.warn({ err: String(err) }, 'prediction cache unavailable; serving uncached');
+        cacheWorks = false;
+      }
+    }
+    const prediction = await this.deps.loaders.load(plan.model, version, plan.input, requestId);
+    const answer = toCached(prediction);
+    if (cacheWorks) {
+      try {
+        await this.deps.cache.set(key, answer, this.deps.cacheTtlSeconds);
+      } catch (err) {
+        this.deps.logger.warn({ err: String(err) }, 'prediction cache unavailable; answer not stored');
+        cacheWorks = false;
+      }
+    }
+    return { answer, cache: cacheWorks ? 'MISS' : 'BYPASS', batchSize: prediction.batchSize };
+  }
+}

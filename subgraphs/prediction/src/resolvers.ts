@@ -1,0 +1,74 @@
+/** Resolvers of schema/prediction.graphql. */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError } from 'graphql';
+
+import { toGraphQLError } from '../../../lib/graphql/errors';
+import { PushIterator } from '../../../lib/graphql/push-iterator';
+import type { PubSub } from './events/pubsub';
+import { LATENCY_CHANNEL } from './operation';
+import type { LatencyEventMessage, OperationContext, PredictionView } from './operation';
+import type { PredictRequest } from './predictor';
+
+/** Unread latency events kept per subscriber before the oldest are dropped. */
+const SUBSCRIBER_BUFFER = 1000;
+
+interface PredictionErrorView {
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export function createResolvers(options: {
+  readonly maxBatchItems: number;
+  readonly events: PubSub<LatencyEventMessage>;
+}): GraphQLResolverMap<OperationContext> {
+  return {
+    Mutation: {
+      predict: async (_: unknown, args: { input: PredictRequest }, ctx: OperationContext): Promise<PredictionView> => {
+        try {
+          return await ctx.predict(args.input);
+        } catch (err) {
+          throw toGraphQLError(err);
+        }
+      },
+      predictBatch: (_: unknown, args: { inputs: PredictRequest[] }, ctx: OperationContext): Promise<(PredictionView | PredictionErrorView)[]> => {
+        if (args.inputs.length > options.maxBatchItems) {
+          throw new GraphQLError(
+            `inputs has ${args.inputs.length} items; at most ${options.maxBatchItems} are allowed in one predictBatch (MAX_BATCH_ITEMS)`,
+            { extensions: { code: 'BAD_USER_INPUT' } },
+          );
+        }
+        return Promise.all(
+          args.inputs.map((input, index) =>
+            ctx.predict(input).catch((err: unknown): PredictionErrorView => {
+              const e = toGraphQLError(err);
+              return { index, code: String(e.extensions.code), message: e.message };
+            }),
+          ),
+        );
+      },
+    },
+    Subscription: {
+      latencyEvents: {
+        subscribe: async (_: unknown, args: { model?: string | null }): Promise<AsyncIterableIterator<LatencyEventMessage>> => {
+          // The iterator reaches graphql-ws only after `unsubscribe` is set, so closing it can always release it.
+          const iterator = new PushIterator<LatencyEventMessage>(SUBSCRIBER_BUFFER, () => void unsubscribe());
+          const unsubscribe = await options.events.subscribe(LATENCY_CHANNEL, (event) => {
+            if (!args.model || event.model === args.model) iterator.push(event);
+          });
+          return iterator;
+        },
+        resolve: (event: LatencyEventMessage) => event,
+      },
+    },
+    PredictionResult: {
+      __resolveType: (result: PredictionView | PredictionErrorView) => ('code' in result ? 'PredictionError' : 'Prediction'),
+    },
+    Prediction: {
+      model: (p: PredictionView) => ({ name: p.model }),
+    },
+    LatencyEvent: {
+      model: (e: LatencyEventMessage) => ({ name: e.model }),
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The prediction subgraph: a Federation 2 subgraph on Apollo Server, mounted
+ * on a plain node:http server that also serves graphql-ws subscriptions on
+ * /graphql, and /metrics, /health, /ready.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+import { createInferenceClient } from '../../../lib/grpc/client';
+import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { graphqlHandler } from '../../../lib/graphql/http';
+import type { Logger } from '../../../lib/logger';
+import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
+import { createMetricsRegistry } from '../../../lib/metrics';
+import { createRedisClient } from '../../../lib/redis';
+import { BatchingLoaders } from './batching';
+import type { Cache } from './cache/cache';
+import { MemoryCache } from './cache/memory';
+import { RedisCache } from './cache/redis';
+import { ModelCatalog } from './catalog';
+import type { PredictionConfig } from './config';
+import { MemoryPubSub } from './events/memory';
+import type { PubSub } from './events/pubsub';
+import { RedisPubSub } from './events/redis';
+import { callPredictBatch } from './inference';
+import { PredictionMetrics } from './metrics';
+import { createOperationContext } from './operation';
+import type { LatencyEventMessage, OperationContext } from './operation';
+import { Predictor } from './predictor';
+import { createResolvers } from './resolvers';
+
+export const PREDICTION_SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'prediction.graphql');
+/** Largest HTTP body the subgraph reads: predictBatch of MAX_BATCH_ITEMS long texts fits. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface PredictionSubgraph {
+  readonly port: number;
+  readonly url: string;
+  readonly catalog: ModelCatalog;
+  close(): Promise<void>;
+}
+
+export async function startPredictionSubgraph(config: PredictionConfig, logger: Logger): Promise<PredictionSubgraph> {
+  const metricsRegistry = createMetricsRegistry('prediction-subgraph');
+  const metrics = new PredictionMetrics(metricsRegistry, config.batchMaxSize);
+  const client = createInferenceClient(config.inferenceUrl);
+  const catalog = new ModelCatalog(client, logger);
+  catalog.start();
+
+  const redisOptions = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
+  const cache: Cache = config.redisUrl
+    ? new RedisCache({ client: createRedisClient(redisOptions), prefix: `${config.redisPrefix}cache:` })
+    : new MemoryCache({ maxEntries: config.cacheMaxEntries });
+  const events: PubSub<LatencyEventMessage> = config.redisUrl
+    ? new RedisPubSub<LatencyEventMessage>({
+        publisher: createRedisClient(redisOptions),
+        subscriber: createRedisClient({ ...redisOptions, subscriber: true }),
+        prefix: `${config.redisPrefix}events:`,
+        logger,
+      })
+    : new MemoryPubSub<LatencyEventMessage>();
+
+  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
+  const loaders = new BatchingLoaders(
+    (target, inputs, requestIds) => callPredictBatch(client, callOptions, target, inputs, requestIds),
+    { maxBatchSize: config.batchMaxSize, maxDelayMs: config.batchMaxDelayMs, maxQueue: config.batchMaxQueue },
+    metrics,
+  );
+  const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, metrics, logger });
+
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readFileSync(PREDICTION_SCHEMA_FILE, 'utf8')),
+    // buildSubgraphSchema types resolvers for an unknown context; ours is OperationContext.
+    resolvers: createResolvers({ maxBatchItems: config.maxBatchItems, events }) as GraphQLResolverMap<unknown>,
+  });
+  const apollo = new ApolloServer<OperationContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    // Subgraphs are not for browsers (the supergraph serves the playground) and we report no traces to Apollo's cloud.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  const contextFor = (requestIdHeader: unknown): OperationContext => {
+    const requestId = requestIdOr(requestIdHeader);
+    return createOperationContext(requestId, predictor, events, logger.child({ requestId }));
+  };
+  const handleGraphQL = graphqlHandler(apollo, {
+    maxBodyBytes: MAX_BODY_BYTES,
+    context: (req) => contextFor(req.headers[REQUEST_ID_KEY]),
+  });
+
+  let closing = false;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/graphql') {
+      handleGraphQL(req, res).catch((err: unknown) => {
+        logger.error({ err }, 'graphql request failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      });
+    } else if (url.pathname === '/metrics') {
+      metricsRegistry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
+        (err: unknown) => res.writeHead(500).end(String(err)),
+      );
+    } else if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (url.pathname === '/ready') {
+      const ready = !closing && catalog.synced;
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'not ready' }));
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found; GraphQL is at /graphql"}');
+    }
+  });
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer<Record<string, unknown>>(
+    {
+      schema,
+      context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, metricsPort: port, inference: config.inferenceUrl, cache: config.redisUrl ? 'redis' : 'memory' }, 'prediction subgraph listening');
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    catalog,
+    close: async () => {
+      closing = true;
+      await ws.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      catalog.dispose();
+      client.close();
+      await Promise.all([cache.dispose(), events.dispose()]);
+    },
+  };
+}

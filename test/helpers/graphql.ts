@@ -1,0 +1,44 @@
+/** A GraphQL client over real HTTP and graphql-ws, as a user's would be. */
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLResponse<D = Record<string, unknown>> {
+  readonly status: number;
+  readonly data?: D | null;
+  readonly errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+export async function graphql<D = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<D>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as Omit<GraphQLResponse<D>, 'status'>;
+  return { status: res.status, ...body };
+}
+
+export function wsClient(httpUrl: string): Client {
+  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+}
+
+/** Collects the events of one subscription until `count` have arrived. */
+export async function collect<T>(iterator: AsyncIterableIterator<T>, count: number, timeoutMs = 5000): Promise<T[]> {
+  const out: T[] = [];
+  const timer = setTimeout(() => void iterator.return?.(), timeoutMs);
+  try {
+    for await (const value of iterator) {
+      out.push(value);
+      if (out.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return out;
+}

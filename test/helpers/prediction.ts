@@ -1,0 +1,41 @@
+/** The real prediction subgraph on port 0, in front of a real inference-grpc on port 0. */
+import { createLogger } from '../../lib/logger';
+import { loadPredictionConfig } from '../../subgraphs/prediction/src/config';
+import { startPredictionSubgraph } from '../../subgraphs/prediction/src/server';
+import type { PredictionSubgraph } from '../../subgraphs/prediction/src/server';
+import { graphql } from './graphql';
+import type { GraphQLResponse } from './graphql';
+import { startInference } from './inference';
+import type { InferenceFixture } from './inference';
+
+export interface PredictionStack {
+  readonly inference: InferenceFixture;
+  readonly subgraph: PredictionSubgraph;
+  query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
+  close(): Promise<void>;
+}
+
+export async function startPredictionStack(
+  options: { inferenceEnv?: Record<string, string>; predictionEnv?: Record<string, string> } = {},
+): Promise<PredictionStack> {
+  const inference = await startInference(options.inferenceEnv);
+  const subgraph = await startPredictionSubgraph(
+    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', INFERENCE_URL: inference.address, ...options.predictionEnv }),
+    createLogger('prediction-subgraph', 'silent'),
+  );
+  await subgraph.catalog.whenSynced();
+  let closed = false;
+  return {
+    inference,
+    subgraph,
+    query: (query, variables, headers) => graphql(subgraph.url, query, variables, headers),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await subgraph.close();
+      await inference.close();
+    },
+  };
+}
+
+export const PREDICTION_FIELDS = 'id model { name } modelVersion routing canary cache latencyMs batchSize label score confidence classId probability';
