@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { graphqlHandler } from '../../../lib/graphql/http';
+import { operationLogPlugin } from '../../../lib/graphql/logging';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
@@ -86,8 +87,10 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   const apollo = new ApolloServer<OperationContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Our process owns SIGTERM (lib/service.ts); Apollo's own handler would re-raise it and kill the drain.
+    stopOnTerminationSignals: false,
     // Subgraphs are not for browsers (the supergraph serves the playground) and we report no traces to Apollo's cloud.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationLogPlugin<OperationContext>(logger)],
   });
   await apollo.start();
 

@@ -1,0 +1,23 @@
+/** An Apollo Server plugin writing one log line per operation, with its request id and outcome. */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+
+import type { Logger } from '../logger';
+
+export function operationLogPlugin<C extends BaseContext & { readonly requestId: string }>(logger: Logger): ApolloServerPlugin<C> {
+  return {
+    requestDidStart() {
+      const started = performance.now();
+      return Promise.resolve({
+        willSendResponse({ contextValue, operationName, errors, response }) {
+          const body = response.body;
+          const fieldErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
+          const codes = [...(errors ?? []), ...fieldErrors].map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
+          const line = { requestId: contextValue.requestId, operationName: operationName ?? null, ms: performance.now() - started, errors: codes };
+          if (codes.length > 0) logger.info(line, 'operation answered with errors');
+          else logger.debug(line, 'operation answered');
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

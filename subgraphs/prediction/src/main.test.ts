@@ -1,0 +1,34 @@
+import { graphql } from '../../../test/helpers/graphql';
+import { spawnService } from '../../../test/helpers/process';
+
+describe('prediction subgraph as a process', () => {
+  it('carries the request id from the HTTP header to its own log and to the inference-grpc log, and exits 0 on SIGTERM', async () => {
+    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
+    try {
+      const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
+      const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${grpcPort}` });
+      try {
+        const { port } = (await prediction.waitForLog('prediction subgraph listening')) as { port: number };
+        const url = `http://127.0.0.1:${port}/graphql`;
+        const res = await graphql<{ predict: { id: string } }>(
+          url,
+          'mutation Hello { predict(input: { model: "sentiment", text: "hello there", cache: BYPASS }) { id } }',
+          {},
+          { 'x-request-id': 'req-end-to-end-1' },
+        );
+        expect(res.data?.predict.id).toBe('req-end-to-end-1:0');
+        expect(await prediction.waitForLog('operation answered')).toMatchObject({ requestId: 'req-end-to-end-1', operationName: 'Hello', errors: [] });
+        const inferenceLine = inference.lines.find((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1'));
+        expect(inferenceLine).toBeDefined();
+
+        prediction.child.kill('SIGTERM');
+        expect(await prediction.exited).toBe(0);
+      } finally {
+        prediction.kill();
+      }
+    } finally {
+      inference.kill();
+      await inference.exited;
+    }
+  });
+});
