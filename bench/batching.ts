@@ -12,26 +12,18 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { spawnService } from '../test/helpers/process';
 import type { ServiceProcess } from '../test/helpers/process';
-import { closedLoop } from './load';
+import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '256' },
-    seconds: { type: 'string', default: '20' },
-    'warmup-seconds': { type: 'string', default: '1' },
-    'latency-ms': { type: 'string', default: '500' },
-  },
-});
-const CONCURRENCY = Number(values.concurrency);
-const WINDOW_MS = Number(values.seconds) * 1000;
-const WARMUP_MS = Number(values['warmup-seconds']) * 1000;
-const LATENCY_MS = Number(values['latency-ms']);
+const args = parseLoadArgs();
+const CONCURRENCY = args.concurrency;
+const WINDOW_MS = args.windowMs;
+const WARMUP_MS = args.warmupMs;
+const LATENCY_MS = args.latencyMs;
 const MAX_BATCH = 64;
 
 const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion cache batchSize classId } }';

@@ -12,7 +12,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { Metadata } from '@grpc/grpc-js';
 
@@ -22,24 +21,15 @@ import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { unary } from '../lib/grpc/unary';
 import { metricValue } from '../test/helpers/metrics';
 import { spawnService } from '../test/helpers/process';
-import { closedLoop } from './load';
+import { closedLoop, parseLoadArgs } from './load';
 
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '256' },
-    seconds: { type: 'string', default: '20' },
-    'warmup-seconds': { type: 'string', default: '1' },
-    'latency-ms': { type: 'string', default: '500' },
-    'item-latency-us': { type: 'string', default: '200' },
-    'max-batch': { type: 'string', default: '64' },
-  },
-});
-const CONCURRENCY = Number(values.concurrency);
-const WINDOW_MS = Number(values.seconds) * 1000;
-const WARMUP_MS = Number(values['warmup-seconds']) * 1000;
-const LATENCY_MS = Number(values['latency-ms']);
-const ITEM_US = Number(values['item-latency-us']);
-const MAX_BATCH = Number(values['max-batch']);
+const args = parseLoadArgs({ 'item-latency-us': '200', 'max-batch': '64' });
+const CONCURRENCY = args.concurrency;
+const WINDOW_MS = args.windowMs;
+const WARMUP_MS = args.warmupMs;
+const LATENCY_MS = args.latencyMs;
+const ITEM_US = Number(args.extra['item-latency-us']);
+const MAX_BATCH = Number(args.extra['max-batch']);
 
 interface Run {
   readonly mode: string;

@@ -5,6 +5,36 @@
  * calls still outstanding are abandoned through the signal.
  */
 import { setMaxListeners } from 'node:events';
+import { parseArgs } from 'node:util';
+
+export interface LoadArgs {
+  readonly concurrency: number;
+  readonly windowMs: number;
+  readonly warmupMs: number;
+  /** NUMERIC_LATENCY_MS of the inference-grpc under test. */
+  readonly latencyMs: number;
+  /** The bench's own options, as given. */
+  readonly extra: Record<string, string>;
+}
+
+/** The command-line options every load bench takes, plus its own (`--name value`, with defaults). */
+export function parseLoadArgs(extra: Record<string, string> = {}): LoadArgs {
+  const options = Object.fromEntries(
+    Object.entries({ concurrency: '256', seconds: '20', 'warmup-seconds': '1', 'latency-ms': '500', ...extra }).map(([name, def]) => [
+      name,
+      { type: 'string' as const, default: def },
+    ]),
+  );
+  const { values } = parseArgs({ options });
+  const value = (name: string): string => String(values[name]);
+  return {
+    concurrency: Number(value('concurrency')),
+    windowMs: Number(value('seconds')) * 1000,
+    warmupMs: Number(value('warmup-seconds')) * 1000,
+    latencyMs: Number(value('latency-ms')),
+    extra: Object.fromEntries(Object.keys(extra).map((name) => [name, value(name)])),
+  };
+}
 
 export interface LoadOptions {
   readonly concurrency: number;

@@ -146,3 +146,25 @@ function answersPing(port: number): Promise<boolean> {
     });
   });
 }
+
+/**
+ * For a describe block: one private Redis for all its tests, running at the
+ * start of each test (a test that failed half-way may have left it stopped),
+ * stopped after the last. Returns a getter for it.
+ */
+export function usePrivateRedis(): () => PrivateRedis {
+  let server: PrivateRedis | undefined;
+  beforeAll(async () => {
+    server = await startPrivateRedis();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    if (server && !server.running) await server.start();
+  });
+  return () => {
+    if (!server) throw new Error('the private Redis has not started: call usePrivateRedis() inside a describe block');
+    return server;
+  };
+}

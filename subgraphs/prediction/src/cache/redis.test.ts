@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 import { createRedisClient } from '../../../../lib/redis';
 import { describeRedis, freshPrefix, redisUrl, sleep, until, whenReady } from '../../../../test/helpers/redis';
-import { startPrivateRedis } from '../../../../test/helpers/redis-server';
+import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
 import { CacheUnavailableError } from './cache';
 import { cacheContract, SAMPLE } from './contract';
@@ -92,20 +92,12 @@ describeRedis('RedisCache', () => {
   });
 
   describe('on a private Redis that goes away', () => {
+    const privateRedis = usePrivateRedis();
     let server: PrivateRedis;
     let cache: RedisCache;
 
-    beforeAll(async () => {
-      server = await startPrivateRedis();
-    });
-
-    afterAll(async () => {
-      await server.stop();
-    });
-
     beforeEach(async () => {
-      // A test that failed half-way may have left it stopped.
-      if (!server.running) await server.start();
+      server = privateRedis();
       cache = await readyCache(server.url);
     });
 

@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { Logger } from '../../../../lib/logger';
 import { createRedisClient } from '../../../../lib/redis';
 import { describeRedis, freshPrefix, redisUrl, sleep, whenReady } from '../../../../test/helpers/redis';
-import { startPrivateRedis } from '../../../../test/helpers/redis-server';
+import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
 import { collector, event, eventually, pubsubContract } from './contract';
 import type { TestEvent } from './contract';
@@ -157,19 +157,11 @@ describeRedis('RedisPubSub', () => {
   });
 
   describe('on a private Redis that restarts', () => {
+    const privateRedis = usePrivateRedis();
     let server: PrivateRedis;
 
-    beforeAll(async () => {
-      server = await startPrivateRedis();
-    });
-
-    afterAll(async () => {
-      await server.stop();
-    });
-
-    beforeEach(async () => {
-      // A test that failed half-way may have left it stopped.
-      if (!server.running) await server.start();
+    beforeEach(() => {
+      server = privateRedis();
     });
 
     it('rejects publish at once while Redis is down, and a subscription made before the outage receives after it', async () => {
