@@ -4,8 +4,6 @@
  * /graphql, and /metrics, /health, /ready.
  */
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { ApolloServer } from '@apollo/server';
@@ -14,12 +12,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
-import { graphqlHandler } from '../../../lib/graphql/http';
 import { operationLogPlugin } from '../../../lib/graphql/logging';
+import { serveGraphQL } from '../../../lib/graphql/serve';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
@@ -98,61 +95,28 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     const requestId = requestIdOr(requestIdHeader);
     return createOperationContext(requestId, predictor, events, logger.child({ requestId }));
   };
-  const handleGraphQL = graphqlHandler(apollo, {
+  const service = await serveGraphQL({
+    host: config.host,
+    port: config.port,
+    logger,
+    apollo,
+    context: (headers) => contextFor(headers[REQUEST_ID_KEY]),
+    websocket: (wss) => useServer<Record<string, unknown>>({ schema, context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]) }, wss),
+    metrics: metricsRegistry,
+    isReady: () => catalog.synced,
     maxBodyBytes: MAX_BODY_BYTES,
-    context: (req) => contextFor(req.headers[REQUEST_ID_KEY]),
   });
-
-  let closing = false;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql') {
-      handleGraphQL(req, res).catch((err: unknown) => {
-        logger.error({ err }, 'graphql request failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-      });
-    } else if (url.pathname === '/metrics') {
-      metricsRegistry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
-        (err: unknown) => res.writeHead(500).end(String(err)),
-      );
-    } else if (url.pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    } else if (url.pathname === '/ready') {
-      const ready = !closing && catalog.synced;
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ready ? 'ready' : 'not ready' }));
-    } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found; GraphQL is at /graphql"}');
-    }
-  });
-  const wss = new WebSocketServer({ server, path: '/graphql' });
-  const ws = useServer<Record<string, unknown>>(
-    {
-      schema,
-      context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
-    },
-    wss,
+  logger.info(
+    { port: service.port, metricsPort: service.port, inference: config.inferenceUrl, cache: config.redisUrl ? 'redis' : 'memory' },
+    'prediction subgraph listening',
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, metricsPort: port, inference: config.inferenceUrl, cache: config.redisUrl ? 'redis' : 'memory' }, 'prediction subgraph listening');
-
   return {
-    port,
-    url: `http://127.0.0.1:${port}/graphql`,
+    port: service.port,
+    url: service.url,
     catalog,
     close: async () => {
-      closing = true;
-      await ws.dispose();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await service.close();
       await apollo.stop();
       catalog.dispose();
       client.close();
