@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describeSettings } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { inferenceSettings } from '../inference-grpc/src/config';
+import { modelsSettings } from '../subgraphs/models/src/config';
 import { predictionSettings } from '../subgraphs/prediction/src/config';
 
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -14,12 +15,13 @@ describe('README', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(firstBlock).toContain('npm ci && npm start');
     expect(firstBlock).toContain('npm test');
-    expect(packageJson.scripts.test).toBe('npm run typecheck && npm run lint && npm run test:unit');
+    expect(packageJson.scripts.test).toBe('npm run typecheck && npm run lint && npm run schema:check && npm run test:unit');
   });
 
   it.each([
     ['inference-grpc', inferenceSettings],
     ['prediction-subgraph', predictionSettings],
+    ['models-subgraph', modelsSettings],
   ])('documents every setting of %s with its default', (service, settings) => {
     for (const s of describeSettings(settings)) {
       expect(readme).toContain(`| \`${s.env}\` | ${service} | \`${s.default}\` | ${s.doc} |`);

@@ -6,17 +6,14 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { CODE_METADATA_KEY, InferGraphError, fromServiceError, isErrorCode } from '../../../lib/errors';
+import { InferGraphError, isErrorCode } from '../../../lib/errors';
+import { describeCallFailure } from '../../../lib/grpc/call-failure';
+import type { InferenceCallOptions } from '../../../lib/grpc/call-failure';
 import type { ModelInferenceClient } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { PredictBatchStreamItem__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchStreamItem';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import { REQUEST_ID_KEY } from '../../../lib/logger';
-
-export interface InferenceCallOptions {
-  readonly address: string;
-  readonly deadlineMs: number;
-}
 
 /** One promise per input, in order, each settling as soon as that input is answered. */
 export type BatchAnswer = Promise<Prediction__Output>[];
@@ -75,24 +72,9 @@ export function callPredictBatch(
       ),
     );
   });
-  stream.on('error', (err: ServiceError) => rejectRest(describeCallFailure(err, options, target)));
+  stream.on('error', (err: ServiceError) => rejectRest(describeCallFailure(err, options, target.version ? `${target.model}:${target.version}` : target.model)));
   stream.on('end', () =>
     rejectRest(new InferGraphError('INFERENCE_FAILED', 'inference-grpc ended PredictBatchStream without answering every input; it must answer each one')),
   );
   return settlers.map((s) => s.promise);
-}
-
-/** Says what failed in words a user understands when inference-grpc itself gave no reason. */
-export function describeCallFailure(err: ServiceError, options: InferenceCallOptions, target: { model: string; version: string }): InferGraphError {
-  const mapped = fromServiceError(err);
-  if (err.metadata?.get(CODE_METADATA_KEY).length) return mapped;
-  const what = target.version ? `${target.model}:${target.version}` : target.model;
-  switch (mapped.code) {
-    case 'INFERENCE_TIMEOUT':
-      return new InferGraphError('INFERENCE_TIMEOUT', `${what} did not answer within ${options.deadlineMs} ms (INFERENCE_DEADLINE_MS)`);
-    case 'INFERENCE_UNAVAILABLE':
-      return new InferGraphError('INFERENCE_UNAVAILABLE', `the inference service at ${options.address} is unavailable: ${err.details}`);
-    default:
-      return mapped;
-  }
 }

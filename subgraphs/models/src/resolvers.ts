@@ -1,0 +1,65 @@
+/** Resolvers of schema/models.graphql. */
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type DataLoader from 'dataloader';
+
+import { InferGraphError } from '../../../lib/errors';
+import { toGraphQLError } from '../../../lib/graphql/errors';
+import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { ModelVersionInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelVersionInfo';
+import type { RegistryClient } from './registry';
+
+export interface ModelsContext {
+  readonly requestId: string;
+  readonly registry: RegistryClient;
+  /** `Model` entities of this operation, read together. */
+  readonly entities: DataLoader<string, ModelInfo__Output | null>;
+}
+
+interface TrafficPolicyInput {
+  readonly model: string;
+  readonly defaultVersion?: string | null;
+  readonly canary?: { readonly version: string; readonly percent: number } | null;
+  readonly clearCanary?: boolean | null;
+}
+
+async function graphqlErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toGraphQLError(err);
+  }
+}
+
+export function createResolvers(): GraphQLResolverMap<ModelsContext> {
+  return {
+    Query: {
+      models: (_: unknown, __: unknown, ctx: ModelsContext) => graphqlErrors(() => ctx.registry.list(ctx.requestId)),
+      model: (_: unknown, args: { name: string }, ctx: ModelsContext) =>
+        graphqlErrors(async () => (await ctx.registry.get(args.name, ctx.requestId)) ?? null),
+    },
+    Mutation: {
+      setTrafficPolicy: (_: unknown, args: { input: TrafficPolicyInput }, ctx: ModelsContext) =>
+        graphqlErrors(() => {
+          const { model, defaultVersion, canary, clearCanary } = args.input;
+          if (canary && clearCanary) throw new InferGraphError('BAD_USER_INPUT', 'give either canary or clearCanary, not both');
+          if (!defaultVersion && !canary && !clearCanary) {
+            throw new InferGraphError('BAD_USER_INPUT', 'nothing to change: give defaultVersion, canary or clearCanary');
+          }
+          if (canary && (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100)) {
+            throw new InferGraphError('BAD_USER_INPUT', `canary.percent must be from 1 to 100, got ${canary.percent}`);
+          }
+          return ctx.registry.setTrafficPolicy(
+            { model, defaultVersion: defaultVersion ?? '', ...(canary ? { canary } : clearCanary ? { clearCanary: true } : {}) },
+            ctx.requestId,
+          );
+        }),
+    },
+    Model: {
+      __resolveReference: (ref: { name: string }, ctx: ModelsContext) => graphqlErrors(() => ctx.entities.load(ref.name)),
+    },
+    ModelVersion: {
+      loadedAt: (v: ModelVersionInfo__Output) => v.loadedAt || null,
+      loadError: (v: ModelVersionInfo__Output) => v.loadError || null,
+    },
+  };
+}
