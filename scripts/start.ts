@@ -40,6 +40,21 @@ const SERVICES: readonly ServiceSpec[] = [
     wiring: (started) => ({ INFERENCE_URL: `127.0.0.1:${started.get('inference')?.port ?? 50051}` }),
     describe: ({ port }) => `prediction subgraph  http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
   },
+  {
+    name: 'models',
+    entry: 'subgraphs/models/src/main.ts',
+    wiring: (started) => ({ INFERENCE_URL: `127.0.0.1:${started.get('inference')?.port ?? 50051}` }),
+    describe: ({ port }) => `models subgraph      http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
+  },
+  {
+    name: 'supergraph',
+    entry: 'supergraph/src/main.ts',
+    wiring: (started) => ({
+      PREDICTION_URL: `http://127.0.0.1:${started.get('prediction')?.port ?? 4001}/graphql`,
+      MODELS_URL: `http://127.0.0.1:${started.get('models')?.port ?? 4002}/graphql`,
+    }),
+    describe: ({ port }) => `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+  },
 ];
 
 const READY_TIMEOUT_MS = 30_000;

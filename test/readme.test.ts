@@ -5,6 +5,7 @@ import { describeSettings } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { inferenceSettings } from '../inference-grpc/src/config';
 import { modelsSettings } from '../subgraphs/models/src/config';
+import { supergraphSettings } from '../supergraph/src/config';
 import { predictionSettings } from '../subgraphs/prediction/src/config';
 
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -22,6 +23,7 @@ describe('README', () => {
     ['inference-grpc', inferenceSettings],
     ['prediction-subgraph', predictionSettings],
     ['models-subgraph', modelsSettings],
+    ['supergraph', supergraphSettings],
   ])('documents every setting of %s with its default', (service, settings) => {
     for (const s of describeSettings(settings)) {
       expect(readme).toContain(`| \`${s.env}\` | ${service} | \`${s.default}\` | ${s.doc} |`);

@@ -23,7 +23,7 @@ describe('npm start', () => {
       const [address, graphqlUrl] = await new Promise<[string, string]>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
-          const m = /InferGraph is up:[\s\S]*inference-grpc\s+gRPC (\S+)[\s\S]*prediction subgraph\s+(\S+)/.exec(out);
+          const m = /InferGraph is up:[\s\S]*inference-grpc\s+gRPC (\S+)[\s\S]*GraphQL\s+(\S+)/.exec(out);
           if (m?.[1] && m[2]) resolve([m[1], m[2]]);
         });
         void exited.then((code) => reject(new Error(`start exited with ${code}: ${out}`)));
@@ -35,16 +35,16 @@ describe('npm start', () => {
         client.Predict({ model: 'sentiment', input: { text: 'what a lovely day' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
       );
       expect(answer.prediction?.sentiment?.label).toBe('POSITIVE');
-      const viaGraphQL = await graphql<{ predict: { label: string; routing: string } }>(
+      const viaGraphQL = await graphql<{ predict: { label: string; routing: string; model: { defaultVersion: string } } }>(
         graphqlUrl,
-        'mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { label routing } }',
+        'mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { label routing model { defaultVersion } } }',
       );
-      expect(viaGraphQL.data?.predict).toEqual({ label: 'POSITIVE', routing: 'DEFAULT' });
+      expect(viaGraphQL.data?.predict).toEqual({ label: 'POSITIVE', routing: 'DEFAULT', model: { defaultVersion: 'v1' } });
 
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(out).toContain('[inference] INFO  stopped');
-      expect(out).toContain('[prediction] INFO  shutting down');
+      for (const name of ['supergraph', 'models', 'prediction']) expect(out).toContain(`[${name}] INFO  shutting down`);
       const after = await failure(
         unary((cb) => client.ListModels({}, new Metadata(), { deadline: Date.now() + 1000 }, cb)),
       );

@@ -1,0 +1,6 @@
+/** Entry point of the supergraph: `npm run start:supergraph`. */
+import { runService } from '../../lib/service';
+import { loadSupergraphConfig } from './config';
+import { startSupergraph } from './server';
+
+runService('supergraph', () => loadSupergraphConfig(process.env), startSupergraph);

@@ -1,0 +1,41 @@
+/** The whole stack on port 0, each service real: inference-grpc, both subgraphs and the supergraph. */
+import { createLogger } from '../../lib/logger';
+import { loadSupergraphConfig } from '../../supergraph/src/config';
+import { startSupergraph } from '../../supergraph/src/server';
+import type { Supergraph } from '../../supergraph/src/server';
+import type { ModelsSubgraph } from '../../subgraphs/models/src/server';
+import { graphql } from './graphql';
+import type { GraphQLResponse } from './graphql';
+import { startModels } from './models';
+import { startPredictionStack } from './prediction';
+import type { PredictionStack } from './prediction';
+
+export interface Stack {
+  readonly prediction: PredictionStack;
+  readonly models: ModelsSubgraph;
+  readonly supergraph: Supergraph;
+  query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  options: { inferenceEnv?: Record<string, string>; predictionEnv?: Record<string, string>; supergraphEnv?: Record<string, string> } = {},
+): Promise<Stack> {
+  const prediction = await startPredictionStack(options);
+  const models = await startModels(prediction.inference.address);
+  const supergraph = await startSupergraph(
+    loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
+    createLogger('supergraph', 'silent'),
+  );
+  return {
+    prediction,
+    models,
+    supergraph,
+    query: (query, variables, headers) => graphql(supergraph.url, query, variables, headers),
+    close: async () => {
+      await supergraph.close();
+      await models.close();
+      await prediction.close();
+    },
+  };
+}

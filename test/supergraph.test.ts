@@ -1,0 +1,102 @@
+import { metricValue } from './helpers/metrics';
+import { startStack } from './helpers/stack';
+import type { Stack } from './helpers/stack';
+
+interface PredictionData {
+  id: string;
+  modelVersion: string;
+  routing: string;
+  canary: boolean;
+  cache: string;
+  latencyMs: number;
+  batchSize: number;
+  label: string;
+  classId: number | null;
+  model: { name: string; description: string; defaultVersion: string; canary: { percent: number } | null };
+}
+
+const PREDICT = `mutation ($input: PredictInput!) {
+  predict(input: $input) { id modelVersion routing canary cache latencyMs batchSize label classId model { name description defaultVersion canary { percent } } }
+}`;
+
+describe('the supergraph over the whole stack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('lists both models with their versions', async () => {
+    const res = await stack.query<{ models: { name: string; versions: { version: string }[] }[] }>('{ models { name versions { version } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.models.map((m) => [m.name, m.versions.map((v) => v.version)])).toEqual([
+      ['sentiment', ['v1', 'v2']],
+      ['numeric', ['v1', 'v2']],
+    ]);
+  });
+
+  it('predicts a sentiment label for text and a class for features, with the model resolved by the models subgraph', async () => {
+    const text = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'sentiment', text: 'I absolutely love it' } }, { 'x-request-id': 'req-gw-1' });
+    expect(text.errors).toBeUndefined();
+    expect(text.data?.predict).toMatchObject({
+      id: 'req-gw-1:0',
+      modelVersion: 'v1',
+      routing: 'DEFAULT',
+      canary: false,
+      cache: 'MISS',
+      batchSize: 1,
+      label: 'POSITIVE',
+      model: { name: 'sentiment', description: expect.stringContaining('Sentiment'), defaultVersion: 'v1', canary: null },
+    });
+    expect(text.data?.predict.latencyMs).toBeGreaterThan(0);
+    const numeric = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [0.3, -1.2, 4] } });
+    expect(numeric.data?.predict).toMatchObject({ modelVersion: 'v1', classId: expect.any(Number), model: { name: 'numeric', defaultVersion: 'v1' } });
+  });
+
+  it('resolves the Model of 50 batch items with one registry read', async () => {
+    const read = async () =>
+      metricValue(await (await fetch(`http://127.0.0.1:${stack.prediction.inference.server.metricsPort}/metrics`)).text(), 'infergraph_inference_rpcs_total', {
+        method: 'ListModels',
+        code: 'OK',
+      }) ?? 0;
+    const before = await read();
+    const inputs = Array.from({ length: 50 }, (_, i) => (i % 2 ? { model: 'sentiment', text: `item ${i}` } : { model: 'numeric', features: [i] }));
+    const res = await stack.query<{ predictBatch: { model: { defaultVersion: string } }[] }>(
+      'mutation ($inputs: [PredictInput!]!) { predictBatch(inputs: $inputs) { ... on Prediction { model { defaultVersion } } } }',
+      { inputs },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.predictBatch.every((p) => p.model.defaultVersion === 'v1')).toBe(true);
+    expect((await read()) - before).toBe(1);
+  });
+
+  it('setTrafficPolicy changes what the next predictions get', async () => {
+    const set = await stack.query<{ setTrafficPolicy: { defaultVersion: string } }>(
+      'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }',
+    );
+    expect(set.data?.setTrafficPolicy.defaultVersion).toBe('v2');
+    try {
+      const until = Date.now() + 3000;
+      let version = '';
+      while (version !== 'v2' && Date.now() < until) {
+        version = (await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [1, 2] } })).data?.predict.modelVersion ?? '';
+      }
+      expect(version).toBe('v2');
+      const res = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [5, 6] } });
+      expect(res.data?.predict).toMatchObject({ modelVersion: 'v2', routing: 'DEFAULT', model: { defaultVersion: 'v2' } });
+    } finally {
+      await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { name } }');
+    }
+  });
+
+  it('keeps the error codes of the subgraphs intact', async () => {
+    const bad = await stack.query(PREDICT, { input: { model: 'numeric', text: 'not features' } });
+    expect(bad.errors?.[0]).toMatchObject({ message: 'model numeric takes features, not text', path: ['predict'], extensions: { code: 'BAD_USER_INPUT' } });
+    const unknown = await stack.query(PREDICT, { input: { model: 'vision', text: 'x' } });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('MODEL_NOT_FOUND');
+    const policy = await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v9" }) { name } }');
+    expect(policy.errors?.[0]?.extensions?.code).toBe('MODEL_VERSION_NOT_FOUND');
+    const timeout = await stack.query('mutation { predictBatch(inputs: [{ model: "sentiment", text: "simulate-error" }]) { ... on PredictionError { code message } } }');
+    expect(timeout.data).toEqual({ predictBatch: [{ code: 'INFERENCE_FAILED', message: 'sentiment:v1 failed on purpose: the input was "simulate-error"' }] });
+  });
+});
