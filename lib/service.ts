@@ -20,12 +20,21 @@ export function runService<C extends { readonly logLevel: LevelWithSilent }>(
     const config = loadConfig();
     const logger = createLogger(name, config.logLevel);
     const service = await start(config, logger);
+    // Ctrl-C in a terminal signals the whole process group, and `npm start` then sends SIGTERM
+    // too: every signal joins the one close already under way.
+    let closing: Promise<void> | undefined;
     const stop = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'shutting down');
-      void service.close().then(() => process.exit(0));
+      logger.info({ signal }, closing ? 'already shutting down' : 'shutting down');
+      closing ??= service.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   };
   main().catch((err: unknown) => {
     if (err instanceof ConfigError) {

@@ -88,6 +88,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     private readonly options: RegistryOptions,
   ) {
     super();
+    // One listener per WatchModels stream: one per subgraph replica.
+    this.setMaxListeners(0);
     this.now = options.now ?? Date.now;
     const problems: string[] = [];
     for (const definition of catalog) {

@@ -22,6 +22,16 @@ import { withLoadFailures } from './faults';
 import { createHandlers } from './service';
 import type { ServiceState } from './service';
 
+/**
+ * The largest request the limits allow: MAX_BATCH_ITEMS inputs of MAX_TEXT_LENGTH
+ * characters (4 bytes each in UTF-8 at worst) or MAX_FEATURES doubles, plus framing.
+ * Past gRPC's 4 MiB default a legal batch would be refused whole.
+ */
+function maxRequestBytes(config: InferenceConfig): number {
+  const perInput = Math.max(config.maxTextLength * 4, config.maxFeatures * 9) + 64;
+  return config.maxBatchItems * perInput + 1024;
+}
+
 export interface InferenceServer {
   readonly port: number;
   readonly metricsPort: number;
@@ -60,7 +70,7 @@ export async function startInferenceServer(
 
   const packageDefinition = loadInferencePackageDefinition();
   const proto = loadInferenceProto(packageDefinition);
-  const server = new Server();
+  const server = new Server({ 'grpc.max_receive_message_length': maxRequestBytes(config) });
   server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, metrics, logger, state));
   const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

@@ -1,11 +1,13 @@
 /** gRPC handlers of infergraph.inference.v1.ModelInference over the engine and registry. */
+import { setMaxListeners } from 'node:events';
+
 import type { Metadata, ServerUnaryCall, ServerWritableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
 
 import { InferGraphError, toServiceError } from '../../lib/errors';
 import type { ModelEvent } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import type { ModelInferenceHandlers } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
-import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
+import { REQUEST_ID_KEY, requestIdsOr } from '../../lib/logger';
 import type { Logger } from '../../lib/logger';
 import { asInferGraphError } from './engine';
 import type { CallContext, InferenceEngine, PredictionResult } from './engine';
@@ -27,6 +29,8 @@ type SurfaceCall = Pick<ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'once
 
 function callContext(call: SurfaceCall): CallContext {
   const controller = new AbortController();
+  // Every input of a batch call listens to this one signal.
+  setMaxListeners(0, controller.signal);
   call.once('cancelled', () => controller.abort());
   const deadline = call.getDeadline();
   const ms = deadline instanceof Date ? deadline.getTime() : deadline;
@@ -42,7 +46,7 @@ export function createHandlers(
 ): ModelInferenceHandlers {
   /** Around every call: request id, refusal while draining, in-flight count, logging, metrics, error mapping. */
   function track(method: string, metadata: Metadata, work: () => Promise<void>, fail: (error: Partial<ServiceError>) => void): void {
-    const requestId = requestIdOr(metadata.get(REQUEST_ID_KEY)[0]);
+    const requestId = requestIdsOr(metadata.get(REQUEST_ID_KEY));
     const log = logger.child({ requestId, method });
     if (state.draining) {
       fail(toServiceError(new InferGraphError('INFERENCE_UNAVAILABLE', 'inference-grpc is shutting down; retry on another replica')));

@@ -1,12 +1,11 @@
 /** Checks one input against its model's input kind and the configured limits. */
 import { InferGraphError } from '../../lib/errors';
+import { checkFeatureCount, checkText } from '../../lib/input-limits';
+import type { InputLimits } from '../../lib/input-limits';
 import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { InputKind, ModelInput } from './models/types';
 
-export interface InputLimits {
-  readonly maxTextLength: number;
-  readonly maxFeatures: number;
-}
+export type { InputLimits };
 
 function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
@@ -23,18 +22,11 @@ export function validateInput(
   if (input.input !== expected) throw bad(`model ${model} takes ${expected}, not ${input.input}`);
   if (input.input === 'text') {
     const text = input.text ?? '';
-    if (text.trim() === '') throw bad(`text is empty; send 1 to ${limits.maxTextLength} characters`);
-    const length = [...text].length;
-    if (length > limits.maxTextLength) {
-      throw bad(`text has ${length} characters; at most ${limits.maxTextLength} are allowed (MAX_TEXT_LENGTH)`);
-    }
+    checkText(text, limits);
     return { kind: 'text', text };
   }
   const values = input.features?.values ?? [];
-  if (values.length === 0) throw bad(`features is empty; send 1 to ${limits.maxFeatures} finite numbers`);
-  if (values.length > limits.maxFeatures) {
-    throw bad(`features has ${values.length} values; at most ${limits.maxFeatures} are allowed (MAX_FEATURES)`);
-  }
+  checkFeatureCount(values, limits);
   const badIndex = values.findIndex((v) => !Number.isFinite(v));
   if (badIndex >= 0) throw bad(`features[${badIndex}] is ${String(values[badIndex])}; every feature must be a finite number`);
   return { kind: 'features', values };

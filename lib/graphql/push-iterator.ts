@@ -3,22 +3,17 @@
  * `async function*`, its `return()` runs the cleanup at once instead of
  * waiting for the next value, so closing a subscription closes its source
  * immediately. The buffer is bounded: past `maxBuffer` unread values the
- * oldest are dropped (and counted) instead of growing without bound.
+ * oldest are dropped instead of growing without bound.
  */
 export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];
   private readonly readers: ((result: IteratorResult<T>) => void)[] = [];
   private done = false;
-  private droppedCount = 0;
 
   constructor(
     private readonly maxBuffer: number,
     private readonly onClose: () => void,
   ) {}
-
-  get dropped(): number {
-    return this.droppedCount;
-  }
 
   push(value: T): void {
     if (this.done) return;
@@ -28,10 +23,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
       return;
     }
     this.buffer.push(value);
-    if (this.buffer.length > this.maxBuffer) {
-      this.buffer.shift();
-      this.droppedCount += 1;
-    }
+    if (this.buffer.length > this.maxBuffer) this.buffer.shift();
   }
 
   next(): Promise<IteratorResult<T>> {

@@ -47,6 +47,10 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
   const server = http.createServer((req, res) => {
+    // While closing, a keep-alive connection is let go as soon as its last answer is out.
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === '/graphql') {
       handleGraphQL(req, res).catch((err: unknown) => {
@@ -76,19 +80,22 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     port,
     url: `http://127.0.0.1:${port}/graphql`,
-    close: async () => {
-      closing = true;
-      await ws?.dispose();
-      await new Promise<void>((resolve) => {
-        wss.close(() => resolve());
-      });
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-    },
+    close: () => (closed ??= shutdown()),
   };
+
+  async function shutdown(): Promise<void> {
+    closing = true;
+    await ws?.dispose();
+    await new Promise<void>((resolve) => {
+      wss.close(() => resolve());
+    });
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
 }

@@ -1,6 +1,7 @@
 /** A GraphQL client over real HTTP and graphql-ws, as a user's would be. */
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
+import type { FormattedExecutionResult } from 'graphql';
 import WebSocket from 'ws';
 
 export interface GraphQLResponse<D = Record<string, unknown>> {
@@ -41,4 +42,34 @@ export async function collect<T>(iterator: AsyncIterableIterator<T>, count: numb
     clearTimeout(timer);
   }
   return out;
+}
+
+/**
+ * Subscribes and calls `poke` (something that publishes an event) until the
+ * first event arrives, so the subscription is known to be live rather than
+ * assumed after a fixed sleep. Events caused by pokes may still follow:
+ * callers tell them apart (e.g. by a request id prefix).
+ */
+export async function liveSubscription<T>(
+  client: Client,
+  query: string,
+  poke: (attempt: number) => Promise<unknown>,
+  timeoutMs = 5000,
+): Promise<AsyncIterableIterator<FormattedExecutionResult<T, unknown>>> {
+  const iterator = client.iterate<T>({ query });
+  const first = iterator.next();
+  let arrived = false;
+  void first.then(() => {
+    arrived = true;
+  });
+  const until = Date.now() + timeoutMs;
+  for (let attempt = 0; !arrived; attempt += 1) {
+    if (Date.now() > until) {
+      await iterator.return?.();
+      throw new Error(`no event within ${timeoutMs} ms of subscribing to: ${query}`);
+    }
+    await poke(attempt);
+    await Promise.race([first, new Promise((r) => setTimeout(r, 100))]);
+  }
+  return iterator;
 }

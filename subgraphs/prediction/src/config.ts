@@ -23,12 +23,20 @@ export const predictionSettings = {
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
-  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest PredictBatch call the prediction subgraph sends: inputs for one model version are merged up to this many.', {
+  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest batch call (PredictBatchStream) the prediction subgraph sends: inputs for one model version are merged up to this many.', {
     min: 1,
     max: 4096,
   }),
-  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest the first input of a PredictBatch call waits for others to join it.', { min: 0, max: 10000 }),
+  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest the first input of a batch call waits for others to join it.', { min: 0, max: 10000 }),
   batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, 'Predictions that may wait per model version; past it callers get OVERLOADED at once.', {
+    min: 1,
+    max: 1_000_000,
+  }),
+  maxTextLength: int('MAX_TEXT_LENGTH', 10000, 'Longest text input, in characters; checked before batching so an oversized input fails alone.', {
+    min: 1,
+    max: 10_000_000,
+  }),
+  maxFeatures: int('MAX_FEATURES', 1024, 'Most features in one numeric input; checked before batching so an oversized input fails alone.', {
     min: 1,
     max: 1_000_000,
   }),

@@ -32,7 +32,7 @@ export function callPredictBatch(
   requestIds: readonly string[],
 ): BatchAnswer {
   const metadata = new Metadata();
-  metadata.set(REQUEST_ID_KEY, [...new Set(requestIds)].join(','));
+  for (const id of new Set(requestIds)) metadata.add(REQUEST_ID_KEY, id);
   const settlers = inputs.map(() => {
     let resolve: (p: Prediction__Output) => void = () => undefined;
     let reject: (e: InferGraphError) => void = () => undefined;

@@ -2,7 +2,7 @@ import { graphql } from '../../../test/helpers/graphql';
 import { spawnService } from '../../../test/helpers/process';
 
 describe('prediction subgraph as a process', () => {
-  it('carries the request id from the HTTP header to its own log and to the inference-grpc log, and exits 0 on SIGTERM', async () => {
+  it('carries the request id from the HTTP header to its own log and to the inference-grpc log, and exits 0 on Ctrl-C, answering what is in flight', async () => {
     const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
     try {
       const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
@@ -21,7 +21,13 @@ describe('prediction subgraph as a process', () => {
         const inferenceLine = inference.lines.find((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1'));
         expect(inferenceLine).toBeDefined();
 
+        // Ctrl-C under `npm start`: SIGINT from the terminal, then SIGTERM from the start script,
+        // while a prediction is in flight (a numeric batch takes 500 ms).
+        const inFlight = graphql<{ predict: { id: string } }>(url, 'mutation { predict(input: { model: "numeric", features: [1], cache: BYPASS }) { id } }');
+        await new Promise((r) => setTimeout(r, 100));
+        prediction.child.kill('SIGINT');
         prediction.child.kill('SIGTERM');
+        expect((await inFlight).data?.predict.id).toMatch(/:0$/);
         expect(await prediction.exited).toBe(0);
       } finally {
         prediction.kill();

@@ -27,14 +27,14 @@ export class PredictionMetrics {
     });
     this.batchSize = new Histogram({
       name: 'infergraph_predict_batch_size',
-      help: 'Inputs per PredictBatch call sent to inference-grpc.',
+      help: 'Inputs per batch call (PredictBatchStream) sent to inference-grpc.',
       labelNames: ['model', 'version'],
       buckets: batchSizeBuckets(maxBatchSize),
       registers,
     });
     this.queueDelay = new Histogram({
       name: 'infergraph_predict_queue_delay_seconds',
-      help: 'Time an input waited in the subgraph before its PredictBatch call was sent.',
+      help: 'Time an input waited in the subgraph before its batch call was sent.',
       labelNames: ['model', 'version'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,

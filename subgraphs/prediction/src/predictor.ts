@@ -5,6 +5,8 @@
  * serve, store the answer and count it.
  */
 import { InferGraphError } from '../../../lib/errors';
+import { checkFeatureCount, checkText } from '../../../lib/input-limits';
+import type { InputLimits } from '../../../lib/input-limits';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import type { Logger } from '../../../lib/logger';
@@ -54,6 +56,7 @@ export interface PredictorDeps {
   readonly loaders: BatchingLoaders;
   readonly cache: Cache;
   readonly cacheTtlSeconds: number;
+  readonly limits: InputLimits;
   readonly metrics: PredictionMetrics;
   readonly logger: Logger;
   readonly random?: () => number;
@@ -87,9 +90,18 @@ export class Predictor {
     const hasFeatures = request.features !== undefined && request.features !== null;
     if (hasText && hasFeatures) throw bad('give either text or features, not both');
     if (!hasText && !hasFeatures) throw bad('input needs text (for text models such as sentiment) or features (for numeric models)');
+    if (hasText) checkText(request.text ?? '', this.deps.limits);
+    else checkFeatureCount(request.features ?? [], this.deps.limits);
     const known = this.deps.catalog.get(request.model);
     if (!known && this.deps.catalog.synced) {
       throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(request.model)}`);
+    }
+    // An unknown version would otherwise get a loader (and metric series) of its own.
+    if (known && request.version && !known.versions.some((v) => v.version === request.version)) {
+      throw new InferGraphError(
+        'MODEL_VERSION_NOT_FOUND',
+        `model ${known.name} has no version ${JSON.stringify(request.version)}; versions are ${known.versions.map((v) => v.version).join(', ')}`,
+      );
     }
     const route = chooseRoute(known, request, this.random);
     const input: PredictInput = hasText ? { text: request.text ?? '' } : { features: { values: [...(request.features ?? [])] } };
@@ -107,12 +119,10 @@ export class Predictor {
   /** Runs a planned prediction; rejects with an InferGraphError. */
   async execute(plan: PlannedPrediction, requestId: string): Promise<PredictionOutcome> {
     const started = performance.now();
+    // A canary that cannot serve answers fast (a failed load fails fast until its retry time),
+    // and then the default serves: so a canary that loads later gets its traffic back.
     let version = plan.version;
     let routing = plan.routing;
-    if (routing === 'CANARY' && this.cannotServe(plan.model, version)) {
-      version = this.deps.catalog.get(plan.model)?.defaultVersion ?? '';
-      routing = 'FALLBACK';
-    }
     try {
       const { answer, cache, batchSize } = await this.answer(plan, version, requestId).catch(async (err: unknown) => {
         if (routing !== 'CANARY' || !(err instanceof InferGraphError) || !['INFERENCE_UNAVAILABLE', 'MODEL_VERSION_NOT_FOUND'].includes(err.code)) {
@@ -139,10 +149,6 @@ export class Predictor {
       this.deps.metrics.failures.inc({ model: plan.model, code: error.code });
       throw error;
     }
-  }
-
-  private cannotServe(model: string, version: string): boolean {
-    return this.deps.catalog.get(model)?.versions.find((v) => v.version === version)?.state === 'FAILED';
   }
 
   private async answer(

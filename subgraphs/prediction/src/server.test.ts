@@ -1,7 +1,7 @@
 import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../../../lib/grpc/unary';
 import { classify } from '../../../inference-grpc/src/models/numeric';
-import { collect, wsClient } from '../../../test/helpers/graphql';
+import { liveSubscription, wsClient } from '../../../test/helpers/graphql';
 import { metricValue } from '../../../test/helpers/metrics';
 import { PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../test/helpers/prediction';
@@ -86,9 +86,11 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
     expect(second.data?.predict).toMatchObject({ cache: 'HIT', batchSize: 0, label: 'POSITIVE', score: first.data?.predict.score, modelVersion: 'v1' });
   });
 
-  it('sends the request id to inference-grpc in gRPC metadata', async () => {
-    await predict(stack, { model: 'sentiment', text: 'request id check', cache: 'BYPASS' }, { 'x-request-id': 'req-traced-7' });
-    expect(stack.inference.logs.some((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-traced-7'))).toBe(true);
+  it('sends the request id of every operation in a batch to inference-grpc in gRPC metadata', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `req-traced-${i}-${'x'.repeat(30)}`);
+    await Promise.all(ids.map((id, i) => predict(stack, { model: 'sentiment', text: `request id check ${i}`, cache: 'BYPASS' }, { 'x-request-id': id })));
+    const logged = new Set(stack.inference.logs.filter((l) => l.method === 'PredictBatchStream').flatMap((l) => String(l.requestId).split(',')));
+    expect(ids.filter((id) => !logged.has(id))).toEqual([]);
   });
 
   it('keys the cache by version and canonical input: never a hit across versions, 1 and 1.0 are one number, NFC text is one text', async () => {
@@ -194,24 +196,23 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
   it('publishes a latency event for every prediction to graphql-ws subscribers, filtered by model', async () => {
     const client = wsClient(stack.subgraph.url);
     try {
-      const iterator = client.iterate<{ latencyEvents: Record<string, unknown> }>({
-        query: 'subscription { latencyEvents(model: "sentiment") { predictionId model { name } modelVersion routing cache latencyMs batchSize timestamp } }',
-      });
-      const events = collect(iterator, 1);
-      // The subscription is active once the server acknowledged it; give it a moment to register.
-      await new Promise((r) => setTimeout(r, 200));
+      const iterator = await liveSubscription<{ latencyEvents: Record<string, unknown> }>(
+        client,
+        'subscription { latencyEvents(model: "sentiment") { predictionId model { name } modelVersion routing cache latencyMs batchSize timestamp } }',
+        (i) => predict(stack, { model: 'sentiment', text: 'warming up', cache: 'BYPASS' }, { 'x-request-id': `req-warm-${i}` }),
+      );
       await predict(stack, { model: 'numeric', features: [7] }, { 'x-request-id': 'req-other' });
       await predict(stack, { model: 'sentiment', text: 'an event please', cache: 'BYPASS' }, { 'x-request-id': 'req-event' });
-      const [event] = await events;
-      expect(event?.data?.latencyEvents).toMatchObject({
-        predictionId: 'req-event:0',
-        model: { name: 'sentiment' },
-        modelVersion: 'v1',
-        routing: 'DEFAULT',
-        cache: 'BYPASS',
-        batchSize: 1,
-      });
-      expect(Date.parse(String(event?.data?.latencyEvents.timestamp))).not.toBeNaN();
+      const seen: Record<string, unknown>[] = [];
+      for await (const result of iterator) {
+        const event = result.data?.latencyEvents;
+        if (event) seen.push(event);
+        if (event?.predictionId === 'req-event:0') break;
+      }
+      expect(seen.filter((e) => !String(e.predictionId).startsWith('req-warm-')).map((e) => e.predictionId)).toEqual(['req-event:0']);
+      const event = seen[seen.length - 1];
+      expect(event).toMatchObject({ model: { name: 'sentiment' }, modelVersion: 'v1', routing: 'DEFAULT', cache: 'BYPASS', batchSize: 1 });
+      expect(Date.parse(String(event?.timestamp))).not.toBeNaN();
     } finally {
       await client.dispose();
     }
@@ -231,8 +232,8 @@ describe('prediction subgraph batching', () => {
   beforeAll(async () => {
     stack = await startPredictionStack({
       // 100 HTTP operations sent at once from this process reach the subgraph over 250-300 ms
-      // on a 2-core machine (Apollo's pipeline runs them one by one): the window must span that.
-      predictionEnv: { BATCH_MAX_SIZE: '32', BATCH_MAX_DELAY_MS: '300' },
+      // on a 2-core machine (Apollo's pipeline runs them one by one): the window must span that, with room.
+      predictionEnv: { BATCH_MAX_SIZE: '32', BATCH_MAX_DELAY_MS: '1000' },
     });
   });
   afterAll(() => stack.close());
@@ -279,6 +280,25 @@ describe('prediction subgraph when inference-grpc struggles', () => {
       expect(elapsed).toBeGreaterThanOrEqual(450);
       expect(elapsed).toBeLessThan(1500);
       expect(other.data?.predict.label).toBe('POSITIVE');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('refuses an oversized input alone, before it can sink the batch it would join', async () => {
+    const stack = await startPredictionStack({ predictionEnv: { BATCH_MAX_DELAY_MS: '50' } });
+    try {
+      const [huge, ...others] = await Promise.all([
+        predict(stack, { model: 'sentiment', text: 'x'.repeat(5_000_000) }),
+        ...[1, 2, 3].map((i) => predict(stack, { model: 'sentiment', text: `a lovely day ${i}` })),
+      ]);
+      expect(huge.errors?.[0]).toMatchObject({
+        message: 'text has 5000000 characters; at most 10000 are allowed (MAX_TEXT_LENGTH)',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      for (const other of others) expect(other.data?.predict.label).toBe('POSITIVE');
+      const many = await predict(stack, { model: 'numeric', features: Array.from({ length: 1025 }, () => 1) });
+      expect(many.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     } finally {
       await stack.close();
     }

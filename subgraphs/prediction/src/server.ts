@@ -74,7 +74,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     { maxBatchSize: config.batchMaxSize, maxDelayMs: config.batchMaxDelayMs, maxQueue: config.batchMaxQueue },
     metrics,
   );
-  const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, metrics, logger });
+  const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
 
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(PREDICTION_SCHEMA_FILE, 'utf8')),
