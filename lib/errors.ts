@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { grpc: status.UNAUTHENTICATED, doc: 'No valid credentials.' },
   FORBIDDEN: { grpc: status.PERMISSION_DENIED, doc: 'The credentials lack the role this needs.' },
   RATE_LIMITED: { grpc: status.RESOURCE_EXHAUSTED, doc: 'Too many requests for this key; retry later.' },
+  SUBGRAPH_UNAVAILABLE: { grpc: status.UNAVAILABLE, doc: 'A subgraph the supergraph needs is down or closed a subscription.' },
   QUERY_TOO_COMPLEX: { grpc: status.INVALID_ARGUMENT, doc: 'The operation exceeds a depth, alias, size or cost limit.' },
 } as const satisfies Record<string, { grpc: status; doc: string }>;
 

@@ -1,15 +1,19 @@
 /**
  * The supergraph: Apollo Gateway on Apollo Server with the static supergraph
  * composed offline (schema/supergraph.graphql). Queries and mutations are
- * planned and executed by the gateway; the request id travels to every
- * subgraph fetch.
+ * planned and executed by the gateway; subscriptions, which the gateway
+ * cannot execute, by the bridge in ./subscriptions on the same /graphql over
+ * graphql-ws. The request id travels to every subgraph fetch.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ApolloServer } from '@apollo/server';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Supergraph as FederatedSupergraph } from '@apollo/federation-internals';
+import { ApolloGateway } from '@apollo/gateway';
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import WebSocket from 'ws';
 
 import { PROJECT_ROOT } from '../../lib/grpc/proto';
 import { operationLogPlugin } from '../../lib/graphql/logging';
@@ -18,21 +22,12 @@ import type { Logger } from '../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { SupergraphConfig } from './config';
+import { SubgraphDataSource } from './datasource';
+import { SubscriptionBridge } from './subscriptions/bridge';
+import { serveSubscriptions } from './subscriptions/ws';
+import type { GatewayContext } from './datasource';
 
 export const SUPERGRAPH_FILE = path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql');
-
-export interface GatewayContext {
-  readonly requestId: string;
-}
-
-/** A subgraph fetch carrying the operation's request id. */
-class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loads come with an empty context.
-    const requestId: unknown = context.requestId;
-    if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_KEY, requestId);
-  }
-}
 
 export interface Supergraph {
   readonly port: number;
@@ -41,11 +36,31 @@ export interface Supergraph {
 }
 
 export async function startSupergraph(config: SupergraphConfig, logger: Logger): Promise<Supergraph> {
-  const urls: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
+  const supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
+  const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
+  const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
+  const dataSources = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new SubgraphDataSource({ url })]));
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: urls[name] || url }),
+    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource({ url }),
+  });
+  const upstreams = new Map<string, Client>();
+  const bridge = new SubscriptionBridge({
+    supergraphSdl,
+    dataSources,
+    logger,
+    upstream: (name) => {
+      let client = upstreams.get(name);
+      if (!client) {
+        const url = urls[name];
+        if (!url) throw new Error(`no URL for subgraph ${name}`);
+        // One socket per subgraph carries every subscription to it; it reconnects on the next subscription.
+        client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+        upstreams.set(name, client);
+      }
+      return client;
+    },
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -60,6 +75,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     logger,
     apollo,
     context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]) }),
+    websocket: (wss) => serveSubscriptions(wss, bridge, apollo),
     metrics: createMetricsRegistry('supergraph'),
     isReady: () => true,
     maxBodyBytes: config.maxBodyBytes,
@@ -70,6 +86,9 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     url: service.url,
     close: async () => {
       await service.close();
+      await Promise.all([...upstreams.values()].map(async (client) => {
+        await client.dispose();
+      }));
       await apollo.stop();
     },
   };

@@ -1,5 +1,5 @@
 /** Prometheus metrics of the prediction subgraph. */
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 import { batchSizeBuckets } from '../../../lib/metrics';
@@ -10,6 +10,7 @@ export class PredictionMetrics {
   readonly batchSize: Histogram<'model' | 'version'>;
   readonly queueDelay: Histogram<'model' | 'version'>;
   readonly cacheLookups: Counter<'result'>;
+  readonly subscribers: Gauge;
 
   constructor(registry: Registry, maxBatchSize: number) {
     const registers = [registry];
@@ -37,6 +38,11 @@ export class PredictionMetrics {
       help: 'Time an input waited in the subgraph before its batch call was sent.',
       labelNames: ['model', 'version'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.subscribers = new Gauge({
+      name: 'infergraph_latency_subscribers',
+      help: 'latencyEvents subscriptions open on this replica.',
       registers,
     });
     this.cacheLookups = new Counter({

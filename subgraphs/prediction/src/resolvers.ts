@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { toGraphQLError } from '../../../lib/graphql/errors';
 import { PushIterator } from '../../../lib/graphql/push-iterator';
 import type { PubSub } from './events/pubsub';
+import type { PredictionMetrics } from './metrics';
 import { LATENCY_CHANNEL } from './operation';
 import type { LatencyEventMessage, OperationContext, PredictionView } from './operation';
 import type { PredictRequest } from './predictor';
@@ -21,6 +22,7 @@ interface PredictionErrorView {
 export function createResolvers(options: {
   readonly maxBatchItems: number;
   readonly events: PubSub<LatencyEventMessage>;
+  readonly metrics: PredictionMetrics;
 }): GraphQLResolverMap<OperationContext> {
   return {
     Mutation: {
@@ -52,10 +54,14 @@ export function createResolvers(options: {
       latencyEvents: {
         subscribe: async (_: unknown, args: { model?: string | null }): Promise<AsyncIterableIterator<LatencyEventMessage>> => {
           // The iterator reaches graphql-ws only after `unsubscribe` is set, so closing it can always release it.
-          const iterator = new PushIterator<LatencyEventMessage>(SUBSCRIBER_BUFFER, () => void unsubscribe());
+          const iterator = new PushIterator<LatencyEventMessage>(SUBSCRIBER_BUFFER, () => {
+            options.metrics.subscribers.dec();
+            void unsubscribe();
+          });
           const unsubscribe = await options.events.subscribe(LATENCY_CHANNEL, (event) => {
             if (!args.model || event.model === args.model) iterator.push(event);
           });
+          options.metrics.subscribers.inc();
           return iterator;
         },
         resolve: (event: LatencyEventMessage) => event,

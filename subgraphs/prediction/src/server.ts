@@ -79,7 +79,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(PREDICTION_SCHEMA_FILE, 'utf8')),
     // buildSubgraphSchema types resolvers for an unknown context; ours is OperationContext.
-    resolvers: createResolvers({ maxBatchItems: config.maxBatchItems, events }) as GraphQLResolverMap<unknown>,
+    resolvers: createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }) as GraphQLResolverMap<unknown>,
   });
   const apollo = new ApolloServer<OperationContext>({
     schema,

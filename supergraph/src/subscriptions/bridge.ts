@@ -1,0 +1,163 @@
+/**
+ * Federated subscriptions, which Apollo Gateway plans but cannot execute.
+ * Transport-free: graphql-ws is a thin adapter around it (./ws.ts).
+ *
+ * The gateway's own planner splits a subscription into `primary`, a
+ * subscription to the subgraph that owns the field, and `rest`, the entity
+ * fetches for fields other subgraphs own. `primary` is opened over graphql-ws
+ * on that subgraph; for each event the gateway's own executor runs
+ * primary + rest, with the owning subgraph's fetch answered by the event
+ * itself, so aliases, fragments, `__typename`, directives, error paths and
+ * response shaping behave as for queries.
+ */
+import { buildOperationContext, executeQueryPlan } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import type { Schema } from '@apollo/federation-internals';
+import { QueryPlanner } from '@apollo/query-planner';
+import type { FetchNode, QueryPlan } from '@apollo/query-planner';
+import { GraphQLError, OperationTypeNode, getOperationAST, getVariableValues } from 'graphql';
+import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import type { Client } from 'graphql-ws';
+
+import { PushIterator } from '../../../lib/graphql/push-iterator';
+import type { Logger } from '../../../lib/logger';
+import type { GatewayContext } from '../datasource';
+
+/** Events not yet read by a slow subscriber before the oldest are dropped. */
+const SUBSCRIBER_BUFFER = 1000;
+
+type RequestContext = Parameters<typeof executeQueryPlan>[2];
+
+export interface BridgeOptions {
+  readonly supergraphSdl: string;
+  /** The data source of each subgraph, by name, for entity fetches. */
+  readonly dataSources: Readonly<Record<string, GraphQLDataSource<GatewayContext>>>;
+  /** The graphql-ws client of each subgraph, by name, for the subscriptions themselves. */
+  upstream(subgraph: string): Client;
+  readonly logger: Logger;
+}
+
+export interface SubscribeRequest {
+  readonly document: DocumentNode;
+  readonly operationName?: string | null;
+  readonly variables?: Readonly<Record<string, unknown>> | null;
+  readonly context: GatewayContext;
+}
+
+export class SubscriptionBridge {
+  /** The client-facing schema, for validating subscriptions. */
+  readonly schema: GraphQLSchema;
+  private readonly apiSchema: Schema;
+  private readonly supergraphSchema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+
+  constructor(private readonly options: BridgeOptions) {
+    const supergraph = Supergraph.build(options.supergraphSdl);
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  /** An iterator of results, or one result carrying the errors that stopped it before it began. */
+  subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+    const operation = getOperationAST(request.document, request.operationName ?? undefined);
+    if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return { errors: [new GraphQLError('the subscription bridge runs subscriptions only')] };
+    }
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], { ...request.variables });
+    if (coerced.errors) return { errors: coerced.errors };
+
+    const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, request.document, { operationName: request.operationName ?? undefined }));
+    const node = plan.node;
+    if (node?.kind !== 'Subscription') return { errors: [new GraphQLError('the query planner did not plan a subscription')] };
+    const primary = node.primary;
+    const eventPlan: QueryPlan = { kind: 'QueryPlan', node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary };
+    const variables = { ...request.variables };
+    const upstreamVariables = Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]]));
+    const operationContext = buildOperationContext({
+      schema: this.schema,
+      operationDocument: request.document,
+      operationName: request.operationName ?? undefined,
+    });
+
+    let unsubscribe: () => void = () => undefined;
+    const iterator = new PushIterator<ExecutionResult>(SUBSCRIBER_BUFFER, () => unsubscribe());
+    // Events are resolved one after another, so they reach the client in order.
+    let chain = Promise.resolve();
+    const fail = (message: string): void => {
+      iterator.push({ errors: [new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })] });
+      iterator.close();
+    };
+    unsubscribe = this.options.upstream(primary.serviceName).subscribe(
+      { query: primary.operation, variables: upstreamVariables, ...(primary.operationName ? { operationName: primary.operationName } : {}) },
+      {
+        next: (event) => {
+          chain = chain.then(async () => iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext)));
+        },
+        error: (err: unknown) => {
+          chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
+        },
+        complete: () => {
+          chain = chain.then(() => iterator.close());
+        },
+      },
+    );
+    return iterator;
+  }
+
+  private async resolveEvent(
+    event: FormattedExecutionResult<Record<string, unknown>, unknown>,
+    primary: FetchNode,
+    plan: QueryPlan,
+    request: SubscribeRequest,
+    variables: Record<string, unknown>,
+    operationContext: ReturnType<typeof buildOperationContext>,
+  ): Promise<ExecutionResult> {
+    if (!event.data) return { errors: (event.errors ?? []).map((e) => new GraphQLError(e.message, { extensions: e.extensions })) };
+    const owner = this.options.dataSources[primary.serviceName];
+    const serviceMap: Record<string, GraphQLDataSource<GatewayContext>> = {
+      ...this.options.dataSources,
+      [primary.serviceName]: {
+        // The owning subgraph's part of each event is the event itself; anything else goes to the subgraph.
+        process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) =>
+          options.request.query === primary.operation
+            ? Promise.resolve({ data: structuredClone(event.data) as Record<string, unknown>, ...(event.errors ? { errors: [...event.errors] } : {}) })
+            : owner
+              ? owner.process(options)
+              : Promise.reject(new Error(`no data source for subgraph ${primary.serviceName}`)),
+      },
+    };
+    const requestContext = {
+      request: { query: '', variables, operationName: request.operationName ?? undefined },
+      document: request.document,
+      operationName: request.operationName ?? null,
+      operation: operationContext.operation,
+      context: request.context,
+      logger: this.options.logger,
+      // The executor records traces into fresh metrics: one object per event.
+      metrics: {},
+      overallCachePolicy: undefined,
+    } as unknown as RequestContext;
+    try {
+      const result = await executeQueryPlan(plan, serviceMap, requestContext, operationContext, this.supergraphSchema, this.apiSchema);
+      return { data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) };
+    } catch (err) {
+      // A rejected next() would leave graphql-ws unable to close the stream: report the error as a result.
+      return { errors: [new GraphQLError(`resolving a subscription event failed: ${err instanceof Error ? err.message : String(err)}`)] };
+    }
+  }
+}
+
+/** graphql-ws reports a closed socket as a CloseEvent, not an Error. */
+export function describeUpstreamError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (Array.isArray(err)) return err.map((e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : JSON.stringify(e))).join('; ');
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const { code, reason } = err as { code: number; reason?: string };
+    return `the connection closed with ${code}${reason ? ` (${reason})` : ''}`;
+  }
+  return String(err);
+}
+
