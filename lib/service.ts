@@ -3,9 +3,18 @@
  * it with exit code 2 and a message naming the variable), start it, and on
  * SIGTERM or SIGINT close it and exit 0.
  */
-import { ConfigError } from './config';
-import { createLogger } from './logger';
+import { ConfigError, int, oneOf, str } from './config';
+import { LOG_LEVELS, createLogger } from './logger';
 import type { Logger, LevelWithSilent } from 'pino';
+
+/** HOST, PORT and LOG_LEVEL: what every service reads, each with its own default port. */
+export function serviceSettings(defaultPort: number, portDoc: string) {
+  return {
+    host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
+    port: int('PORT', defaultPort, `${portDoc} (0 picks a free port).`, { min: 0, max: 65535 }),
+    logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+  };
+}
 
 export interface Stoppable {
   close(): Promise<void>;

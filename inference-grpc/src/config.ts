@@ -1,6 +1,6 @@
 /** inference-grpc settings: the only place this service reads the environment. */
-import { LOG_LEVELS } from '../../lib/logger';
-import { SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import { SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
+import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 
 export interface CanarySetting {
@@ -62,13 +62,11 @@ function parseCanary(raw: string): readonly CanarySetting[] {
 }
 
 export const inferenceSettings = {
-  host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
-  port: int('PORT', 50051, 'gRPC port (0 picks a free port).', { min: 0, max: 65535 }),
+  ...serviceSettings(50051, 'gRPC port'),
   metricsPort: int('METRICS_PORT', 9464, 'HTTP port for /metrics, /health and /ready (0 picks a free port).', {
     min: 0,
     max: 65535,
   }),
-  logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
   defaultVersions: custom(
     'DEFAULT_MODEL_VERSIONS',
     parseDefaultVersions('sentiment:v1,numeric:v1'),

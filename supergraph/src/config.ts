@@ -1,15 +1,10 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
-import { int, oneOf, readConfig, str } from '../../lib/config';
+import { int, readConfig, str } from '../../lib/config';
+import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
-import { LOG_LEVELS } from '../../lib/logger';
 
 export const supergraphSettings = {
-  host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
-  port: int('PORT', 4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /metrics, /health and /ready (0 picks a free port).', {
-    min: 0,
-    max: 65535,
-  }),
-  logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+  ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /metrics, /health and /ready'),
   predictionUrl: str('PREDICTION_URL', '', 'GraphQL URL of the prediction subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   modelsUrl: str('MODELS_URL', '', 'GraphQL URL of the models subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 'Largest HTTP request body the gateway reads; past it the answer is 413.', { min: 1024, max: 268_435_456 }),

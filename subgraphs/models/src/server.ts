@@ -1,17 +1,11 @@
 /** The models subgraph: the model registry of inference-grpc as the federated `Model` entity. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
-import { operationLogPlugin } from '../../../lib/graphql/logging';
 import { serveGraphQL } from '../../../lib/graphql/serve';
+import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
@@ -20,7 +14,7 @@ import { RegistryClient } from './registry';
 import { createResolvers } from './resolvers';
 import type { ModelsContext } from './resolvers';
 
-export const MODELS_SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'models.graphql');
+const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'models.graphql');
 /** Registry reads and policy changes are small. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -33,18 +27,8 @@ export interface ModelsSubgraph {
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
   const client = createInferenceClient(config.inferenceUrl);
   const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(readFileSync(MODELS_SCHEMA_FILE, 'utf8')),
-    // buildSubgraphSchema types resolvers for an unknown context; ours is ModelsContext.
-    resolvers: createResolvers() as GraphQLResolverMap<unknown>,
-  });
-  const apollo = new ApolloServer<ModelsContext>({
-    schema,
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationLogPlugin<ModelsContext>(logger)],
-  });
-  await apollo.start();
+  const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
+  const apollo = await startSubgraphApollo<ModelsContext>(schema, logger);
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,

@@ -1,15 +1,10 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
-import { int, oneOf, readConfig, str } from '../../../lib/config';
+import { int, readConfig, str } from '../../../lib/config';
+import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
-import { LOG_LEVELS } from '../../../lib/logger';
 
 export const predictionSettings = {
-  host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
-  port: int('PORT', 4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready (0 picks a free port).', {
-    min: 0,
-    max: 65535,
-  }),
-  logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+  ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
   inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,

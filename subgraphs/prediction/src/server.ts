@@ -3,20 +3,14 @@
  * on a plain node:http server that also serves graphql-ws subscriptions on
  * /graphql, and /metrics, /health, /ready.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
-import { operationLogPlugin } from '../../../lib/graphql/logging';
 import { serveGraphQL } from '../../../lib/graphql/serve';
+import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
@@ -37,7 +31,7 @@ import type { LatencyEventMessage, OperationContext } from './operation';
 import { Predictor } from './predictor';
 import { createResolvers } from './resolvers';
 
-export const PREDICTION_SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'prediction.graphql');
+const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'prediction.graphql');
 /** Largest HTTP body the subgraph reads: predictBatch of MAX_BATCH_ITEMS long texts fits. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -76,20 +70,8 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   );
   const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
 
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(readFileSync(PREDICTION_SCHEMA_FILE, 'utf8')),
-    // buildSubgraphSchema types resolvers for an unknown context; ours is OperationContext.
-    resolvers: createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }) as GraphQLResolverMap<unknown>,
-  });
-  const apollo = new ApolloServer<OperationContext>({
-    schema,
-    includeStacktraceInErrorResponses: false,
-    // Our process owns SIGTERM (lib/service.ts); Apollo's own handler would re-raise it and kill the drain.
-    stopOnTerminationSignals: false,
-    // Subgraphs are not for browsers (the supergraph serves the playground) and we report no traces to Apollo's cloud.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationLogPlugin<OperationContext>(logger)],
-  });
-  await apollo.start();
+  const schema = subgraphSchema(SCHEMA_FILE, createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }));
+  const apollo = await startSubgraphApollo<OperationContext>(schema, logger);
 
   const contextFor = (requestIdHeader: unknown): OperationContext => {
     const requestId = requestIdOr(requestIdHeader);

@@ -1,0 +1,38 @@
+/** What both subgraphs are made of: a Federation 2 schema from the committed SDL, served by Apollo Server. */
+import { readFileSync } from 'node:fs';
+
+import { ApolloServer } from '@apollo/server';
+import type { BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+
+import type { Logger } from '../logger';
+import { operationLogPlugin } from './logging';
+
+export function subgraphSchema<C>(sdlFile: string, resolvers: GraphQLResolverMap<C>): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: parse(readFileSync(sdlFile, 'utf8')),
+    // buildSubgraphSchema types resolvers for an unknown context; ours is C.
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
+}
+
+/** Started, with stack traces kept out of answers and one log line per operation. */
+export async function startSubgraphApollo<C extends BaseContext & { readonly requestId: string }>(
+  schema: GraphQLSchema,
+  logger: Logger,
+): Promise<ApolloServer<C>> {
+  const apollo = new ApolloServer<C>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    // Our process owns SIGTERM (lib/service.ts); Apollo's own handler would re-raise it and kill the drain.
+    stopOnTerminationSignals: false,
+    // Subgraphs are not for browsers (the supergraph serves the playground) and we report no traces to Apollo's cloud.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationLogPlugin<C>(logger)],
+  });
+  await apollo.start();
+  return apollo;
+}
