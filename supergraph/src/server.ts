@@ -23,6 +23,7 @@ import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { SupergraphConfig } from './config';
 import { SubgraphDataSource } from './datasource';
+import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
 import type { GatewayContext } from './datasource';
@@ -66,7 +67,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     gateway,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    plugins: [operationLogPlugin<GatewayContext>(logger)],
+    plugins: [limitsPlugin<GatewayContext>(config), operationLogPlugin<GatewayContext>(logger)],
   });
   await apollo.start();
   const service = await serveGraphQL({
@@ -75,7 +76,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     logger,
     apollo,
     context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]) }),
-    websocket: (wss) => serveSubscriptions(wss, bridge, apollo),
+    websocket: (wss) => serveSubscriptions(wss, bridge, apollo, config),
     metrics: createMetricsRegistry('supergraph'),
     isReady: () => true,
     maxBodyBytes: config.maxBodyBytes,

@@ -10,24 +10,39 @@ import type { WebSocketServer } from 'ws';
 
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import type { GatewayContext } from '../datasource';
+import { checkOperationLimits, checkOperationSize } from '../limits';
+import type { OperationLimits } from '../limits';
 import type { SubscriptionBridge } from './bridge';
 
 function contextOf(value: unknown): GatewayContext {
   return value as GatewayContext;
 }
 
-export function serveSubscriptions(wss: WebSocketServer, bridge: SubscriptionBridge, apollo: ApolloServer<GatewayContext>): { dispose(): Promise<void> | void } {
+export function serveSubscriptions(
+  wss: WebSocketServer,
+  bridge: SubscriptionBridge,
+  apollo: ApolloServer<GatewayContext>,
+  limits: OperationLimits,
+): { dispose(): Promise<void> | void } {
   return useServer<Record<string, unknown>>(
     {
       schema: bridge.schema,
       context: (ctx): GatewayContext => ({ requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]) }),
-      subscribe: (args) =>
-        bridge.subscribe({
+      onSubscribe: (_ctx, _id, payload) => {
+        const error = checkOperationSize(payload.query, limits);
+        return error ? [error] : undefined;
+      },
+      // Queries and mutations go through Apollo Server, whose limits plugin checks them.
+      subscribe: (args) => {
+        const error = checkOperationLimits(args.document, args.operationName, args.variableValues, limits);
+        if (error) return { errors: [error] };
+        return bridge.subscribe({
           document: args.document,
           operationName: args.operationName,
           variables: args.variableValues,
           context: contextOf(args.contextValue),
-        }),
+        });
+      },
       execute: async (args): Promise<ExecutionResult> => {
         const response = await apollo.executeOperation(
           { query: print(args.document), variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined },

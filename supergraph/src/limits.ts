@@ -1,0 +1,111 @@
+/**
+ * Limits an operation must keep before the supergraph plans it or calls any
+ * subgraph: its size, depth, aliases, cost, and the items of each
+ * predictBatch. A rejected operation gets QUERY_TOO_COMPLEX naming the limit,
+ * the value and what is allowed.
+ *
+ * Cost: every `predict` field costs 1 and every `predictBatch` field the
+ * number of its inputs, counted through fragments (a fragment spread twice
+ * costs twice); other fields are free. Introspection fields are not measured.
+ */
+import { GraphQLError, Kind, getOperationAST } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+
+export interface OperationLimits {
+  readonly maxOperationBytes: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxCost: number;
+  readonly maxBatchItems: number;
+}
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+}
+
+export function checkOperationSize(source: string, limits: OperationLimits): GraphQLError | undefined {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  return bytes > limits.maxOperationBytes
+    ? tooComplex(`the operation is ${bytes} bytes; at most ${limits.maxOperationBytes} are allowed (MAX_OPERATION_BYTES)`)
+    : undefined;
+}
+
+interface Measure {
+  depth: number;
+  aliases: number;
+  cost: number;
+  largestBatch: number;
+}
+
+export function checkOperationLimits(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+  limits: OperationLimits,
+): GraphQLError | undefined {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return undefined;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+
+  const measure: Measure = { depth: 0, aliases: 0, cost: 0, largestBatch: 0 };
+  const listLength = (value: ValueNode | undefined): number => {
+    if (!value) return 0;
+    if (value.kind === Kind.LIST) return value.values.length;
+    if (value.kind === Kind.VARIABLE) {
+      const v = variables?.[value.name.value];
+      return Array.isArray(v) ? v.length : 0;
+    }
+    return 1;
+  };
+  const walk = (set: SelectionSetNode, depth: number, visiting: ReadonlySet<string>): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        // Introspection (GraphiQL, codegen) nests ofType deeply and costs no prediction.
+        if (selection.name.value.startsWith('__')) continue;
+        const fieldDepth = depth + 1;
+        measure.depth = Math.max(measure.depth, fieldDepth);
+        if (selection.alias) measure.aliases += 1;
+        if (selection.name.value === 'predict') measure.cost += 1;
+        if (selection.name.value === 'predictBatch') {
+          const items = listLength(selection.arguments?.find((a) => a.name.value === 'inputs')?.value);
+          measure.cost += items;
+          measure.largestBatch = Math.max(measure.largestBatch, items);
+        }
+        if (selection.selectionSet) walk(selection.selectionSet, fieldDepth, visiting);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, depth, visiting);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        // Cycles are a validation error of their own; do not follow them here.
+        if (fragment && !visiting.has(name)) walk(fragment.selectionSet, depth, new Set([...visiting, name]));
+      }
+    }
+  };
+  walk(operation.selectionSet, 0, new Set());
+
+  if (measure.depth > limits.maxDepth) return tooComplex(`the operation is ${measure.depth} fields deep; at most ${limits.maxDepth} are allowed (MAX_QUERY_DEPTH)`);
+  if (measure.aliases > limits.maxAliases) return tooComplex(`the operation has ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (MAX_ALIASES)`);
+  if (measure.largestBatch > limits.maxBatchItems) {
+    return tooComplex(`a predictBatch has ${measure.largestBatch} inputs; at most ${limits.maxBatchItems} are allowed (MAX_BATCH_ITEMS)`);
+  }
+  if (measure.cost > limits.maxCost) return tooComplex(`the operation costs ${measure.cost} predictions; at most ${limits.maxCost} are allowed (MAX_QUERY_COST)`);
+  return undefined;
+}
+
+/** Applies the limits to every operation Apollo Server runs, before it is planned. */
+export function limitsPlugin<C extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<C> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        // Apollo Server answers errors thrown earlier (didResolveSource) as internal errors; here they
+        // are request errors, still before planning. MAX_BODY_BYTES bounds what was parsed.
+        didResolveOperation: ({ source, document, operationName, request }) => {
+          const error = checkOperationSize(source, limits) ?? checkOperationLimits(document, operationName, request.variables, limits);
+          return error ? Promise.reject(error) : Promise.resolve();
+        },
+      }),
+  };
+}
