@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 
 import type { Logger } from '../logger';
 import { operationLogPlugin } from './logging';
+import { subgraphAuthPlugin } from './subgraph-auth';
 
 export function subgraphSchema<C>(sdlFile: string, resolvers: GraphQLResolverMap<C>): GraphQLSchema {
   return buildSubgraphSchema({
@@ -20,10 +21,11 @@ export function subgraphSchema<C>(sdlFile: string, resolvers: GraphQLResolverMap
   });
 }
 
-/** Started, with stack traces kept out of answers and one log line per operation. */
+/** Started, accepting only the supergraph's signed requests (when a secret is set), with one log line per operation. */
 export async function startSubgraphApollo<C extends BaseContext & { readonly requestId: string }>(
   schema: GraphQLSchema,
   logger: Logger,
+  subgraphSecret: string,
 ): Promise<ApolloServer<C>> {
   const apollo = new ApolloServer<C>({
     schema,
@@ -31,7 +33,12 @@ export async function startSubgraphApollo<C extends BaseContext & { readonly req
     // Our process owns SIGTERM (lib/service.ts); Apollo's own handler would re-raise it and kill the drain.
     stopOnTerminationSignals: false,
     // Subgraphs are not for browsers (the supergraph serves the playground) and we report no traces to Apollo's cloud.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationLogPlugin<C>(logger)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      subgraphAuthPlugin<C>(subgraphSecret, logger),
+      operationLogPlugin<C>(logger),
+    ],
   });
   await apollo.start();
   return apollo;

@@ -1,10 +1,24 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
-import { int, readConfig, str } from '../../lib/config';
+import { ConfigError, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import { parseApiKeys } from '../../lib/auth';
+import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 
 export const supergraphSettings = {
   ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /metrics, /health and /ready'),
+  nodeEnv: oneOf('NODE_ENV', 'development', 'production refuses to start without API_KEYS or JWT_SECRET.', ['development', 'test', 'production'] as const),
+  apiKeys: custom<ReadonlyMap<string, Identity>>(
+    'API_KEYS',
+    new Map(),
+    '(none)',
+    'API keys as name=key:role+role, comma-separated (roles: reader, predictor, admin); sent as x-api-key or Bearer.',
+    'expected name=key:role+role entries',
+    parseApiKeys,
+  ),
+  jwtSecret: str('JWT_SECRET', '', 'HS256 secret of bearer JWTs (roles in JWT_ROLES_CLAIM, exp required). Empty: no JWTs.'),
+  jwtRolesClaim: str('JWT_ROLES_CLAIM', 'roles', 'Claim of a JWT holding its roles, an array or a space-separated string.'),
+  subgraphSecret: str('SUBGRAPH_SECRET', '', 'Secret the supergraph signs each subgraph request with; the subgraphs must share it.'),
   predictionUrl: str('PREDICTION_URL', '', 'GraphQL URL of the prediction subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   modelsUrl: str('MODELS_URL', '', 'GraphQL URL of the models subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   maxOperationBytes: int('MAX_OPERATION_BYTES', 16384, 'Longest operation text (query document), in bytes; past it QUERY_TOO_COMPLEX.', { min: 64, max: 10_485_760 }),
@@ -21,5 +35,9 @@ export const supergraphSettings = {
 export type SupergraphConfig = ConfigOf<typeof supergraphSettings>;
 
 export function loadSupergraphConfig(env: Env): SupergraphConfig {
-  return readConfig(env, supergraphSettings);
+  const config = readConfig(env, supergraphSettings);
+  if (config.nodeEnv === 'production' && config.apiKeys.size === 0 && !config.jwtSecret) {
+    throw new ConfigError(['NODE_ENV=production needs authentication: set API_KEYS, JWT_SECRET or both']);
+  }
+  return config;
 }

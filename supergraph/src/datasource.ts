@@ -1,17 +1,36 @@
-/** How the supergraph talks to a subgraph over HTTP: Apollo's data source, carrying the request id. */
+/** How the supergraph talks to a subgraph over HTTP: Apollo's data source, carrying the request id and the signed caller. */
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
+import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity } from '../../lib/auth';
+import type { Identity } from '../../lib/auth';
 import { REQUEST_ID_KEY } from '../../lib/logger';
 
 export interface GatewayContext {
   readonly requestId: string;
+  /** The caller, or why it could not be identified. */
+  readonly identity: Identity | string;
+}
+
+/** The headers by which the supergraph vouches for `identity` (none without a secret). */
+export function identityHeaders(identity: Identity | string | undefined, secret: string): Record<string, string> {
+  if (!secret || identity === undefined || typeof identity === 'string') return {};
+  const signed = signIdentity(identity, secret);
+  return { [IDENTITY_HEADER]: signed.identity, [SIGNATURE_HEADER]: signed.signature };
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly subgraphSecret: string,
+  ) {
+    super({ url });
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loads come with an empty context.
-    const requestId: unknown = context.requestId;
+    const { requestId, identity } = context as Partial<GatewayContext>;
     if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_KEY, requestId);
+    for (const [name, value] of Object.entries(identityHeaders(identity, this.subgraphSecret))) request.http?.headers.set(name, value);
   }
 }

@@ -22,7 +22,8 @@ import type { Logger } from '../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { SupergraphConfig } from './config';
-import { SubgraphDataSource } from './datasource';
+import { Authenticator, authPlugin } from './auth';
+import { SubgraphDataSource, identityHeaders } from './datasource';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -40,17 +41,19 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
   const supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
   const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
   const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
-  const dataSources = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new SubgraphDataSource({ url })]));
+  const dataSources = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new SubgraphDataSource(url, config.subgraphSecret)]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource({ url }),
+    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource(url ?? '', config.subgraphSecret),
   });
   const upstreams = new Map<string, Client>();
+  const authenticator = new Authenticator(config, logger);
   const bridge = new SubscriptionBridge({
     supergraphSdl,
     dataSources,
     logger,
+    extensions: (context) => identityHeaders(context.identity, config.subgraphSecret),
     upstream: (name) => {
       let client = upstreams.get(name);
       if (!client) {
@@ -67,7 +70,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     gateway,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    plugins: [limitsPlugin<GatewayContext>(config), operationLogPlugin<GatewayContext>(logger)],
+    // Auth first: an unknown caller hears 401, not which limit it broke.
+    plugins: [authPlugin(), limitsPlugin<GatewayContext>(config), operationLogPlugin<GatewayContext>(logger)],
   });
   await apollo.start();
   const service = await serveGraphQL({
@@ -75,8 +79,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     port: config.port,
     logger,
     apollo,
-    context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]) }),
-    websocket: (wss) => serveSubscriptions(wss, bridge, apollo, config),
+    context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity: authenticator.identify(headers['x-api-key'], headers.authorization) }),
+    websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator }),
     metrics: createMetricsRegistry('supergraph'),
     isReady: () => true,
     maxBodyBytes: config.maxBodyBytes,

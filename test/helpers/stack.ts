@@ -19,10 +19,15 @@ export interface Stack {
 }
 
 export async function startStack(
-  options: { inferenceEnv?: Record<string, string>; predictionEnv?: Record<string, string>; supergraphEnv?: Record<string, string> } = {},
+  options: {
+    inferenceEnv?: Record<string, string>;
+    predictionEnv?: Record<string, string>;
+    modelsEnv?: Record<string, string>;
+    supergraphEnv?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const prediction = await startPredictionStack(options);
-  const models = await startModels(prediction.inference.address);
+  const models = await startModels(prediction.inference.address, options.modelsEnv);
   const supergraph = await startSupergraph(
     loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
     createLogger('supergraph', 'silent'),

@@ -5,6 +5,7 @@ import type { ConfigOf, Env } from '../../../lib/config';
 
 export const modelsSettings = {
   ...serviceSettings(4002, 'HTTP port of /graphql, /metrics, /health and /ready'),
+  subgraphSecret: str('SUBGRAPH_SECRET', '', 'Shared with the supergraph: requests must carry its identity signed with it. Empty accepts anyone (development).'),
   inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc, whose registry this subgraph reads and writes.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
 };

@@ -28,7 +28,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
   const client = createInferenceClient(config.inferenceUrl);
   const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
-  const apollo = await startSubgraphApollo<ModelsContext>(schema, logger);
+  const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, config.subgraphSecret);
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,

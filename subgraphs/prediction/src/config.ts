@@ -5,6 +5,7 @@ import type { ConfigOf, Env } from '../../../lib/config';
 
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
+  subgraphSecret: str('SUBGRAPH_SECRET', '', 'Shared with the supergraph: requests must carry its identity signed with it. Empty accepts anyone (development).'),
   inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,

@@ -10,6 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { serveGraphQL } from '../../../lib/graphql/serve';
+import { checkSubscriptionIdentity } from '../../../lib/graphql/subgraph-auth';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
@@ -71,7 +72,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
 
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }));
-  const apollo = await startSubgraphApollo<OperationContext>(schema, logger);
+  const apollo = await startSubgraphApollo<OperationContext>(schema, logger, config.subgraphSecret);
 
   const contextFor = (requestIdHeader: unknown): OperationContext => {
     const requestId = requestIdOr(requestIdHeader);
@@ -83,7 +84,18 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     logger,
     apollo,
     context: (headers) => contextFor(headers[REQUEST_ID_KEY]),
-    websocket: (wss) => useServer<Record<string, unknown>>({ schema, context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]) }, wss),
+    websocket: (wss) =>
+      useServer<Record<string, unknown>>(
+        {
+          schema,
+          context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
+          onSubscribe: (_ctx, _id, payload) => {
+            const error = checkSubscriptionIdentity(config.subgraphSecret, payload.query, payload.operationName, payload.extensions);
+            return error ? [error] : undefined;
+          },
+        },
+        wss,
+      ),
     metrics: metricsRegistry,
     isReady: () => catalog.synced,
     maxBodyBytes: MAX_BODY_BYTES,

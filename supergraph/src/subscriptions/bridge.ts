@@ -35,6 +35,8 @@ export interface BridgeOptions {
   readonly dataSources: Readonly<Record<string, GraphQLDataSource<GatewayContext>>>;
   /** The graphql-ws client of each subgraph, by name, for the subscriptions themselves. */
   upstream(subgraph: string): Client;
+  /** Extensions sent with each upstream subscription: the signed caller. */
+  extensions(context: GatewayContext): Record<string, string>;
   readonly logger: Logger;
 }
 
@@ -91,7 +93,12 @@ export class SubscriptionBridge {
       iterator.close();
     };
     unsubscribe = this.options.upstream(primary.serviceName).subscribe(
-      { query: primary.operation, variables: upstreamVariables, ...(primary.operationName ? { operationName: primary.operationName } : {}) },
+      {
+        query: primary.operation,
+        variables: upstreamVariables,
+        extensions: this.options.extensions(request.context),
+        ...(primary.operationName ? { operationName: primary.operationName } : {}),
+      },
       {
         next: (event) => {
           chain = chain.then(async () => iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext)));

@@ -13,28 +13,49 @@ import type { GatewayContext } from '../datasource';
 import { checkOperationLimits, checkOperationSize } from '../limits';
 import type { OperationLimits } from '../limits';
 import type { SubscriptionBridge } from './bridge';
+import type { Authenticator } from '../auth';
+import type { Identity } from '../../../lib/auth';
+import { checkRoles, unauthenticated } from '../../../lib/graphql/authorize';
 
 function contextOf(value: unknown): GatewayContext {
   return value as GatewayContext;
 }
 
-export function serveSubscriptions(
-  wss: WebSocketServer,
-  bridge: SubscriptionBridge,
-  apollo: ApolloServer<GatewayContext>,
-  limits: OperationLimits,
-): { dispose(): Promise<void> | void } {
+export interface SubscriptionServing {
+  readonly bridge: SubscriptionBridge;
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly limits: OperationLimits;
+  readonly authenticator: Authenticator;
+}
+
+export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator }: SubscriptionServing): { dispose(): Promise<void> | void } {
+  // The caller of each connection, told once in connection_init.
+  const callers = new WeakMap<object, Identity>();
   return useServer<Record<string, unknown>>(
     {
       schema: bridge.schema,
-      context: (ctx): GatewayContext => ({ requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]) }),
+      // Unknown callers are turned away at connection_init (the socket closes with 4403 Forbidden).
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const identity = authenticator.identify(params.apiKey ?? params['x-api-key'], params.authorization);
+        if (typeof identity === 'string') return false;
+        callers.set(ctx.extra, identity);
+        return true;
+      },
+      context: (ctx): GatewayContext => ({
+        requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
+        identity: callers.get(ctx.extra) ?? 'no identity for this connection',
+      }),
       onSubscribe: (_ctx, _id, payload) => {
         const error = checkOperationSize(payload.query, limits);
         return error ? [error] : undefined;
       },
       // Queries and mutations go through Apollo Server, whose limits plugin checks them.
       subscribe: (args) => {
-        const error = checkOperationLimits(args.document, args.operationName, args.variableValues, limits);
+        const context = contextOf(args.contextValue);
+        const error =
+          (typeof context.identity === 'string' ? unauthenticated(context.identity) : checkRoles(args.document, args.operationName, context.identity)) ??
+          checkOperationLimits(args.document, args.operationName, args.variableValues, limits);
         if (error) return { errors: [error] };
         return bridge.subscribe({
           document: args.document,

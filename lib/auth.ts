@@ -1,0 +1,103 @@
+/**
+ * Who may do what, shared by the supergraph (which authenticates callers) and
+ * the subgraphs (which accept only requests carrying the supergraph's signed
+ * identity, and enforce roles on their fields too).
+ *
+ * Roles: reader (queries, subscriptions), predictor (predict, predictBatch),
+ * admin (setTrafficPolicy). Federation's own fields (_entities, _service) need
+ * an identity but no role: the supergraph fetches them for whatever it planned.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { SettingValueError } from './config';
+
+export const ROLES = ['reader', 'predictor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Identity {
+  /** The API key's name or the token's subject. */
+  readonly subject: string;
+  readonly roles: readonly Role[];
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The role a root field needs, or undefined for federation's own fields and introspection. */
+export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role | undefined {
+  if (field.startsWith('_')) return undefined;
+  if (operation === 'mutation') return field === 'setTrafficPolicy' ? 'admin' : 'predictor';
+  return 'reader';
+}
+
+/** API_KEYS: `name=key:role+role,...`, e.g. `ops=s3cret:admin+reader,app=k2:predictor+reader`. */
+export function parseApiKeys(raw: string): ReadonlyMap<string, Identity> {
+  const allowed = 'expected a comma-separated list of name=key:role+role with roles reader, predictor, admin';
+  const keys = new Map<string, Identity>();
+  for (const part of raw.split(',')) {
+    const match = /^([\w.-]+)=([^:\s]{16,}):([\w+]+)$/.exec(part.trim());
+    const roles = match?.[3]?.split('+') ?? [];
+    if (!match?.[1] || !match[2] || roles.length === 0 || !roles.every(isRole)) {
+      throw new SettingValueError(`an entry is malformed (keys are at least 16 characters); ${allowed}`);
+    }
+    if (keys.has(match[2])) throw new SettingValueError(`two entries share a key; ${allowed}`);
+    keys.set(match[2], { subject: match[1], roles: roles.filter(isRole) });
+  }
+  return keys;
+}
+
+function hmac(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest();
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Verifies an HS256 JWT: signature, `exp`, roles from `rolesClaim` (an array or a space-separated string). */
+export function verifyJwt(token: string, secret: string, rolesClaim: string, now = Date.now()): Identity | string {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || signature === undefined) return 'the bearer token is not a JWT';
+  let head: { alg?: unknown };
+  let claims: Record<string, unknown>;
+  try {
+    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return 'the bearer token is not a JWT';
+  }
+  if (head.alg !== 'HS256') return 'the bearer token must be signed with HS256';
+  if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, `${header}.${payload}`))) return 'the bearer token has a bad signature';
+  if (typeof claims.exp !== 'number') return 'the bearer token has no exp';
+  if (claims.exp * 1000 <= now) return 'the bearer token has expired';
+  const raw = claims[rolesClaim];
+  const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(' ') : []).filter(isRole);
+  return { subject: typeof claims.sub === 'string' ? claims.sub : 'jwt', roles };
+}
+
+/** Makes an HS256 JWT (for tests and for operators minting tokens). */
+export function signJwt(claims: Record<string, unknown>, secret: string): string {
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${header}.${payload}.${hmac(secret, `${header}.${payload}`).toString('base64url')}`;
+}
+
+/** Headers by which the supergraph vouches for the caller of a subgraph request. */
+export const IDENTITY_HEADER = 'x-infergraph-identity';
+export const SIGNATURE_HEADER = 'x-infergraph-signature';
+/** How long a signed identity is good for: long enough for one request, short enough not to be replayed. */
+const IDENTITY_TTL_MS = 60_000;
+
+export function signIdentity(identity: Identity, secret: string, now = Date.now()): { identity: string; signature: string } {
+  const encoded = Buffer.from(JSON.stringify({ ...identity, exp: now + IDENTITY_TTL_MS })).toString('base64url');
+  return { identity: encoded, signature: hmac(secret, encoded).toString('base64url') };
+}
+
+export function verifyIdentity(encoded: unknown, signature: unknown, secret: string, now = Date.now()): Identity | string {
+  if (typeof encoded !== 'string' || typeof signature !== 'string') return 'the request does not come from the supergraph (no signed identity)';
+  if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, encoded))) return 'the supergraph identity has a bad signature';
+  const parsed = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as { subject?: unknown; roles?: unknown; exp?: unknown };
+  if (typeof parsed.exp !== 'number' || parsed.exp <= now) return 'the supergraph identity has expired';
+  return { subject: typeof parsed.subject === 'string' ? parsed.subject : '?', roles: Array.isArray(parsed.roles) ? parsed.roles.filter(isRole) : [] };
+}
