@@ -28,7 +28,8 @@ export interface ServeOptions<C extends BaseContext> {
   readonly logger: Logger;
   /** Started by the caller, who stops it after `close()`. */
   readonly apollo: ApolloServer<C>;
-  context(headers: IncomingHttpHeaders): C | Promise<C>;
+  /** `remoteAddress` is the peer's address, for keying what has no caller identity. */
+  context(headers: IncomingHttpHeaders, remoteAddress: string): C | Promise<C>;
   /** Serves graphql-ws on the server's WebSocketServer; answers a function that closes it. */
   websocket?(wss: WebSocketServer): { dispose(): Promise<void> | void };
   readonly metrics: Registry;
@@ -40,7 +41,7 @@ export interface ServeOptions<C extends BaseContext> {
 export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<C>): Promise<GraphQLService> {
   const handleGraphQL = graphqlHandler(options.apollo, {
     maxBodyBytes: options.maxBodyBytes,
-    context: (req) => options.context(req.headers),
+    context: (req) => options.context(req.headers, req.socket.remoteAddress ?? 'unknown'),
   });
   let closing = false;
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {

@@ -10,6 +10,8 @@ export interface GatewayContext {
   readonly requestId: string;
   /** The caller, or why it could not be identified. */
   readonly identity: Identity | string;
+  /** Whose rate-limit bucket this operation draws from. */
+  readonly rateKey: string;
 }
 
 /** The headers by which the supergraph vouches for `identity` (none without a secret). */

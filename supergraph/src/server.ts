@@ -24,6 +24,12 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import type { SupergraphConfig } from './config';
 import { Authenticator, authPlugin } from './auth';
 import { SubgraphDataSource, identityHeaders } from './datasource';
+import { rateKeyOf } from './rate-limit/limiter';
+import type { RateLimiter } from './rate-limit/limiter';
+import { MemoryRateLimiter } from './rate-limit/memory';
+import { rateLimitPlugin } from './rate-limit/plugin';
+import { RedisRateLimiter } from './rate-limit/redis';
+import { createRedisClient } from '../../lib/redis';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -49,6 +55,13 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
   });
   const upstreams = new Map<string, Client>();
   const authenticator = new Authenticator(config, logger);
+  const bucket = { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst };
+  const limiter: RateLimiter | undefined =
+    config.rateLimitPerMinute === 0
+      ? undefined
+      : config.redisUrl
+        ? new RedisRateLimiter(createRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger }), `${config.redisPrefix}rate:`, bucket, logger)
+        : new MemoryRateLimiter(bucket);
   const bridge = new SubscriptionBridge({
     supergraphSdl,
     dataSources,
@@ -71,7 +84,12 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     // Auth first: an unknown caller hears 401, not which limit it broke.
-    plugins: [authPlugin(), limitsPlugin<GatewayContext>(config), operationLogPlugin<GatewayContext>(logger)],
+    plugins: [
+      authPlugin(),
+      ...(limiter ? [rateLimitPlugin(limiter)] : []),
+      limitsPlugin<GatewayContext>(config),
+      operationLogPlugin<GatewayContext>(logger),
+    ],
   });
   await apollo.start();
   const service = await serveGraphQL({
@@ -79,8 +97,11 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     port: config.port,
     logger,
     apollo,
-    context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity: authenticator.identify(headers['x-api-key'], headers.authorization) }),
-    websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator }),
+    context: (headers, remoteAddress) => {
+      const identity = authenticator.identify(headers['x-api-key'], headers.authorization);
+      return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress) };
+    },
+    websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
     metrics: createMetricsRegistry('supergraph'),
     isReady: () => true,
     maxBodyBytes: config.maxBodyBytes,
@@ -91,6 +112,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     url: service.url,
     close: async () => {
       await service.close();
+      await limiter?.dispose();
       await Promise.all([...upstreams.values()].map(async (client) => {
         await client.dispose();
       }));

@@ -14,6 +14,9 @@ import { checkOperationLimits, checkOperationSize } from '../limits';
 import type { OperationLimits } from '../limits';
 import type { SubscriptionBridge } from './bridge';
 import type { Authenticator } from '../auth';
+import { rateKeyOf } from '../rate-limit/limiter';
+import type { RateLimiter } from '../rate-limit/limiter';
+import { rateLimited } from '../rate-limit/plugin';
 import type { Identity } from '../../../lib/auth';
 import { checkRoles, unauthenticated } from '../../../lib/graphql/authorize';
 
@@ -26,9 +29,10 @@ export interface SubscriptionServing {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly limits: OperationLimits;
   readonly authenticator: Authenticator;
+  readonly limiter: RateLimiter | undefined;
 }
 
-export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator }: SubscriptionServing): { dispose(): Promise<void> | void } {
+export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator, limiter }: SubscriptionServing): { dispose(): Promise<void> | void } {
   // The caller of each connection, told once in connection_init.
   const callers = new WeakMap<object, Identity>();
   return useServer<Record<string, unknown>>(
@@ -42,21 +46,27 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         callers.set(ctx.extra, identity);
         return true;
       },
-      context: (ctx): GatewayContext => ({
-        requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
-        identity: callers.get(ctx.extra) ?? 'no identity for this connection',
-      }),
+      context: (ctx): GatewayContext => {
+        const identity = callers.get(ctx.extra) ?? 'no identity for this connection';
+        return {
+          requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
+          identity,
+          rateKey: rateKeyOf(identity, ctx.extra.request.socket.remoteAddress ?? 'unknown'),
+        };
+      },
       onSubscribe: (_ctx, _id, payload) => {
         const error = checkOperationSize(payload.query, limits);
         return error ? [error] : undefined;
       },
       // Queries and mutations go through Apollo Server, whose limits plugin checks them.
-      subscribe: (args) => {
+      subscribe: async (args) => {
         const context = contextOf(args.contextValue);
         const error =
           (typeof context.identity === 'string' ? unauthenticated(context.identity) : checkRoles(args.document, args.operationName, context.identity)) ??
           checkOperationLimits(args.document, args.operationName, args.variableValues, limits);
         if (error) return { errors: [error] };
+        const decision = await limiter?.take(context.rateKey);
+        if (decision && !decision.allowed) return { errors: [rateLimited(decision.retryAfterSeconds)] };
         return bridge.subscribe({
           document: args.document,
           operationName: args.operationName,

@@ -1,0 +1,27 @@
+/** RATE_LIMITED (HTTP 429 with Retry-After) once a caller's bucket is empty, before planning. */
+import { HeaderMap } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+import type { GatewayContext } from '../datasource';
+import type { RateLimiter } from './limiter';
+
+export function rateLimited(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`too many operations; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE)`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+  });
+}
+
+export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayContext> {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didResolveOperation: async ({ contextValue }) => {
+          // The auth plugin turns unknown callers away; they draw no tokens.
+          if (typeof contextValue.identity === 'string') return;
+          const decision = await limiter.take(contextValue.rateKey);
+          if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+        },
+      }),
+  };
+}
