@@ -2,6 +2,8 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
 import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity } from '../../lib/auth';
 import type { Identity } from '../../lib/auth';
 import { REQUEST_ID_KEY } from '../../lib/logger';
@@ -25,8 +27,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(
     url: string,
     private readonly subgraphSecret: string,
+    private readonly observe?: (durationMs: number, ok: boolean) => void,
   ) {
     super({ url });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const response = await super.process(options);
+      ok = !response.errors?.length;
+      return response;
+    } finally {
+      this.observe?.(performance.now() - started, ok);
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -21,9 +21,11 @@ import { serveGraphQL } from '../../lib/graphql/serve';
 import type { Logger } from '../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
+import { HttpReadiness } from '../../lib/readiness';
 import type { SupergraphConfig } from './config';
 import { Authenticator, authPlugin } from './auth';
 import { SubgraphDataSource, identityHeaders } from './datasource';
+import { SupergraphMetrics } from './metrics';
 import { rateKeyOf } from './rate-limit/limiter';
 import type { RateLimiter } from './rate-limit/limiter';
 import { MemoryRateLimiter } from './rate-limit/memory';
@@ -47,7 +49,14 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
   const supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
   const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
   const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
-  const dataSources = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new SubgraphDataSource(url, config.subgraphSecret)]));
+  const metricsRegistry = createMetricsRegistry('supergraph');
+  const metrics = new SupergraphMetrics(metricsRegistry);
+  const dataSources = Object.fromEntries(
+    Object.entries(urls).map(([name, url]) => [
+      name,
+      new SubgraphDataSource(url, config.subgraphSecret, (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000)),
+    ]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -89,9 +98,12 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
       ...(limiter ? [rateLimitPlugin(limiter)] : []),
       limitsPlugin<GatewayContext>(config),
       operationLogPlugin<GatewayContext>(logger),
+      metrics.plugin(),
     ],
   });
   await apollo.start();
+  const readiness = new HttpReadiness(Object.values(urls).map((url) => url.replace(/\/graphql$/, '/ready')));
+  await readiness.start();
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,
@@ -102,8 +114,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
       return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress) };
     },
     websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
-    metrics: createMetricsRegistry('supergraph'),
-    isReady: () => true,
+    metrics: metricsRegistry,
+    isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
   });
   logger.info({ port: service.port, metricsPort: service.port }, 'supergraph listening');
@@ -112,6 +124,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     url: service.url,
     close: async () => {
       await service.close();
+      readiness.dispose();
       await limiter?.dispose();
       await Promise.all([...upstreams.values()].map(async (client) => {
         await client.dispose();

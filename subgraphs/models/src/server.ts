@@ -2,6 +2,8 @@
 import path from 'node:path';
 
 
+import { connectivityState } from '@grpc/grpc-js';
+
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { serveGraphQL } from '../../../lib/graphql/serve';
@@ -39,7 +41,8 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
       return { requestId, registry, entities: registry.entityLoader(requestId) };
     },
     metrics: createMetricsRegistry('models-subgraph'),
-    isReady: () => true,
+    // Ready while the channel to inference-grpc is connected (asking reconnects an idle one).
+    isReady: () => client.getChannel().getConnectivityState(true) === connectivityState.READY,
     maxBodyBytes: MAX_BODY_BYTES,
   });
   logger.info({ port: service.port, metricsPort: service.port, inference: config.inferenceUrl }, 'models subgraph listening');
