@@ -25,9 +25,16 @@ export function loadInferenceProto(packageDefinition = loadInferencePackageDefin
   return loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
 }
 
+/**
+ * Round-robin over every address the target resolves to, so that
+ * `dns:///inference-headless:50051` (a headless Kubernetes Service) spreads
+ * calls over all inference replicas; one address behaves as before.
+ */
+const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
 export function createInferenceClient(address: string, options: ChannelOptions = {}): ModelInferenceClient {
   const proto = loadInferenceProto();
-  return new proto.infergraph.inference.v1.ModelInference(address, credentials.createInsecure(), options);
+  return new proto.infergraph.inference.v1.ModelInference(address, credentials.createInsecure(), { 'grpc.service_config': ROUND_ROBIN, ...options });
 }
 
 export const INFERENCE_SERVICE_NAME = 'infergraph.inference.v1.ModelInference';

@@ -1,0 +1,150 @@
+/**
+ * No Docker engine runs here, so the deployment files are checked against the
+ * code: every service, port, variable, probe and command they name must be
+ * one the code has.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { parse, parseAllDocuments } from 'yaml';
+
+import { describeSettings } from '../lib/config';
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { inferenceSettings } from '../inference-grpc/src/config';
+import { modelsSettings } from '../subgraphs/models/src/config';
+import { predictionSettings } from '../subgraphs/prediction/src/config';
+import { supergraphSettings } from '../supergraph/src/config';
+
+const SERVICES = {
+  inference: { entry: 'inference-grpc/src/main', settings: inferenceSettings, port: 50051, probePort: 9464 },
+  prediction: { entry: 'subgraphs/prediction/src/main', settings: predictionSettings, port: 4001, probePort: 4001 },
+  models: { entry: 'subgraphs/models/src/main', settings: modelsSettings, port: 4002, probePort: 4002 },
+  supergraph: { entry: 'supergraph/src/main', settings: supergraphSettings, port: 4000, probePort: 4000 },
+} as const;
+type ServiceName = keyof typeof SERVICES;
+
+const known = (service: ServiceName): Set<string> => new Set(describeSettings(SERVICES[service].settings).map((s) => s.env));
+const file = (name: string): string => readFileSync(path.join(PROJECT_ROOT, name), 'utf8');
+
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  restart?: string;
+  build?: unknown;
+}
+
+describe('deploy/Dockerfile', () => {
+  const dockerfile = file('deploy/Dockerfile');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it('builds in one stage and runs from another with production dependencies only, as a non-root user', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const runtime = stages[stages.length - 1] ?? '';
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist dist/);
+    expect(stages[0]).toMatch(/npm run build/);
+  });
+
+  it('copies every folder the compiled services read at run time', () => {
+    for (const folder of ['proto', 'schema']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+    for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(file('docker-compose.yml')) as { services: Record<string, ComposeService> };
+
+  it('runs Redis and the four services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['inference', 'models', 'prediction', 'redis', 'supergraph']);
+  });
+
+  it.each(Object.keys(SERVICES) as ServiceName[])('%s: runs its compiled entry point with variables its config reads, a health check on its /ready and a restart policy', (name) => {
+    const spec = SERVICES[name];
+    const service = compose.services[name] as ComposeService;
+    expect(service.command).toEqual(['node', `dist/${spec.entry}.js`]);
+    expect(existsSync(path.join(PROJECT_ROOT, `${spec.entry}.ts`))).toBe(true);
+    const variables = Object.keys(service.environment ?? {});
+    expect(variables.filter((v) => !known(name).has(v))).toEqual([]);
+    expect(service.environment?.PORT).toBe(String(spec.port));
+    expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${spec.probePort}/ready`);
+    expect(service.restart ?? (compose as unknown as { 'x-service': ComposeService })['x-service'].restart).toBe('unless-stopped');
+  });
+
+  it('wires the services to each other by name and port', () => {
+    const env = (name: string) => compose.services[name]?.environment ?? {};
+    expect(env('prediction').INFERENCE_URL).toBe('inference:50051');
+    expect(env('models').INFERENCE_URL).toBe('inference:50051');
+    expect(env('supergraph').PREDICTION_URL).toBe('http://prediction:4001/graphql');
+    expect(env('supergraph').MODELS_URL).toBe('http://models:4002/graphql');
+    for (const name of ['prediction', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
+    expect(Object.keys(compose.services.supergraph?.depends_on ?? {}).sort()).toEqual(['models', 'prediction', 'redis']);
+  });
+});
+
+describe('deploy/k8s', () => {
+  interface Doc {
+    kind: string;
+    metadata: { name: string };
+    spec?: Record<string, unknown>;
+    data?: Record<string, string>;
+    stringData?: Record<string, string>;
+  }
+  interface Container {
+    command: string[];
+    ports: { containerPort: number }[];
+    env: { name: string; value?: string; valueFrom?: { configMapKeyRef?: { key: string }; secretKeyRef?: { key: string } } }[];
+    livenessProbe: { httpGet: { path: string; port: number } };
+    readinessProbe: { httpGet: { path: string; port: number } };
+    resources: { requests: unknown; limits: unknown };
+  }
+  const docs: Doc[] = readdirSync(path.join(PROJECT_ROOT, 'deploy/k8s'))
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(file(`deploy/k8s/${f}`)).map((d) => d.toJS() as Doc));
+  const find = (kind: string, name: string): Doc | undefined => docs.find((d) => d.kind === kind && d.metadata.name === name);
+  const configMap = find('ConfigMap', 'infergraph-config');
+  const secret = find('Secret', 'infergraph-secrets');
+
+  it.each(Object.keys(SERVICES) as ServiceName[])('%s: a Deployment with probes, resources, known variables and the right port', (name) => {
+    const spec = SERVICES[name];
+    const deployment = find('Deployment', name);
+    const container = (deployment?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    expect(container.command).toEqual(['node', `dist/${spec.entry}.js`]);
+    expect(container.ports.map((p) => p.containerPort)).toContain(spec.port);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: spec.probePort });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: spec.probePort });
+    expect(container.resources.requests).toBeDefined();
+    expect(container.resources.limits).toBeDefined();
+    const names = container.env.map((e) => e.name);
+    expect(names.filter((v) => v !== 'NODE_ENV' && !known(name).has(v))).toEqual([]);
+    expect(container.env.find((e) => e.name === 'PORT')?.value).toBe(String(spec.port));
+    for (const e of container.env) {
+      const ref = e.valueFrom?.configMapKeyRef?.key ?? e.valueFrom?.secretKeyRef?.key;
+      if (e.valueFrom?.configMapKeyRef) expect(configMap?.data).toHaveProperty(ref ?? '?');
+      if (e.valueFrom?.secretKeyRef) expect(secret?.stringData).toHaveProperty(ref ?? '?');
+    }
+  });
+
+  it('puts inference behind a headless Service the subgraphs reach with round-robin', () => {
+    const headless = find('Service', 'inference-headless');
+    expect(headless?.spec?.clusterIP).toBe('None');
+    expect(configMap?.data?.INFERENCE_URL).toBe('dns:///inference-headless:50051');
+  });
+
+  it('scales the stateless tiers with HPAs pointing at real Deployments', () => {
+    const hpas = docs.filter((d) => d.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.length).toBeGreaterThanOrEqual(2);
+    for (const hpa of hpas) {
+      const target = (hpa.spec as { scaleTargetRef: { kind: string; name: string } }).scaleTargetRef;
+      expect(find(target.kind, target.name)).toBeDefined();
+    }
+  });
+
+  it('runs the supergraph in production with its secrets', () => {
+    const container = (find('Deployment', 'supergraph')?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    expect(container.env.find((e) => e.name === 'NODE_ENV')?.value).toBe('production');
+    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
+  });
+});
