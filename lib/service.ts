@@ -7,12 +7,16 @@ import { ConfigError, int, oneOf, str } from './config';
 import { LOG_LEVELS, createLogger } from './logger';
 import type { Logger, LevelWithSilent } from 'pino';
 
-/** HOST, PORT and LOG_LEVEL: what every service reads, each with its own default port. */
+/** HOST, PORT, LOG_LEVEL and SHUTDOWN_GRACE_MS: what every service reads, each with its own default port. */
 export function serviceSettings(defaultPort: number, portDoc: string) {
   return {
     host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
     port: int('PORT', defaultPort, `${portDoc} (0 picks a free port).`, { min: 0, max: 65535 }),
     logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 'On SIGTERM, how long in-flight work may take before the process stops anyway.', {
+      min: 0,
+      max: 600_000,
+    }),
   };
 }
 

@@ -113,10 +113,6 @@ export const inferenceSettings = {
   maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs in one predictBatch / PredictBatch request.', { min: 1, max: 100_000 }),
   maxTextLength: int('MAX_TEXT_LENGTH', 10000, 'Longest text input, in characters (Unicode code points).', { min: 1, max: 10_000_000 }),
   maxFeatures: int('MAX_FEATURES', 1024, 'Most features in one numeric input.', { min: 1, max: 1_000_000 }),
-  shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 'On SIGTERM, how long in-flight work may take before the process stops anyway.', {
-    min: 0,
-    max: 600_000,
-  }),
 };
 
 export type InferenceConfig = ConfigOf<typeof inferenceSettings>;

@@ -18,8 +18,11 @@ export interface GraphQLService {
   readonly port: number;
   /** http://127.0.0.1:<port>/graphql */
   readonly url: string;
-  /** Stops taking requests, closes WebSockets and waits for HTTP requests in flight. */
-  close(): Promise<void>;
+  /**
+   * Reports not ready, stops taking requests, closes WebSockets (1001, going
+   * away) and waits for HTTP requests in flight, for at most `graceMs`.
+   */
+  close(graceMs: number): Promise<void>;
 }
 
 export interface ServeOptions<C extends BaseContext> {
@@ -36,7 +39,18 @@ export interface ServeOptions<C extends BaseContext> {
   /** Whether /ready answers 200 (it answers 503 once closing). */
   isReady(): boolean;
   readonly maxBodyBytes: number;
+  /** Origins browsers may call from (`*` for any); empty sends no CORS headers. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** On shutdown, how long keep-alive connections may still bring a request already sent. */
+const IDLE_CLOSE_DELAY_MS = 1000;
+
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization, x-api-key, x-request-id, apollo-require-preflight',
+  'access-control-max-age': '600',
+};
 
 export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<C>): Promise<GraphQLService> {
   const handleGraphQL = graphqlHandler(options.apollo, {
@@ -47,12 +61,25 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
+  // Answers not yet sent: on shutdown they go out with `Connection: close`, so no client
+  // reuses a socket the server is about to close.
+  const pending = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
-    // While closing, a keep-alive connection is let go as soon as its last answer is out.
-    res.once('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
+    pending.add(res);
+    if (closing) res.shouldKeepAlive = false;
+    res.once('close', () => pending.delete(res));
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const origin = req.headers.origin;
+    const cors = options.corsOrigins ?? [];
+    if (origin && (cors.includes('*') || cors.includes(origin))) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+    }
     if (pathname === '/graphql') {
       handleGraphQL(req, res).catch((err: unknown) => {
         options.logger.error({ err }, 'graphql request failed');
@@ -85,18 +112,30 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
   return {
     port,
     url: `http://127.0.0.1:${port}/graphql`,
-    close: () => (closed ??= shutdown()),
+    close: (graceMs) => (closed ??= shutdown(graceMs)),
   };
 
-  async function shutdown(): Promise<void> {
+  async function shutdown(graceMs: number): Promise<void> {
     closing = true;
+    for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
     await ws?.dispose();
     await new Promise<void>((resolve) => {
       wss.close(() => resolve());
     });
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        options.logger.warn({ graceMs }, 'grace period over: closing connections with requests still in flight');
+        server.closeAllConnections();
+      }, graceMs);
+      // A connection looks idle until its request is parsed, and a busy process parses late:
+      // idle keep-alive connections are closed only after a moment. Answers in flight close
+      // their own connections (Connection: close).
+      const idle = setTimeout(() => server.closeIdleConnections(), IDLE_CLOSE_DELAY_MS);
+      server.close(() => {
+        clearTimeout(timer);
+        clearTimeout(idle);
+        resolve();
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
-import { ConfigError, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import { ConfigError, SettingValueError, custom, int, oneOf, readConfig, str } from '../../lib/config';
 import { parseApiKeys } from '../../lib/auth';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
@@ -27,6 +27,18 @@ export const supergraphSettings = {
   redisUrl: str('REDIS_URL', '', 'Redis for rate limits shared by every supergraph replica; empty keeps them in memory.'),
   redisPrefix: str('REDIS_PREFIX', 'infergraph:', 'Prefix of every Redis key.'),
   redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, 'Longest a Redis command may take; past it the operation is let through.', { min: 1, max: 60_000 }),
+  corsOrigins: custom<readonly string[]>(
+    'CORS_ORIGINS',
+    [],
+    '(none)',
+    'Comma-separated origins browsers may call the supergraph from, or * for any. CSRF prevention stays on either way.',
+    'expected origins such as https://app.example.com, or *',
+    (raw) => {
+      const origins = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
+      for (const o of origins) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new SettingValueError(`${JSON.stringify(o)} is not an origin; expected scheme://host[:port] or *`);
+      return origins;
+    },
+  ),
   predictionUrl: str('PREDICTION_URL', '', 'GraphQL URL of the prediction subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   modelsUrl: str('MODELS_URL', '', 'GraphQL URL of the models subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   maxOperationBytes: int('MAX_OPERATION_BYTES', 16384, 'Longest operation text (query document), in bytes; past it QUERY_TOO_COMPLEX.', { min: 64, max: 10_485_760 }),

@@ -117,13 +117,14 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     metrics: metricsRegistry,
     isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
+    corsOrigins: config.corsOrigins,
   });
   logger.info({ port: service.port, metricsPort: service.port }, 'supergraph listening');
   return {
     port: service.port,
     url: service.url,
     close: async () => {
-      await service.close();
+      await service.close(config.shutdownGraceMs);
       readiness.dispose();
       await limiter?.dispose();
       await Promise.all([...upstreams.values()].map(async (client) => {

@@ -50,7 +50,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
     port: service.port,
     url: service.url,
     close: async () => {
-      await service.close();
+      await service.close(config.shutdownGraceMs);
       await apollo.stop();
       client.close();
     },

@@ -110,7 +110,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     url: service.url,
     catalog,
     close: async () => {
-      await service.close();
+      await service.close(config.shutdownGraceMs);
       await apollo.stop();
       catalog.dispose();
       client.close();

@@ -1,0 +1,62 @@
+import { createLogger } from '../../lib/logger';
+import { freshPrefix, describeRedis, redisUrl } from '../../test/helpers/redis';
+import { startStack } from '../../test/helpers/stack';
+import { loadSupergraphConfig } from './config';
+import { startSupergraph } from './server';
+
+describe('the supergraph to browsers', () => {
+  it('keeps CSRF prevention on and answers CORS only for the configured origins', async () => {
+    const stack = await startStack({ supergraphEnv: { CORS_ORIGINS: 'https://app.example.com' } });
+    try {
+      const url = stack.supergraph.url;
+      const simpleGet = await fetch(`${url}?query=${encodeURIComponent('{ models { name } }')}`);
+      expect(simpleGet.status).toBe(400);
+      expect(await simpleGet.text()).toContain('CSRF');
+      const withPreflightHeader = await fetch(`${url}?query=${encodeURIComponent('{ models { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(withPreflightHeader.status).toBe(200);
+
+      const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('x-api-key');
+      const other = await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example.com', 'content-type': 'application/json' }, body: '{"query":"{ models { name } }"}' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('refuses an origin that is not one', () => {
+    expect(() => loadSupergraphConfig({ CORS_ORIGINS: 'app.example.com' })).toThrow('CORS_ORIGINS');
+  });
+});
+
+describeRedis('rate limits across supergraph replicas', () => {
+  it('share one bucket per caller through Redis', async () => {
+    const stack = await startStack({ supergraphEnv: { RATE_LIMIT_BURST: '3', RATE_LIMIT_PER_MINUTE: '60' } });
+    const prefix = freshPrefix();
+    const env = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      PREDICTION_URL: stack.prediction.subgraph.url,
+      MODELS_URL: stack.models.url,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      RATE_LIMIT_BURST: '3',
+      RATE_LIMIT_PER_MINUTE: '60',
+    };
+    const one = await startSupergraph(loadSupergraphConfig(env), createLogger('supergraph', 'silent'));
+    const two = await startSupergraph(loadSupergraphConfig(env), createLogger('supergraph', 'silent'));
+    try {
+      const statuses: number[] = [];
+      for (const gateway of [one, two, one, two]) {
+        statuses.push((await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ models { name } }"}' })).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await one.close();
+      await two.close();
+      await stack.close();
+    }
+  });
+});
