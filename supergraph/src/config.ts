@@ -39,6 +39,10 @@ export const supergraphSettings = {
       return origins;
     },
   ),
+  subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10000, 'Longest a fetch to a subgraph may take; past it SUBGRAPH_UNAVAILABLE. Keep it above INFERENCE_DEADLINE_MS.', {
+    min: 1,
+    max: 600_000,
+  }),
   predictionUrl: str('PREDICTION_URL', '', 'GraphQL URL of the prediction subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   modelsUrl: str('MODELS_URL', '', 'GraphQL URL of the models subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   maxOperationBytes: int('MAX_OPERATION_BYTES', 16384, 'Longest operation text (query document), in bytes; past it QUERY_TOO_COMPLEX.', { min: 64, max: 10_485_760 }),

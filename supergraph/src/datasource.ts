@@ -1,6 +1,7 @@
 /** How the supergraph talks to a subgraph over HTTP: Apollo's data source, carrying the request id and the signed caller. */
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -27,9 +28,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(
     url: string,
     private readonly subgraphSecret: string,
+    private readonly timeoutMs: number,
     private readonly observe?: (durationMs: number, ok: boolean) => void,
   ) {
-    super({ url });
+    super({
+      url,
+      // Node's own fetch, bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
+      fetcher: ((target: string, init?: RequestInit) =>
+        fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'],
+    });
+  }
+
+  override didEncounterError(error: Error): never {
+    if (error.name === 'TimeoutError') {
+      throw new GraphQLError(`the subgraph at ${this.url} did not answer within ${this.timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    }
+    if (error.name === 'TypeError' && error.message === 'fetch failed') {
+      const cause: unknown = (error as { cause?: unknown }).cause;
+      const why = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : error.message;
+      throw new GraphQLError(`the subgraph at ${this.url} is unavailable: ${why}`, {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    }
+    throw error;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -54,13 +54,13 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
   const dataSources = Object.fromEntries(
     Object.entries(urls).map(([name, url]) => [
       name,
-      new SubgraphDataSource(url, config.subgraphSecret, (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000)),
+      new SubgraphDataSource(url, config.subgraphSecret, config.subgraphTimeoutMs, (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000)),
     ]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource(url ?? '', config.subgraphSecret),
+    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource(url ?? '', config.subgraphSecret, config.subgraphTimeoutMs),
   });
   const upstreams = new Map<string, Client>();
   const authenticator = new Authenticator(config, logger);
