@@ -18,6 +18,15 @@ export interface Identity {
   /** The API key's name or the token's subject. */
   readonly subject: string;
   readonly roles: readonly Role[];
+  /** Epoch ms after which a token-based identity is no longer good (a socket opened with it too). */
+  readonly expiresAt?: number;
+}
+
+/** A secret must not be the placeholder of a manifest, nor short enough to guess offline. */
+export function checkSecret(value: string, minLength: number): string {
+  if (/^replace-/i.test(value)) throw new SettingValueError('is still the placeholder of a manifest; set a real secret');
+  if (value.length < minLength || /^(.)\1*$/.test(value)) throw new SettingValueError(`must be at least ${minLength} characters and not one repeated character`);
+  return value;
 }
 
 export function isRole(value: unknown): value is Role {
@@ -41,6 +50,7 @@ export function parseApiKeys(raw: string): ReadonlyMap<string, Identity> {
     if (!match?.[1] || !match[2] || roles.length === 0 || !roles.every(isRole)) {
       throw new SettingValueError(`an entry is malformed (keys are at least 16 characters); ${allowed}`);
     }
+    checkSecret(match[2], 16);
     if (keys.has(match[2])) throw new SettingValueError(`two entries share a key; ${allowed}`);
     keys.set(match[2], { subject: match[1], roles: roles.filter(isRole) });
   }
@@ -59,21 +69,23 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 export function verifyJwt(token: string, secret: string, rolesClaim: string, now = Date.now()): Identity | string {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || signature === undefined) return 'the bearer token is not a JWT';
-  let head: { alg?: unknown };
-  let claims: Record<string, unknown>;
+  let head: unknown;
+  let body: unknown;
   try {
-    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown };
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return 'the bearer token is not a JWT';
   }
-  if (head.alg !== 'HS256') return 'the bearer token must be signed with HS256';
+  if (typeof head !== 'object' || head === null || typeof body !== 'object' || body === null || Array.isArray(body)) return 'the bearer token is not a JWT';
+  const claims = body as Record<string, unknown>;
+  if ((head as { alg?: unknown }).alg !== 'HS256') return 'the bearer token must be signed with HS256';
   if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, `${header}.${payload}`))) return 'the bearer token has a bad signature';
   if (typeof claims.exp !== 'number') return 'the bearer token has no exp';
   if (claims.exp * 1000 <= now) return 'the bearer token has expired';
   const raw = claims[rolesClaim];
   const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(' ') : []).filter(isRole);
-  return { subject: typeof claims.sub === 'string' ? claims.sub : 'jwt', roles };
+  return { subject: typeof claims.sub === 'string' ? claims.sub : 'jwt', roles, expiresAt: claims.exp * 1000 };
 }
 
 /** Makes an HS256 JWT (for tests and for operators minting tokens). */

@@ -1,5 +1,6 @@
 /** The four services as real processes, the way `npm start` and a deployment run them. */
 import { graphql } from './helpers/graphql';
+import { metricValue } from './helpers/metrics';
 import { spawnService } from './helpers/process';
 import type { ServiceProcess } from './helpers/process';
 
@@ -69,13 +70,26 @@ describe('the stack as processes', () => {
     // Open 200 keep-alive connections first: a connection still waiting in the kernel's backlog
     // when the server stops listening is reset, and that is not a request in flight.
     await Promise.all(Array.from({ length: 200 }, () => graphql(url, '{ models { name } }')));
+    const dispatched = async (): Promise<number> =>
+      metricValue(await (await fetch(`http://127.0.0.1:${ports.prediction}/metrics`)).text(), 'infergraph_predict_queue_delay_seconds_count', {
+        model: 'numeric',
+        version: 'v1',
+      }) ?? 0;
+    const before = await dispatched();
     const inFlight = Array.from({ length: 200 }, (_, i) =>
       graphql<{ predict: { classId: number } }>(url, `mutation { predict(input: { model: "numeric", features: [${i}], cache: BYPASS }) { classId } }`),
     );
-    // Let every request reach the supergraph; the four numeric batches they make take over a second.
-    await new Promise((r) => setTimeout(r, 300));
+    // SIGTERM once every request has reached the supergraph and gone on to inference-grpc,
+    // whose four 300 ms batches keep most of them in flight for a second more.
+    const until = Date.now() + 15_000;
+    while ((await dispatched()) < before + 200 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    let answeredBefore = 0;
+    for (const p of inFlight) void p.then(() => (answeredBefore += 1), () => undefined);
+    await new Promise((r) => setImmediate(r));
+    const stillInFlight = 200 - answeredBefore;
     supergraph.child.kill('SIGTERM');
     const answers = await Promise.all(inFlight);
+    expect(stillInFlight).toBeGreaterThan(50);
     expect(answers.filter((a) => a.errors !== undefined || typeof a.data?.predict.classId !== 'number')).toEqual([]);
     expect(await supergraph.exited).toBe(0);
   });

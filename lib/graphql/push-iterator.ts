@@ -10,6 +10,11 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly readers: ((result: IteratorResult<T>) => void)[] = [];
   private done = false;
 
+  /** True once closed: the consumer is gone or the source ended. */
+  get closed(): boolean {
+    return this.done;
+  }
+
   constructor(
     private readonly maxBuffer: number,
     private readonly onClose: () => void,

@@ -8,8 +8,8 @@ import { startStack } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
 import { loadSupergraphConfig } from './config';
 
-const SECRET = 'subgraph-secret-for-tests';
-const JWT_SECRET = 'jwt-secret-for-tests';
+const SECRET = 'subgraph-secret-for-tests-0123456789';
+const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef';
 const KEYS = {
   reader: 'reader-key-0123456789',
   predictor: 'predictor-key-0123456789',
@@ -67,6 +67,7 @@ describe('authentication and roles', () => {
       [signJwt({ sub: 'u', roles: ['reader'], exp }, 'another-secret'), 'the bearer token has a bad signature'],
       [signJwt({ sub: 'u', roles: ['reader'] }, JWT_SECRET), 'the bearer token has no exp'],
       ['not.a.jwt', 'the bearer token is not a JWT'],
+      ['bnVsbA.e30.x', 'the bearer token is not a JWT'],
     ] as const) {
       const res = await stack.query(MODELS, {}, bearer(token));
       expect(res.errors?.[0]).toMatchObject({ message, extensions: { code: 'UNAUTHENTICATED' } });
@@ -105,9 +106,27 @@ describe('authentication and roles', () => {
     }
   });
 
+  it('stops honouring a socket once the token that opened it has expired', async () => {
+    const token = signJwt({ sub: 'short-lived', roles: ['reader'], exp: Math.floor(Date.now() / 1000) + 2 }, JWT_SECRET);
+    const client = createClient({ url: stack.supergraph.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` } });
+    const run = () =>
+      new Promise<string>((resolve) => {
+        client.subscribe({ query: '{ models { name } }' }, { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(`error ${String((e as { code?: unknown }).code)} ${String((e as { reason?: unknown }).reason)} ${JSON.stringify(e)}`), complete: () => undefined });
+      });
+    try {
+      expect(await run()).toBe('OK');
+      await new Promise((r) => setTimeout(r, 2100));
+      expect(await run()).toBe('UNAUTHENTICATED');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses to start in production without authentication', () => {
     expect(() => loadSupergraphConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadSupergraphConfig({ NODE_ENV: 'production', API_KEYS })).not.toThrow();
     expect(() => loadSupergraphConfig({ API_KEYS: 'app=short:reader' })).toThrow('API_KEYS');
+    expect(() => loadSupergraphConfig({ API_KEYS: 'ops=replace-with-a-long-random-key:admin' })).toThrow('placeholder');
+    expect(() => loadSupergraphConfig({ API_KEYS, SUBGRAPH_SECRET: 'too-short' })).toThrow('SUBGRAPH_SECRET');
   });
 });

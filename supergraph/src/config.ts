@@ -1,6 +1,6 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
 import { ConfigError, SettingValueError, custom, int, oneOf, readConfig, str } from '../../lib/config';
-import { parseApiKeys } from '../../lib/auth';
+import { checkSecret, parseApiKeys } from '../../lib/auth';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
@@ -16,9 +16,9 @@ export const supergraphSettings = {
     'expected name=key:role+role entries',
     parseApiKeys,
   ),
-  jwtSecret: str('JWT_SECRET', '', 'HS256 secret of bearer JWTs (roles in JWT_ROLES_CLAIM, exp required). Empty: no JWTs.'),
+  jwtSecret: custom('JWT_SECRET', '', '(empty)', 'HS256 secret of bearer JWTs, at least 32 characters (roles in JWT_ROLES_CLAIM, exp required). Empty: no JWTs.', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   jwtRolesClaim: str('JWT_ROLES_CLAIM', 'roles', 'Claim of a JWT holding its roles, an array or a space-separated string.'),
-  subgraphSecret: str('SUBGRAPH_SECRET', '', 'Secret the supergraph signs each subgraph request with; the subgraphs must share it.'),
+  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Secret (at least 32 characters) the supergraph signs each subgraph request with; the subgraphs must share it.', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 'Operations a caller (API key, JWT subject, or address when auth is off) may send a minute; 0 turns rate limiting off.', {
     min: 0,
     max: 10_000_000,
@@ -53,6 +53,10 @@ export const supergraphSettings = {
     max: 1_000_000,
   }),
   maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs of one predictBatch; past it QUERY_TOO_COMPLEX before any subgraph is called.', { min: 1, max: 100_000 }),
+  maxSubscriptionsPerConnection: int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 'Most operations one graphql-ws connection may have open at once; past it RATE_LIMITED.', {
+    min: 1,
+    max: 100_000,
+  }),
   maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 'Largest HTTP request body the gateway reads; past it the answer is 413.', { min: 1024, max: 268_435_456 }),
 };
 

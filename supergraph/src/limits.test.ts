@@ -1,11 +1,12 @@
-import { getIntrospectionQuery } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 
 import { metricValue } from '../../test/helpers/metrics';
 import { wsClient } from '../../test/helpers/graphql';
 import { startStack } from '../../test/helpers/stack';
+import { checkOperationLimits } from './limits';
 import type { Stack } from '../../test/helpers/stack';
 
-const LIMITS = { MAX_QUERY_DEPTH: '3', MAX_ALIASES: '3', MAX_QUERY_COST: '10', MAX_BATCH_ITEMS: '6', MAX_OPERATION_BYTES: '1000' };
+const LIMITS = { MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', MAX_QUERY_DEPTH: '3', MAX_ALIASES: '3', MAX_QUERY_COST: '10', MAX_BATCH_ITEMS: '6', MAX_OPERATION_BYTES: '1000' };
 
 function batch(n: number): string {
   return `[${Array.from({ length: n }, (_, i) => `{ model: "sentiment", text: "t${i}" }`).join(', ')}]`;
@@ -61,6 +62,43 @@ describe('operation limits at the supergraph', () => {
     expect(res.errors?.[0]).toMatchObject({ message: expect.stringContaining('at most 1000 are allowed (MAX_OPERATION_BYTES)'), extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
+  it('answers a subscription sent over HTTP with 400, pointing to graphql-ws', async () => {
+    const res = await stack.query('subscription { latencyEvents { cache } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.message).toContain('graphql-ws');
+  });
+
+  it('caps the operations one graphql-ws connection may have open', async () => {
+    const client = wsClient(stack.supergraph.url);
+    const outcomes: string[] = [];
+    const disposers: (() => void)[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        await new Promise<void>((resolve) => {
+          disposers.push(
+            client.subscribe(
+              { query: 'subscription { latencyEvents { cache } }' },
+              {
+                next: () => undefined,
+                error: (e) => {
+                  outcomes.push(JSON.stringify(e));
+                  resolve();
+                },
+                complete: () => resolve(),
+              },
+            ),
+          );
+          setTimeout(resolve, 300);
+        });
+      }
+      expect(outcomes.join(' ')).toContain('MAX_SUBSCRIPTIONS_PER_CONNECTION');
+      expect(outcomes).toHaveLength(1);
+    } finally {
+      disposers.forEach((d) => d());
+      await client.dispose();
+    }
+  });
+
   it('applies the limits to subscriptions too', async () => {
     const client = wsClient(stack.supergraph.url);
     try {
@@ -74,5 +112,28 @@ describe('operation limits at the supergraph', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('operation limits against hostile documents', () => {
+  const limits = { maxOperationBytes: 1_000_000, maxDepth: 12, maxAliases: 30, maxCost: 1000, maxBatchItems: 256 };
+
+  it('measures fragments spread twice per level in linear time', () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment F${i} on Query { a: models { name } }` : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`,
+    ).join('\n');
+    const started = Date.now();
+    const error = checkOperationLimits(parse(`query Q { ...F0 }\n${fragments}`), 'Q', {}, limits);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(error?.message).toContain('aliases');
+  });
+
+  it('counts a variable left out at its default, and a lone value as one item', () => {
+    const items = Array.from({ length: 10 }, () => '{ model: "sentiment", text: "x" }').join(', ');
+    const op = `mutation M($x: [PredictInput!]! = [${items}]) { a: predictBatch(inputs: $x) { __typename } b: predictBatch(inputs: $x) { __typename } }`;
+    expect(checkOperationLimits(parse(op), 'M', {}, { ...limits, maxCost: 19 })?.message).toContain('costs 20 predictions');
+    const lone = 'mutation L($x: [PredictInput!]!) { predictBatch(inputs: $x) { __typename } }';
+    expect(checkOperationLimits(parse(lone), 'L', { x: { model: 'sentiment', text: 'y' } }, { ...limits, maxCost: 0 })?.message).toContain('costs 1 prediction');
   });
 });

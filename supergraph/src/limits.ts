@@ -8,7 +8,7 @@
  * number of its inputs, counted through fragments (a fragment spread twice
  * costs twice); other fields are free. Introspection fields are not measured.
  */
-import { GraphQLError, Kind, getOperationAST } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, getOperationAST } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
@@ -49,42 +49,64 @@ export function checkOperationLimits(
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
 
-  const measure: Measure = { depth: 0, aliases: 0, cost: 0, largestBatch: 0 };
+  const definitions = new Map((operation.variableDefinitions ?? []).map((d) => [d.variable.name.value, d]));
   const listLength = (value: ValueNode | undefined): number => {
     if (!value) return 0;
     if (value.kind === Kind.LIST) return value.values.length;
     if (value.kind === Kind.VARIABLE) {
-      const v = variables?.[value.name.value];
-      return Array.isArray(v) ? v.length : 0;
+      const name = value.name.value;
+      // A variable the caller left out takes the operation's default.
+      if (variables && name in variables) {
+        const v = variables[name];
+        return Array.isArray(v) ? v.length : v === null || v === undefined ? 0 : 1;
+      }
+      return listLength(definitions.get(name)?.defaultValue);
     }
-    return 1;
+    // GraphQL coerces one value into a list of one.
+    return value.kind === Kind.NULL ? 0 : 1;
   };
-  const walk = (set: SelectionSetNode, depth: number, visiting: ReadonlySet<string>): void => {
+  // Each fragment is measured once and its measure reused wherever it is spread, so nesting
+  // fragments that spread each other twice costs linear time, not exponential.
+  const memo = new Map<string, Measure>();
+  const measureSet = (set: SelectionSetNode, visiting: ReadonlySet<string>): Measure => {
+    const total: Measure = { depth: 0, aliases: 0, cost: 0, largestBatch: 0 };
+    const add = (m: Measure, depthOffset: number): void => {
+      total.depth = Math.max(total.depth, m.depth + depthOffset);
+      total.aliases += m.aliases;
+      total.cost += m.cost;
+      total.largestBatch = Math.max(total.largestBatch, m.largestBatch);
+    };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         // Introspection (GraphiQL, codegen) nests ofType deeply and costs no prediction.
         if (selection.name.value.startsWith('__')) continue;
-        const fieldDepth = depth + 1;
-        measure.depth = Math.max(measure.depth, fieldDepth);
-        if (selection.alias) measure.aliases += 1;
-        if (selection.name.value === 'predict') measure.cost += 1;
+        const own: Measure = { depth: 0, aliases: selection.alias ? 1 : 0, cost: 0, largestBatch: 0 };
+        if (selection.name.value === 'predict') own.cost = 1;
         if (selection.name.value === 'predictBatch') {
           const items = listLength(selection.arguments?.find((a) => a.name.value === 'inputs')?.value);
-          measure.cost += items;
-          measure.largestBatch = Math.max(measure.largestBatch, items);
+          own.cost = items;
+          own.largestBatch = items;
         }
-        if (selection.selectionSet) walk(selection.selectionSet, fieldDepth, visiting);
+        add(own, 1);
+        if (selection.selectionSet) add(measureSet(selection.selectionSet, visiting), 1);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, depth, visiting);
+        add(measureSet(selection.selectionSet, visiting), 0);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         // Cycles are a validation error of their own; do not follow them here.
-        if (fragment && !visiting.has(name)) walk(fragment.selectionSet, depth, new Set([...visiting, name]));
+        if (!fragment || visiting.has(name)) continue;
+        let m = memo.get(name);
+        if (!m) {
+          m = measureSet(fragment.selectionSet, new Set([...visiting, name]));
+          memo.set(name, m);
+        }
+        add(m, 0);
       }
     }
+    return total;
   };
-  walk(operation.selectionSet, 0, new Set());
+  const measure = measureSet(operation.selectionSet, new Set());
 
   if (measure.depth > limits.maxDepth) return tooComplex(`the operation is ${measure.depth} fields deep; at most ${limits.maxDepth} are allowed (MAX_QUERY_DEPTH)`);
   if (measure.aliases > limits.maxAliases) return tooComplex(`the operation has ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (MAX_ALIASES)`);
@@ -102,8 +124,15 @@ export function limitsPlugin<C extends BaseContext>(limits: OperationLimits): Ap
       Promise.resolve({
         // Apollo Server answers errors thrown earlier (didResolveSource) as internal errors; here they
         // are request errors, still before planning. MAX_BODY_BYTES bounds what was parsed.
-        didResolveOperation: ({ source, document, operationName, request }) => {
-          const error = checkOperationSize(source, limits) ?? checkOperationLimits(document, operationName, request.variables, limits);
+        didResolveOperation: ({ source, document, operationName, request, operation }) => {
+          const error =
+            (operation?.operation === OperationTypeNode.SUBSCRIPTION
+              ? new GraphQLError('subscriptions are served over graphql-ws on this same /graphql path, not over HTTP', {
+                  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+                })
+              : undefined) ??
+            checkOperationSize(source, limits) ??
+            checkOperationLimits(document, operationName, request.variables, limits);
           return error ? Promise.reject(error) : Promise.resolve();
         },
       }),

@@ -1,11 +1,12 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
-import { int, readConfig, str } from '../../../lib/config';
+import { custom, int, readConfig, str } from '../../../lib/config';
+import { checkSecret } from '../../../lib/auth';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
-  subgraphSecret: str('SUBGRAPH_SECRET', '', 'Shared with the supergraph: requests must carry its identity signed with it. Empty accepts anyone (development).'),
+  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,

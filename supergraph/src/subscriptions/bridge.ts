@@ -64,6 +64,15 @@ export class SubscriptionBridge {
 
   /** An iterator of results, or one result carrying the errors that stopped it before it began. */
   subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+    try {
+      return this.open(request);
+    } catch (err) {
+      // A throw here would close the client's whole socket: answer this subscription's error instead.
+      return { errors: [new GraphQLError(`the subscription could not start: ${err instanceof Error ? err.message : String(err)}`)] };
+    }
+  }
+
+  private open(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
     const operation = getOperationAST(request.document, request.operationName ?? undefined);
     if (!operation || operation.operation !== OperationTypeNode.SUBSCRIPTION) {
       return { errors: [new GraphQLError('the subscription bridge runs subscriptions only')] };
@@ -88,6 +97,7 @@ export class SubscriptionBridge {
     const iterator = new PushIterator<ExecutionResult>(SUBSCRIBER_BUFFER, () => unsubscribe());
     // Events are resolved one after another, so they reach the client in order.
     let chain = Promise.resolve();
+    let pending = 0;
     const fail = (message: string): void => {
       iterator.push({ errors: [new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })] });
       iterator.close();
@@ -101,7 +111,14 @@ export class SubscriptionBridge {
       },
       {
         next: (event) => {
-          chain = chain.then(async () => iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext)));
+          // Past SUBSCRIBER_BUFFER events waiting to be resolved, newer ones are dropped: a slow
+          // subgraph must not grow this without bound. Once the client is gone, nothing is resolved.
+          if (pending >= SUBSCRIBER_BUFFER || iterator.closed) return;
+          pending += 1;
+          chain = chain.then(async () => {
+            pending -= 1;
+            if (!iterator.closed) iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext));
+          });
         },
         error: (err: unknown) => {
           chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));

@@ -3,7 +3,7 @@
  * queries and mutations sent over the socket go to Apollo Server like HTTP ones.
  */
 import type { ApolloServer } from '@apollo/server';
-import { print } from 'graphql';
+import { GraphQLError, print } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
@@ -27,7 +27,7 @@ function contextOf(value: unknown): GatewayContext {
 export interface SubscriptionServing {
   readonly bridge: SubscriptionBridge;
   readonly apollo: ApolloServer<GatewayContext>;
-  readonly limits: OperationLimits;
+  readonly limits: OperationLimits & { readonly maxSubscriptionsPerConnection: number };
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter | undefined;
 }
@@ -35,6 +35,8 @@ export interface SubscriptionServing {
 export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator, limiter }: SubscriptionServing): { dispose(): Promise<void> | void } {
   // The caller of each connection, told once in connection_init.
   const callers = new WeakMap<object, Identity>();
+  // Operations under way per connection (graphql-ws counts queries over the socket here too).
+  const subscriptions = new WeakMap<object, number>();
   return useServer<Record<string, unknown>>(
     {
       schema: bridge.schema,
@@ -47,16 +49,32 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         return true;
       },
       context: (ctx): GatewayContext => {
-        const identity = callers.get(ctx.extra) ?? 'no identity for this connection';
+        const caller = callers.get(ctx.extra);
+        // A socket opened with a token is good only as long as the token.
+        const identity =
+          caller === undefined ? 'no identity for this connection' : caller.expiresAt !== undefined && caller.expiresAt <= Date.now() ? 'the bearer token has expired' : caller;
         return {
           requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
           identity,
           rateKey: rateKeyOf(identity, ctx.extra.request.socket.remoteAddress ?? 'unknown'),
         };
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        const open = subscriptions.get(ctx.extra) ?? 0;
+        if (open >= limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`this connection already has ${open} subscriptions; at most ${limits.maxSubscriptionsPerConnection} are allowed (MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
+        }
         const error = checkOperationSize(payload.query, limits);
-        return error ? [error] : undefined;
+        if (error) return [error];
+        subscriptions.set(ctx.extra, open + 1);
+        return undefined;
+      },
+      onComplete: (ctx) => {
+        subscriptions.set(ctx.extra, Math.max(0, (subscriptions.get(ctx.extra) ?? 1) - 1));
       },
       // Queries and mutations go through Apollo Server, whose limits plugin checks them.
       subscribe: async (args) => {
@@ -79,8 +97,16 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
           { query: print(args.document), variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined },
           { contextValue: contextOf(args.contextValue) },
         );
-        if (response.body.kind !== 'single') return { errors: [] };
-        return response.body.singleResult as ExecutionResult;
+        if (response.body.kind !== 'single') {
+          return { errors: [new GraphQLError('incremental delivery (@defer, @stream) is not served over graphql-ws; send the operation over HTTP')] };
+        }
+        // Apollo answers formatted errors; graphql-ws needs GraphQLError instances.
+        const { data, errors, extensions } = response.body.singleResult;
+        return {
+          data: data ?? null,
+          ...(errors ? { errors: errors.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) } : {}),
+          ...(extensions ? { extensions } : {}),
+        };
       },
     },
     wss,
