@@ -117,6 +117,7 @@ export const inferenceSettings = {
 
 export type InferenceConfig = ConfigOf<typeof inferenceSettings>;
 
-export function loadInferenceConfig(env: Env): InferenceConfig {
+/** Reads `env`, the process environment unless a test passes its own. */
+export function loadInferenceConfig(env: Env = process.env): InferenceConfig {
   return readConfig(env, inferenceSettings);
 }

@@ -3,7 +3,7 @@ import { runService } from '../../lib/service';
 import { loadInferenceConfig } from './config';
 import { startInferenceServer } from './server';
 
-runService('inference-grpc', () => loadInferenceConfig(process.env), async (config, logger) => {
+runService('inference-grpc', () => loadInferenceConfig(), async (config, logger) => {
   const server = await startInferenceServer(config, logger);
   return { close: () => server.drain(config.shutdownGraceMs) };
 });

@@ -62,7 +62,8 @@ export const supergraphSettings = {
 
 export type SupergraphConfig = ConfigOf<typeof supergraphSettings>;
 
-export function loadSupergraphConfig(env: Env): SupergraphConfig {
+/** Reads `env`, the process environment unless a test passes its own. */
+export function loadSupergraphConfig(env: Env = process.env): SupergraphConfig {
   const config = readConfig(env, supergraphSettings);
   if (config.nodeEnv === 'production' && config.apiKeys.size === 0 && !config.jwtSecret) {
     throw new ConfigError(['NODE_ENV=production needs authentication: set API_KEYS, JWT_SECRET or both']);

@@ -3,4 +3,4 @@ import { runService } from '../../lib/service';
 import { loadSupergraphConfig } from './config';
 import { startSupergraph } from './server';
 
-runService('supergraph', () => loadSupergraphConfig(process.env), startSupergraph);
+runService('supergraph', () => loadSupergraphConfig(), startSupergraph);

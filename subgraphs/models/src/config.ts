@@ -13,6 +13,7 @@ export const modelsSettings = {
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;
 
-export function loadModelsConfig(env: Env): ModelsConfig {
+/** Reads `env`, the process environment unless a test passes its own. */
+export function loadModelsConfig(env: Env = process.env): ModelsConfig {
   return readConfig(env, modelsSettings);
 }

@@ -3,4 +3,4 @@ import { runService } from '../../../lib/service';
 import { loadModelsConfig } from './config';
 import { startModelsSubgraph } from './server';
 
-runService('models-subgraph', () => loadModelsConfig(process.env), startModelsSubgraph);
+runService('models-subgraph', () => loadModelsConfig(), startModelsSubgraph);

@@ -42,6 +42,7 @@ export const predictionSettings = {
 
 export type PredictionConfig = ConfigOf<typeof predictionSettings>;
 
-export function loadPredictionConfig(env: Env): PredictionConfig {
+/** Reads `env`, the process environment unless a test passes its own. */
+export function loadPredictionConfig(env: Env = process.env): PredictionConfig {
   return readConfig(env, predictionSettings);
 }

@@ -3,4 +3,4 @@ import { runService } from '../../../lib/service';
 import { loadPredictionConfig } from './config';
 import { startPredictionSubgraph } from './server';
 
-runService('prediction-subgraph', () => loadPredictionConfig(process.env), startPredictionSubgraph);
+runService('prediction-subgraph', () => loadPredictionConfig(), startPredictionSubgraph);
