@@ -45,6 +45,33 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   return client;
 }
 
+/** How long a service waits at start-up for Redis before it starts without it (and heals later). */
+const STARTUP_WAIT_MS = 2000;
+
+/**
+ * A client as createRedisClient makes it, once connected, so the first
+ * requests after start-up do not run uncached while it connects. If Redis
+ * does not answer within STARTUP_WAIT_MS the service starts anyway.
+ */
+export async function connectRedisClient(options: RedisClientOptions): Promise<Redis> {
+  const client = createRedisClient(options);
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        options.logger?.warn({ waitedMs: STARTUP_WAIT_MS }, 'redis not ready at start-up; starting without it');
+        done();
+      }, STARTUP_WAIT_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        client.off('ready', done);
+        resolve();
+      };
+      client.once('ready', done);
+    });
+  }
+  return client;
+}
+
 const CLOSE_TIMEOUT_MS = 1000;
 
 /**

@@ -31,7 +31,7 @@ import type { RateLimiter } from './rate-limit/limiter';
 import { MemoryRateLimiter } from './rate-limit/memory';
 import { rateLimitPlugin } from './rate-limit/plugin';
 import { RedisRateLimiter } from './rate-limit/redis';
-import { createRedisClient } from '../../lib/redis';
+import { connectRedisClient } from '../../lib/redis';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -69,7 +69,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     config.rateLimitPerMinute === 0
       ? undefined
       : config.redisUrl
-        ? new RedisRateLimiter(createRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger }), `${config.redisPrefix}rate:`, bucket, logger)
+        ? new RedisRateLimiter(await connectRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger }), `${config.redisPrefix}rate:`, bucket, logger)
         : new MemoryRateLimiter(bucket);
   const bridge = new SubscriptionBridge({
     supergraphSdl,

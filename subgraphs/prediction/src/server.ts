@@ -15,7 +15,7 @@ import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgra
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
-import { createRedisClient } from '../../../lib/redis';
+import { connectRedisClient } from '../../../lib/redis';
 import { BatchingLoaders } from './batching';
 import type { Cache } from './cache/cache';
 import { MemoryCache } from './cache/memory';
@@ -52,12 +52,12 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
 
   const redisOptions = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
   const cache: Cache = config.redisUrl
-    ? new RedisCache({ client: createRedisClient(redisOptions), prefix: `${config.redisPrefix}cache:` })
+    ? new RedisCache({ client: await connectRedisClient(redisOptions), prefix: `${config.redisPrefix}cache:` })
     : new MemoryCache({ maxEntries: config.cacheMaxEntries });
   const events: PubSub<LatencyEventMessage> = config.redisUrl
     ? new RedisPubSub<LatencyEventMessage>({
-        publisher: createRedisClient(redisOptions),
-        subscriber: createRedisClient({ ...redisOptions, subscriber: true }),
+        publisher: await connectRedisClient(redisOptions),
+        subscriber: await connectRedisClient({ ...redisOptions, subscriber: true }),
         prefix: `${config.redisPrefix}events:`,
         logger,
       })
