@@ -31,7 +31,11 @@ export class HttpReadiness {
     await Promise.all(
       this.urls.map(async (url) => {
         const ok = await fetch(url, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) }).then(
-          (res) => res.ok,
+          async (res) => {
+            // Read the (tiny) body so the connection goes back to the pool.
+            await res.arrayBuffer();
+            return res.ok;
+          },
           () => false,
         );
         this.state.set(url, ok);

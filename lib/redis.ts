@@ -7,7 +7,22 @@
 import { Redis } from 'ioredis';
 import type { RedisStatus } from 'ioredis';
 
+import { int, str } from './config';
 import type { Logger } from './logger';
+
+/**
+ * REDIS_URL, REDIS_PREFIX and REDIS_TIMEOUT_MS, for every service that uses
+ * Redis: the same names, defaults and ranges everywhere, so replicas of
+ * different services agree on where their keys live. `docs` say what the
+ * service keeps there and what happens when a command times out.
+ */
+export function redisSettings(docs: { url: string; prefix: string; timeout: string }) {
+  return {
+    redisUrl: str('REDIS_URL', '', docs.url),
+    redisPrefix: str('REDIS_PREFIX', 'infergraph:', docs.prefix),
+    redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, docs.timeout, { min: 1, max: 60_000 }),
+  };
+}
 
 export interface RedisClientOptions {
   readonly url: string;

@@ -1,6 +1,7 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
 import { ConfigError, SettingValueError, custom, int, oneOf, readConfig, str } from '../../lib/config';
 import { checkSecret, parseApiKeys } from '../../lib/auth';
+import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
@@ -24,9 +25,11 @@ export const supergraphSettings = {
     max: 10_000_000,
   }),
   rateLimitBurst: int('RATE_LIMIT_BURST', 60, 'Operations a caller may send at once before the per-minute rate applies.', { min: 1, max: 10_000_000 }),
-  redisUrl: str('REDIS_URL', '', 'Redis for rate limits shared by every supergraph replica; empty keeps them in memory.'),
-  redisPrefix: str('REDIS_PREFIX', 'infergraph:', 'Prefix of every Redis key.'),
-  redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, 'Longest a Redis command may take; past it the operation is let through.', { min: 1, max: 60_000 }),
+  ...redisSettings({
+    url: 'Redis for rate limits shared by every supergraph replica; empty keeps them in memory.',
+    prefix: 'Prefix of every Redis key.',
+    timeout: 'Longest a Redis command may take; past it the operation is let through.',
+  }),
   corsOrigins: custom<readonly string[]>(
     'CORS_ORIGINS',
     [],

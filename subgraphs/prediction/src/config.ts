@@ -1,6 +1,7 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
 import { custom, int, readConfig, str } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 
@@ -12,11 +13,10 @@ export const predictionSettings = {
     min: 1,
     max: 600_000,
   }),
-  redisUrl: str('REDIS_URL', '', 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).'),
-  redisPrefix: str('REDIS_PREFIX', 'infergraph:', 'Prefix of every Redis key and channel.'),
-  redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, 'Longest a Redis command may take; past it the prediction answers with cache BYPASS.', {
-    min: 1,
-    max: 60_000,
+  ...redisSettings({
+    url: 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).',
+    prefix: 'Prefix of every Redis key and channel.',
+    timeout: 'Longest a Redis command may take; past it the prediction answers with cache BYPASS.',
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
