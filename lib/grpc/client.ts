@@ -7,6 +7,7 @@ import type { Options, PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/inference';
 import type { ModelInferenceClient } from './generated/infergraph/inference/v1/ModelInference';
 import { INFERENCE_PROTO, PROTO_DIR } from './proto';
+import { grpcTarget } from './target';
 
 /** Options matching the flags the types were generated with (scripts/generate-proto.ts). */
 export const PROTO_LOADER_OPTIONS: Options = {
@@ -27,14 +28,16 @@ export function loadInferenceProto(packageDefinition = loadInferencePackageDefin
 
 /**
  * Round-robin over every address the target resolves to, so that
- * `dns:///inference-headless:50051` (a headless Kubernetes Service) spreads
- * calls over all inference replicas; one address behaves as before.
+ * `dns:///inference-headless:50051` (a headless Kubernetes Service) or an
+ * INFERENCE_URL list spreads calls over all inference replicas; one address
+ * behaves as before.
  */
-const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+export const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
-export function createInferenceClient(address: string, options: ChannelOptions = {}): ModelInferenceClient {
+/** A client for INFERENCE_URL: one address or a comma-separated list (see target.ts). */
+export function createInferenceClient(inferenceUrl: string, options: ChannelOptions = {}): ModelInferenceClient {
   const proto = loadInferenceProto();
-  return new proto.infergraph.inference.v1.ModelInference(address, credentials.createInsecure(), { 'grpc.service_config': ROUND_ROBIN, ...options });
+  return new proto.infergraph.inference.v1.ModelInference(grpcTarget(inferenceUrl), credentials.createInsecure(), { 'grpc.service_config': ROUND_ROBIN, ...options });
 }
 
 export const INFERENCE_SERVICE_NAME = 'infergraph.inference.v1.ModelInference';

@@ -1,13 +1,14 @@
 /** Models subgraph settings: the only place this service reads the environment. */
-import { custom, int, readConfig, str } from '../../../lib/config';
+import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { inferenceUrlSetting } from '../../../lib/grpc/target';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 
 export const modelsSettings = {
   ...serviceSettings(4002, 'HTTP port of /graphql, /metrics, /health and /ready'),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
-  inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc, whose registry this subgraph reads and writes.'),
+  inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
 };
 

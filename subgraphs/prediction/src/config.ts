@@ -1,6 +1,7 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
-import { custom, int, readConfig, str } from '../../../lib/config';
+import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { inferenceUrlSetting } from '../../../lib/grpc/target';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
@@ -8,7 +9,7 @@ import type { ConfigOf, Env } from '../../../lib/config';
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
-  inferenceUrl: str('INFERENCE_URL', '127.0.0.1:50051', 'Address (host:port) of inference-grpc.'),
+  inferenceUrl: inferenceUrlSetting('Where inference-grpc answers.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,
     max: 600_000,

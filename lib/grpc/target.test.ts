@@ -1,0 +1,66 @@
+import { Metadata } from '@grpc/grpc-js';
+
+import { readConfig, ConfigError } from '../config';
+import { startInference } from '../../test/helpers/inference';
+import type { InferenceFixture } from '../../test/helpers/inference';
+import { createInferenceClient } from './client';
+import type { ModelInferenceClient } from './generated/infergraph/inference/v1/ModelInference';
+import type { PredictResponse__Output } from './generated/infergraph/inference/v1/PredictResponse';
+import { inferenceUrlSetting } from './target';
+import { unary } from './unary';
+
+const settings = { url: inferenceUrlSetting('Where inference-grpc answers.') };
+
+describe('INFERENCE_URL', () => {
+  it('takes one address or any gRPC target as it is', () => {
+    expect(readConfig({ INFERENCE_URL: 'inference:50051' }, settings).url).toBe('inference:50051');
+    expect(readConfig({ INFERENCE_URL: 'dns:///inference-headless:50051' }, settings).url).toBe('dns:///inference-headless:50051');
+  });
+
+  it('takes a comma-separated list of host:port entries', () => {
+    expect(readConfig({ INFERENCE_URL: '127.0.0.1:50051, localhost:50052,[::1]:50053' }, settings).url).toBe('127.0.0.1:50051,localhost:50052,[::1]:50053');
+  });
+
+  it('names every malformed entry of a list', () => {
+    expect(() => readConfig({ INFERENCE_URL: '127.0.0.1:50051,inference,dns:///x:1,h:99999' }, settings)).toThrow(ConfigError);
+    expect(() => readConfig({ INFERENCE_URL: '127.0.0.1:50051,inference,dns:///x:1,h:99999' }, settings)).toThrow(
+      /INFERENCE_URL.*"inference", "dns:\/\/\/x:1", "h:99999" is not host:port/s,
+    );
+  });
+});
+
+describe('a client over a list of inference replicas', () => {
+  // The two replicas differ in their default sentiment version, so each answer says which replica gave it.
+  let v1: InferenceFixture;
+  let v2: InferenceFixture;
+  let client: ModelInferenceClient;
+
+  const predict = (): Promise<PredictResponse__Output> =>
+    unary<PredictResponse__Output>((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+
+  beforeAll(async () => {
+    v1 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v1' });
+    v2 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2' });
+    // Host names and IP literals mixed: each entry is resolved on its own.
+    client = createInferenceClient(`localhost:${v1.server.port},127.0.0.1:${v2.server.port}`);
+  });
+
+  afterAll(async () => {
+    client.close();
+    await Promise.all([v1.close(), v2.close()]);
+  });
+
+  it('spreads calls over every replica, then keeps answering from the one left when the other goes away', async () => {
+    // Round-robin connects to every replica at once; the first calls go to whichever is ready first.
+    await predict();
+    await new Promise((r) => setTimeout(r, 200));
+    const versions: (string | undefined)[] = [];
+    for (let i = 0; i < 20; i += 1) versions.push((await predict()).prediction?.modelVersion);
+    expect(versions.filter((v) => v === 'v1')).toHaveLength(10);
+    expect(versions.filter((v) => v === 'v2')).toHaveLength(10);
+
+    await v1.close();
+    const after = await Promise.all(Array.from({ length: 20 }, predict));
+    expect(after.map((r) => r.prediction?.modelVersion)).toEqual(Array.from({ length: 20 }, () => 'v2'));
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * INFERENCE_URL: where the inference replicas are, as one gRPC target.
+ *
+ * - One address (`host:port`, or any gRPC target such as `dns:///inference-headless:50051`)
+ *   is used as it is: gRPC's DNS resolver finds every address the name has
+ *   and the round-robin policy spreads calls over them.
+ * - A comma-separated list (`127.0.0.1:50051,127.0.0.1:50052`, host names
+ *   allowed) becomes one channel over every address of every entry, through
+ *   the small resolver below: a replica that goes away drops out of the
+ *   rotation while the others keep answering, and comes back when it returns.
+ */
+import { lookup } from 'node:dns/promises';
+
+import { experimental, status } from '@grpc/grpc-js';
+import type { ChannelOptions, Metadata as MetadataType } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
+
+import { SettingValueError, custom } from '../config';
+
+const LIST_SCHEME = 'infergraph-list';
+const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
+
+interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+function parseHostPort(entry: string): HostPort | undefined {
+  const match = HOST_PORT.exec(entry);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/** Validates an INFERENCE_URL value; throws SettingValueError saying what is allowed. */
+export function parseInferenceUrl(raw: string): string {
+  const entries = raw.split(',').map((e) => e.trim());
+  if (entries.length === 1 && entries[0] !== '') return entries[0] ?? raw;
+  const bad = entries.filter((e) => parseHostPort(e) === undefined);
+  if (bad.length > 0) {
+    throw new SettingValueError(
+      `${bad.map((b) => JSON.stringify(b)).join(', ')} is not host:port; a list is comma-separated host:port entries, e.g. 127.0.0.1:50051,127.0.0.1:50052`,
+    );
+  }
+  return entries.join(',');
+}
+
+/** The INFERENCE_URL setting, the same for every service that calls inference-grpc. */
+export function inferenceUrlSetting(doc: string) {
+  return custom(
+    'INFERENCE_URL',
+    '127.0.0.1:50051',
+    '127.0.0.1:50051',
+    `${doc} One host:port (a DNS name resolving to many replicas is balanced over all of them) or a comma-separated list of host:port, balanced round-robin; a replica that fails drops out until it answers again.`,
+    'expected host:port or a comma-separated list of host:port',
+    parseInferenceUrl,
+  );
+}
+
+/** The gRPC channel target for a validated INFERENCE_URL. */
+export function grpcTarget(inferenceUrl: string): string {
+  if (!inferenceUrl.includes(',')) return inferenceUrl;
+  registerListResolver();
+  return `${LIST_SCHEME}:///${inferenceUrl}`;
+}
+
+/** Re-resolution is asked for on every connection failure: at most once per this interval. */
+const MIN_RESOLVE_INTERVAL_MS = 1000;
+
+class HostListResolver implements experimental.Resolver {
+  private readonly entries: HostPort[];
+  private lastResolved = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private pending = false;
+  private destroyed = false;
+
+  constructor(
+    target: experimental.GrpcUri,
+    private readonly listener: experimental.ResolverListener,
+    _options: ChannelOptions,
+  ) {
+    this.entries = target.path
+      .split(',')
+      .map(parseHostPort)
+      .filter((e): e is HostPort => e !== undefined);
+  }
+
+  updateResolution(): void {
+    if (this.pending || this.destroyed) return;
+    this.pending = true;
+    const wait = Math.max(0, this.lastResolved + MIN_RESOLVE_INTERVAL_MS - Date.now());
+    this.timer = setTimeout(() => void this.resolve(), wait);
+    this.timer.unref();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.pending = false;
+    clearTimeout(this.timer);
+  }
+
+  private async resolve(): Promise<void> {
+    this.lastResolved = Date.now();
+    const results = await Promise.allSettled(this.entries.map((e) => lookup(e.host, { all: true }).then((as) => as.map((a) => ({ host: a.address, port: e.port })))));
+    this.pending = false;
+    if (this.destroyed) return;
+    const addresses = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    if (addresses.length === 0) {
+      const reasons = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+      const metadata: MetadataType = new Metadata();
+      this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details: `no inference address resolved: ${reasons.join('; ')}`, metadata }), {}, null, '');
+      return;
+    }
+    this.listener(experimental.statusOrFromValue(addresses.map((address) => ({ addresses: [address] }))), {}, null, '');
+  }
+
+  static getDefaultAuthority(target: experimental.GrpcUri): string {
+    return target.path.split(',')[0] ?? target.path;
+  }
+}
+
+let registered = false;
+
+function registerListResolver(): void {
+  if (registered) return;
+  registered = true;
+  experimental.registerResolver(LIST_SCHEME, HostListResolver);
+}
