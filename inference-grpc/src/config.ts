@@ -1,5 +1,6 @@
 /** inference-grpc settings: the only place this service reads the environment. */
 import { SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
+import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 
@@ -83,6 +84,11 @@ export const inferenceSettings = {
     'expected model:version:percent triples',
     parseCanary,
   ),
+  ...redisSettings({
+    url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
+    prefix: 'Prefix of the policy keys and channel in Redis.',
+    timeout: 'Longest a Redis command may take; past it a policy change answers INFERENCE_UNAVAILABLE and nothing changes.',
+  }),
   loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
   simulateLoadFailure: custom<ReadonlyMap<string, string[]>>(
     'SIMULATE_LOAD_FAILURE',

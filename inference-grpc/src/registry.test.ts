@@ -81,10 +81,10 @@ describe('ModelRegistry', () => {
     expect(registry.resolve('m', '').version).toBe('v2');
   });
 
-  it('keeps what a policy change leaves out', () => {
+  it('keeps what a policy change leaves out', async () => {
     const registry = new ModelRegistry(catalog(), options);
-    registry.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 30 } });
-    expect(registry.setTrafficPolicy({ model: 'm' })).toMatchObject({ defaultVersion: 'v1', canary: { version: 'v2', percent: 30 } });
-    expect(registry.setTrafficPolicy({ model: 'm', canary: null }).canary).toBeUndefined();
+    await registry.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 30 } });
+    expect(await registry.setTrafficPolicy({ model: 'm' })).toMatchObject({ defaultVersion: 'v1', canary: { version: 'v2', percent: 30 } });
+    expect((await registry.setTrafficPolicy({ model: 'm', canary: null })).canary).toBeUndefined();
   });
 });

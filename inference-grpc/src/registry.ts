@@ -6,12 +6,21 @@
  * Versions load on first use (or all at start-up). A version that failed to
  * load answers INFERENCE_UNAVAILABLE at once for `loadRetryMs` before the next
  * attempt, so a broken version is never reloaded in a hot loop.
+ *
+ * The traffic policy lives in a PolicyStore: in memory for one replica, in
+ * Redis when replicas share it. The configured policy (DEFAULT_MODEL_VERSIONS,
+ * CANARY) only seeds a store that holds none yet; afterwards SetTrafficPolicy
+ * on any replica changes it for all, and each replica applies every change
+ * newer than the one it has, whichever replica made it.
  */
 import { EventEmitter } from 'node:events';
 
 import { ConfigError } from '../../lib/config';
 import { InferGraphError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
 import type { CanarySetting } from './config';
+import { MemoryPolicyStore } from './policy/memory';
+import type { PolicyStore, PolicyWatcher, StoredPolicy, TrafficPolicy } from './policy/store';
 import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition } from './models/types';
 
 export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
@@ -69,6 +78,10 @@ interface ModelSlot {
   readonly definition: ModelDefinition;
   defaultVersion: string;
   canary: Canary | undefined;
+  /** Revision of the stored policy applied; 0 until one is. */
+  revision: number;
+  /** The policy configuration asks for, seeded into an empty store. */
+  configured: TrafficPolicy;
   readonly versions: Map<string, VersionSlot>;
 }
 
@@ -76,12 +89,25 @@ export interface RegistryOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
   readonly canary: readonly CanarySetting[];
   readonly loadRetryMs: number;
+  /** Owned: dispose() closes it. In memory unless given. */
+  readonly policyStore?: PolicyStore;
+  readonly logger?: Logger;
   readonly now?: () => number;
 }
+
+/** How long start-up waits for the shared policy before serving the configured one (and syncing later). */
+const POLICY_SYNC_WAIT_MS = 2000;
+/** After a failed sync, when the next one runs (a reconnection also starts one). */
+const SYNC_RETRY_MS = 1000;
 
 export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   private readonly models = new Map<string, ModelSlot>();
   private readonly now: () => number;
+  private readonly store: PolicyStore;
+  private readonly logger: Logger | undefined;
+  private syncing: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly onSynced = new Set<() => void>();
 
   constructor(
     catalog: readonly ModelDefinition[],
@@ -91,6 +117,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     // One listener per WatchModels stream: one per subgraph replica.
     this.setMaxListeners(0);
     this.now = options.now ?? Date.now;
+    this.store = options.policyStore ?? new MemoryPolicyStore();
+    this.logger = options.logger;
     const problems: string[] = [];
     for (const definition of catalog) {
       const first = definition.versions[0];
@@ -101,7 +129,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
           { definition: v, state: 'UNLOADED', loaded: undefined, loading: undefined, loadedAt: undefined, loadError: undefined, failedAt: 0 },
         ]),
       );
-      this.models.set(definition.name, { definition, defaultVersion: first.version, canary: undefined, versions });
+      const configured = { defaultVersion: first.version, canary: undefined };
+      this.models.set(definition.name, { definition, defaultVersion: first.version, canary: undefined, revision: 0, configured, versions });
     }
     for (const [model, version] of options.defaultVersions) {
       const slot = this.models.get(model);
@@ -117,6 +146,46 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       else slot.canary = { version: c.version, percent: c.percent };
     }
     if (problems.length > 0) throw new ConfigError(problems);
+    for (const slot of this.models.values()) slot.configured = { defaultVersion: slot.defaultVersion, canary: slot.canary };
+  }
+
+  /** Which store holds the policy: "memory" or "redis". */
+  get policyStoreKind(): string {
+    return this.store.kind;
+  }
+
+  /**
+   * Starts following the policy store: seeds it with the configured policy
+   * where it holds none and applies what it holds. Resolves once that is done,
+   * or after POLICY_SYNC_WAIT_MS when the store does not answer (the
+   * configured policy serves meanwhile and the sync runs when it connects).
+   */
+  async startPolicy(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const synced = new Promise<boolean>((resolve) => {
+      const done = (): void => {
+        this.onSynced.delete(done);
+        resolve(true);
+      };
+      this.onSynced.add(done);
+      timer = setTimeout(() => {
+        this.onSynced.delete(done);
+        resolve(false);
+      }, POLICY_SYNC_WAIT_MS);
+    });
+    const watcher: PolicyWatcher = {
+      changed: (model, policy) => this.apply(model, policy),
+      reconnected: () => void this.sync(),
+    };
+    this.store.watch(watcher);
+    const ok = await synced;
+    clearTimeout(timer);
+    if (!ok) this.logger?.warn({ store: this.store.kind, waitedMs: POLICY_SYNC_WAIT_MS }, 'shared traffic policy not read at start-up; serving the configured one until it is');
+  }
+
+  dispose(): Promise<void> {
+    clearTimeout(this.retry);
+    return this.store.dispose();
   }
 
   list(): ModelSnapshot[] {
@@ -162,7 +231,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     await Promise.allSettled(loads);
   }
 
-  setTrafficPolicy(change: PolicyChange): ModelSnapshot {
+  /** Validates the change against the policy this replica has, stores it for every replica, and answers the model as it is then. */
+  async setTrafficPolicy(change: PolicyChange): Promise<ModelSnapshot> {
     const slot = this.model(change.model);
     const known = (v: string): boolean => slot.versions.has(v);
     const versions = [...slot.versions.keys()].join(', ');
@@ -188,9 +258,68 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       // Promoting the canary to default ends the canary.
       nextCanary = undefined;
     }
-    slot.defaultVersion = nextDefault;
-    slot.canary = nextCanary;
-    return this.changed('POLICY_CHANGED', slot);
+    this.apply(change.model, await this.store.save(change.model, { defaultVersion: nextDefault, canary: nextCanary }));
+    return this.snapshot(slot);
+  }
+
+  /**
+   * Seeds the store where it lacks a policy (with the configured one, or the
+   * one this replica serves if it already followed the store: a store that
+   * lost its data gets the last policy back), then applies what it holds.
+   * One sync at a time.
+   */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        await Promise.all(
+          [...this.models.values()].map((slot) =>
+            this.store.seed(slot.definition.name, slot.revision > 0 ? { defaultVersion: slot.defaultVersion, canary: slot.canary } : slot.configured),
+          ),
+        );
+        const stored = await this.store.load();
+        for (const [model, policy] of stored.policies) {
+          const slot = this.models.get(model);
+          // The store counts from the start again after losing its data: its revisions restart below ours.
+          if (slot && stored.revision < slot.revision) slot.revision = 0;
+          this.apply(model, policy);
+        }
+        for (const done of [...this.onSynced]) done();
+      } catch (err) {
+        this.logger?.warn({ store: this.store.kind, err: (err as Error).message, retryInMs: SYNC_RETRY_MS }, 'traffic policy not synced with its store; serving the last one known');
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => void this.sync(), SYNC_RETRY_MS);
+        this.retry.unref();
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** Applies a stored policy newer than this replica's, if its versions exist here. */
+  private apply(model: string, policy: StoredPolicy): void {
+    const slot = this.models.get(model);
+    if (!slot || policy.revision <= slot.revision) return;
+    const problem = this.policyProblem(slot, policy);
+    if (problem) {
+      this.logger?.warn({ model, revision: policy.revision, problem }, 'stored traffic policy ignored: this replica cannot serve it');
+      return;
+    }
+    slot.revision = policy.revision;
+    if (slot.defaultVersion === policy.defaultVersion && slot.canary?.version === policy.canary?.version && slot.canary?.percent === policy.canary?.percent) return;
+    slot.defaultVersion = policy.defaultVersion;
+    slot.canary = policy.canary;
+    this.changed('POLICY_CHANGED', slot);
+  }
+
+  private policyProblem(slot: ModelSlot, policy: TrafficPolicy): string | undefined {
+    if (!slot.versions.has(policy.defaultVersion)) return `no version ${policy.defaultVersion}`;
+    const { canary } = policy;
+    if (!canary) return undefined;
+    if (!slot.versions.has(canary.version)) return `no version ${canary.version} for the canary`;
+    if (canary.version === policy.defaultVersion) return 'the canary is the default version';
+    if (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100) return `canary percent ${canary.percent} is not 1 to 100`;
+    return undefined;
   }
 
   private async load(model: string, slot: VersionSlot): Promise<LoadedModel> {

@@ -8,10 +8,9 @@ import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/infe
 import type { ListModelsResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ListModelsResponse';
 import type { PredictBatchResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictBatchResponse';
 import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import type { SetTrafficPolicyRequest } from '../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
 import { unary } from '../../lib/grpc/unary';
 import { healthClient } from '../../test/helpers/health';
-import { failure, startInference } from '../../test/helpers/inference';
+import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import { metricValue } from '../../test/helpers/metrics';
 import type { InferenceFixture } from '../../test/helpers/inference';
 
@@ -23,9 +22,6 @@ function listModels(f: InferenceFixture): Promise<ListModelsResponse__Output> {
 }
 function getModel(f: InferenceFixture, name: string): Promise<ModelInfo__Output> {
   return unary((cb) => f.client.GetModel({ name }, cb));
-}
-function setPolicy(f: InferenceFixture, req: SetTrafficPolicyRequest): Promise<ModelInfo__Output> {
-  return unary((cb) => f.client.SetTrafficPolicy(req, cb));
 }
 function predictBatch(f: InferenceFixture, model: string, inputs: PredictInput[], version = '', deadlineMs = 5000): Promise<PredictBatchResponse__Output> {
   return unary((cb) => f.client.PredictBatch({ model, version, inputs }, new Metadata(), { deadline: Date.now() + deadlineMs }, cb));

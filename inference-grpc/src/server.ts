@@ -11,6 +11,7 @@ import type { Registry } from 'prom-client';
 import { INFERENCE_SERVICE_NAME, loadInferencePackageDefinition, loadInferenceProto } from '../../lib/grpc/client';
 import type { Logger } from '../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
+import { connectRedisClient } from '../../lib/redis';
 import type { HttpEndpoint } from '../../lib/metrics';
 import type { InferenceConfig } from './config';
 import { InferenceEngine } from './engine';
@@ -18,6 +19,9 @@ import { InferenceMetrics } from './metrics';
 import { modelCatalog } from './models/catalog';
 import type { ModelDefinition } from './models/types';
 import { ModelRegistry } from './registry';
+import { MemoryPolicyStore } from './policy/memory';
+import { RedisPolicyStore } from './policy/redis';
+import type { PolicyStore } from './policy/store';
 import { withLoadFailures } from './faults';
 import { createHandlers } from './service';
 import type { ServiceState } from './service';
@@ -30,6 +34,14 @@ import type { ServiceState } from './service';
 function maxRequestBytes(config: InferenceConfig): number {
   const perInput = Math.max(config.maxTextLength * 4, config.maxFeatures * 9) + 64;
   return config.maxBatchItems * perInput + 1024;
+}
+
+/** Where the traffic policy lives: Redis when REDIS_URL is set, so replicas share it; else memory. */
+async function policyStore(config: InferenceConfig, logger: Logger): Promise<PolicyStore> {
+  if (!config.redisUrl) return new MemoryPolicyStore();
+  const options = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
+  const [client, subscriber] = await Promise.all([connectRedisClient(options), connectRedisClient({ ...options, subscriber: true })]);
+  return new RedisPolicyStore({ client, subscriber, prefix: config.redisPrefix, logger });
 }
 
 export interface InferenceServer {
@@ -57,6 +69,8 @@ export async function startInferenceServer(
     defaultVersions: config.defaultVersions,
     canary: config.canary,
     loadRetryMs: config.loadRetryMs,
+    policyStore: await policyStore(config, logger),
+    logger,
   });
   registry.on('change', (event) => {
     for (const v of event.model.versions) {
@@ -76,19 +90,25 @@ export async function startInferenceServer(
   health.addToServer(server);
   new ReflectionService({ ...packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
 
+  registry.on('change', (event) => {
+    if (event.kind === 'POLICY_CHANGED') logger.info({ model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary }, 'traffic policy applied');
+  });
+  await registry.startPolicy();
   if (config.loadAllModels) await registry.loadAll();
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
-  });
+  let port: number;
   let metricsEndpoint: HttpEndpoint;
   try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    });
     metricsEndpoint = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
   } catch (err) {
     server.forceShutdown();
+    await registry.dispose();
     throw err;
   }
-  logger.info({ port, metricsPort: metricsEndpoint.port, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
+  logger.info({ port, metricsPort: metricsEndpoint.port, policy: registry.policyStoreKind, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
 
   // grpc-js cancels in-flight unary calls on the client when the server sends GOAWAY
   // (grpc/grpc-node#2091), so the server is closed only once they have answered:
@@ -109,7 +129,7 @@ export async function startInferenceServer(
         clearTimeout(timer);
         server.forceShutdown();
         logger.info({ why, inFlight: state.inFlight }, 'stopped');
-        void metricsEndpoint.close().then(resolve);
+        void Promise.all([metricsEndpoint.close(), registry.dispose()]).then(() => resolve());
       };
       const timer = setTimeout(() => stop('grace period over'), graceMs);
       state.onSettled = () => {

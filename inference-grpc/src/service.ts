@@ -116,7 +116,7 @@ export function createHandlers(
 
     GetModel: unary('GetModel', (req) => modelToWire(registry.get(req.name))),
 
-    SetTrafficPolicy: unary('SetTrafficPolicy', (req) => {
+    SetTrafficPolicy: unary('SetTrafficPolicy', async (req) => {
       const change: PolicyChange = {
         model: req.model,
         defaultVersion: req.defaultVersion === '' ? undefined : req.defaultVersion,
@@ -127,7 +127,7 @@ export function createHandlers(
               ? null
               : undefined,
       };
-      const model = registry.setTrafficPolicy(change);
+      const model = await registry.setTrafficPolicy(change);
       logger.info({ model: model.name, defaultVersion: model.defaultVersion, canary: model.canary }, 'traffic policy changed');
       return modelToWire(model);
     }),

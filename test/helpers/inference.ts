@@ -8,6 +8,8 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { CODE_METADATA_KEY } from '../../lib/errors';
 import { createInferenceClient } from '../../lib/grpc/client';
 import type { ModelInferenceClient } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { SetTrafficPolicyRequest } from '../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
 import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { unary } from '../../lib/grpc/unary';
@@ -62,6 +64,11 @@ export async function startInference(env: Record<string, string> = {}, catalog?:
       await server.drain(1000);
     },
   };
+}
+
+/** SetTrafficPolicy on the fixture's server; answers the model as it is after the change. */
+export function setPolicy(f: InferenceFixture, req: SetTrafficPolicyRequest): Promise<ModelInfo__Output> {
+  return unary((cb) => f.client.SetTrafficPolicy(req, cb));
 }
 
 /** The gRPC status and InferGraph code of a failed call. */

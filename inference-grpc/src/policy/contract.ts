@@ -1,0 +1,105 @@
+/**
+ * One suite for every PolicyStore: two registries (replicas) on one backend
+ * must agree on the traffic policy, whichever of them changed it.
+ */
+import { until } from '../../../test/helpers/redis';
+import type { LoadedModel, ModelDefinition } from '../models/types';
+import { ModelRegistry } from '../registry';
+import type { RegistryEvent } from '../registry';
+import type { PolicyStore } from './store';
+
+const loaded: LoadedModel = { run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))) };
+
+export function testCatalog(versions: readonly string[] = ['v1', 'v2', 'v3']): ModelDefinition[] {
+  return [
+    {
+      name: 'm',
+      description: 'test model',
+      inputKind: 'FEATURES',
+      versions: versions.map((version) => ({ version, description: version, load: () => Promise.resolve(loaded) })),
+    },
+  ];
+}
+
+export interface PolicyBackend {
+  /** A new store on the shared backend, as each replica makes its own, once connected. */
+  store(): Promise<PolicyStore>;
+  /** Drops the backend's data and anything the stores left open. */
+  cleanup(): Promise<void>;
+}
+
+export function policyStoreContract(name: string, makeBackend: () => Promise<PolicyBackend>): void {
+  describe(`${name}: replicas sharing one traffic policy`, () => {
+    let backend: PolicyBackend;
+    const registries: ModelRegistry[] = [];
+
+    async function replica(config: { defaultVersion?: string; canary?: string } = {}, versions?: readonly string[]): Promise<ModelRegistry> {
+      const registry = new ModelRegistry(testCatalog(versions), {
+        defaultVersions: new Map(config.defaultVersion ? [['m', config.defaultVersion]] : []),
+        canary: config.canary ? [{ model: 'm', version: config.canary, percent: 10 }] : [],
+        loadRetryMs: 1000,
+        policyStore: await backend.store(),
+      });
+      registries.push(registry);
+      await registry.startPolicy();
+      return registry;
+    }
+
+    beforeEach(async () => {
+      backend = await makeBackend();
+    });
+
+    afterEach(async () => {
+      await Promise.all(registries.splice(0).map((r) => r.dispose()));
+      await backend.cleanup();
+    });
+
+    it('seeds the store with the first replica configuration; later replicas adopt what is stored', async () => {
+      const first = await replica({ defaultVersion: 'v2', canary: 'v3' });
+      const second = await replica({ defaultVersion: 'v1' });
+      expect(second.get('m')).toMatchObject({ defaultVersion: 'v2', canary: { version: 'v3', percent: 10 } });
+      expect(first.get('m')).toMatchObject({ defaultVersion: 'v2', canary: { version: 'v3', percent: 10 } });
+    });
+
+    it('applies a change made on one replica on the other, reporting it as a change event once', async () => {
+      const a = await replica();
+      const b = await replica();
+      const seen: RegistryEvent[] = [];
+      b.on('change', (e) => seen.push(e));
+      await a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 40 } });
+      await until(() => b.get('m').canary?.percent === 40, 'replica b to see the canary');
+      await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v3', canary: null });
+      await until(() => b.get('m').defaultVersion === 'v3', 'replica b to see the new default');
+      expect(b.get('m')).toMatchObject({ defaultVersion: 'v3', canary: undefined });
+      expect(seen.map((e) => [e.kind, e.model.defaultVersion, e.model.canary?.percent])).toEqual([
+        ['POLICY_CHANGED', 'v1', 40],
+        ['POLICY_CHANGED', 'v3', undefined],
+      ]);
+    });
+
+    it('ends with every replica on the last change when replicas change the policy at the same time', async () => {
+      const a = await replica();
+      const b = await replica();
+      await Promise.all([
+        a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 5 } }),
+        b.setTrafficPolicy({ model: 'm', canary: { version: 'v3', percent: 7 } }),
+        a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 9 } }),
+      ]);
+      const reader = await backend.store();
+      const last = (await reader.load().finally(() => reader.dispose())).policies.get('m');
+      await until(() => a.get('m').canary?.percent === last?.canary?.percent && b.get('m').canary?.percent === last?.canary?.percent, 'both replicas on the stored policy');
+    });
+
+    it('ignores a stored policy naming a version this replica does not have, and keeps serving its own', async () => {
+      const newer = await replica({}, ['v1', 'v2', 'v3']);
+      const older = await replica({}, ['v1', 'v2']);
+      await newer.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' });
+      await until(() => newer.get('m').defaultVersion === 'v3', 'the change applied where it was made');
+      // The older replica never learns of v3; it keeps its last valid policy.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(older.get('m').defaultVersion).toBe('v1');
+      await newer.setTrafficPolicy({ model: 'm', defaultVersion: 'v2' });
+      await until(() => older.get('m').defaultVersion === 'v2', 'the older replica to follow a policy it can serve');
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { ClientReadableStream } from '@grpc/grpc-js';
+
+import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import { setPolicy, startInference } from '../../test/helpers/inference';
+import type { InferenceFixture } from '../../test/helpers/inference';
+import { describeRedis, freshPrefix, redisUrl, until } from '../../test/helpers/redis';
+
+describeRedis('inference replicas sharing Redis', () => {
+  let a: InferenceFixture;
+  let b: InferenceFixture;
+  let watch: ClientReadableStream<ModelEvent__Output> | undefined;
+
+  beforeAll(async () => {
+    const shared = { REDIS_URL: redisUrl(), REDIS_PREFIX: freshPrefix() };
+    a = await startInference({ ...shared, CANARY: 'sentiment:v2:10' });
+    // Configured differently: the policy already stored wins over this replica's configuration.
+    b = await startInference({ ...shared, DEFAULT_MODEL_VERSIONS: 'numeric:v2' });
+  });
+
+  afterAll(async () => {
+    watch?.cancel();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('serve the policy the first replica stored, whatever the later ones were configured with', async () => {
+    expect((await b.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion).toBe('v1');
+    expect((await b.predict('sentiment', { text: 'fine' }, { version: '' })).prediction?.modelVersion).toMatch(/^v[12]$/);
+    const listed = await setPolicy(b, { model: 'sentiment' });
+    expect(listed).toMatchObject({ defaultVersion: 'v1', canary: { version: 'v2', percent: 10 } });
+  });
+
+  it('report on every replica a change made through any of them, on WatchModels and in what they serve', async () => {
+    const events: ModelEvent__Output[] = [];
+    watch = b.client.WatchModels({});
+    watch.on('data', (e: ModelEvent__Output) => events.push(e));
+    watch.on('error', () => undefined);
+    await until(() => events.length >= 2, 'the snapshot from replica b');
+
+    await setPolicy(a, { model: 'numeric', defaultVersion: 'v2' });
+    await until(() => events.some((e) => e.kind === 'POLICY_CHANGED' && e.model?.defaultVersion === 'v2'), 'replica b to report the change made on replica a', 1000);
+    expect((await b.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion).toBe('v2');
+    await setPolicy(b, { model: 'numeric', defaultVersion: 'v1' });
+    await until(async () => (await a.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion === 'v1', 'replica a to serve the change made on replica b', 1000);
+  });
+});
