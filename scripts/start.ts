@@ -6,6 +6,14 @@
  *
  *   npm start                        each service on its default ports
  *   npm start -- --ephemeral-ports   every port picked by the OS (to run beside another stack)
+ *   npm run start:cluster            2 replicas of every service sharing Redis (= npm start -- --replicas 2)
+ *
+ * With replicas, replica r (from 1) of each service listens on its default
+ * ports + 10 * (r - 1); every subgraph replica balances over every inference
+ * replica (an INFERENCE_URL list) and gateway r sends to subgraph replica r.
+ * All share REDIS_URL (redis://127.0.0.1:6379 unless set), which must answer.
+ * A replica that dies is reported and the others keep serving, so a replica
+ * can be killed by hand (its pid is printed) to watch the others take over.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,12 +21,15 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { closeRedisClient, connectRedisClient } from '../lib/redis';
 
 interface ServiceSpec {
   readonly name: string;
   readonly entry: string;
-  /** Variables that wire it to the services started before it. */
-  wiring?(started: ReadonlyMap<string, Ports>): Record<string, string>;
+  /** Default PORT and METRICS_PORT (METRICS_PORT only where the service has one). */
+  readonly ports: { readonly port: number; readonly metricsPort?: number };
+  /** Variables that wire replica `replica` (from 0) to the services started before it. */
+  wiring?(started: ReadonlyMap<string, readonly Ports[]>, replica: number): Record<string, string>;
   /** What to print once the service is up, from the ports it logged. */
   describe(ports: Ports): string;
 }
@@ -28,34 +39,60 @@ interface Ports {
   readonly metricsPort: number;
 }
 
+/** The ports of every replica of `service`, which started before the one being wired. */
+function portsOf(started: ReadonlyMap<string, readonly Ports[]>, service: string): readonly Ports[] {
+  const ports = started.get(service);
+  if (!ports || ports.length === 0) throw new Error(`${service} must start before the services wired to it`);
+  return ports;
+}
+
+function inferenceUrl(started: ReadonlyMap<string, readonly Ports[]>): string {
+  return portsOf(started, 'inference')
+    .map((p) => `127.0.0.1:${p.port}`)
+    .join(',');
+}
+
+function replicaPort(started: ReadonlyMap<string, readonly Ports[]>, service: string, replica: number): number {
+  const ports = portsOf(started, service);
+  return (ports[replica] ?? ports[0] ?? { port: 0 }).port;
+}
+
 const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'inference',
     entry: 'inference-grpc/src/main.ts',
+    ports: { port: 50051, metricsPort: 9464 },
     describe: ({ port, metricsPort }) => `inference-grpc       gRPC 127.0.0.1:${port}   metrics http://127.0.0.1:${metricsPort}/metrics`,
   },
   {
     name: 'prediction',
     entry: 'subgraphs/prediction/src/main.ts',
-    wiring: (started) => ({ INFERENCE_URL: `127.0.0.1:${started.get('inference')?.port ?? 50051}` }),
+    ports: { port: 4001 },
+    wiring: (started) => ({ INFERENCE_URL: inferenceUrl(started) }),
     describe: ({ port }) => `prediction subgraph  http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
   },
   {
     name: 'models',
     entry: 'subgraphs/models/src/main.ts',
-    wiring: (started) => ({ INFERENCE_URL: `127.0.0.1:${started.get('inference')?.port ?? 50051}` }),
+    ports: { port: 4002 },
+    wiring: (started) => ({ INFERENCE_URL: inferenceUrl(started) }),
     describe: ({ port }) => `models subgraph      http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
   },
   {
     name: 'supergraph',
     entry: 'supergraph/src/main.ts',
-    wiring: (started) => ({
-      PREDICTION_URL: `http://127.0.0.1:${started.get('prediction')?.port ?? 4001}/graphql`,
-      MODELS_URL: `http://127.0.0.1:${started.get('models')?.port ?? 4002}/graphql`,
+    ports: { port: 4000 },
+    wiring: (started, replica) => ({
+      PREDICTION_URL: `http://127.0.0.1:${replicaPort(started, 'prediction', replica)}/graphql`,
+      MODELS_URL: `http://127.0.0.1:${replicaPort(started, 'models', replica)}/graphql`,
     }),
     describe: ({ port }) => `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
   },
 ];
+
+/** Replica r of a service listens on its default ports + REPLICA_PORT_STEP * r. */
+const REPLICA_PORT_STEP = 10;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -63,7 +100,7 @@ const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
 const RESET = '\x1b[0m';
 
 interface Running {
-  readonly spec: ServiceSpec;
+  readonly label: string;
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 }
@@ -80,13 +117,13 @@ function format(line: string): string {
   }
 }
 
-function launch(spec: ServiceSpec, index: number, env: NodeJS.ProcessEnv): { running: Running; ports: Promise<Ports> } {
+function launch(spec: ServiceSpec, label: string, index: number, env: NodeJS.ProcessEnv): { running: Running; ports: Promise<Ports> } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, spec.entry)], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = `${process.stdout.isTTY ? (COLOURS[index % COLOURS.length] ?? '') : ''}[${spec.name}]${process.stdout.isTTY ? RESET : ''} `;
+  const prefix = `${process.stdout.isTTY ? (COLOURS[index % COLOURS.length] ?? '') : ''}[${label}]${process.stdout.isTTY ? RESET : ''} `;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ports = new Promise<Ports>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -101,12 +138,12 @@ function launch(spec: ServiceSpec, index: number, env: NodeJS.ProcessEnv): { run
       }
     });
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => process.stderr.write(`${prefix}${line}\n`));
-    void exited.then((code) => reject(new Error(`${spec.name} exited with ${code} before it was ready`)));
+    void exited.then((code) => reject(new Error(`${label} exited with ${code} before it was ready`)));
   });
-  return { running: { spec, child, exited }, ports };
+  return { running: { label, child, exited }, ports };
 }
 
-async function waitReady(spec: ServiceSpec, metricsPort: number, exited: Promise<number | null>): Promise<void> {
+async function waitReady(label: string, metricsPort: number, exited: Promise<number | null>): Promise<void> {
   const until = Date.now() + READY_TIMEOUT_MS;
   let gone = false;
   void exited.then(() => {
@@ -120,7 +157,7 @@ async function waitReady(spec: ServiceSpec, metricsPort: number, exited: Promise
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${spec.name} was not ready within ${READY_TIMEOUT_MS} ms`);
+  throw new Error(`${label} was not ready within ${READY_TIMEOUT_MS} ms`);
 }
 
 async function stopAll(running: readonly Running[]): Promise<void> {
@@ -133,11 +170,43 @@ async function stopAll(running: readonly Running[]): Promise<void> {
   }
 }
 
+function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number } {
+  const at = argv.indexOf('--replicas');
+  const replicas = at === -1 ? 1 : Number(argv[at + 1]);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
+    throw new Error(`--replicas takes a whole number from 1 to 9, got ${JSON.stringify(argv[at + 1])}`);
+  }
+  return { ephemeral: argv.includes('--ephemeral-ports'), replicas };
+}
+
+/** Whether Redis answers at `url` within connectRedisClient's start-up wait. */
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = await connectRedisClient({ url, commandTimeoutMs: 1000 });
+  const ready = client.status === 'ready';
+  await closeRedisClient(client);
+  return ready;
+}
+
 async function main(): Promise<void> {
-  const ephemeral = process.argv.includes('--ephemeral-ports');
+  const { ephemeral, replicas } = parseArgs(process.argv.slice(2));
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
-  const env = ephemeral ? { ...inherited, PORT: '0', METRICS_PORT: '0' } : inherited;
+  const env: NodeJS.ProcessEnv = { ...inherited };
+  if (replicas > 1) {
+    env.REDIS_URL ||= DEFAULT_REDIS_URL;
+    if (!(await redisAnswers(env.REDIS_URL))) {
+      console.error(`Replicas share Redis, which does not answer at ${env.REDIS_URL}: start it or set REDIS_URL.`);
+      process.exit(1);
+    }
+  }
+  const portsFor = (spec: ServiceSpec, replica: number): Record<string, string> => {
+    if (ephemeral) return { PORT: '0', METRICS_PORT: '0' };
+    if (replicas === 1) return {};
+    const step = REPLICA_PORT_STEP * replica;
+    const ports: Record<string, string> = { PORT: String(spec.ports.port + step) };
+    if (spec.ports.metricsPort !== undefined) ports.METRICS_PORT = String(spec.ports.metricsPort + step);
+    return ports;
+  };
 
   const running: Running[] = [];
   let stopping = false;
@@ -151,21 +220,33 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown(0));
 
   const lines: string[] = [];
-  const started = new Map<string, Ports>();
+  const started = new Map<string, Ports[]>();
   try {
     for (const [index, spec] of SERVICES.entries()) {
-      const { running: r, ports } = launch(spec, index, { ...env, ...spec.wiring?.(started) });
-      running.push(r);
-      void r.exited.then((code) => {
-        if (!stopping) {
-          console.error(`${spec.name} exited unexpectedly with ${code}; stopping the others`);
-          shutdown(1);
-        }
-      });
-      const p = await ports;
-      await waitReady(spec, p.metricsPort, r.exited);
-      started.set(spec.name, p);
-      lines.push(spec.describe(p));
+      const up = await Promise.all(
+        Array.from({ length: replicas }, async (_, replica) => {
+          const label = replicas > 1 ? `${spec.name}-${replica + 1}` : spec.name;
+          const { running: r, ports } = launch(spec, label, index, { ...env, ...portsFor(spec, replica), ...spec.wiring?.(started, replica) });
+          running.push(r);
+          void r.exited.then((code) => {
+            if (stopping) return;
+            if (replicas > 1) {
+              console.error(`${label} exited unexpectedly with ${code}; the other replicas keep serving`);
+              return;
+            }
+            console.error(`${label} exited unexpectedly with ${code}; stopping the others`);
+            shutdown(1);
+          });
+          const p = await ports;
+          await waitReady(label, p.metricsPort, r.exited);
+          return { ports: p, line: `${spec.describe(p)}${replicas > 1 ? `   ${label} pid ${r.child.pid ?? '?'}` : ''}` };
+        }),
+      );
+      lines.push(...up.map((u) => u.line));
+      started.set(
+        spec.name,
+        up.map((u) => u.ports),
+      );
     }
   } catch (err) {
     console.error(`InferGraph failed to start: ${err instanceof Error ? err.message : String(err)}`);
@@ -175,4 +256,7 @@ async function main(): Promise<void> {
   console.log(`\nInferGraph is up:\n  ${lines.join('\n  ')}\nPress Ctrl-C to stop.\n`);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`InferGraph failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

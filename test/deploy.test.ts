@@ -79,7 +79,7 @@ describe('docker-compose.yml', () => {
     expect(env('models').INFERENCE_URL).toBe('inference:50051');
     expect(env('supergraph').PREDICTION_URL).toBe('http://prediction:4001/graphql');
     expect(env('supergraph').MODELS_URL).toBe('http://models:4002/graphql');
-    for (const name of ['prediction', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
+    for (const name of ['inference', 'prediction', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
     expect(Object.keys(compose.services.supergraph?.depends_on ?? {}).sort()).toEqual(['models', 'prediction', 'redis']);
   });
 });
@@ -127,10 +127,13 @@ describe('deploy/k8s', () => {
     }
   });
 
-  it('puts inference behind a headless Service the subgraphs reach with round-robin', () => {
+  it('puts inference replicas sharing their traffic policy in Redis behind a headless Service the subgraphs reach with round-robin', () => {
     const headless = find('Service', 'inference-headless');
     expect(headless?.spec?.clusterIP).toBe('None');
     expect(configMap?.data?.INFERENCE_URL).toBe('dns:///inference-headless:50051');
+    const inference = find('Deployment', 'inference')?.spec as { replicas: number; template: { spec: { containers: Container[] } } };
+    expect(inference.replicas).toBeGreaterThan(1);
+    expect(inference.template.spec.containers[0]?.env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.configMapKeyRef?.key).toBe('REDIS_URL');
   });
 
   it('scales the stateless tiers with HPAs pointing at real Deployments', () => {

@@ -25,8 +25,9 @@ export async function graphql<D = Record<string, unknown>>(
   return { status: res.status, ...body };
 }
 
-export function wsClient(httpUrl: string): Client {
-  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+/** `connectionParams` go in connection_init, e.g. { apiKey } when the supergraph has API keys. */
+export function wsClient(httpUrl: string, connectionParams?: Record<string, string>): Client {
+  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
 }
 
 /** Collects the events of one subscription until `count` have arrived. */

@@ -1,0 +1,194 @@
+/**
+ * Scale out on one machine: `npm run start:cluster` (2 replicas of every
+ * service, all sharing Redis) as real processes, checked the way an operator
+ * would: through both gateways.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { graphql, liveSubscription, wsClient } from './helpers/graphql';
+import type { GraphQLResponse } from './helpers/graphql';
+import { describeRedis, freshPrefix, redisUrl, sleep, until } from './helpers/redis';
+
+const LOADER_KEY = 'loader-key-0123456789abcdef';
+const PROBE_KEY = 'probe-key-0123456789abcdefgh';
+/** Per caller, across every gateway: a bucket of BURST operations refilled at 10 a second. */
+const BURST = 1500;
+
+interface Instance {
+  readonly label: string;
+  readonly pid: number;
+  readonly url: string;
+}
+
+interface Cluster {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  readonly instances: readonly Instance[];
+  output(): string;
+}
+
+async function startCluster(env: Record<string, string>): Promise<Cluster> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', '2', '--ephemeral-ports'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let out = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const summary = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /InferGraph is up:\n([\s\S]*?)Press Ctrl-C/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    void exited.then((code) => reject(new Error(`start:cluster exited with ${code}: ${out}`)));
+  });
+  const instances = summary
+    .split('\n')
+    .map((line) => /(\S+:\/\/\S+|\d+\.\d+\.\d+\.\d+:\d+)\s.*\s(\S+-\d) pid (\d+)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ url: m[1] ?? '', label: m[2] ?? '', pid: Number(m[3]) }));
+  return { child, exited, instances, output: () => out };
+}
+
+type Predicted = GraphQLResponse<{ predict: { id: string; modelVersion: string; cache: string; label: string } }>;
+
+describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis', () => {
+  let cluster: Cluster;
+  let gateway1: string;
+  let gateway2: string;
+  const auth = { 'x-api-key': LOADER_KEY };
+
+  const predict = (url: string, input: Record<string, unknown>): Promise<Predicted> =>
+    graphql(url, 'mutation ($input: PredictInput!) { predict(input: $input) { id modelVersion cache label } }', { input }, auth);
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: freshPrefix(),
+      NUMERIC_LATENCY_MS: '20',
+      API_KEYS: `loader=${LOADER_KEY}:reader+predictor+admin,probe=${PROBE_KEY}:reader`,
+      RATE_LIMIT_PER_MINUTE: '600',
+      RATE_LIMIT_BURST: String(BURST),
+    });
+    const url = (label: string): string => cluster.instances.find((i) => i.label === label)?.url ?? `no ${label} in: ${cluster.output()}`;
+    gateway1 = url('supergraph-1');
+    gateway2 = url('supergraph-2');
+    expect(cluster.instances.map((i) => i.label).sort()).toEqual([
+      'inference-1',
+      'inference-2',
+      'models-1',
+      'models-2',
+      'prediction-1',
+      'prediction-2',
+      'supergraph-1',
+      'supergraph-2',
+    ]);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (!cluster) return;
+    cluster.child.kill('SIGINT');
+    const code = await Promise.race([cluster.exited, sleep(30_000).then(() => 'timeout')]);
+    if (code === 'timeout') cluster.child.kill('SIGKILL');
+  }, 40_000);
+
+  it('applies a policy change made through gateway 1 to predictions through gateway 2 within a second', async () => {
+    const changed = await graphql(gateway1, 'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }', {}, auth);
+    expect(changed.data).toEqual({ setTrafficPolicy: { defaultVersion: 'v2' } });
+    const since = Date.now();
+    await until(async () => (await predict(gateway2, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v2', 'gateway 2 to predict with v2', 1000);
+    const models = await graphql<{ model: { defaultVersion: string } }>(gateway2, '{ model(name: "numeric") { defaultVersion } }', {}, auth);
+    expect(models.data?.model.defaultVersion).toBe('v2');
+    expect(Date.now() - since).toBeLessThan(1000);
+    await graphql(gateway2, 'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { defaultVersion } }', {}, auth);
+  });
+
+  it('serves a prediction cached by one prediction replica as a HIT from the other', async () => {
+    const input = { model: 'sentiment', version: 'v1', text: `cached across replicas ${freshPrefix()}` };
+    const first = await predict(gateway1, input);
+    const second = await predict(gateway2, input);
+    expect([first.data?.predict.cache, second.data?.predict.cache]).toEqual(['MISS', 'HIT']);
+    expect(second.data?.predict.label).toBe(first.data?.predict.label);
+  });
+
+  it('delivers each latency event of a prediction made through gateway 1 exactly once to a subscriber on gateway 2', async () => {
+    const client = wsClient(gateway2, { apiKey: LOADER_KEY });
+    const marker = freshPrefix();
+    try {
+      const events = await liveSubscription<{ latencyEvents: { predictionId: string } }>(
+        client,
+        'subscription { latencyEvents(model: "sentiment") { predictionId } }',
+        () => predict(gateway1, { model: 'sentiment', text: `poke ${marker}`, cache: 'BYPASS' }),
+      );
+      const ids: string[] = [];
+      const collecting = (async () => {
+        for await (const event of events) ids.push(event.data?.latencyEvents.predictionId ?? '');
+      })();
+      const made = await Promise.all(Array.from({ length: 5 }, (_, n) => predict(gateway1, { model: 'sentiment', text: `event ${n} ${marker}`, cache: 'BYPASS' })));
+      const madeIds = made.map((r) => r.data?.predict.id ?? 'missing');
+      await until(() => madeIds.every((id) => ids.includes(id)), 'every event on gateway 2', 3000);
+      await sleep(300); // time for any duplicate to arrive
+      await events.return?.();
+      await collecting;
+      expect(madeIds.map((id) => ids.filter((seen) => seen === id).length)).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('holds a rate limit across both gateways', async () => {
+    const probes = await Promise.all(
+      Array.from({ length: BURST + 100 }, (_, n) => graphql(n % 2 === 0 ? gateway1 : gateway2, '{ __typename }', {}, { 'x-api-key': PROBE_KEY })),
+    );
+    const limited = probes.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length;
+    const allowed = probes.filter((r) => r.data?.__typename === 'Query').length;
+    expect(allowed + limited).toBe(BURST + 100);
+    // One bucket for both gateways: the burst plus what refills while the probes run (10 a second).
+    // Separate buckets per gateway would have let every probe through.
+    expect(allowed).toBeGreaterThanOrEqual(BURST);
+    expect(allowed).toBeLessThan(BURST + 50);
+  });
+
+  it('keeps answering when an inference replica is killed under load: only calls in flight to it fail, with INFERENCE_UNAVAILABLE', async () => {
+    const victim = cluster.instances.find((i) => i.label === 'inference-1');
+    if (!victim) throw new Error('no inference-1 in the cluster summary');
+    const CALLERS = 6;
+    const results: { startedAt: number; code: string | undefined; ok: boolean }[] = [];
+    let inFlight = 0;
+    let inFlightAtKill = -1;
+    let killedAt = Number.POSITIVE_INFINITY;
+    const stopAt = Date.now() + 3000;
+    const caller = async (n: number): Promise<void> => {
+      for (let i = 0; Date.now() < stopAt; i += 1) {
+        const startedAt = Date.now();
+        inFlight += 1;
+        const r = await predict(n % 2 === 0 ? gateway1 : gateway2, { model: 'numeric', features: [n, i], cache: 'BYPASS' });
+        inFlight -= 1;
+        results.push({ startedAt, code: r.errors?.[0]?.extensions?.code, ok: typeof r.data?.predict.label === 'string' });
+      }
+    };
+    const load = Promise.all(Array.from({ length: CALLERS }, (_, n) => caller(n)));
+    await sleep(1000);
+    inFlightAtKill = inFlight;
+    killedAt = Date.now();
+    process.kill(victim.pid, 'SIGKILL');
+    await load;
+
+    const failed = results.filter((r) => !r.ok);
+    console.info(`killed inference-1 with ${inFlightAtKill} requests in flight: ${failed.length} of ${results.length} failed`);
+    expect(results.filter((r) => r.startedAt < killedAt).length).toBeGreaterThan(CALLERS);
+    expect(failed.map((r) => r.code).filter((c) => c !== 'INFERENCE_UNAVAILABLE')).toEqual([]);
+    expect(failed.length).toBeLessThanOrEqual(inFlightAtKill);
+    const after = results.filter((r) => r.startedAt > killedAt + 200);
+    expect(after.length).toBeGreaterThan(CALLERS);
+    expect(after.filter((r) => !r.ok)).toEqual([]);
+    expect(cluster.output()).toContain('inference-1 exited unexpectedly');
+  }, 20_000);
+});
