@@ -16,7 +16,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { spawnService } from '../test/helpers/process';
 import type { ServiceProcess } from '../test/helpers/process';
-import { closedLoop, parseLoadArgs } from './load';
+import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
 
 const args = parseLoadArgs();
@@ -68,15 +68,8 @@ async function startStack(subgraphBatch: number, serverBatch: number): Promise<S
   }
 }
 
-async function predict(url: string, input: Record<string, unknown>, signal: AbortSignal): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: PREDICT, variables: { input } }),
-    signal,
-  });
-  const body = (await res.json()) as { errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors[0]?.message);
+function predict(url: string, input: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+  return postGraphQL(url, PREDICT, { input }, signal);
 }
 
 function load(url: string, input: (w: number, i: number) => Record<string, unknown>): Promise<LoadResult> {

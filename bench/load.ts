@@ -105,3 +105,15 @@ export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
     p99Ms: percentile(latencies, 99),
   };
 }
+
+/** POSTs one GraphQL operation; rejects on an HTTP failure or a GraphQL error, so it counts as an error. */
+export async function postGraphQL(url: string, query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal,
+  });
+  const body = (await res.json()) as { errors?: { message: string }[] };
+  if (body.errors) throw new Error(body.errors[0]?.message);
+}

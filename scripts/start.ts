@@ -170,6 +170,17 @@ async function stopAll(running: readonly Running[]): Promise<void> {
   }
 }
 
+function withinReadyTimeout<T>(promise: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), READY_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Levels that still print the "listening" line npm start reads each service's ports from. */
+const LEVELS_WITH_INFO = new Set(['info', 'debug', 'trace']);
+
 function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number } {
   const at = argv.indexOf('--replicas');
   const replicas = at === -1 ? 1 : Number(argv[at + 1]);
@@ -192,6 +203,10 @@ async function main(): Promise<void> {
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = { ...inherited };
+  if (env.LOG_LEVEL && !LEVELS_WITH_INFO.has(env.LOG_LEVEL)) {
+    console.error(`npm start reads where each service listens from its info log line: LOG_LEVEL=${env.LOG_LEVEL} hides it; use info, debug or trace (or start a service alone).`);
+    process.exit(1);
+  }
   if (replicas > 1) {
     env.REDIS_URL ||= DEFAULT_REDIS_URL;
     if (!(await redisAnswers(env.REDIS_URL))) {
@@ -237,9 +252,9 @@ async function main(): Promise<void> {
             console.error(`${label} exited unexpectedly with ${code}; stopping the others`);
             shutdown(1);
           });
-          const p = await ports;
+          const p = await withinReadyTimeout(ports, `${label} did not log where it listens within ${READY_TIMEOUT_MS} ms`);
           await waitReady(label, p.metricsPort, r.exited);
-          return { ports: p, line: `${spec.describe(p)}${replicas > 1 ? `   ${label} pid ${r.child.pid ?? '?'}` : ''}` };
+          return { ports: p, line: `${spec.describe(p)}   ${label} pid ${r.child.pid ?? '?'}` };
         }),
       );
       lines.push(...up.map((u) => u.line));

@@ -3,11 +3,8 @@
  * service, all sharing Redis) as real processes, checked the way an operator
  * would: through both gateways.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { startCluster } from './helpers/cluster';
+import type { Cluster } from './helpers/cluster';
 import { graphql, liveSubscription, wsClient } from './helpers/graphql';
 import type { GraphQLResponse } from './helpers/graphql';
 import { describeRedis, freshPrefix, redisUrl, sleep, until } from './helpers/redis';
@@ -16,46 +13,6 @@ const LOADER_KEY = 'loader-key-0123456789abcdef';
 const PROBE_KEY = 'probe-key-0123456789abcdefgh';
 /** Per caller, across every gateway: a bucket of BURST operations refilled at 10 a second. */
 const BURST = 1500;
-
-interface Instance {
-  readonly label: string;
-  readonly pid: number;
-  readonly url: string;
-}
-
-interface Cluster {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  readonly instances: readonly Instance[];
-  output(): string;
-}
-
-async function startCluster(env: Record<string, string>): Promise<Cluster> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', '2', '--ephemeral-ports'], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let out = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const summary = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /InferGraph is up:\n([\s\S]*?)Press Ctrl-C/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void exited.then((code) => reject(new Error(`start:cluster exited with ${code}: ${out}`)));
-  });
-  const instances = summary
-    .split('\n')
-    .map((line) => /(\S+:\/\/\S+|\d+\.\d+\.\d+\.\d+:\d+)\s.*\s(\S+-\d) pid (\d+)$/.exec(line.trim()))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ url: m[1] ?? '', label: m[2] ?? '', pid: Number(m[3]) }));
-  return { child, exited, instances, output: () => out };
-}
 
 type Predicted = GraphQLResponse<{ predict: { id: string; modelVersion: string; cache: string; label: string } }>;
 
@@ -69,7 +26,7 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
     graphql(url, 'mutation ($input: PredictInput!) { predict(input: $input) { id modelVersion cache label } }', { input }, auth);
 
   beforeAll(async () => {
-    cluster = await startCluster({
+    cluster = await startCluster(2, {
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: freshPrefix(),
       NUMERIC_LATENCY_MS: '20',
@@ -77,9 +34,8 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
       RATE_LIMIT_PER_MINUTE: '600',
       RATE_LIMIT_BURST: String(BURST),
     });
-    const url = (label: string): string => cluster.instances.find((i) => i.label === label)?.url ?? `no ${label} in: ${cluster.output()}`;
-    gateway1 = url('supergraph-1');
-    gateway2 = url('supergraph-2');
+    gateway1 = cluster.url('supergraph-1');
+    gateway2 = cluster.url('supergraph-2');
     expect(cluster.instances.map((i) => i.label).sort()).toEqual([
       'inference-1',
       'inference-2',
@@ -93,10 +49,8 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   }, 90_000);
 
   afterAll(async () => {
-    if (!cluster) return;
-    cluster.child.kill('SIGINT');
-    const code = await Promise.race([cluster.exited, sleep(30_000).then(() => 'timeout')]);
-    if (code === 'timeout') cluster.child.kill('SIGKILL');
+    await cluster?.stop();
+    expect(await cluster?.exited).toBe(0);
   }, 40_000);
 
   it('applies a policy change made through gateway 1 to predictions through gateway 2 within a second', async () => {

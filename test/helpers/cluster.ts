@@ -1,0 +1,79 @@
+/**
+ * `npm start -- --replicas N --ephemeral-ports` as a child process, with the
+ * address and pid of every replica read from what it prints, for tests and
+ * benchmarks that need several replicas of every service.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+import { PROJECT_ROOT } from '../../lib/grpc/proto';
+
+export interface Instance {
+  /** e.g. "supergraph-2"; the service name alone with one replica. */
+  readonly label: string;
+  readonly pid: number;
+  /** http://... for GraphQL services, host:port for inference-grpc. */
+  readonly url: string;
+}
+
+export interface Cluster {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  readonly instances: readonly Instance[];
+  /** The URL of the instance labelled `label`; throws when there is none. */
+  url(label: string): string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Ctrl-C, as a user stops it; SIGKILL if it has not stopped within 30 s. */
+  stop(): Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 30_000;
+
+export async function startCluster(replicas: number, env: Record<string, string>): Promise<Cluster> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let out = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const summary = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /InferGraph is up:\n([\s\S]*?)Press Ctrl-C/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    void exited.then((code) => reject(new Error(`npm start --replicas ${replicas} exited with ${code}: ${out}`)));
+  });
+  const instances = summary
+    .split('\n')
+    .map((line) => /(\S+:\/\/\S+|\d+\.\d+\.\d+\.\d+:\d+)\s.*\s(\S+) pid (\d+)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ url: m[1] ?? '', label: m[2] ?? '', pid: Number(m[3]) }));
+  return {
+    child,
+    exited,
+    instances,
+    url: (label) => {
+      const found = instances.find((i) => i.label === label);
+      if (!found) throw new Error(`no ${label} among ${instances.map((i) => i.label).join(', ')}`);
+      return found.url;
+    },
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
+      });
+      if ((await Promise.race([exited, timedOut])) === 'timeout') child.kill('SIGKILL');
+      clearTimeout(timer);
+    },
+  };
+}
