@@ -30,7 +30,7 @@ export function loadInferenceProto(packageDefinition = loadInferencePackageDefin
  * `dns:///inference-headless:50051` (a headless Kubernetes Service) spreads
  * calls over all inference replicas; one address behaves as before.
  */
-const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+export const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
 export function createInferenceClient(address: string, options: ChannelOptions = {}): ModelInferenceClient {
   const proto = loadInferenceProto();
