@@ -8,7 +8,8 @@
  * model's default version; the canary split is the caller's choice (the
  * prediction subgraph makes it), as Triton serves its policy's version.
  * ModelInfer answers all or nothing, as OIP has no per-element errors: the
- * first failed element fails the call with its own code, naming the tensor.
+ * first failed element fails the call with its own code, naming the tensor
+ * and the element.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,8 +78,9 @@ export function createOipHandlers(engine: InferenceEngine, registry: ModelRegist
       const decoded = decodeInferRequest(model.name, model.inputKind, req);
       const batch = await engine.predictBatch(model.name, version.version, decoded.inputs, callContext(call));
       const results = batch.items.map((item, index) => {
-        if (item instanceof InferGraphError) throw new InferGraphError(item.code, `input tensor ${decoded.tensor}, element ${index}: ${item.message}`);
-        return item;
+        if (!(item instanceof InferGraphError)) return item;
+        // Naming the element matters only when there are several.
+        throw batch.items.length > 1 ? new InferGraphError(item.code, `input tensor ${decoded.tensor}, element ${index}: ${item.message}`) : item;
       });
       return {
         modelName: model.name,

@@ -83,6 +83,7 @@ export class OipCatalog implements Catalog {
       this.current = true;
       for (const listener of [...this.listeners]) listener();
     } catch (err) {
+      if (this.disposed) return;
       if (this.current || this.models.size === 0) this.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'OIP model catalog refresh failed; keeping the last one');
       this.current = false;
     }
