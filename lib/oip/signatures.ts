@@ -28,7 +28,7 @@ export const TEXT_SIGNATURE: ModelSignature = {
  * Numeric models: one row of n features per batch element. `label` (the
  * class's name) is optional for other servers: without it the class id is the label.
  */
-export const FEATURES_SIGNATURE: ModelSignature = {
+const FEATURES_SIGNATURE: ModelSignature = {
   input: { name: 'features', datatype: 'FP32', shape: [-1, -1] },
   outputs: [
     { name: 'class_id', datatype: 'INT64', shape: [-1] },

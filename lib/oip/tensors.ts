@@ -54,10 +54,6 @@ const NUMERIC: Readonly<Record<string, NumericType>> = {
   },
 };
 
-export function isNumericDatatype(datatype: string): boolean {
-  return Object.hasOwn(NUMERIC, datatype);
-}
-
 /** The element count of a shape; throws when a dimension is negative or not an integer. */
 export function elementCount(name: string, shape: readonly (string | number)[]): number {
   return shape.reduce<number>((count, dim) => {

@@ -25,6 +25,7 @@ import type { ErrorCode } from '../../../../lib/errors';
 import { describeCallFailure } from '../../../../lib/grpc/call-failure';
 import type { InferenceCallOptions } from '../../../../lib/grpc/call-failure';
 import type { GRPCInferenceServiceClient } from '../../../../lib/grpc/generated/inference/GRPCInferenceService';
+import type { InferTensorContents__Output } from '../../../../lib/grpc/generated/inference/InferTensorContents';
 import type { ModelInferRequest } from '../../../../lib/grpc/generated/inference/ModelInferRequest';
 import type { ModelInferResponse__Output } from '../../../../lib/grpc/generated/inference/ModelInferResponse';
 import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
@@ -79,22 +80,23 @@ function encode(target: OipTarget, kind: ModelKind, inputs: readonly PredictInpu
 
 /** One prediction per input from the output tensors; throws TensorFormatError when they do not fit the signature. */
 function decode(target: OipTarget, kind: ModelKind, response: ModelInferResponse__Output, count: number, latencyMs: number): Prediction__Output[] {
-  const tensor = (name: string): { datatype: string; read: { contents: (typeof response.outputs)[number]['contents']; raw: Buffer | undefined } } | undefined => {
+  const tensor = (name: string): { datatype: string; contents: InferTensorContents__Output | null; raw: Buffer | undefined } | undefined => {
     const index = response.outputs.findIndex((o) => o.name === name);
     const output = response.outputs[index];
     if (!output) return undefined;
-    return { datatype: output.datatype, read: { contents: output.contents, raw: response.rawOutputContents.length > 0 ? response.rawOutputContents[index] : undefined } };
+    return { datatype: output.datatype, contents: output.contents, raw: response.rawOutputContents.length > 0 ? response.rawOutputContents[index] : undefined };
   };
   const numbers = (name: string): number[] => {
     const t = tensor(name);
     if (!t) throw new TensorFormatError(`no output tensor ${name}`);
-    return readNumbers(name, t.datatype, count, t.read.contents, t.read.raw);
+    return readNumbers(name, t.datatype, count, t.contents, t.raw);
   };
+  /** Undefined when the server sent no such output. */
   const texts = (name: string): string[] | undefined => {
     const t = tensor(name);
     if (!t) return undefined;
     if (t.datatype !== 'BYTES') throw new TensorFormatError(`output tensor ${name} has datatype ${t.datatype}; expected BYTES`);
-    return readBytes(name, count, t.read.contents, t.read.raw).map((bytes, i) => utf8(name, i, bytes));
+    return readBytes(name, count, t.contents, t.raw).map((bytes, i) => utf8(name, i, bytes));
   };
   const common = {
     model: target.model,
@@ -191,5 +193,7 @@ export function callModelInfer(
       answers[inputIndex] = sent[k] as Promise<Prediction__Output>;
     });
   }
+  // Each caller handles its own answer; none may surface as an unhandled rejection meanwhile.
+  for (const answer of answers) answer.catch(() => undefined);
   return answers;
 }
