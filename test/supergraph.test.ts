@@ -1,4 +1,5 @@
 import { metricValue } from './helpers/metrics';
+import { INFERENCE_PROTOCOLS } from './helpers/prediction';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 
@@ -19,10 +20,10 @@ const PREDICT = `mutation ($input: PredictInput!) {
   predict(input: $input) { id modelVersion routing canary cache latencyMs batchSize label classId model { name description defaultVersion canary { percent } } }
 }`;
 
-describe('the supergraph over the whole stack', () => {
+describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the prediction subgraph speaking %s', (protocol) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ protocol });
   });
   afterAll(() => stack.close());
 
@@ -70,24 +71,28 @@ describe('the supergraph over the whole stack', () => {
     expect((await read()) - before).toBe(1);
   });
 
-  it('setTrafficPolicy changes what the next predictions get', async () => {
-    const set = await stack.query<{ setTrafficPolicy: { defaultVersion: string } }>(
-      'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }',
-    );
-    expect(set.data?.setTrafficPolicy.defaultVersion).toBe('v2');
-    try {
-      const until = Date.now() + 3000;
-      let version = '';
-      while (version !== 'v2' && Date.now() < until) {
-        version = (await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [1, 2] } })).data?.predict.modelVersion ?? '';
+  // Over OIP the prediction subgraph takes its traffic policy from its configuration, not from the registry
+  // setTrafficPolicy writes (README, "Open Inference Protocol v2"): this holds for the infergraph protocol only.
+  if (protocol === 'infergraph') {
+    it('setTrafficPolicy changes what the next predictions get', async () => {
+      const set = await stack.query<{ setTrafficPolicy: { defaultVersion: string } }>(
+        'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }',
+      );
+      expect(set.data?.setTrafficPolicy.defaultVersion).toBe('v2');
+      try {
+        const until = Date.now() + 3000;
+        let version = '';
+        while (version !== 'v2' && Date.now() < until) {
+          version = (await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [1, 2] } })).data?.predict.modelVersion ?? '';
+        }
+        expect(version).toBe('v2');
+        const res = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [5, 6] } });
+        expect(res.data?.predict).toMatchObject({ modelVersion: 'v2', routing: 'DEFAULT', model: { defaultVersion: 'v2' } });
+      } finally {
+        await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { name } }');
       }
-      expect(version).toBe('v2');
-      const res = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [5, 6] } });
-      expect(res.data?.predict).toMatchObject({ modelVersion: 'v2', routing: 'DEFAULT', model: { defaultVersion: 'v2' } });
-    } finally {
-      await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { name } }');
-    }
-  });
+    });
+  }
 
   it('keeps the error codes of the subgraphs intact', async () => {
     const bad = await stack.query(PREDICT, { input: { model: 'numeric', text: 'not features' } });

@@ -3,28 +3,9 @@ import { SettingValueError, bool, custom, int, readConfig } from '../../lib/conf
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
+import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
 
-export interface CanarySetting {
-  readonly model: string;
-  readonly version: string;
-  readonly percent: number;
-}
-
-const NAME = /^[a-z][a-z0-9_-]*$/;
-
-function parseDefaultVersions(raw: string): ReadonlyMap<string, string> {
-  const allowed = 'expected a comma-separated list of model:version, e.g. sentiment:v1,numeric:v1';
-  const out = new Map<string, string>();
-  for (const part of raw.split(',')) {
-    const [model, version, extra] = part.trim().split(':');
-    if (model === undefined || version === undefined || extra !== undefined || !NAME.test(model) || !NAME.test(version)) {
-      throw new SettingValueError(`${JSON.stringify(part)} is malformed; ${allowed}`);
-    }
-    if (out.has(model)) throw new SettingValueError(`model ${model} is listed twice; ${allowed}`);
-    out.set(model, version);
-  }
-  return out;
-}
+export type { CanarySetting } from '../../lib/traffic-policy';
 
 function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
   const out = new Map<string, string[]>();
@@ -38,52 +19,14 @@ function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
   return out;
 }
 
-function parseCanary(raw: string): readonly CanarySetting[] {
-  const allowed = 'expected a comma-separated list of model:version:percent with percent from 1 to 100, e.g. sentiment:v2:10';
-  const out: CanarySetting[] = [];
-  for (const part of raw.split(',')) {
-    const [model, version, percentText, extra] = part.trim().split(':');
-    const percent = Number(percentText);
-    if (
-      model === undefined ||
-      version === undefined ||
-      extra !== undefined ||
-      !NAME.test(model) ||
-      !NAME.test(version) ||
-      !/^\d+$/.test(percentText ?? '') ||
-      percent < 1 ||
-      percent > 100
-    ) {
-      throw new SettingValueError(`${JSON.stringify(part)} is malformed; ${allowed}`);
-    }
-    if (out.some((c) => c.model === model)) throw new SettingValueError(`model ${model} is listed twice; ${allowed}`);
-    out.push({ model, version, percent });
-  }
-  return out;
-}
-
 export const inferenceSettings = {
   ...serviceSettings(50051, 'gRPC port'),
   metricsPort: int('METRICS_PORT', 9464, 'HTTP port for /metrics, /health and /ready (0 picks a free port).', {
     min: 0,
     max: 65535,
   }),
-  defaultVersions: custom(
-    'DEFAULT_MODEL_VERSIONS',
-    parseDefaultVersions('sentiment:v1,numeric:v1'),
-    'sentiment:v1,numeric:v1',
-    'Default version per model, as model:version pairs.',
-    'expected model:version pairs',
-    parseDefaultVersions,
-  ),
-  canary: custom<readonly CanarySetting[]>(
-    'CANARY',
-    [],
-    '(none)',
-    'Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).',
-    'expected model:version:percent triples',
-    parseCanary,
-  ),
+  defaultVersions: defaultVersionsSetting('Default version per model, as model:version pairs.'),
+  canary: canarySetting('Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).'),
   ...redisSettings({
     url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
     prefix: 'Prefix of the policy keys and channel in Redis.',

@@ -262,7 +262,7 @@ describe('inference-grpc over a real channel', () => {
     const names = (await response).listServicesResponse.service.map((s) => s.name);
     stream.end();
     client.close();
-    expect(names).toEqual(expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'grpc.health.v1.Health']));
+    expect(names).toEqual(expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'inference.GRPCInferenceService', 'grpc.health.v1.Health']));
   });
 
   it('exposes Prometheus metrics: latency and batch size per version, queue depth, loaded versions', async () => {

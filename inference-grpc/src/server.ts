@@ -9,6 +9,7 @@ import { loadSync } from '@grpc/proto-loader';
 import type { Registry } from 'prom-client';
 
 import { INFERENCE_SERVICE_NAME, loadInferencePackageDefinition, loadInferenceProto } from '../../lib/grpc/client';
+import { OIP_SERVICE_NAME, loadOipPackageDefinition, loadOipProto } from '../../lib/grpc/oip-client';
 import type { Logger } from '../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
 import { connectRedisClient } from '../../lib/redis';
@@ -23,8 +24,10 @@ import { MemoryPolicyStore } from './policy/memory';
 import { RedisPolicyStore } from './policy/redis';
 import type { PolicyStore } from './policy/store';
 import { withLoadFailures } from './faults';
+import { callTracker } from './calls';
+import type { ServiceState } from './calls';
+import { createOipHandlers } from './oip/service';
 import { createHandlers } from './service';
-import type { ServiceState } from './service';
 
 /**
  * The largest request the limits allow: MAX_BATCH_ITEMS inputs of MAX_TEXT_LENGTH
@@ -86,9 +89,12 @@ export async function startInferenceServer(
   const proto = loadInferenceProto(packageDefinition);
   const server = new Server({ 'grpc.max_receive_message_length': maxRequestBytes(config) });
   server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, metrics, logger, state));
-  const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING' });
+  // The Open Inference Protocol v2 on the same port, over the same engine.
+  const oipDefinition = loadOipPackageDefinition();
+  server.addService(loadOipProto(oipDefinition).inference.GRPCInferenceService.service, createOipHandlers(engine, registry, callTracker(metrics, logger, state), state));
+  const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING', [OIP_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
-  new ReflectionService({ ...packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
+  new ReflectionService({ ...packageDefinition, ...oipDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
 
   registry.on('change', (event) => {
     if (event.kind === 'POLICY_CHANGED') logger.info({ model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary }, 'traffic policy applied');
@@ -120,6 +126,7 @@ export async function startInferenceServer(
       state.draining = true;
       health.setStatus('', 'NOT_SERVING');
       health.setStatus(INFERENCE_SERVICE_NAME, 'NOT_SERVING');
+      health.setStatus(OIP_SERVICE_NAME, 'NOT_SERVING');
       for (const watcher of state.watchers) watcher.end();
       logger.info({ inFlight: state.inFlight, graceMs }, 'draining');
       let stopped = false;

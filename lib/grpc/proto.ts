@@ -14,6 +14,8 @@ function findProjectRoot(start: string): string {
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
 export const PROTO_DIR = path.join(PROJECT_ROOT, 'proto');
-export const PROTO_FILES = ['inference.proto'] as const;
+export const PROTO_FILES = ['inference.proto', 'open_inference.proto'] as const;
 export const INFERENCE_PROTO = path.join(PROTO_DIR, 'inference.proto');
+/** Open Inference Protocol v2 (package `inference`). */
+export const OPEN_INFERENCE_PROTO = path.join(PROTO_DIR, 'open_inference.proto');
 export const GENERATED_DIR = path.join(PROJECT_ROOT, 'lib', 'grpc', 'generated');

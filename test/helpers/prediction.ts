@@ -15,12 +15,24 @@ export interface PredictionStack {
   close(): Promise<void>;
 }
 
+/** How the subgraph speaks to inference-grpc: its own ModelInference RPCs, or the Open Inference Protocol v2. */
+export type InferenceProtocol = 'infergraph' | 'oip';
+export const INFERENCE_PROTOCOLS: readonly InferenceProtocol[] = ['infergraph', 'oip'];
+/** The gRPC method that carries the subgraph's batches, by protocol. */
+export const BATCH_METHOD: Readonly<Record<InferenceProtocol, string>> = { infergraph: 'PredictBatchStream', oip: 'ModelInfer' };
+
+/** OIP has no registry RPCs: the subgraph is given the traffic policy inference-grpc was started with. */
+function policyOf(inferenceEnv: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inferenceEnv).filter(([name]) => name === 'DEFAULT_MODEL_VERSIONS' || name === 'CANARY'));
+}
+
 export async function startPredictionStack(
-  options: { inferenceEnv?: Record<string, string>; predictionEnv?: Record<string, string> } = {},
+  options: { inferenceEnv?: Record<string, string>; predictionEnv?: Record<string, string>; protocol?: InferenceProtocol } = {},
 ): Promise<PredictionStack> {
   const inference = await startInference(options.inferenceEnv);
+  const protocolEnv = options.protocol === 'oip' ? { INFERENCE_PROTOCOL: 'oip', ...policyOf(options.inferenceEnv ?? {}) } : {};
   const subgraph = await startPredictionSubgraph(
-    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', INFERENCE_URL: inference.address, ...options.predictionEnv }),
+    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', INFERENCE_URL: inference.address, ...protocolEnv, ...options.predictionEnv }),
     createLogger('prediction-subgraph', 'silent'),
   );
   await subgraph.catalog.whenSynced();

@@ -8,7 +8,7 @@ import { graphql } from './graphql';
 import type { GraphQLResponse } from './graphql';
 import { startModels } from './models';
 import { startPredictionStack } from './prediction';
-import type { PredictionStack } from './prediction';
+import type { InferenceProtocol, PredictionStack } from './prediction';
 
 export interface Stack {
   readonly prediction: PredictionStack;
@@ -24,6 +24,7 @@ export async function startStack(
     predictionEnv?: Record<string, string>;
     modelsEnv?: Record<string, string>;
     supergraphEnv?: Record<string, string>;
+    protocol?: InferenceProtocol;
   } = {},
 ): Promise<Stack> {
   const prediction = await startPredictionStack(options);

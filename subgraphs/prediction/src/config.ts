@@ -1,15 +1,28 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
-import { custom, int, readConfig } from '../../../lib/config';
+import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
 import { inferenceUrlSetting } from '../../../lib/grpc/target';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
+import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-policy';
 
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
-  inferenceUrl: inferenceUrlSetting('Where inference-grpc answers.'),
+  inferenceUrl: inferenceUrlSetting('Where inference-grpc, or with INFERENCE_PROTOCOL=oip any Open Inference Protocol v2 server, answers.'),
+  inferenceProtocol: oneOf(
+    'INFERENCE_PROTOCOL',
+    'infergraph',
+    'How to speak to INFERENCE_URL: infergraph (inference-grpc\'s ModelInference, traffic policy from its registry) or oip (any Open Inference Protocol v2 server: inference-grpc, Triton, KServe; traffic policy from DEFAULT_MODEL_VERSIONS and CANARY here).',
+    ['infergraph', 'oip'],
+  ),
+  defaultVersions: defaultVersionsSetting('With INFERENCE_PROTOCOL=oip: the models to serve and the default version of each, as model:version pairs.'),
+  canary: canarySetting('With INFERENCE_PROTOCOL=oip: canary per model, as model:version:percent (e.g. sentiment:v2:10).'),
+  oipCatalogRefreshMs: int('OIP_CATALOG_REFRESH_MS', 5000, 'With INFERENCE_PROTOCOL=oip: how often model versions and readiness are read again (ModelMetadata, ModelReady).', {
+    min: 100,
+    max: 3_600_000,
+  }),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,
     max: 600_000,

@@ -37,4 +37,32 @@ describe('prediction subgraph as a process', () => {
       await inference.exited;
     }
   });
+
+  it('speaks the Open Inference Protocol to inference-grpc when INFERENCE_PROTOCOL=oip', async () => {
+    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
+    try {
+      const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
+      const prediction = spawnService('subgraphs/prediction/src/main.ts', { INFERENCE_URL: `127.0.0.1:${grpcPort}`, INFERENCE_PROTOCOL: 'oip' });
+      try {
+        const listening = await prediction.waitForLog('prediction subgraph listening');
+        expect(listening).toMatchObject({ protocol: 'oip' });
+        const url = `http://127.0.0.1:${String(listening.port)}/graphql`;
+        const res = await graphql<{ predict: { modelVersion: string; label: string } }>(
+          url,
+          'mutation { predict(input: { model: "sentiment", version: "v2", text: "what a great day", cache: BYPASS }) { modelVersion label } }',
+          {},
+          { 'x-request-id': 'req-oip-1' },
+        );
+        expect(res.data?.predict).toEqual({ modelVersion: 'v2', label: 'POSITIVE' });
+        const inferenceLine = inference.lines.find((l) => l.method === 'ModelInfer' && String(l.requestId).split(',').includes('req-oip-1'));
+        expect(inferenceLine).toBeDefined();
+      } finally {
+        prediction.kill();
+        await prediction.exited;
+      }
+    } finally {
+      inference.kill();
+      await inference.exited;
+    }
+  });
 });

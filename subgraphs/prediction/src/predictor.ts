@@ -10,12 +10,12 @@ import type { InputLimits } from '../../../lib/input-limits';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import type { Logger } from '../../../lib/logger';
+import type { Catalog } from './backend';
 import type { BatchingLoaders } from './batching';
 import type { Cache, CachedPrediction } from './cache/cache';
 import { predictionCacheKey } from './cache/key';
 import { chooseRoute } from './canary';
 import type { Routing } from './canary';
-import type { ModelCatalog } from './catalog';
 import type { PredictionMetrics } from './metrics';
 
 export type CachePolicy = 'USE' | 'BYPASS' | 'REFRESH';
@@ -52,7 +52,7 @@ export interface PredictionOutcome extends CachedPrediction {
 }
 
 export interface PredictorDeps {
-  readonly catalog: ModelCatalog;
+  readonly catalog: Catalog;
   readonly loaders: BatchingLoaders;
   readonly cache: Cache;
   readonly cacheTtlSeconds: number;

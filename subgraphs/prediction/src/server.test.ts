@@ -3,8 +3,8 @@ import { unary } from '../../../lib/grpc/unary';
 import { classify } from '../../../inference-grpc/src/models/numeric';
 import { liveSubscription, wsClient } from '../../../test/helpers/graphql';
 import { metricValue } from '../../../test/helpers/metrics';
-import { PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
-import type { PredictionStack } from '../../../test/helpers/prediction';
+import { BATCH_METHOD, INFERENCE_PROTOCOLS, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
+import type { InferenceProtocol, PredictionStack } from '../../../test/helpers/prediction';
 
 interface PredictionData {
   id: string;
@@ -51,17 +51,43 @@ async function setPolicy(stack: PredictionStack, request: Parameters<PredictionS
   }
 }
 
+const MAIN_STACK_ENV = { MAX_BATCH_ITEMS: '200' };
+
+/**
+ * Runs `check` with a 25% v2 canary on sentiment: set at run time through the
+ * registry (SetTrafficPolicy, seen over WatchModels) for the infergraph
+ * protocol; OIP has no registry RPCs, so there the subgraph is started with it configured.
+ */
+async function withSentimentCanary(stack: PredictionStack, protocol: InferenceProtocol, check: (s: PredictionStack) => Promise<void>): Promise<void> {
+  if (protocol === 'oip') {
+    const configured = await startPredictionStack({ protocol, inferenceEnv: { CANARY: 'sentiment:v2:25' }, predictionEnv: MAIN_STACK_ENV });
+    try {
+      await check(configured);
+    } finally {
+      await configured.close();
+    }
+    return;
+  }
+  await setPolicy(stack, { model: 'sentiment', canary: { version: 'v2', percent: 25 } });
+  try {
+    await check(stack);
+  } finally {
+    await setPolicy(stack, { model: 'sentiment', clearCanary: true });
+  }
+}
+
 async function inferenceMetric(stack: PredictionStack, name: string, labels: Record<string, string>): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${stack.inference.server.metricsPort}/metrics`)).text();
   return metricValue(text, name, labels) ?? 0;
 }
 
-describe('prediction subgraph over HTTP, in front of the real inference-grpc', () => {
+describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of the real inference-grpc, speaking %s', (protocol) => {
   let stack: PredictionStack;
   beforeAll(async () => {
     stack = await startPredictionStack({
+      protocol,
       inferenceEnv: { LOG_LEVEL: 'debug' },
-      predictionEnv: { MAX_BATCH_ITEMS: '200' },
+      predictionEnv: MAIN_STACK_ENV,
     });
   });
   afterAll(() => stack.close());
@@ -89,7 +115,7 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
   it('sends the request id of every operation in a batch to inference-grpc in gRPC metadata', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `req-traced-${i}-${'x'.repeat(30)}`);
     await Promise.all(ids.map((id, i) => predict(stack, { model: 'sentiment', text: `request id check ${i}`, cache: 'BYPASS' }, { 'x-request-id': id })));
-    const logged = new Set(stack.inference.logs.filter((l) => l.method === 'PredictBatchStream').flatMap((l) => String(l.requestId).split(',')));
+    const logged = new Set(stack.inference.logs.filter((l) => l.method === BATCH_METHOD[protocol]).flatMap((l) => String(l.requestId).split(',')));
     expect(ids.filter((id) => !logged.has(id))).toEqual([]);
   });
 
@@ -162,8 +188,7 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
   });
 
   it('splits traffic to the canary within 5 points of its percent, and keeps a routing key on one version', async () => {
-    await setPolicy(stack, { model: 'sentiment', canary: { version: 'v2', percent: 25 } });
-    try {
+    await withSentimentCanary(stack, protocol, async (stack) => {
       let canary = 0;
       for (let round = 0; round < 10; round += 1) {
         const res = await predictBatch(stack, Array.from({ length: 200 }, (_, i) => ({ model: 'sentiment', text: `split ${round}-${i}`, cache: 'BYPASS' })));
@@ -188,9 +213,7 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
       );
       expect(versions.every((v) => v.length === 1)).toBe(true);
       expect(new Set(versions.flat())).toEqual(new Set(['v1', 'v2']));
-    } finally {
-      await setPolicy(stack, { model: 'sentiment', clearCanary: true });
-    }
+    });
   });
 
   it('publishes a latency event for every prediction to graphql-ws subscribers, filtered by model', async () => {
@@ -227,10 +250,11 @@ describe('prediction subgraph over HTTP, in front of the real inference-grpc', (
   });
 });
 
-describe('prediction subgraph batching', () => {
+describe.each(INFERENCE_PROTOCOLS)('prediction subgraph batching, speaking %s', (protocol) => {
   let stack: PredictionStack;
   beforeAll(async () => {
     stack = await startPredictionStack({
+      protocol,
       // 100 HTTP operations sent at once from this process reach the subgraph over 250-300 ms
       // on a 2-core machine (Apollo's pipeline runs them one by one): the window must span that, with room.
       predictionEnv: { BATCH_MAX_SIZE: '32', BATCH_MAX_DELAY_MS: '1000' },
@@ -239,11 +263,11 @@ describe('prediction subgraph batching', () => {
   afterAll(() => stack.close());
 
   it('merges 100 concurrent predict operations into at most ceil(100/BATCH_MAX_SIZE)+1 batch calls, each caller getting its own answer', async () => {
-    const before = await inferenceMetric(stack, 'infergraph_inference_rpcs_total', { method: 'PredictBatchStream', code: 'OK' });
+    const before = await inferenceMetric(stack, 'infergraph_inference_rpcs_total', { method: BATCH_METHOD[protocol], code: 'OK' });
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) => predict(stack, { model: 'numeric', features: [i, -i / 3], cache: 'BYPASS' })),
     );
-    const after = await inferenceMetric(stack, 'infergraph_inference_rpcs_total', { method: 'PredictBatchStream', code: 'OK' });
+    const after = await inferenceMetric(stack, 'infergraph_inference_rpcs_total', { method: BATCH_METHOD[protocol], code: 'OK' });
     expect(after - before).toBeLessThanOrEqual(Math.ceil(100 / 32) + 1);
     answers.forEach((a, i) => {
       const expected = classify(1, [i, -i / 3]);
@@ -253,9 +277,9 @@ describe('prediction subgraph batching', () => {
   });
 });
 
-describe('prediction subgraph when inference-grpc struggles', () => {
+describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc struggles, speaking %s', (protocol) => {
   it('falls back to the default version when the canary version cannot load', async () => {
-    const stack = await startPredictionStack({ inferenceEnv: { SIMULATE_LOAD_FAILURE: 'sentiment:v2', CANARY: 'sentiment:v2:100' } });
+    const stack = await startPredictionStack({ protocol, inferenceEnv: { SIMULATE_LOAD_FAILURE: 'sentiment:v2', CANARY: 'sentiment:v2:100' } });
     try {
       for (let i = 0; i < 2; i += 1) {
         const res = await predict(stack, { model: 'sentiment', text: `fallback ${i}` });
@@ -268,7 +292,7 @@ describe('prediction subgraph when inference-grpc struggles', () => {
   });
 
   it('answers INFERENCE_TIMEOUT near the deadline for simulate-timeout, while other predictions answer', async () => {
-    const stack = await startPredictionStack({ predictionEnv: { INFERENCE_DEADLINE_MS: '500' } });
+    const stack = await startPredictionStack({ protocol, predictionEnv: { INFERENCE_DEADLINE_MS: '500' } });
     try {
       const started = Date.now();
       const [slow, other] = await Promise.all([
@@ -285,8 +309,25 @@ describe('prediction subgraph when inference-grpc struggles', () => {
     }
   });
 
+  it('answers a failing item of predictBatch alone, the others answering', async () => {
+    const stack = await startPredictionStack({ protocol });
+    try {
+      const res = await predictBatch(stack, [
+        { model: 'sentiment', text: 'a lovely morning', cache: 'BYPASS' },
+        { model: 'sentiment', text: 'simulate-error', cache: 'BYPASS' },
+        { model: 'sentiment', text: 'a dreadful evening', cache: 'BYPASS' },
+      ]);
+      const items = res.data?.predictBatch ?? [];
+      expect(items.map((i) => i.__typename)).toEqual(['Prediction', 'PredictionError', 'Prediction']);
+      expect(items[1]).toMatchObject({ index: 1, code: 'INFERENCE_FAILED', message: expect.stringContaining('failed on purpose') });
+      expect(items.map((i) => (i.__typename === 'Prediction' ? i.label : i.code))).toEqual(['POSITIVE', 'INFERENCE_FAILED', 'NEGATIVE']);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('refuses an oversized input alone, before it can sink the batch it would join', async () => {
-    const stack = await startPredictionStack({ predictionEnv: { BATCH_MAX_DELAY_MS: '50' } });
+    const stack = await startPredictionStack({ protocol, predictionEnv: { BATCH_MAX_DELAY_MS: '50' } });
     try {
       const [huge, ...others] = await Promise.all([
         predict(stack, { model: 'sentiment', text: 'x'.repeat(5_000_000) }),
@@ -306,6 +347,7 @@ describe('prediction subgraph when inference-grpc struggles', () => {
 
   it('answers OVERLOADED at once past BATCH_MAX_QUEUE', async () => {
     const stack = await startPredictionStack({
+      protocol,
       inferenceEnv: { NUMERIC_LATENCY_MS: '300' },
       predictionEnv: { BATCH_MAX_QUEUE: '2', BATCH_MAX_SIZE: '1', BATCH_MAX_DELAY_MS: '0' },
     });
@@ -323,7 +365,7 @@ describe('prediction subgraph when inference-grpc struggles', () => {
   });
 
   it('answers INFERENCE_UNAVAILABLE at once when inference-grpc is stopped, and keeps serving', async () => {
-    const stack = await startPredictionStack();
+    const stack = await startPredictionStack({ protocol });
     try {
       await stack.inference.close();
       const started = Date.now();

@@ -7,7 +7,6 @@ import path from 'node:path';
 
 import { useServer } from 'graphql-ws/use/ws';
 
-import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { checkSubscriptionIdentity } from '../../../lib/graphql/subgraph-auth';
@@ -16,16 +15,16 @@ import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
 import { connectRedisClient } from '../../../lib/redis';
+import { createBackend } from './backend';
+import type { Catalog } from './backend';
 import { BatchingLoaders } from './batching';
 import type { Cache } from './cache/cache';
 import { MemoryCache } from './cache/memory';
 import { RedisCache } from './cache/redis';
-import { ModelCatalog } from './catalog';
 import type { PredictionConfig } from './config';
 import { MemoryPubSub } from './events/memory';
 import type { PubSub } from './events/pubsub';
 import { RedisPubSub } from './events/redis';
-import { callPredictBatch } from './inference';
 import { PredictionMetrics } from './metrics';
 import { createOperationContext } from './operation';
 import type { LatencyEventMessage, OperationContext } from './operation';
@@ -39,16 +38,15 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 export interface PredictionSubgraph {
   readonly port: number;
   readonly url: string;
-  readonly catalog: ModelCatalog;
+  readonly catalog: Catalog;
   close(): Promise<void>;
 }
 
 export async function startPredictionSubgraph(config: PredictionConfig, logger: Logger): Promise<PredictionSubgraph> {
   const metricsRegistry = createMetricsRegistry('prediction-subgraph');
   const metrics = new PredictionMetrics(metricsRegistry, config.batchMaxSize);
-  const client = createInferenceClient(config.inferenceUrl);
-  const catalog = new ModelCatalog(client, logger);
-  catalog.start();
+  const backend = createBackend(config, logger);
+  const { catalog } = backend;
 
   const redisOptions = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
   const cache: Cache = config.redisUrl
@@ -63,9 +61,8 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
       })
     : new MemoryPubSub<LatencyEventMessage>();
 
-  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
   const loaders = new BatchingLoaders(
-    (target, inputs, requestIds) => callPredictBatch(client, callOptions, target, inputs, requestIds),
+    backend.predictBatch,
     { maxBatchSize: config.batchMaxSize, maxDelayMs: config.batchMaxDelayMs, maxQueue: config.batchMaxQueue },
     metrics,
   );
@@ -101,7 +98,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     maxBodyBytes: MAX_BODY_BYTES,
   });
   logger.info(
-    { port: service.port, metricsPort: service.port, inference: config.inferenceUrl, cache: config.redisUrl ? 'redis' : 'memory' },
+    { port: service.port, metricsPort: service.port, inference: config.inferenceUrl, protocol: config.inferenceProtocol, cache: config.redisUrl ? 'redis' : 'memory' },
     'prediction subgraph listening',
   );
 
@@ -112,8 +109,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     close: async () => {
       await service.close(config.shutdownGraceMs);
       await apollo.stop();
-      catalog.dispose();
-      client.close();
+      backend.close();
       await Promise.all([cache.dispose(), events.dispose()]);
     },
   };

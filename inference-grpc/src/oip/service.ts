@@ -1,0 +1,93 @@
+/**
+ * gRPC handlers of inference.GRPCInferenceService (Open Inference Protocol v2)
+ * over the same engine and registry as ModelInference: server-side batching,
+ * deadlines, limits and fault hooks apply alike.
+ *
+ * Versions: OIP version "1" is our v1 (lib/oip/versions.ts); both spellings
+ * are accepted, answers use the OIP one. A request without a version gets the
+ * model's default version; the canary split is the caller's choice (the
+ * prediction subgraph makes it), as Triton serves its policy's version.
+ * ModelInfer answers all or nothing, as OIP has no per-element errors: the
+ * first failed element fails the call with its own code, naming the tensor
+ * and the element.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { InferGraphError } from '../../../lib/errors';
+import type { GRPCInferenceServiceHandlers } from '../../../lib/grpc/generated/inference/GRPCInferenceService';
+import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { signatureOf } from '../../../lib/oip/signatures';
+import type { TensorSpec } from '../../../lib/oip/signatures';
+import { toOipVersion } from '../../../lib/oip/versions';
+import { callContext } from '../calls';
+import type { CallTracker, ServiceState } from '../calls';
+import type { InferenceEngine } from '../engine';
+import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry';
+import { decodeInferRequest, encodeOutputs } from './tensors';
+
+const SERVER_NAME = 'infergraph';
+const SERVER_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const PLATFORM = 'infergraph_nodejs';
+
+/** The version an OIP request names (OIP or our spelling), or the default version when it names none. */
+function resolveVersion(registry: ModelRegistry, name: string, requested: string): { model: ModelSnapshot; version: VersionInfo } {
+  const model = registry.get(name);
+  const wanted = requested === '' ? model.defaultVersion : requested;
+  const version = model.versions.find((v) => v.version === wanted || toOipVersion(v.version) === wanted);
+  if (!version) {
+    throw new InferGraphError(
+      'MODEL_VERSION_NOT_FOUND',
+      `model ${name} has no version ${JSON.stringify(requested)}; versions are ${model.versions.map((v) => toOipVersion(v.version)).join(', ')}`,
+    );
+  }
+  return { model, version };
+}
+
+function tensorMetadata(spec: TensorSpec): { name: string; datatype: string; shape: number[] } {
+  return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
+}
+
+export function createOipHandlers(engine: InferenceEngine, registry: ModelRegistry, tracker: CallTracker, state: ServiceState): GRPCInferenceServiceHandlers {
+  const { unary } = tracker;
+  return {
+    // Draining refuses every call (UNAVAILABLE) before these answer, which OIP clients read as not live / not ready.
+    ServerLive: unary('ServerLive', () => ({ live: true })),
+    ServerReady: unary('ServerReady', () => ({ ready: !state.draining })),
+
+    ServerMetadata: unary('ServerMetadata', () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: [] })),
+
+    // Versions load on first use: a version is ready unless its last load failed.
+    ModelReady: unary('ModelReady', (req) => ({ ready: resolveVersion(registry, req.name, req.version).version.state !== 'FAILED' })),
+
+    ModelMetadata: unary('ModelMetadata', (req) => {
+      const { model } = resolveVersion(registry, req.name, req.version);
+      const signature = signatureOf(model.inputKind);
+      return {
+        name: model.name,
+        versions: model.versions.map((v) => toOipVersion(v.version)),
+        platform: PLATFORM,
+        inputs: [tensorMetadata(signature.input)],
+        outputs: signature.outputs.map(tensorMetadata),
+        properties: { description: model.description, default_version: toOipVersion(model.defaultVersion) },
+      };
+    }),
+
+    ModelInfer: unary('ModelInfer', async (req, call) => {
+      const { model, version } = resolveVersion(registry, req.modelName, req.modelVersion);
+      const decoded = decodeInferRequest(model.name, model.inputKind, req);
+      const batch = await engine.predictBatch(model.name, version.version, decoded.inputs, callContext(call));
+      const results = batch.items.map((item, index) => {
+        if (!(item instanceof InferGraphError)) return item;
+        // Naming the element matters only when there are several.
+        throw batch.items.length > 1 ? new InferGraphError(item.code, `input tensor ${decoded.tensor}, element ${index}: ${item.message}`) : item;
+      });
+      return {
+        modelName: model.name,
+        modelVersion: toOipVersion(batch.version),
+        id: req.id,
+        ...encodeOutputs(decoded.outputs, results, decoded.raw),
+      };
+    }),
+  };
+}

@@ -1,0 +1,29 @@
+/** A backend of any Open Inference Protocol v2 server (ours, Triton, KServe): INFERENCE_PROTOCOL=oip. */
+import { createOipClient } from '../../../../lib/grpc/oip-client';
+import type { Logger } from '../../../../lib/logger';
+import type { InferenceBackend } from '../backend';
+import type { PredictionConfig } from '../config';
+import { OipCatalog } from './catalog';
+import { callModelInfer } from './infer';
+
+export function createOipBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
+  const client = createOipClient(config.inferenceUrl);
+  const catalog = new OipCatalog(
+    client,
+    { defaultVersions: config.defaultVersions, canary: config.canary, refreshMs: config.oipCatalogRefreshMs, deadlineMs: config.inferenceDeadlineMs },
+    logger,
+  );
+  catalog.start();
+  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
+  return {
+    catalog,
+    predictBatch: (target, inputs, requestIds) => {
+      const kind = catalog.get(target.model)?.inputKind;
+      return callModelInfer(client, callOptions, { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined }, inputs, requestIds);
+    },
+    close: () => {
+      catalog.dispose();
+      client.close();
+    },
+  };
+}
