@@ -1,5 +1,6 @@
 /**
- * `npm start`: runs every InferGraph service as its own process, with
+ * `npm start`: builds the playground and dashboard when their build is
+ * missing or stale, runs every InferGraph service as its own process, with
  * prefixed human-readable logs, waits until each is ready (its /ready
  * answers 200), prints where to reach the stack, and on Ctrl-C (or SIGTERM)
  * stops them all, last started first, each draining cleanly.
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { buildUi, uiBuildStaleness } from './build-ui';
 
 interface ServiceSpec {
   readonly name: string;
@@ -53,7 +55,12 @@ const SERVICES: readonly ServiceSpec[] = [
       PREDICTION_URL: `http://127.0.0.1:${started.get('prediction')?.port ?? 4001}/graphql`,
       MODELS_URL: `http://127.0.0.1:${started.get('models')?.port ?? 4002}/graphql`,
     }),
-    describe: ({ port }) => `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+    describe: ({ port }) =>
+      [
+        `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+        `Playground           http://127.0.0.1:${port}/graphql   (open it in a browser)`,
+        `Dashboard            http://127.0.0.1:${port}/dashboard`,
+      ].join('\n  '),
   },
 ];
 
@@ -133,7 +140,20 @@ async function stopAll(running: readonly Running[]): Promise<void> {
   }
 }
 
+/** The API works without the pages, so a failed build is reported, not fatal. */
+function buildUiIfStale(): void {
+  const stale = uiBuildStaleness();
+  if (stale === undefined) return;
+  console.log(`building the playground and dashboard (${stale})...`);
+  try {
+    buildUi();
+  } catch (err) {
+    console.error(`the UI build failed (${err instanceof Error ? err.message : String(err)}); GraphQL still starts, run npm run build:ui to retry`);
+  }
+}
+
 async function main(): Promise<void> {
+  buildUiIfStale();
   const ephemeral = process.argv.includes('--ephemeral-ports');
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
