@@ -16,7 +16,7 @@ export const UI_BUILD_DIR = path.join(PROJECT_ROOT, 'ui', 'dist');
 /** Written after a build succeeds: its time is the build's. */
 const STAMP = path.join(UI_BUILD_DIR, '.built');
 /** What the build is made from; a change to any of them makes it stale. */
-const SOURCES = ['ui/playground', 'ui/dashboard', 'clients/operations', 'clients/generated', 'clients/transport.ts', 'vite.config.mts', 'package-lock.json'];
+const SOURCES = ['ui/playground', 'ui/dashboard', 'ui/tsconfig.json', 'clients/operations', 'clients/generated', 'clients/transport.ts', 'vite.config.mts', 'package-lock.json'];
 
 function newestChange(file: string): number {
   const stat = statSync(file);
