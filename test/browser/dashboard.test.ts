@@ -6,12 +6,19 @@
  */
 import type { Browser, Page } from 'playwright-core';
 
+import { createLogger } from '../../lib/logger';
 import { ensureUiBuilt } from '../../scripts/build-ui';
+import { loadSupergraphConfig } from '../../supergraph/src/config';
+import { startSupergraph } from '../../supergraph/src/server';
+import type { Supergraph } from '../../supergraph/src/server';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
+import { graphql } from '../helpers/graphql';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 
 const SETUP_TIMEOUT_MS = 120_000;
+const ADMIN_KEY = 'dashboard-admin-key-0123456789';
+const READER_KEY = 'dashboard-reader-key-0123456789';
 
 interface Policy {
   models: { name: string; canary: { version: string; percent: number } | null }[];
@@ -23,6 +30,7 @@ function row(page: Page, model: string): ReturnType<Page['locator']> {
 
 describeBrowser('dashboard (React, served by the supergraph)', () => {
   let stack: Stack | undefined;
+  let secured: Supergraph | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   let elsewhere: string[] = [];
@@ -37,6 +45,7 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await secured?.close();
     await stack?.close();
   });
 
@@ -102,5 +111,40 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     const after = await stack!.query<Policy>('{ models { name canary { version percent } } }');
     expect(after.data?.models.find((m) => m.name === 'sentiment')?.canary).toBeNull();
     expect(elsewhere).toEqual([]);
+  });
+
+  it('with auth on, works only with an API key, and moves the canary only for an admin', async () => {
+    secured = await startSupergraph(
+      loadSupergraphConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        PREDICTION_URL: stack!.prediction.subgraph.url,
+        MODELS_URL: stack!.models.url,
+        API_KEYS: `ops=${ADMIN_KEY}:reader+predictor+admin,viewer=${READER_KEY}:reader`,
+      }),
+      createLogger('supergraph', 'silent'),
+    );
+    const { page: p } = await originOnlyPage(browser!, new URL(secured.url).origin);
+    await p.goto(new URL('/dashboard', secured.url).href);
+    await p.getByText(/no credentials: .*\(UNAUTHENTICATED\)/).waitFor();
+
+    await p.getByLabel('API key').fill(READER_KEY);
+    await row(p, 'numeric').waitFor();
+    await p.getByText('latency events: live').waitFor();
+    const numericSlider = p.getByLabel('canary percent of numeric');
+    await numericSlider.focus();
+    await p.keyboard.press('ArrowRight');
+    await row(p, 'numeric').getByText(/setTrafficPolicy needs the admin role; viewer has reader \(FORBIDDEN\)/).waitFor();
+    const unchanged = await graphql<Policy>(secured.url, '{ models { name canary { version percent } } }', {}, { 'x-api-key': ADMIN_KEY });
+    expect(unchanged.data?.models.find((m) => m.name === 'numeric')?.canary).toBeNull();
+
+    await p.getByLabel('API key').fill(ADMIN_KEY);
+    await p.getByLabel('canary percent of numeric').focus();
+    await p.keyboard.press('ArrowRight');
+    await row(p, 'numeric').getByText(/saved: v2 at \d+%/).waitFor();
+    const changed = await graphql<Policy>(secured.url, '{ models { name canary { version percent } } }', {}, { 'x-api-key': ADMIN_KEY });
+    expect(changed.data?.models.find((m) => m.name === 'numeric')?.canary?.version).toBe('v2');
+    await screenshot(p, 'dashboard-api-key');
+    await p.close();
   });
 });

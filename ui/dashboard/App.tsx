@@ -19,6 +19,7 @@ import { PredictionForm } from './PredictionForm';
 const MODELS_REFRESH_MS = 5000;
 /** After the subscription drops, wait this long before subscribing again. */
 const RESUBSCRIBE_MS = 2000;
+/** Kept for this tab's session only, not written to disk for later visits. */
 const API_KEY_STORAGE = 'infergraph.apiKey';
 
 function useModels(client: TypedClient | undefined): { models: readonly Model[]; error: string | undefined; refresh: () => void } {
@@ -75,7 +76,7 @@ function useLatency(client: TypedClient | undefined): { series: LatencySeries; s
 }
 
 export function App(): React.JSX.Element {
-  const [apiKey, setApiKey] = useState(() => window.localStorage.getItem(API_KEY_STORAGE) ?? '');
+  const [apiKey, setApiKey] = useState(() => window.sessionStorage.getItem(API_KEY_STORAGE) ?? '');
   const client = useClient(apiKey);
   const { models, error, refresh } = useModels(client);
   const { series, status } = useLatency(client);
@@ -94,7 +95,7 @@ export function App(): React.JSX.Element {
             placeholder="only when auth is on"
             onChange={(e) => {
               setApiKey(e.target.value);
-              window.localStorage.setItem(API_KEY_STORAGE, e.target.value);
+              window.sessionStorage.setItem(API_KEY_STORAGE, e.target.value);
             }}
           />
         </label>

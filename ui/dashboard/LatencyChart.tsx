@@ -10,7 +10,7 @@ const WIDTH = 720;
 const HEIGHT = 240;
 const PAD = { left: 56, right: 12, top: 12, bottom: 24 };
 const COLOURS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
-const TICKS_MS = [0.1, 1, 10, 100, 1000, 10000];
+const TICKS_MS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
 function colourOf(index: number): string {
   return COLOURS[index % COLOURS.length] ?? '#000';
