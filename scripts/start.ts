@@ -1,5 +1,6 @@
 /**
- * `npm start`: runs every InferGraph service as its own process, with
+ * `npm start`: builds the playground and dashboard when their build is
+ * missing or stale, runs every InferGraph service as its own process, with
  * prefixed human-readable logs, waits until each is ready (its /ready
  * answers 200), prints where to reach the stack, and on Ctrl-C (or SIGTERM)
  * stops them all, last started first, each draining cleanly.
@@ -22,6 +23,7 @@ import { createInterface } from 'node:readline';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { closeRedisClient, connectRedisClient } from '../lib/redis';
+import { buildUi, uiBuildStaleness } from './build-ui';
 
 interface ServiceSpec {
   readonly name: string;
@@ -30,8 +32,8 @@ interface ServiceSpec {
   readonly ports: { readonly port: number; readonly metricsPort?: number };
   /** Variables that wire replica `replica` (from 0) to the services started before it. */
   wiring?(started: ReadonlyMap<string, readonly Ports[]>, replica: number): Record<string, string>;
-  /** What to print once the service is up, from the ports it logged. */
-  describe(ports: Ports): string;
+  /** What to print once the service is up, from the ports it logged: one line or several. */
+  describe(ports: Ports): string | readonly string[];
 }
 
 interface Ports {
@@ -86,7 +88,11 @@ const SERVICES: readonly ServiceSpec[] = [
       PREDICTION_URL: `http://127.0.0.1:${replicaPort(started, 'prediction', replica)}/graphql`,
       MODELS_URL: `http://127.0.0.1:${replicaPort(started, 'models', replica)}/graphql`,
     }),
-    describe: ({ port }) => `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+    describe: ({ port }) => [
+      `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+      `Playground           http://127.0.0.1:${port}/graphql   (open it in a browser)`,
+      `Dashboard            http://127.0.0.1:${port}/dashboard`,
+    ],
   },
 ];
 
@@ -170,6 +176,18 @@ async function stopAll(running: readonly Running[]): Promise<void> {
   }
 }
 
+/** The API works without the pages, so a failed build is reported, not fatal. */
+function buildUiIfStale(): void {
+  const stale = uiBuildStaleness();
+  if (stale === undefined) return;
+  console.log(`building the playground and dashboard (${stale})...`);
+  try {
+    buildUi();
+  } catch (err) {
+    console.error(`the UI build failed (${err instanceof Error ? err.message : String(err)}); GraphQL still starts, run npm run build:ui to retry`);
+  }
+}
+
 function withinReadyTimeout<T>(promise: Promise<T>, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -200,6 +218,7 @@ async function redisAnswers(url: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   const { ephemeral, replicas } = parseArgs(process.argv.slice(2));
+  buildUiIfStale();
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = { ...inherited };
@@ -254,10 +273,12 @@ async function main(): Promise<void> {
           });
           const p = await withinReadyTimeout(ports, `${label} did not log where it listens within ${READY_TIMEOUT_MS} ms`);
           await waitReady(label, p.metricsPort, r.exited);
-          return { ports: p, line: `${spec.describe(p)}   ${label} pid ${r.child.pid ?? '?'}` };
+          // The pid goes on the first line, the one with the service's address.
+          const [first = '', ...rest] = [spec.describe(p)].flat();
+          return { ports: p, lines: [`${first}   ${label} pid ${r.child.pid ?? '?'}`, ...rest] };
         }),
       );
-      lines.push(...up.map((u) => u.line));
+      lines.push(...up.flatMap((u) => u.lines));
       started.set(
         spec.name,
         up.map((u) => u.ports),

@@ -46,11 +46,14 @@ describe('deploy/Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/COPY --from=build \/app\/dist dist/);
     expect(stages[0]).toMatch(/npm run build/);
+    // The supergraph serves the playground and dashboard from ui/dist (UI_DIR).
+    expect(stages[0]).toMatch(/npm run build:ui/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/ui\/dist ui\/dist/);
   });
 
   it('copies every folder the compiled services read at run time', () => {
     for (const folder of ['proto', 'schema']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
-    for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+    for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph', 'clients', 'ui']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
   });
 });
 

@@ -4,7 +4,7 @@
  * Subgraphs and the supergraph differ only in what they hand it.
  */
 import http from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { ApolloServer, BaseContext } from '@apollo/server';
@@ -41,6 +41,8 @@ export interface ServeOptions<C extends BaseContext> {
   readonly maxBodyBytes: number;
   /** Origins browsers may call from (`*` for any); empty sends no CORS headers. */
   readonly corsOrigins?: readonly string[];
+  /** Browser pages, asked first: answers the request and returns true, or returns false to pass it on. */
+  pages?(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 /** On shutdown, how long keep-alive connections may still bring a request already sent. */
@@ -80,6 +82,7 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
         return;
       }
     }
+    if (options.pages?.(req, res)) return;
     if (pathname === '/graphql') {
       handleGraphQL(req, res).catch((err: unknown) => {
         options.logger.error({ err }, 'graphql request failed');

@@ -1,5 +1,8 @@
 /** Supergraph (gateway) settings: the only place this service reads the environment. */
-import { ConfigError, SettingValueError, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import path from 'node:path';
+
+import { ConfigError, SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
+import { PROJECT_ROOT } from '../../lib/grpc/proto';
 import { checkSecret, parseApiKeys } from '../../lib/auth';
 import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
@@ -61,6 +64,15 @@ export const supergraphSettings = {
     max: 100_000,
   }),
   maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 'Largest HTTP request body the gateway reads; past it the answer is 413.', { min: 1024, max: 268_435_456 }),
+  uiEnabled: bool('UI_ENABLED', true, 'Serve the GraphiQL playground (/ and browser GETs of /graphql) and the dashboard (/dashboard); false serves only the API.'),
+  uiDir: custom(
+    'UI_DIR',
+    path.join(PROJECT_ROOT, 'ui', 'dist'),
+    'ui/dist',
+    'Folder of the built playground and dashboard (npm run build:ui), absolute or relative to the project root.',
+    'a folder path',
+    (raw) => path.resolve(PROJECT_ROOT, raw),
+  ),
 };
 
 export type SupergraphConfig = ConfigOf<typeof supergraphSettings>;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Supergraph as FederatedSupergraph } from '@apollo/federation-internals';
 import { ApolloGateway } from '@apollo/gateway';
 import { createClient } from 'graphql-ws';
@@ -36,6 +37,7 @@ import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
 import type { GatewayContext } from './datasource';
+import { uiHandler } from './ui';
 
 export const SUPERGRAPH_FILE = path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql');
 
@@ -94,6 +96,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     stopOnTerminationSignals: false,
     // Auth first: an unknown caller hears 401, not which limit it broke.
     plugins: [
+      // Apollo's landing page loads Sandbox from a CDN; the playground in ./ui is served instead.
+      ApolloServerPluginLandingPageDisabled(),
       authPlugin(),
       ...(limiter ? [rateLimitPlugin(limiter)] : []),
       limitsPlugin<GatewayContext>(config),
@@ -118,6 +122,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    ...(config.uiEnabled ? { pages: uiHandler({ dir: config.uiDir }) } : {}),
   });
   logger.info({ port: service.port, metricsPort: service.port }, 'supergraph listening');
   return {
