@@ -1,3 +1,5 @@
+import dns from 'node:dns';
+
 import { Metadata } from '@grpc/grpc-js';
 
 import { readConfig, ConfigError } from '../config';
@@ -8,6 +10,7 @@ import type { ModelInferenceClient } from './generated/infergraph/inference/v1/M
 import type { PredictResponse__Output } from './generated/infergraph/inference/v1/PredictResponse';
 import { inferenceUrlSetting } from './target';
 import { unary } from './unary';
+import { until } from '../../test/helpers/redis';
 
 const settings = { url: inferenceUrlSetting('Where inference-grpc answers.') };
 
@@ -62,5 +65,49 @@ describe('a client over a list of inference replicas', () => {
     await v1.close();
     const after = await Promise.all(Array.from({ length: 20 }, predict));
     expect(after.map((r) => r.prediction?.modelVersion)).toEqual(Array.from({ length: 20 }, () => 'v2'));
+  });
+});
+
+describe('a client over a list whose entries come and go', () => {
+  let server: InferenceFixture;
+  const fixtures: { close(): void }[] = [];
+
+  beforeAll(async () => {
+    server = await startInference();
+  });
+
+  afterAll(async () => {
+    for (const f of fixtures) f.close();
+    jest.restoreAllMocks();
+    await server.close();
+  });
+
+  const predictWith = (client: ModelInferenceClient): Promise<PredictResponse__Output> =>
+    unary<PredictResponse__Output>((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 3000 }, cb));
+
+  it('answers again after the channel has gone idle and let go of its resolver', async () => {
+    // grpc-js's shortest idle timeout is 1 s (30 min by default): idling destroys the resolver, the next call restarts it.
+    const client = createInferenceClient(`127.0.0.1:${server.server.port},localhost:${server.server.port}`, { 'grpc.client_idle_timeout_ms': 1000 });
+    fixtures.push(client);
+    expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
+  });
+
+  it('takes an entry whose name did not resolve into the rotation once it resolves, with no failure to prompt it', async () => {
+    // Stands in for a restarted container whose DNS record comes back: the name first fails to resolve, then resolves.
+    let resolvable = false;
+    const real = dns.promises.lookup.bind(dns.promises);
+    jest.spyOn(dns.promises, 'lookup').mockImplementation(((host: string, options: dns.LookupAllOptions) =>
+      host === 'replica-two.invalid' && !resolvable
+        ? Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))
+        : real(host === 'replica-two.invalid' ? '127.0.0.1' : host, options)) as typeof dns.promises.lookup);
+    const other = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2' });
+    fixtures.push({ close: () => void other.close() });
+    const client = createInferenceClient(`127.0.0.1:${server.server.port},replica-two.invalid:${other.server.port}`);
+    fixtures.push(client);
+    expect((await predictWith(client)).prediction?.modelVersion).toBe('v1');
+    resolvable = true;
+    await until(async () => (await predictWith(client)).prediction?.modelVersion === 'v2', 'the second replica to answer once its name resolves', 5000);
   });
 });

@@ -7,9 +7,10 @@
  * - A comma-separated list (`127.0.0.1:50051,127.0.0.1:50052`, host names
  *   allowed) becomes one channel over every address of every entry, through
  *   the small resolver below: a replica that goes away drops out of the
- *   rotation while the others keep answering, and comes back when it returns.
+ *   rotation while the others keep answering, and comes back when it returns
+ *   (when its name resolves again, if its DNS record went away with it).
  */
-import { lookup } from 'node:dns/promises';
+import dns from 'node:dns';
 
 import { experimental, status } from '@grpc/grpc-js';
 import type { ChannelOptions, Metadata as MetadataType } from '@grpc/grpc-js';
@@ -65,7 +66,12 @@ export function grpcTarget(inferenceUrl: string): string {
   return `${LIST_SCHEME}:///${inferenceUrl}`;
 }
 
-/** Re-resolution is asked for on every connection failure: at most once per this interval. */
+/**
+ * Re-resolution is asked for on every connection failure: at most once per
+ * this interval. While an entry does not resolve (a replica's DNS record is
+ * gone while it restarts), the list is resolved again this often by itself,
+ * since an entry with no address has no connection whose failure would ask.
+ */
 const MIN_RESOLVE_INTERVAL_MS = 1000;
 
 class HostListResolver implements experimental.Resolver {
@@ -73,7 +79,8 @@ class HostListResolver implements experimental.Resolver {
   private lastResolved = 0;
   private timer: NodeJS.Timeout | undefined;
   private pending = false;
-  private destroyed = false;
+  /** Bumped by destroy(): lookups started before it are dropped. The channel may start it again (after idling). */
+  private generation = 0;
 
   constructor(
     target: experimental.GrpcUri,
@@ -87,32 +94,37 @@ class HostListResolver implements experimental.Resolver {
   }
 
   updateResolution(): void {
-    if (this.pending || this.destroyed) return;
+    if (this.pending) return;
     this.pending = true;
+    const generation = this.generation;
     const wait = Math.max(0, this.lastResolved + MIN_RESOLVE_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => void this.resolve(), wait);
+    this.timer = setTimeout(() => void this.resolve(generation), wait);
     this.timer.unref();
   }
 
   destroy(): void {
-    this.destroyed = true;
+    this.generation += 1;
     this.pending = false;
     clearTimeout(this.timer);
   }
 
-  private async resolve(): Promise<void> {
+  private async resolve(generation: number): Promise<void> {
     this.lastResolved = Date.now();
-    const results = await Promise.allSettled(this.entries.map((e) => lookup(e.host, { all: true }).then((as) => as.map((a) => ({ host: a.address, port: e.port })))));
+    const results = await Promise.allSettled(
+      this.entries.map((e) => dns.promises.lookup(e.host, { all: true }).then((as) => as.map((a) => ({ host: a.address, port: e.port })))),
+    );
+    if (generation !== this.generation) return;
     this.pending = false;
-    if (this.destroyed) return;
     const addresses = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    let accepted: boolean;
     if (addresses.length === 0) {
       const reasons = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
       const metadata: MetadataType = new Metadata();
-      this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details: `no inference address resolved: ${reasons.join('; ')}`, metadata }), {}, null, '');
-      return;
+      accepted = this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details: `no inference address resolved: ${reasons.join('; ')}`, metadata }), {}, null, '');
+    } else {
+      accepted = this.listener(experimental.statusOrFromValue(addresses.map((address) => ({ addresses: [address] }))), {}, null, '');
     }
-    this.listener(experimental.statusOrFromValue(addresses.map((address) => ({ addresses: [address] }))), {}, null, '');
+    if (!accepted || results.some((r) => r.status === 'rejected')) this.updateResolution();
   }
 
   static getDefaultAuthority(target: experimental.GrpcUri): string {
