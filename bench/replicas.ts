@@ -18,7 +18,7 @@ import path from 'node:path';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { startCluster } from '../test/helpers/cluster';
-import { freshPrefix, redisUrl } from '../test/helpers/redis';
+import { deletePrefix, freshPrefix, redisUrl } from '../test/helpers/redis';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
 
@@ -33,9 +33,10 @@ interface Run {
 }
 
 async function measure(replicas: number): Promise<Run> {
+  const prefix = freshPrefix();
   const cluster = await startCluster(replicas, {
     REDIS_URL: redisUrl(),
-    REDIS_PREFIX: freshPrefix(),
+    REDIS_PREFIX: prefix,
     NUMERIC_LATENCY_MS: String(args.latencyMs),
     BATCH_MAX_SIZE: String(BATCH),
     LOAD_ALL_MODELS: 'true',
@@ -62,6 +63,7 @@ async function measure(replicas: number): Promise<Run> {
     return { replicas, modelBound, cacheHit };
   } finally {
     await cluster.stop();
+    await deletePrefix(prefix);
   }
 }
 

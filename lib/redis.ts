@@ -14,13 +14,14 @@ import type { Logger } from './logger';
  * REDIS_URL, REDIS_PREFIX and REDIS_TIMEOUT_MS, for every service that uses
  * Redis: the same names, defaults and ranges everywhere, so replicas of
  * different services agree on where their keys live. `docs` say what the
- * service keeps there and what happens when a command times out.
+ * service keeps there and what happens when a command times out; a service
+ * off the request path (a rare admin write) may wait longer by default.
  */
-export function redisSettings(docs: { url: string; prefix: string; timeout: string }) {
+export function redisSettings(docs: { url: string; prefix: string; timeout: string }, timeoutDefaultMs = 100) {
   return {
     redisUrl: str('REDIS_URL', '', docs.url),
     redisPrefix: str('REDIS_PREFIX', 'infergraph:', docs.prefix),
-    redisTimeoutMs: int('REDIS_TIMEOUT_MS', 100, docs.timeout, { min: 1, max: 60_000 }),
+    redisTimeoutMs: int('REDIS_TIMEOUT_MS', timeoutDefaultMs, docs.timeout, { min: 1, max: 60_000 }),
   };
 }
 

@@ -106,6 +106,7 @@ const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
 const RESET = '\x1b[0m';
 
 interface Running {
+  readonly service: string;
   readonly label: string;
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -146,7 +147,7 @@ function launch(spec: ServiceSpec, label: string, index: number, env: NodeJS.Pro
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => process.stderr.write(`${prefix}${line}\n`));
     void exited.then((code) => reject(new Error(`${label} exited with ${code} before it was ready`)));
   });
-  return { running: { label, child, exited }, ports };
+  return { running: { service: spec.name, label, child, exited }, ports };
 }
 
 async function waitReady(label: string, metricsPort: number, exited: Promise<number | null>): Promise<void> {
@@ -166,13 +167,24 @@ async function waitReady(label: string, metricsPort: number, exited: Promise<num
   throw new Error(`${label} was not ready within ${READY_TIMEOUT_MS} ms`);
 }
 
+/** Not yet exited, by a code or a signal. */
+function alive(r: Running): boolean {
+  return r.child.exitCode === null && r.child.signalCode === null;
+}
+
+/** One service's replicas at a time, last started first, the replicas of a service together. */
 async function stopAll(running: readonly Running[]): Promise<void> {
-  for (const r of [...running].reverse()) {
-    if (r.child.exitCode !== null) continue;
-    r.child.kill('SIGTERM');
-    const timer = setTimeout(() => r.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await r.exited;
-    clearTimeout(timer);
+  for (const service of [...new Set(running.map((r) => r.service))].reverse()) {
+    await Promise.all(
+      running
+        .filter((r) => r.service === service && alive(r))
+        .map(async (r) => {
+          r.child.kill('SIGTERM');
+          const timer = setTimeout(() => r.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+          await r.exited;
+          clearTimeout(timer);
+        }),
+    );
   }
 }
 
@@ -248,7 +260,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping InferGraph...');
-    void stopAll(running).then(() => process.exit(code));
+    // `running` may still grow while the services being started come up: stop until nothing is left.
+    const stopEverything = async (): Promise<void> => {
+      while (running.some(alive)) await stopAll(running);
+    };
+    void stopEverything().then(() => process.exit(code));
   };
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
@@ -257,6 +273,7 @@ async function main(): Promise<void> {
   const started = new Map<string, Ports[]>();
   try {
     for (const [index, spec] of SERVICES.entries()) {
+      if (stopping) return;
       const up = await Promise.all(
         Array.from({ length: replicas }, async (_, replica) => {
           const label = replicas > 1 ? `${spec.name}-${replica + 1}` : spec.name;

@@ -7,7 +7,12 @@ import { startCluster } from './helpers/cluster';
 import type { Cluster } from './helpers/cluster';
 import { graphql, liveSubscription, wsClient } from './helpers/graphql';
 import type { GraphQLResponse } from './helpers/graphql';
-import { describeRedis, freshPrefix, redisUrl, sleep, until } from './helpers/redis';
+import { Metadata } from '@grpc/grpc-js';
+
+import { createInferenceClient } from '../lib/grpc/client';
+import type { ModelInfo__Output } from '../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import { unary } from '../lib/grpc/unary';
+import { deletePrefix, describeRedis, freshPrefix, redisUrl, sleep, until } from './helpers/redis';
 
 const LOADER_KEY = 'loader-key-0123456789abcdef';
 const PROBE_KEY = 'probe-key-0123456789abcdefgh';
@@ -22,6 +27,21 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   let gateway1: string;
   let gateway2: string;
   const auth = { 'x-api-key': LOADER_KEY };
+  const prefix = freshPrefix();
+
+  /** The default numeric version each inference replica serves, asked of each directly. */
+  const numericDefaults = async (): Promise<string[]> =>
+    Promise.all(
+      ['inference-1', 'inference-2'].map(async (label) => {
+        const client = createInferenceClient(cluster.url(label));
+        try {
+          const model = await unary<ModelInfo__Output>((cb) => client.GetModel({ name: 'numeric' }, new Metadata(), { deadline: Date.now() + 2000 }, cb));
+          return model.defaultVersion;
+        } finally {
+          client.close();
+        }
+      }),
+    );
 
   const predict = (url: string, input: Record<string, unknown>): Promise<Predicted> =>
     graphql(url, 'mutation ($input: PredictInput!) { predict(input: $input) { id modelVersion cache label } }', { input }, auth);
@@ -29,7 +49,9 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   beforeAll(async () => {
     cluster = await startCluster(2, {
       REDIS_URL: redisUrl(),
-      REDIS_PREFIX: freshPrefix(),
+      REDIS_PREFIX: prefix,
+      // Generous: on a loaded 2-CPU machine a 100 ms command timeout lets rate-limited operations through.
+      REDIS_TIMEOUT_MS: '2000',
       NUMERIC_LATENCY_MS: '20',
       API_KEYS: `loader=${LOADER_KEY}:reader+predictor+admin,probe=${PROBE_KEY}:reader`,
       RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
@@ -51,6 +73,7 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
 
   afterAll(async () => {
     await cluster?.stop();
+    await deletePrefix(prefix);
     expect(await cluster?.exited).toBe(0);
   }, 40_000);
 
@@ -62,7 +85,12 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
     const models = await graphql<{ model: { defaultVersion: string } }>(gateway2, '{ model(name: "numeric") { defaultVersion } }', {}, auth);
     expect(models.data?.model.defaultVersion).toBe('v2');
     expect(Date.now() - since).toBeLessThan(1000);
+    // Whichever replica each subgraph happens to talk to, both inference replicas took the change.
+    expect(await numericDefaults()).toEqual(['v2', 'v2']);
+
     await graphql(gateway2, 'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { defaultVersion } }', {}, auth);
+    await until(async () => (await predict(gateway1, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v1', 'gateway 1 to predict with v1 again', 1000);
+    expect(await numericDefaults()).toEqual(['v1', 'v1']);
   });
 
   it('serves a prediction cached by one prediction replica as a HIT from the other', async () => {

@@ -30,8 +30,14 @@ export const inferenceSettings = {
   ...redisSettings({
     url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
     prefix: 'Prefix of the policy keys and channel in Redis.',
-    timeout: 'Longest a Redis command may take; past it a policy change answers INFERENCE_UNAVAILABLE and nothing changes.',
-  }),
+    timeout: 'Longest a Redis command may take; past it a policy change answers INFERENCE_UNAVAILABLE saying it may or may not have been made, and the replica reads the policy again.',
+  }, 1000),
+  maxConnectionAgeMs: int(
+    'GRPC_MAX_CONNECTION_AGE_MS',
+    300_000,
+    'Age at which a client connection is asked to reconnect (finishing its calls within SHUTDOWN_GRACE_MS), so clients re-resolve DNS and spread over replicas added since; 0 never asks.',
+    { min: 0, max: 86_400_000 },
+  ),
   loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
   simulateLoadFailure: custom<ReadonlyMap<string, string[]>>(
     'SIMULATE_LOAD_FAILURE',

@@ -20,7 +20,7 @@ import { InferGraphError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { CanarySetting } from './config';
 import { MemoryPolicyStore } from './policy/memory';
-import type { PolicyStore, PolicyWatcher, StoredPolicy, TrafficPolicy } from './policy/store';
+import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicy, TrafficPolicy } from './policy/store';
 import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition } from './models/types';
 
 export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
@@ -99,6 +99,8 @@ export interface RegistryOptions {
 const POLICY_SYNC_WAIT_MS = 2000;
 /** After a failed sync, when the next one runs (a reconnection also starts one). */
 const SYNC_RETRY_MS = 1000;
+/** A change that keeps meeting newer changes from other replicas gives up after this many tries. */
+const MAX_CHANGE_ATTEMPTS = 5;
 
 export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   private readonly models = new Map<string, ModelSlot>();
@@ -106,7 +108,11 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   private readonly store: PolicyStore;
   private readonly logger: Logger | undefined;
   private syncing: Promise<void> | undefined;
+  private syncAgain = false;
   private retry: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** The store's epoch this replica's revisions count in; empty until it has read one. */
+  private epoch = '';
   private readonly onSynced = new Set<() => void>();
 
   constructor(
@@ -184,6 +190,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   }
 
   dispose(): Promise<void> {
+    this.disposed = true;
     clearTimeout(this.retry);
     return this.store.dispose();
   }
@@ -231,9 +238,36 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     await Promise.allSettled(loads);
   }
 
-  /** Validates the change against the policy this replica has, stores it for every replica, and answers the model as it is then. */
+  /**
+   * Validates the change against the policy this replica has and stores it
+   * for every replica, then answers the model as it is. When another replica
+   * changed the policy meanwhile, the change is made again on top of that.
+   */
   async setTrafficPolicy(change: PolicyChange): Promise<ModelSnapshot> {
     const slot = this.model(change.model);
+    for (let attempt = 1; ; attempt += 1) {
+      const next = this.nextPolicy(slot, change);
+      const { stored, conflict } = await this.saved(change.model, next, { epoch: this.epoch, revision: slot.revision });
+      this.apply(change.model, stored);
+      if (!conflict) return this.snapshot(slot);
+      if (attempt >= MAX_CHANGE_ATTEMPTS) {
+        throw new InferGraphError('INFERENCE_UNAVAILABLE', `the traffic policy of ${change.model} kept changing on other replicas; ${attempt} attempts failed, try again`);
+      }
+    }
+  }
+
+  /** The store's answer to a change; after a failure that may have been a success, the replica reads the store again. */
+  private async saved(model: string, next: TrafficPolicy, base: PolicyBase): Promise<SaveResult> {
+    try {
+      return await this.store.save(model, next, base);
+    } catch (err) {
+      void this.sync();
+      throw err;
+    }
+  }
+
+  /** The policy `change` asks for, on top of what this replica has; throws when it is not valid here. */
+  private nextPolicy(slot: ModelSlot, change: PolicyChange): TrafficPolicy {
     const known = (v: string): boolean => slot.versions.has(v);
     const versions = [...slot.versions.keys()].join(', ');
     const nextDefault = change.defaultVersion ?? slot.defaultVersion;
@@ -258,54 +292,73 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       // Promoting the canary to default ends the canary.
       nextCanary = undefined;
     }
-    this.apply(change.model, await this.store.save(change.model, { defaultVersion: nextDefault, canary: nextCanary }));
-    return this.snapshot(slot);
+    return { defaultVersion: nextDefault, canary: nextCanary };
   }
 
   /**
    * Seeds the store where it lacks a policy (with the configured one, or the
    * one this replica serves if it already followed the store: a store that
    * lost its data gets the last policy back), then applies what it holds.
-   * One sync at a time.
+   * One sync at a time; one asked for while another runs runs after it, since
+   * the running one may have read the store before what prompted it.
    */
   private sync(): Promise<void> {
-    this.syncing ??= (async () => {
-      try {
-        await Promise.all(
-          [...this.models.values()].map((slot) =>
-            this.store.seed(slot.definition.name, slot.revision > 0 ? { defaultVersion: slot.defaultVersion, canary: slot.canary } : slot.configured),
-          ),
-        );
-        const stored = await this.store.load();
-        for (const [model, policy] of stored.policies) {
-          const slot = this.models.get(model);
-          // The store counts from the start again after losing its data: its revisions restart below ours.
-          if (slot && stored.revision < slot.revision) slot.revision = 0;
-          this.apply(model, policy);
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        if (this.disposed) return;
+        try {
+          await Promise.all(
+            [...this.models.values()].map((slot) =>
+              this.store.seed(slot.definition.name, slot.revision > 0 ? { defaultVersion: slot.defaultVersion, canary: slot.canary } : slot.configured),
+            ),
+          );
+          const stored = await this.store.load();
+          this.follow(stored.epoch);
+          for (const [model, policy] of stored.policies) this.apply(model, policy);
+          for (const done of [...this.onSynced]) done();
+        } catch (err) {
+          if (this.disposed) return;
+          this.logger?.warn({ store: this.store.kind, err: (err as Error).message, retryInMs: SYNC_RETRY_MS }, 'traffic policy not synced with its store; serving the last one known');
+          clearTimeout(this.retry);
+          this.retry = setTimeout(() => void this.sync(), SYNC_RETRY_MS);
+          this.retry.unref();
+          return;
         }
-        for (const done of [...this.onSynced]) done();
-      } catch (err) {
-        this.logger?.warn({ store: this.store.kind, err: (err as Error).message, retryInMs: SYNC_RETRY_MS }, 'traffic policy not synced with its store; serving the last one known');
-        clearTimeout(this.retry);
-        this.retry = setTimeout(() => void this.sync(), SYNC_RETRY_MS);
-        this.retry.unref();
-      } finally {
-        this.syncing = undefined;
-      }
-    })();
+      } while (this.syncAgain);
+    })().finally(() => {
+      this.syncing = undefined;
+    });
     return this.syncing;
   }
 
-  /** Applies a stored policy newer than this replica's, if its versions exist here. */
+  /** A new epoch: the store lost its data and counts revisions afresh, so what this replica counted no longer compares. */
+  private follow(epoch: string): void {
+    if (epoch === '' || epoch === this.epoch) return;
+    if (this.epoch !== '') this.logger?.warn({ from: this.epoch, to: epoch }, 'traffic policy store started a new epoch (it lost its data); following it');
+    this.epoch = epoch;
+    for (const slot of this.models.values()) slot.revision = 0;
+  }
+
+  /**
+   * Applies a stored policy newer than this replica's, if its versions exist
+   * here. One it cannot serve is skipped but still counted as seen, so this
+   * replica's next change is made from the latest stored revision.
+   */
   private apply(model: string, policy: StoredPolicy): void {
+    this.follow(policy.epoch);
     const slot = this.models.get(model);
     if (!slot || policy.revision <= slot.revision) return;
+    slot.revision = policy.revision;
     const problem = this.policyProblem(slot, policy);
     if (problem) {
       this.logger?.warn({ model, revision: policy.revision, problem }, 'stored traffic policy ignored: this replica cannot serve it');
       return;
     }
-    slot.revision = policy.revision;
     if (slot.defaultVersion === policy.defaultVersion && slot.canary?.version === policy.canary?.version && slot.canary?.percent === policy.canary?.percent) return;
     slot.defaultVersion = policy.defaultVersion;
     slot.canary = policy.canary;

@@ -3,15 +3,16 @@ import type { ClientReadableStream } from '@grpc/grpc-js';
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import { setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
-import { describeRedis, freshPrefix, redisUrl, until } from '../../test/helpers/redis';
+import { deletePrefix, describeRedis, freshPrefix, redisUrl, until } from '../../test/helpers/redis';
 
 describeRedis('inference replicas sharing Redis', () => {
   let a: InferenceFixture;
   let b: InferenceFixture;
   let watch: ClientReadableStream<ModelEvent__Output> | undefined;
+  const prefix = freshPrefix();
 
   beforeAll(async () => {
-    const shared = { REDIS_URL: redisUrl(), REDIS_PREFIX: freshPrefix() };
+    const shared = { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix };
     a = await startInference({ ...shared, CANARY: 'sentiment:v2:10' });
     // Configured differently: the policy already stored wins over this replica's configuration.
     b = await startInference({ ...shared, DEFAULT_MODEL_VERSIONS: 'numeric:v2' });
@@ -20,6 +21,7 @@ describeRedis('inference replicas sharing Redis', () => {
   afterAll(async () => {
     watch?.cancel();
     await Promise.all([a.close(), b.close()]);
+    await deletePrefix(prefix);
   });
 
   it('serve the policy the first replica stored, whatever the later ones were configured with', async () => {

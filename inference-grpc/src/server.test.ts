@@ -376,3 +376,24 @@ async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('GRPC_MAX_CONNECTION_AGE_MS', () => {
+  it('asks a connection to reconnect at its age: a long stream on it ends after the grace, new calls answer on a fresh connection', async () => {
+    const f = await startInference({ GRPC_MAX_CONNECTION_AGE_MS: '300', SHUTDOWN_GRACE_MS: '200' });
+    try {
+      const stream: ClientReadableStream<ModelEvent__Output> = f.client.WatchModels({});
+      stream.on('data', () => undefined);
+      const started = Date.now();
+      const ended = await new Promise<number>((resolve) => {
+        stream.on('error', () => resolve(Date.now() - started));
+        stream.on('end', () => resolve(Date.now() - started));
+      });
+      // Age plus grace (plus grpc-js's jitter of up to 10% on the age); well before a test timeout.
+      expect(ended).toBeGreaterThanOrEqual(400);
+      expect(ended).toBeLessThan(5000);
+      expect((await f.predict('sentiment', { text: 'still here' })).prediction?.sentiment?.label).toBe('NEUTRAL');
+    } finally {
+      await f.close();
+    }
+  });
+});

@@ -44,7 +44,30 @@ async function policyStore(config: InferenceConfig, logger: Logger): Promise<Pol
   if (!config.redisUrl) return new MemoryPolicyStore();
   const options = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
   const [client, subscriber] = await Promise.all([connectRedisClient(options), connectRedisClient({ ...options, subscriber: true })]);
-  return new RedisPolicyStore({ client, subscriber, prefix: config.redisPrefix, logger });
+  return new RedisPolicyStore({ client, subscriber, prefix: config.redisPrefix, commandTimeoutMs: config.redisTimeoutMs, logger });
+}
+
+/** The registry over its policy store; the store is closed when the registry cannot be made. */
+async function startRegistry(config: InferenceConfig, logger: Logger, catalog: readonly ModelDefinition[]): Promise<ModelRegistry> {
+  const store = await policyStore(config, logger);
+  let registry: ModelRegistry;
+  try {
+    registry = new ModelRegistry(withLoadFailures(catalog, config.simulateLoadFailure), {
+      defaultVersions: config.defaultVersions,
+      canary: config.canary,
+      loadRetryMs: config.loadRetryMs,
+      policyStore: store,
+      logger,
+    });
+  } catch (err) {
+    await store.dispose();
+    throw err;
+  }
+  registry.on('change', (event) => {
+    if (event.kind === 'POLICY_CHANGED') logger.info({ model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary }, 'traffic policy applied');
+  });
+  await registry.startPolicy();
+  return registry;
 }
 
 export interface InferenceServer {
@@ -68,13 +91,7 @@ export async function startInferenceServer(
     itemLatencyUs: config.numericItemLatencyUs,
   }),
 ): Promise<InferenceServer> {
-  const registry = new ModelRegistry(withLoadFailures(catalog, config.simulateLoadFailure), {
-    defaultVersions: config.defaultVersions,
-    canary: config.canary,
-    loadRetryMs: config.loadRetryMs,
-    policyStore: await policyStore(config, logger),
-    logger,
-  });
+  const registry = await startRegistry(config, logger, catalog);
   registry.on('change', (event) => {
     for (const v of event.model.versions) {
       if (event.kind === 'VERSION_FAILED' && v.state === 'FAILED') logger.error({ model: event.model.name, version: v.version, error: v.loadError }, 'model version failed to load');
@@ -87,7 +104,12 @@ export async function startInferenceServer(
 
   const packageDefinition = loadInferencePackageDefinition();
   const proto = loadInferenceProto(packageDefinition);
-  const server = new Server({ 'grpc.max_receive_message_length': maxRequestBytes(config) });
+  const server = new Server({
+    'grpc.max_receive_message_length': maxRequestBytes(config),
+    // Clients reconnect (and re-resolve DNS) when a connection reaches its age, so replicas added by a
+    // scale-up get calls too; calls on the old connection get SHUTDOWN_GRACE_MS to finish.
+    ...(config.maxConnectionAgeMs > 0 ? { 'grpc.max_connection_age_ms': config.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': config.shutdownGraceMs } : {}),
+  });
   server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, metrics, logger, state));
   // The Open Inference Protocol v2 on the same port, over the same engine.
   const oipDefinition = loadOipPackageDefinition();
@@ -96,10 +118,6 @@ export async function startInferenceServer(
   health.addToServer(server);
   new ReflectionService({ ...packageDefinition, ...oipDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
 
-  registry.on('change', (event) => {
-    if (event.kind === 'POLICY_CHANGED') logger.info({ model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary }, 'traffic policy applied');
-  });
-  await registry.startPolicy();
   if (config.loadAllModels) await registry.loadAll();
 
   let port: number;

@@ -31,7 +31,7 @@ export const supergraphSettings = {
   ...redisSettings({
     url: 'Redis for rate limits shared by every supergraph replica; empty keeps them in memory.',
     prefix: 'Prefix of every Redis key.',
-    timeout: 'Longest a Redis command may take; past it the operation is let through.',
+    timeout: 'Longest a Redis command may take; past it this replica limits the caller on its own, in memory.',
   }),
   corsOrigins: custom<readonly string[]>(
     'CORS_ORIGINS',

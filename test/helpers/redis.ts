@@ -25,6 +25,21 @@ export function freshPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}:`;
 }
 
+/** Deletes every key under `prefix` in the shared Redis, so a test leaves nothing behind. */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await client.quit();
+  }
+}
+
 /** Whether the shared Redis answers PING within 1 s. */
 export async function redisAvailable(): Promise<boolean> {
   const client = new Redis(redisUrl(), {

@@ -90,6 +90,16 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       await until(() => a.get('m').canary?.percent === last?.canary?.percent && b.get('m').canary?.percent === last?.canary?.percent, 'both replicas on the stored policy');
     });
 
+    it('keeps both of two changes to different fields made at the same time on different replicas', async () => {
+      const a = await replica();
+      const b = await replica();
+      await Promise.all([a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 40 } }), b.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' })]);
+      const both = { defaultVersion: 'v3', canary: { version: 'v2', percent: 40 } };
+      await until(() => a.get('m').defaultVersion === 'v3' && a.get('m').canary?.percent === 40, 'replica a to have both changes');
+      await until(() => b.get('m').defaultVersion === 'v3' && b.get('m').canary?.percent === 40, 'replica b to have both changes');
+      expect(a.get('m')).toMatchObject(both);
+    });
+
     it('ignores a stored policy naming a version this replica does not have, and keeps serving its own', async () => {
       const newer = await replica({}, ['v1', 'v2', 'v3']);
       const older = await replica({}, ['v1', 'v2']);

@@ -1,11 +1,13 @@
 /**
  * The traffic policy in process memory: one replica, or several in one
  * process sharing a MemoryPolicyBackend (tests). Changes are announced
- * synchronously to every store on the backend.
+ * synchronously to every store on the backend. Memory never loses its data,
+ * so its epoch never changes.
  */
-import type { PolicyStore, PolicyWatcher, StoredPolicies, StoredPolicy, TrafficPolicy } from './store';
+import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicies, StoredPolicy, TrafficPolicy } from './store';
 
 export class MemoryPolicyBackend {
+  readonly epoch = 'memory';
   readonly policies = new Map<string, StoredPolicy>();
   readonly stores = new Set<MemoryPolicyStore>();
   revision = 0;
@@ -20,15 +22,17 @@ export class MemoryPolicyStore implements PolicyStore {
   }
 
   load(): Promise<StoredPolicies> {
-    return Promise.resolve({ policies: new Map(this.backend.policies), revision: this.backend.revision });
+    return Promise.resolve({ policies: new Map(this.backend.policies), epoch: this.backend.epoch });
   }
 
   seed(model: string, policy: TrafficPolicy): Promise<StoredPolicy> {
     return Promise.resolve(this.backend.policies.get(model) ?? this.store(model, policy));
   }
 
-  save(model: string, policy: TrafficPolicy): Promise<StoredPolicy> {
-    return Promise.resolve(this.store(model, policy));
+  save(model: string, policy: TrafficPolicy, base: PolicyBase): Promise<SaveResult> {
+    const current = this.backend.policies.get(model);
+    if (current && (current.epoch !== base.epoch || current.revision !== base.revision)) return Promise.resolve({ stored: current, conflict: true });
+    return Promise.resolve({ stored: this.store(model, policy), conflict: false });
   }
 
   watch(watcher: PolicyWatcher): void {
@@ -45,7 +49,7 @@ export class MemoryPolicyStore implements PolicyStore {
 
   private store(model: string, policy: TrafficPolicy): StoredPolicy {
     this.backend.revision += 1;
-    const stored: StoredPolicy = { defaultVersion: policy.defaultVersion, canary: policy.canary, revision: this.backend.revision };
+    const stored: StoredPolicy = { defaultVersion: policy.defaultVersion, canary: policy.canary, epoch: this.backend.epoch, revision: this.backend.revision };
     this.backend.policies.set(model, stored);
     for (const store of this.backend.stores) store.watcher?.changed(model, stored);
     return stored;

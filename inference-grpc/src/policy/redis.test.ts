@@ -1,78 +1,106 @@
 import { Redis } from 'ioredis';
 
 import { connectRedisClient } from '../../../lib/redis';
-import { describeRedis, freshPrefix, redisUrl, until } from '../../../test/helpers/redis';
+import { deletePrefix, describeRedis, freshPrefix, redisUrl, sleep, until } from '../../../test/helpers/redis';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { ModelRegistry } from '../registry';
 import { policyStoreContract, testCatalog } from './contract';
 import { RedisPolicyStore } from './redis';
 
 const COMMAND_TIMEOUT_MS = 200;
+/** Keeps Redis busy (it runs one script at a time) for 400 ms. */
+const BUSY_400_MS = `
+local t = redis.call('TIME')
+local start = t[1] * 1000000 + t[2]
+repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 400000
+return 1`;
 
 /** A store as inference-grpc makes one (connectRedisClient), once both connections are ready. */
-async function redisStore(url: string, prefix: string): Promise<RedisPolicyStore> {
+async function redisStore(url: string, prefix: string, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisPolicyStore> {
   const [client, subscriber] = await Promise.all([
-    connectRedisClient({ url, commandTimeoutMs: COMMAND_TIMEOUT_MS }),
-    connectRedisClient({ url, commandTimeoutMs: COMMAND_TIMEOUT_MS, subscriber: true }),
+    connectRedisClient({ url, commandTimeoutMs }),
+    connectRedisClient({ url, commandTimeoutMs, subscriber: true }),
   ]);
-  return new RedisPolicyStore({ client, subscriber, prefix });
+  return new RedisPolicyStore({ client, subscriber, prefix, commandTimeoutMs });
 }
 
 describeRedis('RedisPolicyStore', () => {
   policyStoreContract('RedisPolicyStore', () => {
     const prefix = freshPrefix();
-    return Promise.resolve({
-      store: () => redisStore(redisUrl(), prefix),
-      cleanup: async () => {
-        const raw = new Redis(redisUrl());
-        await raw.del(`${prefix}policy`, `${prefix}policy:revision`);
-        await raw.quit();
-      },
-    });
+    return Promise.resolve({ store: () => redisStore(redisUrl(), prefix), cleanup: () => deletePrefix(prefix) });
   });
 
-  describe('through a Redis outage', () => {
+  describe('when Redis goes away or loses its data', () => {
     const redis = usePrivateRedis();
     const registries: ModelRegistry[] = [];
+    let raw: Redis;
 
-    async function replica(): Promise<ModelRegistry> {
-      const registry = new ModelRegistry(testCatalog(), { defaultVersions: new Map(), canary: [], loadRetryMs: 1000, policyStore: await redisStore(redis().url, 'outage:') });
+    async function replica(prefix: string, commandTimeoutMs?: number): Promise<ModelRegistry> {
+      const registry = new ModelRegistry(testCatalog(), {
+        defaultVersions: new Map(),
+        canary: [],
+        loadRetryMs: 1000,
+        policyStore: await redisStore(redis().url, prefix, commandTimeoutMs),
+      });
       registries.push(registry);
       await registry.startPolicy();
       return registry;
     }
 
-    afterAll(async () => {
-      await Promise.all(registries.map((r) => r.dispose()));
+    /** Retries a change until the replica's connection is back: each reconnects on its own backoff. */
+    const changeWhenConnected = (r: ModelRegistry, change: Parameters<ModelRegistry['setTrafficPolicy']>[0], what: string): Promise<void> =>
+      until(() => r.setTrafficPolicy(change).then(() => true, () => false), what, 5000);
+
+    beforeEach(() => {
+      raw = new Redis(redis().url);
     });
 
-    it('refuses a change it cannot share, keeps serving, and after Redis returns empty puts the policy back and follows changes again', async () => {
-      const a = await replica();
-      const b = await replica();
+    afterEach(async () => {
+      await raw.quit();
+      await Promise.all(registries.splice(0).map((r) => r.dispose()));
+    });
+
+    it('refuses a change it cannot share, keeps serving, and after Redis returns empty follows the changes made since, whichever replica reconnects first', async () => {
+      const a = await replica('outage:');
+      const b = await replica('outage:');
       await a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 40 } });
       await until(() => b.get('m').canary?.percent === 40, 'replica b to see the canary');
 
       await redis().stop();
-      const refused = a.setTrafficPolicy({ model: 'm', canary: null });
-      await expect(refused).rejects.toMatchObject({ code: 'INFERENCE_UNAVAILABLE', message: expect.stringContaining('Redis') as unknown });
-      // Both keep the last policy they had.
+      await expect(a.setTrafficPolicy({ model: 'm', canary: null })).rejects.toMatchObject({
+        code: 'INFERENCE_UNAVAILABLE',
+        message: expect.stringContaining('Redis') as unknown,
+      });
       expect([a.get('m').canary?.percent, b.get('m').canary?.percent]).toEqual([40, 40]);
 
-      // No persistence: Redis comes back empty and its revisions count from 1 again.
+      // No persistence: Redis comes back empty and its revisions count from 1 again. Replica a changes the
+      // policy as soon as it can, possibly before b has even reconnected.
       await redis().start();
-      const raw = new Redis(redis().url);
-      try {
-        await until(async () => (await raw.hget('outage:policy', 'm')) !== null, 'a replica to store its policy again', 5000);
-        // Each replica reconnects on its own backoff: until a's has, its change is refused as before.
-        await until(
-          () => a.setTrafficPolicy({ model: 'm', defaultVersion: 'v3', canary: null }).then(() => true, () => false),
-          'replica a to take a change again',
-          5000,
-        );
-        await until(() => b.get('m').defaultVersion === 'v3' && b.get('m').canary === undefined, 'replica b to follow a change made after the outage', 5000);
-      } finally {
-        await raw.quit();
-      }
+      await changeWhenConnected(a, { model: 'm', defaultVersion: 'v3', canary: null }, 'replica a to take a change again');
+      await until(() => b.get('m').defaultVersion === 'v3' && b.get('m').canary === undefined, 'replica b to follow the change made after the outage', 5000);
+    });
+
+    it('follows changes after the keys vanish with no reconnection (FLUSHDB, a failover to an empty replica)', async () => {
+      const a = await replica('flushed:');
+      const b = await replica('flushed:');
+      await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v2' });
+      await until(() => b.get('m').defaultVersion === 'v2', 'replica b to see v2');
+      await raw.flushdb();
+      expect(await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' })).toMatchObject({ defaultVersion: 'v3' });
+      await until(() => b.get('m').defaultVersion === 'v3', 'replica b to follow a change made after the flush');
+    });
+
+    it('says a change that timed out may have been made, and then serves what Redis holds', async () => {
+      const a = await replica('slow:', 100);
+      const b = await replica('slow:');
+      // Redis busy for 400 ms: the change is queued behind it and runs after the 100 ms timeout.
+      void raw.eval(BUSY_400_MS, 0);
+      await sleep(20);
+      await expect(a.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' })).rejects.toMatchObject({
+        code: 'INFERENCE_UNAVAILABLE',
+        message: expect.stringContaining('may or may not have been done') as unknown,
+      });
+      await until(() => a.get('m').defaultVersion === 'v3' && b.get('m').defaultVersion === 'v3', 'both replicas to serve what Redis holds', 3000);
     });
   });
 });

@@ -1,21 +1,29 @@
 /**
  * The traffic policy in Redis, shared by every inference replica:
  *
- *   ${prefix}policy            hash: model → JSON policy with its revision
+ *   ${prefix}policy            hash: model → JSON policy with its epoch and revision
  *   ${prefix}policy:revision   counter the revisions come from
+ *   ${prefix}policy:epoch      a random id, set when the first policy is stored
  *   ${prefix}policy            channel: every change, as JSON with its model
  *
- * A change is stored and published by one Lua script, so messages leave in
- * the order the changes were made and no change is stored unannounced. Pub/sub
+ * A change is checked (compare-and-set on the revision it was made from),
+ * stored and published by one Lua script, so messages leave in the order the
+ * changes were made and no change is stored unannounced. When Redis loses
+ * the keys (restarted without persistence, flushed), the next script to run
+ * finds no epoch and starts a new one: replicas see the new epoch and count
+ * revisions from it. The keys have no TTL: run Redis with a noeviction or
+ * volatile-* maxmemory policy so they are never evicted one by one. Pub/sub
  * keeps nothing for a disconnected subscriber, so after every (re)connection
- * the watcher is told to read the whole hash again.
+ * the watcher is told to read everything again.
  */
+import { randomUUID } from 'node:crypto';
+
 import type { Redis } from 'ioredis';
 
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { closeRedisClient } from '../../../lib/redis';
-import type { PolicyStore, PolicyWatcher, StoredPolicies, StoredPolicy, TrafficPolicy } from './store';
+import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicies, StoredPolicy, TrafficPolicy } from './store';
 
 export interface RedisPolicyStoreOptions {
   /** Made with createRedisClient (fails fast). Owned: dispose() quits it. */
@@ -24,38 +32,64 @@ export interface RedisPolicyStoreOptions {
   readonly subscriber: Redis;
   /** Put before every key and the channel, e.g. "infergraph:". */
   readonly prefix: string;
+  /** REDIS_TIMEOUT_MS: a command past it may still have run; the caller is told so. */
+  readonly commandTimeoutMs: number;
   readonly logger?: Logger;
 }
 
-// KEYS: hash, revision counter. ARGV: model, default version, canary version ('' for none), canary percent, channel.
+// KEYS: hash, revision counter, epoch.
+// ARGV: model, default version, canary version ('' for none), canary percent, channel, epoch to start if none,
+//       and for SAVE the base it was made from: epoch, revision.
+// Both answer { conflict 0|1, stored JSON }.
+const PRELUDE = `
+local epoch = redis.call('GET', KEYS[3])
+if not epoch then
+  epoch = ARGV[6]
+  redis.call('SET', KEYS[3], epoch)
+end
+local current = redis.call('HGET', KEYS[1], ARGV[1])`;
+
 const STORE_AND_PUBLISH = `
 local revision = redis.call('INCR', KEYS[2])
-local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), revision = revision })
+local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), epoch = epoch, revision = revision })
 redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('PUBLISH', ARGV[5], cjson.encode({ model = ARGV[1], policy = value }))
-return value`;
+return { 0, value }`;
 
-const SAVE = STORE_AND_PUBLISH;
-const SEED = `
-local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if existing then return existing end
+const SEED = `${PRELUDE}
+if current then return { 0, current } end
+${STORE_AND_PUBLISH}`;
+
+const SAVE = `${PRELUDE}
+if current then
+  local stored = cjson.decode(current)
+  if stored.epoch ~= ARGV[7] or stored.revision ~= tonumber(ARGV[8]) then return { 1, current } end
+end
 ${STORE_AND_PUBLISH}`;
 
 interface WirePolicy {
   readonly defaultVersion: string;
   readonly canaryVersion: string;
   readonly canaryPercent: number;
+  readonly epoch: string;
   readonly revision: number;
 }
 
 function parsePolicy(raw: string): StoredPolicy {
   const wire = JSON.parse(raw) as Partial<WirePolicy>;
-  if (typeof wire.defaultVersion !== 'string' || typeof wire.canaryVersion !== 'string' || typeof wire.canaryPercent !== 'number' || typeof wire.revision !== 'number') {
+  if (
+    typeof wire.defaultVersion !== 'string' ||
+    typeof wire.canaryVersion !== 'string' ||
+    typeof wire.canaryPercent !== 'number' ||
+    typeof wire.epoch !== 'string' ||
+    typeof wire.revision !== 'number'
+  ) {
     throw new Error(`not a stored traffic policy: ${raw.slice(0, 200)}`);
   }
   return {
     defaultVersion: wire.defaultVersion,
     canary: wire.canaryVersion === '' ? undefined : { version: wire.canaryVersion, percent: wire.canaryPercent },
+    epoch: wire.epoch,
     revision: wire.revision,
   };
 }
@@ -66,7 +100,9 @@ export class RedisPolicyStore implements PolicyStore {
   private readonly subscriber: Redis;
   private readonly hash: string;
   private readonly counter: string;
+  private readonly epochKey: string;
   private readonly channel: string;
+  private readonly commandTimeoutMs: number;
   private readonly logger: Logger | undefined;
   private watcher: PolicyWatcher | undefined;
   private disposed = false;
@@ -78,35 +114,37 @@ export class RedisPolicyStore implements PolicyStore {
     this.subscriber = options.subscriber;
     this.hash = `${options.prefix}policy`;
     this.counter = `${options.prefix}policy:revision`;
+    this.epochKey = `${options.prefix}policy:epoch`;
+    this.commandTimeoutMs = options.commandTimeoutMs;
     this.channel = `${options.prefix}policy`;
     this.logger = options.logger;
   }
 
   async load(): Promise<StoredPolicies> {
-    // One MULTI, so the revision read is the one the hash was read at.
-    const [all, revision] = await this.command('read the traffic policy', async () => {
-      const replies = await this.client.multi().hgetall(this.hash).get(this.counter).exec();
-      const [hash, counter] = replies ?? [];
-      if (!hash || !counter || hash[0] || counter[0]) throw hash?.[0] ?? counter?.[0] ?? new Error('MULTI was discarded');
-      return [hash[1] as Record<string, string>, Number(counter[1] ?? 0)] as const;
+    // One MULTI, so the epoch read is the one the hash was read in.
+    const [all, epoch] = await this.command('read the traffic policy', async () => {
+      const replies = await this.client.multi().hgetall(this.hash).get(this.epochKey).exec();
+      const [hash, got] = replies ?? [];
+      if (!hash || !got || hash[0] || got[0]) throw hash?.[0] ?? got?.[0] ?? new Error('MULTI was discarded');
+      return [hash[1] as Record<string, string>, typeof got[1] === 'string' ? got[1] : ''] as const;
     });
-    const out = new Map<string, StoredPolicy>();
+    const policies = new Map<string, StoredPolicy>();
     for (const [model, raw] of Object.entries(all)) {
       try {
-        out.set(model, parsePolicy(raw));
+        policies.set(model, parsePolicy(raw));
       } catch (err) {
         this.logger?.warn({ model, err: (err as Error).message }, 'unreadable stored traffic policy skipped');
       }
     }
-    return { policies: out, revision };
+    return { policies, epoch };
   }
 
-  seed(model: string, policy: TrafficPolicy): Promise<StoredPolicy> {
-    return this.run(SEED, model, policy, 'store the start-up traffic policy');
+  async seed(model: string, policy: TrafficPolicy): Promise<StoredPolicy> {
+    return (await this.run(SEED, model, policy, [], 'store the start-up traffic policy')).stored;
   }
 
-  save(model: string, policy: TrafficPolicy): Promise<StoredPolicy> {
-    return this.run(SAVE, model, policy, 'store the traffic policy change');
+  save(model: string, policy: TrafficPolicy, base: PolicyBase): Promise<SaveResult> {
+    return this.run(SAVE, model, policy, [base.epoch, String(base.revision)], 'store the traffic policy change');
   }
 
   watch(watcher: PolicyWatcher): void {
@@ -130,21 +168,40 @@ export class RedisPolicyStore implements PolicyStore {
     await Promise.all([closeRedisClient(this.client), closeRedisClient(this.subscriber)]);
   }
 
-  private async run(script: string, model: string, policy: TrafficPolicy, what: string): Promise<StoredPolicy> {
-    const raw = await this.command(what, () =>
-      this.client.eval(script, 2, this.hash, this.counter, model, policy.defaultVersion, policy.canary?.version ?? '', String(policy.canary?.percent ?? 0), this.channel),
+  private async run(script: string, model: string, policy: TrafficPolicy, base: readonly string[], what: string): Promise<SaveResult> {
+    const reply = await this.command(what, () =>
+      this.client.eval(
+        script,
+        3,
+        this.hash,
+        this.counter,
+        this.epochKey,
+        model,
+        policy.defaultVersion,
+        policy.canary?.version ?? '',
+        String(policy.canary?.percent ?? 0),
+        this.channel,
+        randomUUID(),
+        ...base,
+      ),
     );
-    return parsePolicy(String(raw));
+    const [conflict, raw] = reply as [number, string];
+    return { stored: parsePolicy(raw), conflict: conflict === 1 };
   }
 
   private async command<T>(what: string, send: () => Promise<T>): Promise<T> {
     if (this.client.status !== 'ready') {
-      throw new InferGraphError('INFERENCE_UNAVAILABLE', `could not ${what}: Redis, where the replicas share it, is not connected (${this.client.status})`);
+      throw new InferGraphError('INFERENCE_UNAVAILABLE', `could not ${what}: Redis, where the replicas share it, is not connected (${this.client.status}); nothing changed`);
     }
     try {
       return await send();
     } catch (err) {
-      throw new InferGraphError('INFERENCE_UNAVAILABLE', `could not ${what}: Redis, where the replicas share it, failed: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      // A command that timed out may still have run: say so rather than claim nothing changed.
+      const outcome = /timed out/i.test(message)
+        ? `Redis did not answer within REDIS_TIMEOUT_MS (${this.commandTimeoutMs} ms), so it may or may not have been done; read the model to see`
+        : `Redis, where the replicas share it, failed: ${message}`;
+      throw new InferGraphError('INFERENCE_UNAVAILABLE', `could not ${what}: ${outcome}`);
     }
   }
 

@@ -1,8 +1,12 @@
 /**
  * A live copy of the inference registry (versions, default, canary), kept
  * fresh by one WatchModels stream: no polling. When the stream breaks it
- * reconnects with a capped backoff and the first events after reconnecting
- * are a full snapshot again. The last known policy keeps serving meanwhile.
+ * reconnects (at once after a stream that was up, as when inference-grpc
+ * rotates a connection at GRPC_MAX_CONNECTION_AGE_MS; then with a capped
+ * backoff) and the first events after reconnecting are a full snapshot again.
+ * The last known policy keeps serving meanwhile, and the catalog still counts
+ * as synced for RESYNC_GRACE_MS, so a routine reconnection does not turn the
+ * subgraph unready.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
 
@@ -13,6 +17,7 @@ import type { Logger } from '../../../lib/logger';
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
+const RESYNC_GRACE_MS = 2000;
 
 export class ModelCatalog {
   private readonly models = new Map<string, ModelInfo__Output>();
@@ -21,6 +26,8 @@ export class ModelCatalog {
   private delayMs = RECONNECT_MIN_MS;
   private disposed = false;
   private connected = false;
+  /** When the last stream that was up ended. */
+  private disconnectedAt = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -32,9 +39,9 @@ export class ModelCatalog {
     this.watch();
   }
 
-  /** True while the watch stream is up and has sent its snapshot. */
+  /** True while the watch stream is up and has sent its snapshot, or went down less than RESYNC_GRACE_MS ago. */
   get synced(): boolean {
-    return this.connected && this.models.size > 0;
+    return this.models.size > 0 && (this.connected || Date.now() - this.disconnectedAt < RESYNC_GRACE_MS);
   }
 
   get(name: string): ModelInfo__Output | undefined {
@@ -76,11 +83,14 @@ export class ModelCatalog {
     const reconnect = (reason: string): void => {
       if (ended) return;
       ended = true;
+      const wasUp = this.connected;
       this.connected = false;
       if (this.disposed) return;
-      this.logger.warn({ reason, retryInMs: this.delayMs }, 'model registry watch ended; reconnecting');
-      this.timer = setTimeout(() => this.watch(), this.delayMs);
-      this.delayMs = Math.min(this.delayMs * 2, RECONNECT_MAX_MS);
+      if (wasUp) this.disconnectedAt = Date.now();
+      const delay = wasUp ? 0 : this.delayMs;
+      this.logger.warn({ reason, retryInMs: delay }, 'model registry watch ended; reconnecting');
+      this.timer = setTimeout(() => this.watch(), delay);
+      if (!wasUp) this.delayMs = Math.min(this.delayMs * 2, RECONNECT_MAX_MS);
     };
     stream.on('error', (err: Error) => reconnect(err.message));
     stream.on('end', () => reconnect('stream ended'));

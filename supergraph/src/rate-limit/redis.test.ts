@@ -39,13 +39,14 @@ describeRedis('Redis rate limiter', () => {
 describe('Redis rate limiter when Redis is down', () => {
   const privateRedis = usePrivateRedis();
 
-  it('lets operations through at once rather than fail them', async () => {
-    const limiter = await limiterOn(privateRedis().url, freshPrefix(), { perMinute: 60, burst: 1 });
+  it('limits in this replica alone, at once, rather than fail operations or let them all through', async () => {
+    const limiter = await limiterOn(privateRedis().url, freshPrefix(), { perMinute: 60, burst: 2 });
     try {
       await privateRedis().stop();
       const started = Date.now();
-      expect((await limiter.take('k')).allowed).toBe(true);
-      expect((await limiter.take('k')).allowed).toBe(true);
+      const decisions = [await limiter.take('k'), await limiter.take('k'), await limiter.take('k')];
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
+      expect(decisions[2]?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(Date.now() - started).toBeLessThan(500);
     } finally {
       await limiter.dispose();
