@@ -104,3 +104,29 @@ describe('a request body past MAX_BODY_BYTES', () => {
     }
   });
 });
+
+describe('automatic persisted queries the supergraph cannot use', () => {
+  it('are answered 400 BAD_REQUEST, not INTERNAL_SERVER_ERROR', async () => {
+    const stack = await startStack();
+    const post = async (persistedQuery: Record<string, unknown>) => {
+      const res = await fetch(stack.supergraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery } }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      expect(await post({ version: 1, sha256Hash: '0'.repeat(64) })).toEqual({
+        status: 400,
+        body: { errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+      expect(await post({ version: 2, sha256Hash: '0'.repeat(64) })).toEqual({
+        status: 400,
+        body: { errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});
