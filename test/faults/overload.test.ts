@@ -16,7 +16,7 @@ const BATCH_MS = 500;
 const QUEUE = 8;
 const BATCH_SIZE = 4;
 const CALLERS = 24;
-const LOAD_MS = 3000;
+const LOAD_MS = 2000;
 /** A refused caller waits this long before trying again, as a client backing off would. */
 const BACKOFF_MS = 50;
 /** What the processes and the HTTP hops may add on a busy 2-CPU machine. */
