@@ -12,15 +12,15 @@ import type { ProcessStack, ProcessStackOptions } from '../helpers/process-stack
 import { sleep } from '../helpers/redis';
 
 /** One numeric batch costs this long in inference-grpc, whatever its size. */
-const BATCH_MS = 500;
+const BATCH_MS = 700;
 const QUEUE = 8;
 const BATCH_SIZE = 4;
 const CALLERS = 24;
-const LOAD_MS = 2000;
+const LOAD_MS = 3000;
 /** A refused caller waits this long before trying again, as a client backing off would. */
 const BACKOFF_MS = 50;
-/** What the processes and the HTTP hops may add on a busy 2-CPU machine. */
-const MARGIN_MS = 500;
+/** What the processes and the HTTP hops may add on a busy 2-CPU machine: as much as one more batch. */
+const MARGIN_MS = BATCH_MS;
 
 interface Answer {
   readonly ms: number;
