@@ -102,6 +102,30 @@ describe('subscriptions through the supergraph', () => {
     }
   });
 
+  it('answers a document that does not parse, does not validate or names no operation with an error for it alone, keeping the socket', async () => {
+    const client = wsClient(stack.supergraph.url);
+    const outcome = (query: string, operationName?: string) =>
+      new Promise<string>((resolve) => {
+        client.subscribe(
+          { query, operationName },
+          {
+            next: (result) => resolve(`next: ${JSON.stringify(result)}`),
+            error: (err) => resolve(Array.isArray(err) ? `error: ${(err as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code).join()}` : `closed: ${String(err)}`),
+            complete: () => resolve('complete without an error'),
+          },
+        );
+      });
+    try {
+      expect(await outcome('')).toBe('error: GRAPHQL_PARSE_FAILED');
+      expect(await outcome('subscription { latencyEvents { nope } }')).toBe('error: GRAPHQL_VALIDATION_FAILED');
+      expect(await outcome('subscription A { latencyEvents { predictionId } }', 'B')).toBe('error: OPERATION_RESOLUTION_FAILURE');
+      const [result] = await collect(client.iterate<{ models: { name: string }[] }>({ query: '{ models { name } }' }), 1);
+      expect(result?.data?.models.length).toBeGreaterThan(0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('closes the upstream subscription when the client goes away', async () => {
     const before = await subscribers(stack);
     const client = wsClient(stack.supergraph.url);

@@ -41,7 +41,12 @@ export function graphqlHandler<C extends BaseContext>(
       const text = await readBody(req, options.maxBodyBytes);
       body = text === '' ? undefined : headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
     } catch (err) {
-      if (err instanceof BodyTooLargeError) sendError(res, 413, 'BAD_REQUEST', err.message);
+      if (err instanceof BodyTooLargeError) {
+        // The rest of the body is still on its way and is never read: a client that reused
+        // this connection would wait forever for the answer to its next request.
+        res.shouldKeepAlive = false;
+        sendError(res, 413, 'BAD_REQUEST', err.message);
+      }
       else sendError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }

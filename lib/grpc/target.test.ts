@@ -8,11 +8,25 @@ import type { InferenceFixture } from '../../test/helpers/inference';
 import { createInferenceClient } from './client';
 import type { ModelInferenceClient } from './generated/infergraph/inference/v1/ModelInference';
 import type { PredictResponse__Output } from './generated/infergraph/inference/v1/PredictResponse';
-import { inferenceUrlSetting } from './target';
+import { inferenceReconnectSetting, inferenceUrlSetting, reconnectOptions } from './target';
 import { unary } from './unary';
 import { until } from '../../test/helpers/redis';
 
 const settings = { url: inferenceUrlSetting('Where inference-grpc answers.') };
+
+describe('INFERENCE_RECONNECT_MAX_MS', () => {
+  const reconnect = { maxMs: inferenceReconnectSetting() };
+
+  it('takes 100 ms to 120 s and caps both gRPC backoff options with it', () => {
+    expect(readConfig({}, reconnect).maxMs).toBe(1000);
+    expect(readConfig({ INFERENCE_RECONNECT_MAX_MS: '100' }, reconnect).maxMs).toBe(100);
+    expect(readConfig({ INFERENCE_RECONNECT_MAX_MS: '120000' }, reconnect).maxMs).toBe(120_000);
+    expect(() => readConfig({ INFERENCE_RECONNECT_MAX_MS: '99' }, reconnect)).toThrow(ConfigError);
+    expect(() => readConfig({ INFERENCE_RECONNECT_MAX_MS: '120001' }, reconnect)).toThrow(ConfigError);
+    expect(reconnectOptions(300)).toEqual({ 'grpc.initial_reconnect_backoff_ms': 300, 'grpc.max_reconnect_backoff_ms': 300 });
+    expect(reconnectOptions(5000)).toEqual({ 'grpc.initial_reconnect_backoff_ms': 1000, 'grpc.max_reconnect_backoff_ms': 5000 });
+  });
+});
 
 describe('INFERENCE_URL', () => {
   it('takes one address or any gRPC target as it is', () => {

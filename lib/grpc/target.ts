@@ -16,7 +16,7 @@ import { experimental, status } from '@grpc/grpc-js';
 import type { ChannelOptions, Metadata as MetadataType } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 
-import { SettingValueError, custom } from '../config';
+import { SettingValueError, custom, int } from '../config';
 
 const LIST_SCHEME = 'infergraph-list';
 const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
@@ -57,6 +57,21 @@ export function inferenceUrlSetting(doc: string) {
     'expected host:port or a comma-separated list of host:port',
     parseInferenceUrl,
   );
+}
+
+/** INFERENCE_RECONNECT_MAX_MS, the same for every service that calls inference-grpc. */
+export function inferenceReconnectSetting() {
+  return int(
+    'INFERENCE_RECONNECT_MAX_MS',
+    1000,
+    "Longest wait between attempts to reconnect to an inference address that went away, so calls answer again soon after it is back (gRPC's own cap is 120 s).",
+    { min: 100, max: 120_000 },
+  );
+}
+
+/** Channel options capping gRPC's reconnect backoff at `maxMs` (INFERENCE_RECONNECT_MAX_MS). */
+export function reconnectOptions(maxMs: number): ChannelOptions {
+  return { 'grpc.initial_reconnect_backoff_ms': Math.min(maxMs, 1000), 'grpc.max_reconnect_backoff_ms': maxMs };
 }
 
 /** The gRPC channel target for a validated INFERENCE_URL. */

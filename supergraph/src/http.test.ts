@@ -77,3 +77,56 @@ describe('a subgraph that does not answer', () => {
     }
   });
 });
+
+describe('a request body past MAX_BODY_BYTES', () => {
+  it('is answered 413 at the limit, and the connection closed so the next requests are not stuck behind the unread rest', async () => {
+    const stack = await startStack({ supergraphEnv: { MAX_BODY_BYTES: '1024' } });
+    const post = async (body: string) => {
+      const res = await fetch(stack.supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(3000) });
+      return { status: res.status, connection: res.headers.get('connection'), body: await res.json() };
+    };
+    const sized = (bytes: number): string => {
+      const shell = JSON.stringify({ query: '{ __typename }', variables: { pad: '' } });
+      return JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(bytes - shell.length) } });
+    };
+    try {
+      expect((await post(sized(1024))).body).toEqual({ data: { __typename: 'Query' } });
+      expect(await post(sized(1025))).toEqual({
+        status: 413,
+        connection: 'close',
+        body: { errors: [{ message: 'request body is larger than 1024 bytes', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+      // Far more than the socket buffers hold: the client is still sending when the 413 goes out.
+      expect((await post(sized(4_000_000))).status).toBe(413);
+      for (let i = 0; i < 3; i += 1) expect((await post(sized(100))).body).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('automatic persisted queries the supergraph cannot use', () => {
+  it('are answered 400 BAD_REQUEST, not INTERNAL_SERVER_ERROR', async () => {
+    const stack = await startStack();
+    const post = async (persistedQuery: Record<string, unknown>) => {
+      const res = await fetch(stack.supergraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery } }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      expect(await post({ version: 1, sha256Hash: '0'.repeat(64) })).toEqual({
+        status: 400,
+        body: { errors: [{ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+      expect(await post({ version: 2, sha256Hash: '0'.repeat(64) })).toEqual({
+        status: 400,
+        body: { errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'BAD_REQUEST' } }] },
+      });
+    } finally {
+      await stack.close();
+    }
+  });
+});

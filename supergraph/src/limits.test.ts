@@ -37,6 +37,20 @@ describe('operation limits at the supergraph', () => {
     expect(await subgraphOperations()).toBe(before);
   });
 
+  // 4 fields deep (MAX_QUERY_DEPTH=3): the gateway would run it for an empty operationName, unchecked.
+  const TOO_DEEP = 'mutation Deep { predict(input: { model: "sentiment", text: "x" }) { model { versions { version } } } }';
+  it.each([
+    ['an empty operationName', TOO_DEEP, '', 'Unknown operation named "".'],
+    ['an operationName no operation has', TOO_DEEP, 'Nope', 'Unknown operation named "Nope".'],
+    ['no operationName for two operations', `${TOO_DEEP} query Other { models { name } }`, undefined, 'Must provide operation name if query contains multiple operations.'],
+  ])('refuses %s with OPERATION_RESOLUTION_FAILURE before any subgraph is called', async (_name, query, operationName, message) => {
+    const before = await subgraphOperations();
+    const res = await fetch(stack.supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, operationName }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+    expect(await subgraphOperations()).toBe(before);
+  });
+
   it('accepts exactly the limits', async () => {
     const depth3 = await stack.query('{ models { ...M } } fragment M on Model { versions { version } }');
     expect(depth3.errors).toBeUndefined();

@@ -11,6 +11,7 @@
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 
 export interface OperationLimits {
   readonly maxOperationBytes: number;
@@ -117,6 +118,19 @@ export function checkOperationLimits(
   return undefined;
 }
 
+/**
+ * An operationName that picks no operation of the document. Apollo Server
+ * leaves it to the gateway, which reads an empty name as "the only one": it
+ * would run an operation no limit was checked on, then answer 500. Refused
+ * here as Apollo Server refuses it without a gateway.
+ */
+function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  return new GraphQLError(
+    typeof operationName === 'string' ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.',
+    { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } },
+  );
+}
+
 /** Applies the limits to every operation Apollo Server runs, before it is planned. */
 export function limitsPlugin<C extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<C> {
   return {
@@ -126,6 +140,7 @@ export function limitsPlugin<C extends BaseContext>(limits: OperationLimits): Ap
         // are request errors, still before planning. MAX_BODY_BYTES bounds what was parsed.
         didResolveOperation: ({ source, document, operationName, request, operation }) => {
           const error =
+            (operation === undefined ? unresolvedOperation(request.operationName) : undefined) ??
             (operation?.operation === OperationTypeNode.SUBSCRIPTION
               ? new GraphQLError('subscriptions are served over graphql-ws on this same /graphql path, not over HTTP', {
                   extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },

@@ -33,6 +33,7 @@ import { MemoryRateLimiter } from './rate-limit/memory';
 import { rateLimitPlugin } from './rate-limit/plugin';
 import { RedisRateLimiter } from './rate-limit/redis';
 import { connectRedisClient } from '../../lib/redis';
+import { formatError } from './format-error';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -93,6 +94,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    formatError,
     stopOnTerminationSignals: false,
     // Auth first: an unknown caller hears 401, not which limit it broke.
     plugins: [

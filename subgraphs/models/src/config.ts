@@ -1,7 +1,7 @@
 /** Models subgraph settings: the only place this service reads the environment. */
 import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
-import { inferenceUrlSetting } from '../../../lib/grpc/target';
+import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 
@@ -10,6 +10,7 @@ export const modelsSettings = {
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
+  inferenceReconnectMaxMs: inferenceReconnectSetting(),
 };
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;

@@ -6,6 +6,7 @@ import { connectivityState } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { reconnectOptions } from '../../../lib/grpc/target';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
@@ -27,7 +28,7 @@ export interface ModelsSubgraph {
 }
 
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
-  const client = createInferenceClient(config.inferenceUrl);
+  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
   const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, config.subgraphSecret);

@@ -1,7 +1,7 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
 import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
-import { inferenceUrlSetting } from '../../../lib/grpc/target';
+import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
@@ -27,6 +27,7 @@ export const predictionSettings = {
     min: 1,
     max: 600_000,
   }),
+  inferenceReconnectMaxMs: inferenceReconnectSetting(),
   ...redisSettings({
     url: 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).',
     prefix: 'Prefix of every Redis key and channel.',

@@ -1,5 +1,6 @@
 /** The default backend: inference-grpc's own ModelInference RPCs (PredictBatchStream, WatchModels). */
 import { createInferenceClient } from '../../../lib/grpc/client';
+import { reconnectOptions } from '../../../lib/grpc/target';
 import type { Logger } from '../../../lib/logger';
 import type { InferenceBackend } from './backend';
 import { ModelCatalog } from './catalog';
@@ -7,7 +8,7 @@ import type { PredictionConfig } from './config';
 import { callPredictBatch } from './inference';
 
 export function createInfergraphBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
-  const client = createInferenceClient(config.inferenceUrl);
+  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
   const catalog = new ModelCatalog(client, logger);
   catalog.start();
   const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };

@@ -13,6 +13,7 @@ import type { GatewayContext } from '../datasource';
 import { checkOperationLimits, checkOperationSize } from '../limits';
 import type { OperationLimits } from '../limits';
 import type { SubscriptionBridge } from './bridge';
+import { checkDocument, validateWithCodes } from './document';
 import type { Authenticator } from '../auth';
 import { rateKeyOf } from '../rate-limit/limiter';
 import type { RateLimiter } from '../rate-limit/limiter';
@@ -40,6 +41,7 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
   return useServer<Record<string, unknown>>(
     {
       schema: bridge.schema,
+      validate: validateWithCodes,
       // Unknown callers are turned away at connection_init (the socket closes with 4403 Forbidden).
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -68,7 +70,7 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
             }),
           ];
         }
-        const error = checkOperationSize(payload.query, limits);
+        const error = checkOperationSize(payload.query, limits) ?? checkDocument(payload.query, payload.operationName);
         if (error) return [error];
         subscriptions.set(ctx.extra, open + 1);
         return undefined;

@@ -1,5 +1,6 @@
 /** A backend of any Open Inference Protocol v2 server (ours, Triton, KServe): INFERENCE_PROTOCOL=oip. */
 import { createOipClient } from '../../../../lib/grpc/oip-client';
+import { reconnectOptions } from '../../../../lib/grpc/target';
 import type { Logger } from '../../../../lib/logger';
 import type { InferenceBackend } from '../backend';
 import type { PredictionConfig } from '../config';
@@ -7,7 +8,7 @@ import { OipCatalog } from './catalog';
 import { callModelInfer } from './infer';
 
 export function createOipBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
-  const client = createOipClient(config.inferenceUrl);
+  const client = createOipClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
   const catalog = new OipCatalog(
     client,
     { defaultVersions: config.defaultVersions, canary: config.canary, refreshMs: config.oipCatalogRefreshMs, deadlineMs: config.inferenceDeadlineMs },

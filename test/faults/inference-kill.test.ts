@@ -1,0 +1,80 @@
+/**
+ * inference-grpc (the only one) killed under load and started again, the
+ * stack as real processes. The 2-replica case, where the other replica takes
+ * over, is in test/cluster.test.ts.
+ */
+import { graphql } from '../helpers/graphql';
+import { startProcessStack } from '../helpers/process-stack';
+import type { ProcessStack } from '../helpers/process-stack';
+import { sleep } from '../helpers/redis';
+
+const DEADLINE_MS = 1000;
+/** What the trip through the supergraph and the subgraph may add to the deadline on a busy 2-CPU machine. */
+const MARGIN_MS = 500;
+const CALLERS = 8;
+/** Long enough for gRPC's reconnect backoff to grow past 2 s (1, 1.6, 2.6, 4.1 s...) were it not capped by INFERENCE_RECONNECT_MAX_MS. */
+const DOWN_MS = 6000;
+
+interface Answer {
+  readonly startedAt: number;
+  readonly ms: number;
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly ok: boolean;
+}
+
+describe('inference-grpc killed under load', () => {
+  let stack: ProcessStack | undefined;
+  afterAll(() => stack?.close(), 30_000);
+
+  it('answers every request within the deadline, INFERENCE_UNAVAILABLE while it is down, and right again within 2 s of its restart', async () => {
+    stack = await startProcessStack({ prediction: { INFERENCE_DEADLINE_MS: String(DEADLINE_MS) } });
+    const s = stack;
+    const answers: Answer[] = [];
+    let stop = false;
+    const caller = async (n: number): Promise<void> => {
+      for (let i = 0; !stop; i += 1) {
+        const startedAt = Date.now();
+        const res = await graphql<{ predict: { classId: number } }>(
+          s.url,
+          'mutation ($f: [Float!]!) { predict(input: { model: "numeric", features: $f, cache: BYPASS }) { classId } }',
+          { f: [n, i] },
+        );
+        answers.push({ startedAt, ms: Date.now() - startedAt, status: res.status, code: res.errors?.[0]?.extensions?.code, ok: typeof res.data?.predict.classId === 'number' });
+      }
+    };
+    const load = Promise.all(Array.from({ length: CALLERS }, (_, n) => caller(n)));
+
+    await sleep(1000);
+    const killedAt = Date.now();
+    await s.killInference();
+    await sleep(DOWN_MS);
+    // Down until the new process is spawned; restarted once it listens.
+    const restartingAt = Date.now();
+    await s.restartInference();
+    const restartedAt = Date.now();
+    await sleep(3000);
+    stop = true;
+    await load;
+
+    const before = answers.filter((a) => a.startedAt < killedAt);
+    const down = answers.filter((a) => a.startedAt > killedAt + 100 && a.ms + a.startedAt < restartingAt);
+    const firstRightAfter = answers.find((a) => a.startedAt >= restartedAt && a.ok);
+    const settled = answers.filter((a) => a.startedAt >= restartedAt + 2000);
+    console.info(
+      `inference-grpc killed under load: ${answers.length} answers, ${down.length} while down, first right answer ${(firstRightAfter?.startedAt ?? Number.NaN) - restartedAt} ms after the restart, slowest ${Math.max(...answers.map((a) => a.ms))} ms`,
+    );
+
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    expect(answers.filter((a) => a.ms > DEADLINE_MS + MARGIN_MS)).toEqual([]);
+    expect(answers.filter((a) => !a.ok && a.code !== 'INFERENCE_UNAVAILABLE')).toEqual([]);
+    expect(before.length).toBeGreaterThan(CALLERS);
+    expect(before.filter((a) => !a.ok && a.startedAt < killedAt - DEADLINE_MS - MARGIN_MS)).toEqual([]);
+    expect(down.length).toBeGreaterThan(CALLERS);
+    expect(down.filter((a) => a.ok)).toEqual([]);
+    expect(firstRightAfter?.startedAt ?? Number.POSITIVE_INFINITY).toBeLessThan(restartedAt + 2000);
+    expect(settled.length).toBeGreaterThan(CALLERS);
+    expect(settled.filter((a) => !a.ok)).toEqual([]);
+    expect(s.crashes()).toEqual([]);
+  }, 40_000);
+});
