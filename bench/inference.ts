@@ -7,7 +7,7 @@
  * batched throughput as a fraction of the model's capacity (max batch size /
  * batch latency). Writes bench/results/inference.{json,md}.
  *
- *   npm run bench:inference -- [--concurrency 256] [--seconds 20] [--warmup-seconds 1]
+ *   npm run bench:inference -- [--concurrency 256] [--seconds 10] [--warmup-seconds 1]
  *                              [--latency-ms 500] [--item-latency-us 200] [--max-batch 64]
  */
 import { writeFileSync } from 'node:fs';
