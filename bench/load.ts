@@ -114,6 +114,19 @@ export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** The mean of runs of the same load (errors summed), to even out drift on a shared machine. */
+export function meanResult(runs: readonly LoadResult[]): LoadResult {
+  const avg = (f: (r: LoadResult) => number): number => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+  return {
+    answered: avg((r) => r.answered),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    seconds: avg((r) => r.seconds),
+    throughput: avg((r) => r.throughput),
+    p50Ms: avg((r) => r.p50Ms),
+    p99Ms: avg((r) => r.p99Ms),
+  };
+}
+
 /** POSTs one GraphQL operation; rejects on an HTTP failure or a GraphQL error, so it counts as an error. */
 export async function postGraphQL(url: string, query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<void> {
   await postGraphQLData(url, query, variables, signal);

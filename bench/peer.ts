@@ -9,16 +9,16 @@
  * that order (--rounds), so drift on a shared machine does not favour one.
  * Writes bench/results/peer.{json,md}.
  *
- *   npm run bench:peer -- [--concurrency 64] [--seconds 10] [--warmup-seconds 1] [--rounds 1]
+ *   npm run bench:peer -- [--concurrency 64] [--seconds 10] [--warmup-seconds 1] [--rounds 2]
  */
-import { closedLoop, parseLoadArgs, postGraphQL } from './load';
+import { closedLoop, meanResult, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
 import { HIT_INPUT, PREDICT } from './predict';
 import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
 import { startHiveGateway } from './peer/hive';
 import { withBenchStack } from './stack';
 
-const args = parseLoadArgs({ concurrency: '64', rounds: '1' });
+const args = parseLoadArgs({ concurrency: '64', rounds: '2' });
 const ROUNDS = Number(args.extra.rounds);
 
 const QUERIES = {
@@ -28,19 +28,6 @@ const QUERIES = {
 } as const;
 type QueryName = keyof typeof QUERIES;
 const GATEWAYS = ['InferGraph supergraph (Apollo Gateway 2.14.4)', 'Hive Gateway 2.15.1'] as const;
-
-/** Throughputs summed and latencies averaged over rounds. */
-function mean(runs: readonly LoadResult[]): LoadResult {
-  const avg = (f: (r: LoadResult) => number): number => runs.reduce((s, r) => s + f(r), 0) / runs.length;
-  return {
-    answered: avg((r) => r.answered),
-    errors: runs.reduce((s, r) => s + r.errors, 0),
-    seconds: avg((r) => r.seconds),
-    throughput: avg((r) => r.throughput),
-    p50Ms: avg((r) => r.p50Ms),
-    p99Ms: avg((r) => r.p99Ms),
-  };
-}
 
 async function main(): Promise<void> {
   console.log(`${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, ${ROUNDS} round(s)`);
@@ -66,7 +53,7 @@ async function main(): Promise<void> {
         }
       }
       return Object.fromEntries(
-        Object.keys(QUERIES).map((name) => [name, { ours: mean(runs.get(`${name}|0`) ?? []), hive: mean(runs.get(`${name}|1`) ?? []) }]),
+        Object.keys(QUERIES).map((name) => [name, { ours: meanResult(runs.get(`${name}|0`) ?? []), hive: meanResult(runs.get(`${name}|1`) ?? []) }]),
       ) as Record<QueryName, { ours: LoadResult; hive: LoadResult }>;
     } finally {
       await hive.stop();

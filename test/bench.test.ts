@@ -31,7 +31,7 @@ describe('benchmarks', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('bench:gateway measures cache hits through the supergraph and straight to the subgraph', () => {
-    const summary = runBench('gateway', ['--seconds', '1', '--warmup-seconds', '0.5', '--concurrency', '4'], dir) as {
+    const summary = runBench('gateway', ['--seconds', '1', '--warmup-seconds', '0.5', '--concurrency', '4', '--rounds', '1'], dir) as {
       runs: Record<'gateway' | 'direct', { answered: number; errors: number }>;
       ratios: { gatewayOverDirect: number };
     };
