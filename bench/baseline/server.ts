@@ -47,7 +47,9 @@ const server = http.createServer((req, res) => {
 server.listen(Number(values.port), '127.0.0.1', () => {
   console.log(JSON.stringify({ msg: 'baseline listening', port: (server.address() as AddressInfo).port }));
 });
+// At once: calls still queued in inference-grpc are abandoned (cancelled), not waited for.
 process.once('SIGTERM', () => {
-  server.close();
+  server.closeAllConnections();
   client.close();
+  process.exit(0);
 });
