@@ -7,21 +7,19 @@
  * batched throughput as a fraction of the model's capacity (max batch size /
  * batch latency). Writes bench/results/inference.{json,md}.
  *
- *   npm run bench:inference -- [--concurrency 256] [--seconds 20] [--warmup-seconds 1]
+ *   npm run bench:inference -- [--concurrency 256] [--seconds 10] [--warmup-seconds 1]
  *                              [--latency-ms 500] [--item-latency-us 200] [--max-batch 64]
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 import { Metadata } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
-import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { unary } from '../lib/grpc/unary';
 import { metricValue } from '../test/helpers/metrics';
 import { spawnService } from '../test/helpers/process';
 import { closedLoop, parseLoadArgs } from './load';
+import { machine, writeResults } from './report';
 
 const args = parseLoadArgs({ 'item-latency-us': '200', 'max-batch': '64' });
 const CONCURRENCY = args.concurrency;
@@ -108,7 +106,7 @@ async function main(): Promise<void> {
   const capacity = MAX_BATCH / batchLatencyS;
   const summary = {
     date: new Date().toISOString(),
-    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    machine: machine(),
     concurrency: CONCURRENCY,
     windowSeconds: WINDOW_MS / 1000,
     warmupSeconds: WARMUP_MS / 1000,
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
   };
   const row = (r: Run) =>
     `| ${r.mode} | ${r.batchMaxSize} | ${r.throughput.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.meanBatchSize.toFixed(1)} | ${r.errors} |`;
-  const table = [
+  writeResults(args.resultsDir, 'inference', summary, [
     `# inference-grpc batching (${summary.date})`,
     '',
     `${CONCURRENCY} concurrent callers of numeric \`Predict\`, each sending its next call when the last answers; calls answered in ${WINDOW_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up; batch cost ${LATENCY_MS} ms + ${ITEM_US} µs per item; ${summary.machine}; \`npm run bench:inference\`.`,
@@ -134,12 +132,7 @@ async function main(): Promise<void> {
     `- throughput ratio on / off: **${summary.throughputRatio.toFixed(1)}×**`,
     `- model capacity (max batch / batch latency): ${capacity.toFixed(1)} calls/s; batching on reaches **${(summary.fractionOfCapacity * 100).toFixed(1)}%** of it`,
     `- batches finish ${MAX_BATCH} answers at a time, so where the window edges fall moves a figure by up to one batch (${((batchLatencyS / (WINDOW_MS / 1000)) * 100).toFixed(1)}% here)`,
-    '',
-  ].join('\n');
-  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-  writeFileSync(path.join(dir, 'inference.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'inference.md'), table);
-  console.log(`\n${table}`);
+  ]);
 }
 
 void main();

@@ -5,7 +5,12 @@
  * calls still outstanding are abandoned through the signal.
  */
 import { setMaxListeners } from 'node:events';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+
+const DEFAULT_RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 
 export interface LoadArgs {
   readonly concurrency: number;
@@ -13,6 +18,8 @@ export interface LoadArgs {
   readonly warmupMs: number;
   /** NUMERIC_LATENCY_MS of the inference-grpc under test. */
   readonly latencyMs: number;
+  /** Where results/<name>.{json,md} go (bench/results unless --results-dir). */
+  readonly resultsDir: string;
   /** The bench's own options, as given. */
   readonly extra: Record<string, string>;
 }
@@ -20,7 +27,7 @@ export interface LoadArgs {
 /** The command-line options every load bench takes, plus its own (`--name value`, with defaults). */
 export function parseLoadArgs(extra: Record<string, string> = {}): LoadArgs {
   const options = Object.fromEntries(
-    Object.entries({ concurrency: '256', seconds: '20', 'warmup-seconds': '1', 'latency-ms': '500', ...extra }).map(([name, def]) => [
+    Object.entries({ concurrency: '256', seconds: '10', 'warmup-seconds': '1', 'latency-ms': '500', 'results-dir': DEFAULT_RESULTS_DIR, ...extra }).map(([name, def]) => [
       name,
       { type: 'string' as const, default: def },
     ]),
@@ -32,6 +39,7 @@ export function parseLoadArgs(extra: Record<string, string> = {}): LoadArgs {
     windowMs: Number(value('seconds')) * 1000,
     warmupMs: Number(value('warmup-seconds')) * 1000,
     latencyMs: Number(value('latency-ms')),
+    resultsDir: value('results-dir'),
     extra: Object.fromEntries(Object.keys(extra).map((name) => [name, value(name)])),
   };
 }
@@ -106,14 +114,28 @@ export async function closedLoop(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** The mean of runs of the same load (errors summed), to even out drift on a shared machine. */
+export function meanResult(runs: readonly LoadResult[]): LoadResult {
+  const avg = (f: (r: LoadResult) => number): number => runs.reduce((s, r) => s + f(r), 0) / runs.length;
+  return {
+    answered: avg((r) => r.answered),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    seconds: avg((r) => r.seconds),
+    throughput: avg((r) => r.throughput),
+    p50Ms: avg((r) => r.p50Ms),
+    p99Ms: avg((r) => r.p99Ms),
+  };
+}
+
 /** POSTs one GraphQL operation; rejects on an HTTP failure or a GraphQL error, so it counts as an error. */
 export async function postGraphQL(url: string, query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-    signal,
-  });
-  const body = (await res.json()) as { errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors[0]?.message);
+  await postGraphQLData(url, query, variables, signal);
+}
+
+/** POSTs one GraphQL operation and answers its data; rejects on an HTTP failure or a GraphQL error. */
+export async function postGraphQLData<D>(url: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<D> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal });
+  const body = (await res.json()) as { data?: D; errors?: { message: string }[] };
+  if (body.errors || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${res.status} without data`);
+  return body.data;
 }

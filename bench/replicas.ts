@@ -12,15 +12,13 @@
  *
  *   npm run bench:replicas -- [--concurrency 64] [--seconds 10] [--warmup-seconds 2] [--latency-ms 500] [--batch 16]
  */
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { startCluster } from '../test/helpers/cluster';
 import { deletePrefix, freshPrefix, redisUrl } from '../test/helpers/redis';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
+import { machine, writeResults } from './report';
 
 const args = parseLoadArgs({ concurrency: '64', seconds: '10', 'warmup-seconds': '2', batch: '16' });
 const BATCH = Number(args.extra.batch);
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
   const two = await measure(2);
   const summary = {
     date: new Date().toISOString(),
-    machine: `${process.platform} ${process.arch}, ${os.cpus().length} CPUs, node ${process.version}`,
+    machine: machine(),
     concurrency: args.concurrency,
     windowSeconds: args.windowMs / 1000,
     numericLatencyMs: args.latencyMs,
@@ -90,7 +88,7 @@ async function main(): Promise<void> {
   };
   const row = (name: string, r: LoadResult, replicas: number): string =>
     `| ${name} | ${replicas} | ${r.throughput.toFixed(1)} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.errors} |`;
-  const table = [
+  writeResults(args.resultsDir, 'replicas', summary, [
     `# 1 vs 2 replicas of every service (${summary.date})`,
     '',
     `${args.concurrency} closed-loop callers of \`predict\` through the supergraph (split evenly over the gateways), ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; \`npm start -- --replicas N\` processes sharing Redis; NUMERIC_LATENCY_MS=${args.latencyMs}, BATCH_MAX_SIZE=${BATCH} (model capacity ${capacity.toFixed(0)}/s per inference replica); ${summary.machine}; \`npm run bench:replicas\`.`,
@@ -104,12 +102,7 @@ async function main(): Promise<void> {
     '',
     `- model-bound, 2 / 1 replicas: **${summary.ratios.modelBound.toFixed(2)}×** (capacity ${(2 * capacity).toFixed(0)}/s vs ${capacity.toFixed(0)}/s)`,
     `- cache hit, 2 / 1 replicas: **${summary.ratios.cacheHit.toFixed(2)}×** (CPU-bound: all 8 processes share this machine's ${os.cpus().length} CPUs)`,
-    '',
-  ].join('\n');
-  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-  writeFileSync(path.join(dir, 'replicas.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'replicas.md'), table);
-  console.log(`\n${table}`);
+  ]);
 }
 
 void main();

@@ -8,6 +8,7 @@ type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['proces
 import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity } from '../../lib/auth';
 import type { Identity } from '../../lib/auth';
 import { REQUEST_ID_KEY } from '../../lib/logger';
+import { keepAliveFetcher } from './subgraph-fetch';
 
 export interface GatewayContext {
   readonly requestId: string;
@@ -33,9 +34,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ) {
     super({
       url,
-      // Node's own fetch, bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
-      fetcher: ((target: string, init?: RequestInit) =>
-        fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'],
+      // Bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
+      fetcher: keepAliveFetcher(timeoutMs) as unknown as RemoteGraphQLDataSource['fetcher'],
     });
   }
 

@@ -1,0 +1,49 @@
+/**
+ * The benchmarks run, with tiny windows, so they cannot rot: bench:gateway
+ * (the shared load, stack and report code every load bench uses) and
+ * bench:subscriptions, each as `npm run` would run it, writing their results
+ * to a temporary directory. The other benches are covered by typecheck and lint.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { PROJECT_ROOT } from '../lib/grpc/proto';
+
+function runBench(name: string, args: readonly string[], dir: string): Record<string, unknown> {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...args, '--results-dir', dir], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  if (run.status !== 0) throw new Error(`bench:${name} exited with ${run.status ?? run.signal}: ${run.stderr}`);
+  expect(readFileSync(path.join(dir, `${name}.md`), 'utf8')).toContain(`npm run bench:${name}`);
+  return JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+describe('benchmarks', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'infergraph-bench-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('bench:gateway measures cache hits through the supergraph and straight to the subgraph', () => {
+    const summary = runBench('gateway', ['--seconds', '1', '--warmup-seconds', '0.5', '--concurrency', '4', '--rounds', '1'], dir) as {
+      runs: Record<'gateway' | 'direct', { answered: number; errors: number }>;
+      ratios: { gatewayOverDirect: number };
+    };
+    for (const run of Object.values(summary.runs)) expect(run).toMatchObject({ errors: 0, answered: expect.any(Number) as number });
+    expect(summary.runs.gateway.answered).toBeGreaterThan(0);
+    expect(summary.runs.direct.answered).toBeGreaterThan(0);
+    expect(summary.ratios.gatewayOverDirect).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('bench:subscriptions delivers every event to every subscriber', () => {
+    const summary = runBench('subscriptions', ['--subscribers', '10', '--events', '2'], dir) as { deliveries: number; mutationToEventMs: { p50: number } };
+    expect(summary.deliveries).toBe(20);
+    expect(summary.mutationToEventMs.p50).toBeGreaterThan(0);
+  }, 120_000);
+});
