@@ -49,6 +49,11 @@ export class InferenceEngine {
     private readonly options: EngineOptions,
   ) {}
 
+  /** The request limits (MAX_BATCH_ITEMS, MAX_FEATURES), for protocols that check a request's shape before decoding it. */
+  get limits(): { readonly maxBatchItems: number; readonly maxFeatures: number } {
+    return { maxBatchItems: this.options.maxBatchItems, maxFeatures: this.options.maxFeatures };
+  }
+
   async predict(model: string, version: string, input: PredictInput__Output | null, ctx: CallContext): Promise<PredictionResult> {
     const started = performance.now();
     const resolved = this.registry.resolve(model, version);

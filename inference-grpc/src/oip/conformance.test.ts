@@ -244,6 +244,21 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
     expect(error.details).toMatch(new RegExp(`\\b${tensor}\\b`));
   });
 
+  // The server runs with MAX_BATCH_ITEMS 8 and the default MAX_FEATURES 1024.
+  it.each([
+    ['a batch of 100000000 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [100_000_000, 0] }] }, 'features', /batch of 100000000 elements; at most 8 .*MAX_BATCH_ITEMS/],
+    ['a batch of 9 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [9, 0] }] }, 'features', /MAX_BATCH_ITEMS/],
+    ['rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 0] }] }, 'features', /rows of 0 features/],
+    ['a huge dimension with no contents', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [Number.MAX_SAFE_INTEGER] }] }, 'text', /MAX_BATCH_ITEMS/],
+    ['9 raw BYTES elements, more than MAX_BATCH_ITEMS', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [9] }], raw_input_contents: [rawBytes(Array.from({ length: 9 }, () => ''))] }, 'text', /at most 8 .*MAX_BATCH_ITEMS/],
+    ['50000 raw BYTES elements for a shape of 2', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [2] }], raw_input_contents: [rawBytes(Array.from({ length: 50_000 }, () => ''))] }, 'text', /more than 2 raw BYTES elements/],
+  ])('answers INVALID_ARGUMENT naming the tensor for %s', async (_case, model, request, tensor, says) => {
+    const error = await failed(call(client, 'ModelInfer', { model_name: model, ...request }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toMatch(new RegExp(`^input tensor ${tensor}\\b`));
+    expect(error.details).toMatch(says);
+  });
+
   it('answers INVALID_ARGUMENT for raw contents that do not match the shape', async () => {
     const error = await failed(
       call(client, 'ModelInfer', {

@@ -75,7 +75,7 @@ export function createOipHandlers(engine: InferenceEngine, registry: ModelRegist
 
     ModelInfer: unary('ModelInfer', async (req, call) => {
       const { model, version } = resolveVersion(registry, req.modelName, req.modelVersion);
-      const decoded = decodeInferRequest(model.name, model.inputKind, req);
+      const decoded = decodeInferRequest(model.name, model.inputKind, req, engine.limits);
       const batch = await engine.predictBatch(model.name, version.version, decoded.inputs, callContext(call));
       const results = batch.items.map((item, index) => {
         if (!(item instanceof InferGraphError)) return item;
