@@ -89,6 +89,12 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
     }
     const width = count / batch;
     const values = readNumbers(spec.name, spec.datatype, count, tensor.contents, rawContents);
+    const notFinite = values.findIndex((v) => !Number.isFinite(v));
+    if (notFinite >= 0) {
+      throw new TensorFormatError(
+        `tensor ${spec.name}, element ${Math.floor(notFinite / width)}, feature ${notFinite % width} is ${String(values[notFinite])}; every feature must be a finite number`,
+      );
+    }
     const inputs = Array.from({ length: batch }, (_, row): PredictInput__Output => ({
       input: 'features',
       features: { values: values.slice(row * width, (row + 1) * width) },
