@@ -2,7 +2,9 @@
  * The OIP backend against a stand-in for another OIP server, over a real gRPC
  * channel: it answers as Triton does (typed contents, outputs of shape
  * [batch, 1], no `label` for numeric models) and refuses a whole request for
- * one bad input, as OIP servers must.
+ * one bad input, as OIP servers must. Two more text models: `broken` fails
+ * every input, `limited` refuses batches of more than 8 (as Triton does past
+ * a model's max_batch_size).
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 
@@ -26,7 +28,10 @@ interface StandIn {
 const INPUTS: Record<string, { name: string; datatype: string; shape: number[] }> = {
   sentiment: { name: 'text', datatype: 'BYTES', shape: [-1] },
   numeric: { name: 'features', datatype: 'FP32', shape: [-1, -1] },
+  broken: { name: 'text', datatype: 'BYTES', shape: [-1] },
+  limited: { name: 'text', datatype: 'BYTES', shape: [-1] },
 };
+const LIMITED_MAX_BATCH = 8;
 
 async function startStandIn(): Promise<StandIn> {
   const calls: ModelInferRequest__Output[] = [];
@@ -51,7 +56,11 @@ async function startStandIn(): Promise<StandIn> {
       const batch = Number(tensor.shape[0]);
       const shape = [batch, 1];
       const common = { modelName: req.modelName, modelVersion: req.modelVersion || '1', id: req.id };
-      if (req.modelName === 'sentiment') {
+      if (req.modelName === 'broken') return cb({ code: status.INTERNAL, details: 'the model crashed' });
+      if (req.modelName === 'limited' && batch > LIMITED_MAX_BATCH) {
+        return cb({ code: status.INVALID_ARGUMENT, details: `inference request batch-size must be <= ${LIMITED_MAX_BATCH} for 'limited'` });
+      }
+      if (INPUTS[req.modelName]?.datatype === 'BYTES') {
         const texts = readBytes('text', batch, tensor.contents, req.rawInputContents[0]).map(String);
         if (texts.includes('bad')) return cb({ code: status.INVALID_ARGUMENT, details: `input text, element ${texts.indexOf('bad')} is bad` });
         return cb(null, {
@@ -129,14 +138,35 @@ describe('OIP backend in front of another OIP server', () => {
     expect(standIn.calls[0]?.rawInputContents).toHaveLength(1);
   });
 
-  it('answers a batch the server refused for one input by sending its inputs again one by one', async () => {
+  const batchSizes = (): number[] => standIn.calls.map((c) => Number(c.inputs[0]?.shape[0])).sort((a, b) => b - a);
+  const positive = (batchSize: number): unknown => expect.objectContaining({ sentiment: expect.objectContaining({ label: 'POSITIVE' }), batchSize });
+  const times = (n: number, value: unknown): unknown[] => Array.from({ length: n }, () => value);
+
+  it('answers a batch the server refused for one input by sending it again in halves', async () => {
     const answers = await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('fine'), text('bad'), text('also fine')], ['req-2']));
-    expect(answers).toEqual([
-      expect.objectContaining({ sentiment: expect.objectContaining({ label: 'POSITIVE' }), batchSize: 1 }),
-      { code: 'BAD_USER_INPUT', message: 'input text, element 0 is bad' },
-      expect.objectContaining({ sentiment: expect.objectContaining({ label: 'POSITIVE' }), batchSize: 1 }),
-    ]);
-    expect(standIn.calls.map((c) => c.inputs[0]?.shape[0])).toEqual(['3', '1', '1', '1']);
+    expect(answers).toEqual([positive(1), { code: 'BAD_USER_INPUT', message: 'input text, element 0 is bad' }, positive(1)]);
+    expect(batchSizes()).toEqual([3, 2, 1, 1, 1]);
+  });
+
+  it('finds one bad input among 32 in 2·log2(32) more calls, the others answering', async () => {
+    const inputs = Array.from({ length: 32 }, (_, i) => text(i === 21 ? 'bad' : `fine ${i}`));
+    const answers = await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, inputs, ['req-5']));
+    expect(answers.filter((a) => JSON.stringify(a).includes('BAD_USER_INPUT'))).toEqual([{ code: 'BAD_USER_INPUT', message: 'input text, element 0 is bad' }]);
+    expect(answers[21]).toEqual({ code: 'BAD_USER_INPUT', message: 'input text, element 0 is bad' });
+    expect(answers.filter((_, i) => i !== 21)).toEqual(times(31, expect.objectContaining({ sentiment: expect.objectContaining({ label: 'POSITIVE' }) })));
+    expect(standIn.calls).toHaveLength(1 + 2 * 5);
+  });
+
+  it('stops halving after 2·log2(n) more calls when the model fails every input, failing them all with its error', async () => {
+    const answers = await outcomes(backend.predictBatch({ model: 'broken', version: 'v1' }, Array.from({ length: 32 }, (_, i) => text(`input ${i}`)), ['req-6']));
+    expect(answers).toEqual(times(32, { code: 'INFERENCE_FAILED', message: 'the model crashed' }));
+    expect(standIn.calls).toHaveLength(1 + 2 * 5);
+  });
+
+  it('answers every input when the server refuses batches larger than its own, in a few more calls', async () => {
+    const answers = await outcomes(backend.predictBatch({ model: 'limited', version: 'v1' }, Array.from({ length: 32 }, (_, i) => text(`input ${i}`)), ['req-7']));
+    expect(answers).toEqual(times(32, positive(8)));
+    expect(batchSizes()).toEqual([32, 16, 16, 8, 8, 8, 8]);
   });
 
   it('refuses an input of the wrong kind alone, sends each feature width in its own call, and uses the class id as label', async () => {
@@ -153,6 +183,18 @@ describe('OIP backend in front of another OIP server', () => {
       ['2', '2'],
       ['1', '3'],
     ]);
+  });
+
+  it('sends batches in chunks of OIP_MAX_BATCH_SIZE', async () => {
+    const config = loadPredictionConfig({ INFERENCE_PROTOCOL: 'oip', INFERENCE_URL: standIn.address, OIP_MAX_BATCH_SIZE: String(LIMITED_MAX_BATCH) });
+    const chunked = createOipBackend(config, createLogger('prediction-subgraph', 'silent'));
+    try {
+      const answers = await outcomes(chunked.predictBatch({ model: 'limited', version: 'v1' }, Array.from({ length: 20 }, (_, i) => text(`input ${i}`)), ['req-8']));
+      expect(answers).toEqual([...times(16, positive(8)), ...times(4, positive(4))]);
+      expect(batchSizes()).toEqual([8, 8, 4]);
+    } finally {
+      chunked.close();
+    }
   });
 
   it('answers MODEL_NOT_FOUND for a model the server does not have, not retried', async () => {

@@ -14,12 +14,12 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
     logger,
   );
   catalog.start();
-  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
+  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs, maxBatchSize: config.oipMaxBatchSize };
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => {
       const kind = catalog.get(target.model)?.inputKind;
-      return callModelInfer(client, callOptions, { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined }, inputs, requestIds);
+      return callModelInfer(client, callOptions, { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined }, inputs, requestIds, logger);
     },
     close: () => {
       catalog.dispose();
