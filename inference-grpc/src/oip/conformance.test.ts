@@ -41,7 +41,7 @@ interface MetadataResponse {
 }
 
 type Callback = (err: ServiceError | null, value?: unknown) => void;
-type Oip = Record<string, (request: object, callback: Callback) => void> & { close(): void };
+type Oip = Record<string, (request: object, options: object, callback: Callback) => void> & { close(): void };
 
 function oipClient(address: string): Oip {
   const definition = loadSync(PROTO, { keepCase: true, longs: Number, defaults: true });
@@ -50,11 +50,11 @@ function oipClient(address: string): Oip {
   return new Client(address, credentials.createInsecure()) as unknown as Oip;
 }
 
-function call<T>(client: Oip, method: string, request: object = {}): Promise<T> {
+function call<T>(client: Oip, method: string, request: object = {}, options: { deadline?: number } = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const rpc = client[method];
     if (!rpc) throw new Error(`no method ${method}`);
-    rpc.call(client, request, (err, value) => (err ? reject(err) : resolve(value as T)));
+    rpc.call(client, request, options, (err: ServiceError | null, value?: unknown) => (err ? reject(err) : resolve(value as T)));
   });
 }
 
@@ -284,6 +284,20 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
       }),
     );
     expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('input tensor text, element 1: text is empty') });
+  });
+
+  it('holds a request with a hanging element (simulate-timeout) until the caller\'s deadline, as any server would', async () => {
+    const started = Date.now();
+    const error = await failed(
+      call(
+        client,
+        'ModelInfer',
+        { model_name: 'sentiment', inputs: [{ name: 'text', datatype: 'BYTES', shape: [2], contents: { bytes_contents: [Buffer.from('good'), Buffer.from('simulate-timeout')] } }] },
+        { deadline: started + 800 },
+      ),
+    );
+    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
   });
 
   it('answers NOT_FOUND for an unknown model or version, on every model call', async () => {

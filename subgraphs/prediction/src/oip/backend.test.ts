@@ -4,7 +4,7 @@
  * [batch, 1], no `label` for numeric models) and refuses a whole request for
  * one bad input, as OIP servers must. Two more text models: `broken` fails
  * every input, `limited` refuses batches of more than 8 (as Triton does past
- * a model's max_batch_size).
+ * a model's max_batch_size). The text `hang` holds its call unanswered.
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 
@@ -62,6 +62,8 @@ async function startStandIn(): Promise<StandIn> {
       }
       if (INPUTS[req.modelName]?.datatype === 'BYTES') {
         const texts = readBytes('text', batch, tensor.contents, req.rawInputContents[0]).map(String);
+        // Never answered: the call lasts until the caller's deadline.
+        if (texts.includes('hang')) return;
         if (texts.includes('bad')) return cb({ code: status.INVALID_ARGUMENT, details: `input text, element ${texts.indexOf('bad')} is bad` });
         return cb(null, {
           ...common,
@@ -194,6 +196,33 @@ describe('OIP backend in front of another OIP server', () => {
       expect(batchSizes()).toEqual([8, 8, 4]);
     } finally {
       chunked.close();
+    }
+  });
+
+  it('without OIP_BATCH_TIMEOUT_MS, lets an input that hangs time out its whole call at the deadline', async () => {
+    const config = loadPredictionConfig({ INFERENCE_PROTOCOL: 'oip', INFERENCE_URL: standIn.address, INFERENCE_DEADLINE_MS: '300' });
+    const plain = createOipBackend(config, createLogger('prediction-subgraph', 'silent'));
+    try {
+      const timedOut = { code: 'INFERENCE_TIMEOUT', message: 'sentiment:v1 did not answer within 300 ms (INFERENCE_DEADLINE_MS)' };
+      expect(await outcomes(plain.predictBatch({ model: 'sentiment', version: 'v1' }, [text('hang'), text('fine')], ['req-9']))).toEqual([timedOut, timedOut]);
+      expect(batchSizes()).toEqual([2]);
+    } finally {
+      plain.close();
+    }
+  });
+
+  it('with OIP_BATCH_TIMEOUT_MS, gives up a call an input holds and halves it, so that input times out alone', async () => {
+    const config = loadPredictionConfig({ INFERENCE_PROTOCOL: 'oip', INFERENCE_URL: standIn.address, INFERENCE_DEADLINE_MS: '1000', OIP_BATCH_TIMEOUT_MS: '100' });
+    const capped = createOipBackend(config, createLogger('prediction-subgraph', 'silent'));
+    try {
+      const started = Date.now();
+      const [hang, fine] = capped.predictBatch({ model: 'sentiment', version: 'v1' }, [text('hang'), text('fine')], ['req-10']);
+      expect(await fine).toEqual(positive(1));
+      expect(Date.now() - started).toBeLessThan(900);
+      expect(await outcomes([hang as Promise<unknown>])).toEqual([{ code: 'INFERENCE_TIMEOUT', message: 'sentiment:v1 did not answer within 1000 ms (INFERENCE_DEADLINE_MS)' }]);
+      expect(batchSizes()).toEqual([2, 1, 1]);
+    } finally {
+      capped.close();
     }
   });
 

@@ -14,7 +14,12 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
     logger,
   );
   catalog.start();
-  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs, maxBatchSize: config.oipMaxBatchSize };
+  const callOptions = {
+    address: config.inferenceUrl,
+    deadlineMs: config.inferenceDeadlineMs,
+    maxBatchSize: config.oipMaxBatchSize,
+    batchTimeoutMs: config.oipBatchTimeoutMs,
+  };
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => {

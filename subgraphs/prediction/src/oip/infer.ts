@@ -19,6 +19,11 @@
  *   stops there, and the inputs still failing fail with the error their call
  *   got. Failures that concern every input (NOT_FOUND, UNAVAILABLE,
  *   RESOURCE_EXHAUSTED, our own deadline passing) are not retried.
+ * - OIP has no per-input deadline: an input that hangs holds its whole call.
+ *   With OIP_BATCH_TIMEOUT_MS, a call of several inputs is given up after
+ *   that long and halved like a failed one, within INFERENCE_DEADLINE_MS, so
+ *   the hanging input times out alone; a call of one input has until
+ *   INFERENCE_DEADLINE_MS.
  * `batchSize` of each prediction is the number of inputs in the ModelInfer
  * call that answered it: OIP does not say how the server batched them.
  */
@@ -55,6 +60,8 @@ export interface OipTarget {
 export interface OipCallOptions extends InferenceCallOptions {
   /** OIP_MAX_BATCH_SIZE: most inputs in one ModelInfer call; 0 for no limit. */
   readonly maxBatchSize: number;
+  /** OIP_BATCH_TIMEOUT_MS: longest a ModelInfer of several inputs may run before it is halved; 0 for no cap. */
+  readonly batchTimeoutMs: number;
 }
 
 /** Failures one input can cause: worth sending the inputs again in halves. */
@@ -160,9 +167,15 @@ export function callModelInfer(
   /** One ModelInfer call: every input's prediction, or one error for them all. */
   const infer = async (group: readonly PredictInput[]): Promise<Prediction__Output[]> => {
     const started = performance.now();
-    const response = await unary<ModelInferResponse__Output>((cb) => client.ModelInfer(encode(target, kind, group), metadata, { deadline }, cb)).catch(
+    const capped = group.length > 1 && options.batchTimeoutMs > 0 && Date.now() + options.batchTimeoutMs < deadline;
+    const callDeadline = capped ? Date.now() + options.batchTimeoutMs : deadline;
+    const response = await unary<ModelInferResponse__Output>((cb) => client.ModelInfer(encode(target, kind, group), metadata, { deadline: callDeadline }, cb)).catch(
       (err: ServiceError) => {
-        throw describeCallFailure(err, options, what);
+        const failure = describeCallFailure(err, options, what);
+        if (capped && failure.code === 'INFERENCE_TIMEOUT' && Date.now() >= callDeadline) {
+          throw new InferGraphError('INFERENCE_TIMEOUT', `${what} did not answer a call of ${group.length} inputs within ${options.batchTimeoutMs} ms (OIP_BATCH_TIMEOUT_MS)`);
+        }
+        throw failure;
       },
     );
     try {
