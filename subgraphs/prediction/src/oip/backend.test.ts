@@ -226,6 +226,17 @@ describe('OIP backend in front of another OIP server', () => {
     }
   });
 
+  it('refuses alone a feature FP32 cannot hold, before it can sink its call, and sends one at the edge', async () => {
+    const max = 3.4028234663852886e38;
+    const answers = await outcomes(backend.predictBatch({ model: 'numeric', version: 'v1' }, [features([1, 1e39]), features([1, 2]), features([max, -max])], ['req-11']));
+    expect(answers).toEqual([
+      { code: 'BAD_USER_INPUT', message: 'features[1] is 1e+39; with INFERENCE_PROTOCOL=oip features travel as FP32, which holds at most ±3.4028234663852886e+38' },
+      expect.objectContaining({ numeric: expect.objectContaining({ classId: 2 }), batchSize: 2 }),
+      expect.objectContaining({ numeric: expect.objectContaining({ classId: 2 }), batchSize: 2 }),
+    ]);
+    expect(standIn.calls.map((c) => c.inputs[0]?.shape)).toEqual([['2', '2']]);
+  });
+
   it('answers MODEL_NOT_FOUND for a model the server does not have, not retried', async () => {
     const answers = await outcomes(backend.predictBatch({ model: 'nope', version: '' }, [text('a'), text('b')], ['req-4']));
     const notFound = expect.objectContaining({ code: 'MODEL_NOT_FOUND' });

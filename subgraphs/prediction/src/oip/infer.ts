@@ -5,7 +5,9 @@
  *
  * OIP answers a request all or nothing; here every input must get its own
  * answer, and one bad input must not fail the others:
- * - an input of a kind the model does not take is refused alone, unsent;
+ * - an input of a kind the model does not take is refused alone, unsent, and
+ *   so is a feature FP32 cannot hold (past ±FP32_MAX it would travel as
+ *   Infinity, a value the user never sent, and sink its whole call);
  * - feature rows of different widths cannot share one [batch, n] tensor, so
  *   each width is its own call, and a batch larger than OIP_MAX_BATCH_SIZE
  *   is sent in chunks of that size;
@@ -67,6 +69,8 @@ export interface OipCallOptions extends InferenceCallOptions {
 /** Failures one input can cause: worth sending the inputs again in halves. */
 const ONE_INPUT_CAN_CAUSE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_USER_INPUT', 'INFERENCE_FAILED', 'INFERENCE_TIMEOUT']);
 const SENTIMENT_LABELS = ['POSITIVE', 'NEGATIVE', 'NEUTRAL'] as const;
+/** The largest finite FP32: features travel as FP32. */
+const FP32_MAX = 3.4028234663852886e38;
 
 /** The server answered in a shape we cannot read: not worth sending the inputs again one by one. */
 class UnreadableAnswer extends InferGraphError {}
@@ -236,7 +240,15 @@ export function callModelInfer(
       answers[index] = Promise.reject(new InferGraphError('BAD_USER_INPUT', `model ${target.model} takes ${expected}, not ${given}`));
       return;
     }
-    const key = given === 'text' ? 'text' : String(input.features?.values?.length ?? 0);
+    const values = input.features?.values ?? [];
+    const beyond = values.findIndex((v) => Math.abs(Number(v)) > FP32_MAX);
+    if (beyond >= 0) {
+      answers[index] = Promise.reject(
+        new InferGraphError('BAD_USER_INPUT', `features[${beyond}] is ${String(values[beyond])}; with INFERENCE_PROTOCOL=oip features travel as FP32, which holds at most ±${FP32_MAX}`),
+      );
+      return;
+    }
+    const key = given === 'text' ? 'text' : String(values.length);
     groups.set(key, [...(groups.get(key) ?? []), index]);
   });
   for (const indexes of groups.values()) {
