@@ -4,7 +4,8 @@
  * [batch, 1], no `label` for numeric models) and refuses a whole request for
  * one bad input, as OIP servers must. Two more text models: `broken` fails
  * every input, `limited` refuses batches of more than 8 (as Triton does past
- * a model's max_batch_size). The text `hang` holds its call unanswered.
+ * a model's max_batch_size). `kserve` lists no versions and answers a bare
+ * NOT_FOUND for its version 2. The text `hang` holds its call unanswered.
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 
@@ -15,8 +16,10 @@ import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inf
 import { loadOipProto } from '../../../../lib/grpc/oip-client';
 import { createLogger } from '../../../../lib/logger';
 import { readBytes, readNumbers } from '../../../../lib/oip/tensors';
+import { graphql } from '../../../../test/helpers/graphql';
 import type { InferenceBackend } from '../backend';
 import { loadPredictionConfig } from '../config';
+import { startPredictionSubgraph } from '../server';
 import { createOipBackend } from './backend';
 
 interface StandIn {
@@ -30,6 +33,7 @@ const INPUTS: Record<string, { name: string; datatype: string; shape: number[] }
   numeric: { name: 'features', datatype: 'FP32', shape: [-1, -1] },
   broken: { name: 'text', datatype: 'BYTES', shape: [-1] },
   limited: { name: 'text', datatype: 'BYTES', shape: [-1] },
+  kserve: { name: 'text', datatype: 'BYTES', shape: [-1] },
 };
 const LIMITED_MAX_BATCH = 8;
 
@@ -43,7 +47,7 @@ async function startStandIn(): Promise<StandIn> {
     ModelMetadata: (call, cb) => {
       const input = INPUTS[call.request.name];
       if (!input) return cb(notFound);
-      cb(null, { name: call.request.name, versions: ['1', '2'], platform: 'stand-in', inputs: [input], outputs: [] });
+      cb(null, { name: call.request.name, versions: call.request.name === 'kserve' ? [] : ['1', '2'], platform: 'stand-in', inputs: [input], outputs: [] });
     },
     // Version 2 of sentiment is not ready.
     ModelReady: (call, cb) => cb(null, { ready: !(call.request.name === 'sentiment' && call.request.version === '2') }),
@@ -56,6 +60,7 @@ async function startStandIn(): Promise<StandIn> {
       const batch = Number(tensor.shape[0]);
       const shape = [batch, 1];
       const common = { modelName: req.modelName, modelVersion: req.modelVersion || '1', id: req.id };
+      if (req.modelName === 'kserve' && req.modelVersion === '2') return cb({ code: status.NOT_FOUND, details: 'no such version' });
       if (req.modelName === 'broken') return cb({ code: status.INTERNAL, details: 'the model crashed' });
       if (req.modelName === 'limited' && batch > LIMITED_MAX_BATCH) {
         return cb({ code: status.INVALID_ARGUMENT, details: `inference request batch-size must be <= ${LIMITED_MAX_BATCH} for 'limited'` });
@@ -235,6 +240,29 @@ describe('OIP backend in front of another OIP server', () => {
       expect.objectContaining({ numeric: expect.objectContaining({ classId: 2 }), batchSize: 2 }),
     ]);
     expect(standIn.calls.map((c) => c.inputs[0]?.shape)).toEqual([['2', '2']]);
+  });
+
+  it('falls back to the default version when the server answers a bare NOT_FOUND for the canary version', async () => {
+    const config = loadPredictionConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      INFERENCE_PROTOCOL: 'oip',
+      INFERENCE_URL: standIn.address,
+      DEFAULT_MODEL_VERSIONS: 'kserve:v1',
+      CANARY: 'kserve:v2:100',
+    });
+    const subgraph = await startPredictionSubgraph(config, createLogger('prediction-subgraph', 'silent'));
+    try {
+      await subgraph.catalog.whenSynced();
+      const res = await graphql<{ predict: { routing: string; modelVersion: string } }>(
+        subgraph.url,
+        'mutation { predict(input: { model: "kserve", text: "hello" }) { routing modelVersion } }',
+      );
+      expect(res.data?.predict).toEqual({ routing: 'FALLBACK', modelVersion: 'v1' });
+      expect(standIn.calls.map((c) => c.modelVersion)).toEqual(['2', '1']);
+    } finally {
+      await subgraph.close();
+    }
   });
 
   it('answers MODEL_NOT_FOUND for a model the server does not have, not retried', async () => {

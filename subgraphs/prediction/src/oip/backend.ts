@@ -23,8 +23,16 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => {
-      const kind = catalog.get(target.model)?.inputKind;
-      return callModelInfer(client, callOptions, { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined }, inputs, requestIds, logger);
+      const known = catalog.get(target.model);
+      const kind = known?.inputKind;
+      return callModelInfer(
+        client,
+        callOptions,
+        { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined, known: known !== undefined },
+        inputs,
+        requestIds,
+        logger,
+      );
     },
     close: () => {
       catalog.dispose();

@@ -57,6 +57,8 @@ export interface OipTarget {
   readonly version: string;
   /** From the catalog; unknown before it first synced (then the first input's kind). */
   readonly kind: ModelKind | undefined;
+  /** The catalog knows the model (its ModelMetadata answered): a bare NOT_FOUND then means the version. */
+  readonly known: boolean;
 }
 
 export interface OipCallOptions extends InferenceCallOptions {
@@ -178,6 +180,11 @@ export function callModelInfer(
         const failure = describeCallFailure(err, options, what);
         if (capped && failure.code === 'INFERENCE_TIMEOUT' && Date.now() >= callDeadline) {
           throw new InferGraphError('INFERENCE_TIMEOUT', `${what} did not answer a call of ${group.length} inputs within ${options.batchTimeoutMs} ms (OIP_BATCH_TIMEOUT_MS)`);
+        }
+        // OIP has one NOT_FOUND for a model and a version; a model the server described lacks the version
+        // (which lets the canary fall back to the default version).
+        if (failure.code === 'MODEL_NOT_FOUND' && target.known) {
+          throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `the OIP server at ${options.address} has no version ${toOipVersion(target.version)} of ${target.model}: ${failure.message}`);
         }
         throw failure;
       },
