@@ -19,6 +19,7 @@ import { TEXT_SIGNATURE } from '../../../../lib/oip/signatures';
 import { fromOipVersion, toOipVersion } from '../../../../lib/oip/versions';
 import type { CanarySetting } from '../../../../lib/traffic-policy';
 import type { Catalog } from '../backend';
+import { SyncWaiters } from '../sync-waiters';
 
 export interface OipCatalogOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
@@ -32,7 +33,7 @@ export class OipCatalog implements Catalog {
   private timer: NodeJS.Timeout | undefined;
   private current = false;
   private disposed = false;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new SyncWaiters(() => this.synced, 'the OIP model catalog');
 
   constructor(
     private readonly client: GRPCInferenceServiceClient,
@@ -58,21 +59,13 @@ export class OipCatalog implements Catalog {
   }
 
   whenSynced(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!this.synced) return;
-        this.listeners.delete(check);
-        resolve();
-      };
-      this.listeners.add(check);
-    });
+    return this.waiters.wait();
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
-    this.listeners.clear();
+    this.waiters.dispose();
   }
 
   private async refresh(): Promise<void> {
@@ -81,7 +74,7 @@ export class OipCatalog implements Catalog {
       if (this.disposed) return;
       for (const model of fresh) this.models.set(model.name, model);
       this.current = true;
-      for (const listener of [...this.listeners]) listener();
+      this.waiters.check();
     } catch (err) {
       if (this.disposed) return;
       if (this.current || this.models.size === 0) this.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'OIP model catalog refresh failed; keeping the last one');
