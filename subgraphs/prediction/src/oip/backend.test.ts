@@ -8,12 +8,14 @@
  * NOT_FOUND for its version 2. The text `hang` holds its call unanswered.
  */
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 
 import { InferGraphError } from '../../../../lib/errors';
 import type { GRPCInferenceServiceHandlers } from '../../../../lib/grpc/generated/inference/GRPCInferenceService';
 import type { ModelInferRequest__Output } from '../../../../lib/grpc/generated/inference/ModelInferRequest';
 import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import { loadOipProto } from '../../../../lib/grpc/oip-client';
+import { createOipClient, loadOipProto } from '../../../../lib/grpc/oip-client';
 import { createLogger } from '../../../../lib/logger';
 import { readBytes, readNumbers } from '../../../../lib/oip/tensors';
 import { graphql } from '../../../../test/helpers/graphql';
@@ -21,6 +23,7 @@ import type { InferenceBackend } from '../backend';
 import { loadPredictionConfig } from '../config';
 import { startPredictionSubgraph } from '../server';
 import { createOipBackend } from './backend';
+import { OipCatalog } from './catalog';
 
 interface StandIn {
   readonly address: string;
@@ -34,6 +37,8 @@ const INPUTS: Record<string, { name: string; datatype: string; shape: number[] }
   broken: { name: 'text', datatype: 'BYTES', shape: [-1] },
   limited: { name: 'text', datatype: 'BYTES', shape: [-1] },
   kserve: { name: 'text', datatype: 'BYTES', shape: [-1] },
+  // Text of rank 2 (as Triton describes it with max_batch_size > 0): not the contract's [batch].
+  ranked: { name: 'text', datatype: 'BYTES', shape: [-1, 1] },
 };
 const LIMITED_MAX_BATCH = 8;
 
@@ -262,6 +267,49 @@ describe('OIP backend in front of another OIP server', () => {
       expect(standIn.calls.map((c) => c.modelVersion)).toEqual(['2', '1']);
     } finally {
       await subgraph.close();
+    }
+  });
+
+  it('serves the models it can read when the server cannot serve others as configured, logging one error per model', async () => {
+    const logs: { level: number; model?: string; reason?: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as { level: number; model?: string; reason?: string });
+        done();
+      },
+    });
+    const client = createOipClient(standIn.address);
+    const catalog = new OipCatalog(
+      client,
+      {
+        defaultVersions: new Map([['sentiment', 'v1'], ['numeric', 'v1'], ['ranked', 'v1']]),
+        canary: [{ model: 'numeric', version: 'v9', percent: 10 }],
+        refreshMs: 100,
+        deadlineMs: 1000,
+      },
+      pino({ level: 'info' }, sink),
+    );
+    catalog.start();
+    try {
+      // Bounded, so that a catalog that never syncs fails this test instead of hanging the run.
+      const giveUp = setTimeout(() => catalog.dispose(), 3000);
+      await catalog.whenSynced().finally(() => clearTimeout(giveUp));
+      expect(catalog.get('sentiment')).toMatchObject({ inputKind: 'TEXT', defaultVersion: 'v1' });
+      expect(catalog.get('numeric')).toBeUndefined();
+      expect(catalog.get('ranked')).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 350));
+      expect(catalog.synced).toBe(true);
+      const errors = logs.filter((l) => l.level === 50).map((l) => [l.model, l.reason]);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          ['numeric', 'CANARY: the OIP server has no version 9 (v9) of numeric; it has 1, 2'],
+          ['ranked', 'the OIP server describes the inputs of ranked as text (BYTES, shape [-1, 1]); expected one input, text (BYTES, shape [batch]) or features (FP32, shape [batch, n])'],
+        ]),
+      );
+      expect(errors).toHaveLength(2);
+    } finally {
+      catalog.dispose();
+      client.close();
     }
   });
 
