@@ -49,6 +49,11 @@ export class InferenceEngine {
     private readonly options: EngineOptions,
   ) {}
 
+  /** The request limits (MAX_BATCH_ITEMS, MAX_FEATURES), for protocols that check a request's shape before decoding it. */
+  get limits(): { readonly maxBatchItems: number; readonly maxFeatures: number } {
+    return { maxBatchItems: this.options.maxBatchItems, maxFeatures: this.options.maxFeatures };
+  }
+
   async predict(model: string, version: string, input: PredictInput__Output | null, ctx: CallContext): Promise<PredictionResult> {
     const started = performance.now();
     const resolved = this.registry.resolve(model, version);
@@ -94,20 +99,27 @@ export class InferenceEngine {
   }
 
   /**
-   * Answers a batch request once every input is done. An input that hangs
-   * must not hold the rest hostage: once every other input has settled it is
-   * answered as timed out; alone, it sleeps until the caller's deadline.
+   * Answers a batch request item by item (ModelInference's PredictBatch) once
+   * every input is done. An input that hangs must not hold the rest hostage:
+   * once every other input has settled it is answered, as its own item, as
+   * timed out; alone, it sleeps until the caller's deadline.
    */
   async predictBatch(model: string, version: string, inputs: readonly PredictInput__Output[], ctx: CallContext): Promise<BatchResult> {
     const stragglers = new AbortController();
     const batch = await this.startBatch(model, version, inputs, ctx, stragglers.signal);
     const others = batch.runs.filter((r) => !r.hangs);
     if (others.length > 0) void Promise.allSettled(others.map((r) => r.result)).then(() => stragglers.abort());
-    const settled = await Promise.allSettled(batch.runs.map((r) => r.result));
-    return {
-      version: batch.version,
-      items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))),
-    };
+    return settle(batch);
+  }
+
+  /**
+   * Answers a request that succeeds or fails whole (OIP's ModelInfer) once
+   * every input is done: an input that hangs holds the call until the
+   * caller's deadline, as on any server, since a status of DEADLINE_EXCEEDED
+   * answered early would read as the caller's own deadline passing.
+   */
+  async predictWhole(model: string, version: string, inputs: readonly PredictInput__Output[], ctx: CallContext): Promise<BatchResult> {
+    return settle(await this.startBatch(model, version, inputs, ctx));
   }
 
   /** Resolves once no batcher has work queued or running. */
@@ -155,6 +167,11 @@ export class InferenceEngine {
     this.batchers.set(key, batcher);
     return batcher;
   }
+}
+
+async function settle(batch: { version: string; runs: readonly { result: Promise<PredictionResult> }[] }): Promise<BatchResult> {
+  const settled = await Promise.allSettled(batch.runs.map((r) => r.result));
+  return { version: batch.version, items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))) };
 }
 
 function codeOf(err: unknown): string {

@@ -17,6 +17,13 @@ describe('OIP tensor contents', () => {
     expect(() => readBytes('text', 2, NO_CONTENTS, raw)).toThrow('tensor text has 1 elements; its shape needs 2');
   });
 
+  it('stops reading raw BYTES at the first element past the shape', () => {
+    // One element declared, then a length that claims far more bytes than follow: refused for the count, not parsed.
+    const raw = Buffer.concat([rawBytes(['a']), Buffer.from([0xff, 0xff, 0xff, 0x7f])]);
+    expect(() => readBytes('text', 1, NO_CONTENTS, raw)).toThrow('tensor text has more than 1 raw BYTES elements; its shape needs 1');
+    expect(() => readBytes('text', 0, NO_CONTENTS, rawBytes(['']))).toThrow('tensor text has more than 0 raw BYTES elements');
+  });
+
   it.each(['FP32', 'FP64', 'INT32', 'INT64'])('reads back %s written raw and typed alike', (datatype) => {
     const values = [1, -2, 300];
     expect(readNumbers('x', datatype, 3, NO_CONTENTS, rawNumbers(datatype, values))).toEqual(values);

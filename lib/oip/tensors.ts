@@ -93,6 +93,8 @@ export function readBytes(name: string, expected: number, contents: InferTensorC
   const out: Buffer[] = [];
   let offset = 0;
   while (offset < raw.length) {
+    // Stop at the first element past the shape: a sender must not make us parse more than it declared.
+    if (out.length === expected) throw new TensorFormatError(`tensor ${name} has more than ${expected} raw BYTES elements; its shape needs ${expected}`);
     if (offset + 4 > raw.length) throw new TensorFormatError(`tensor ${name}: raw BYTES element ${out.length} is cut short in its 4-byte length`);
     const length = raw.readUInt32LE(offset);
     offset += 4;

@@ -41,7 +41,7 @@ interface MetadataResponse {
 }
 
 type Callback = (err: ServiceError | null, value?: unknown) => void;
-type Oip = Record<string, (request: object, callback: Callback) => void> & { close(): void };
+type Oip = Record<string, (request: object, options: object, callback: Callback) => void> & { close(): void };
 
 function oipClient(address: string): Oip {
   const definition = loadSync(PROTO, { keepCase: true, longs: Number, defaults: true });
@@ -50,11 +50,11 @@ function oipClient(address: string): Oip {
   return new Client(address, credentials.createInsecure()) as unknown as Oip;
 }
 
-function call<T>(client: Oip, method: string, request: object = {}): Promise<T> {
+function call<T>(client: Oip, method: string, request: object = {}, options: { deadline?: number } = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const rpc = client[method];
     if (!rpc) throw new Error(`no method ${method}`);
-    rpc.call(client, request, (err, value) => (err ? reject(err) : resolve(value as T)));
+    rpc.call(client, request, options, (err: ServiceError | null, value?: unknown) => (err ? reject(err) : resolve(value as T)));
   });
 }
 
@@ -244,6 +244,27 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
     expect(error.details).toMatch(new RegExp(`\\b${tensor}\\b`));
   });
 
+  // The server runs with MAX_BATCH_ITEMS 8 and the default MAX_FEATURES 1024.
+  it.each([
+    ['a batch of 100000000 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [100_000_000, 0] }] }, 'features', /batch of 100000000 elements; at most 8 .*MAX_BATCH_ITEMS/],
+    ['a batch of 9 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [9, 0] }] }, 'features', /MAX_BATCH_ITEMS/],
+    ['rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 0] }] }, 'features', /rows of 0 features/],
+    ['rows of 2000 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2000] }] }, 'features', /at most 1024 .*MAX_FEATURES/],
+    ['a huge dimension with no contents', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [Number.MAX_SAFE_INTEGER] }] }, 'text', /MAX_BATCH_ITEMS/],
+    ['an empty batch', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [0] }], raw_input_contents: [Buffer.alloc(0)] }, 'text', /empty batch/],
+    ['9 raw BYTES elements, more than MAX_BATCH_ITEMS', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [9] }], raw_input_contents: [rawBytes(Array.from({ length: 9 }, () => ''))] }, 'text', /at most 8 .*MAX_BATCH_ITEMS/],
+    ['50000 raw BYTES elements for a shape of 2', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [2] }], raw_input_contents: [rawBytes(Array.from({ length: 50_000 }, () => ''))] }, 'text', /more than 2 raw BYTES elements/],
+    ['raw BYTES cut short in a length', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [Buffer.from([3, 0])] }, 'text', /cut short/],
+    ['raw BYTES cut short in an element', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [rawBytes(['abc']).subarray(0, 5)] }, 'text', /says 3 bytes but 1 remain/],
+    ['a NaN feature', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2], contents: { fp32_contents: [1, Number.NaN] } }] }, 'features', /element 0, feature 1 is NaN/],
+    ['an Infinity feature, raw', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [2, 1] }], raw_input_contents: [rawFp32([1, Number.POSITIVE_INFINITY])] }, 'features', /element 1, feature 0 is Infinity/],
+  ])('answers INVALID_ARGUMENT naming the tensor for %s', async (_case, model, request, tensor, says) => {
+    const error = await failed(call(client, 'ModelInfer', { model_name: model, ...request }));
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details).toMatch(new RegExp(`^input tensor ${tensor}\\b`));
+    expect(error.details).toMatch(says);
+  });
+
   it('answers INVALID_ARGUMENT for raw contents that do not match the shape', async () => {
     const error = await failed(
       call(client, 'ModelInfer', {
@@ -263,6 +284,20 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
       }),
     );
     expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('input tensor text, element 1: text is empty') });
+  });
+
+  it('holds a request with a hanging element (simulate-timeout) until the caller\'s deadline, as any server would', async () => {
+    const started = Date.now();
+    const error = await failed(
+      call(
+        client,
+        'ModelInfer',
+        { model_name: 'sentiment', inputs: [{ name: 'text', datatype: 'BYTES', shape: [2], contents: { bytes_contents: [Buffer.from('good'), Buffer.from('simulate-timeout')] } }] },
+        { deadline: started + 800 },
+      ),
+    );
+    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
   });
 
   it('answers NOT_FOUND for an unknown model or version, on every model call', async () => {

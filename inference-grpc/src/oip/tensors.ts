@@ -25,11 +25,36 @@ export interface DecodedRequest {
   readonly raw: boolean;
 }
 
+/** The limits a request's shape is checked against before any of its contents is read. */
+export interface ShapeLimits {
+  /** MAX_BATCH_ITEMS: most elements in the batch dimension. */
+  readonly maxBatchItems: number;
+  /** MAX_FEATURES: most features in a row of a numeric model. */
+  readonly maxFeatures: number;
+}
+
 function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
 }
 
-export function decodeInferRequest(model: string, kind: InputKind, request: ModelInferRequest__Output): DecodedRequest {
+/**
+ * Refuses a shape past the limits before anything is read or built for it:
+ * `[1e8, 0]` holds no elements, yet would cost one input object per row.
+ */
+function checkShape(name: string, kind: InputKind, shape: readonly (string | number)[], limits: ShapeLimits): void {
+  const dims = shape.map(Number);
+  const [batch = 0, width = 0] = dims;
+  if (batch === 0) throw new TensorFormatError(`tensor ${name} has an empty batch; send at least one element`);
+  if (batch > limits.maxBatchItems) {
+    throw new TensorFormatError(`tensor ${name} has a batch of ${batch} elements; at most ${limits.maxBatchItems} are allowed in one request (MAX_BATCH_ITEMS)`);
+  }
+  if (kind === 'FEATURES' && width === 0) throw new TensorFormatError(`tensor ${name} has rows of 0 features; send at least one feature per row`);
+  if (kind === 'FEATURES' && width > limits.maxFeatures) {
+    throw new TensorFormatError(`tensor ${name} has rows of ${width} features; at most ${limits.maxFeatures} are allowed (MAX_FEATURES)`);
+  }
+}
+
+export function decodeInferRequest(model: string, kind: InputKind, request: ModelInferRequest__Output, limits: ShapeLimits): DecodedRequest {
   const signature = signatureOf(kind);
   const spec = signature.input;
   const takes = `model ${model} takes one input tensor ${describeTensor(spec)}`;
@@ -55,15 +80,21 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
   const outputs = requested.length > 0 ? requested : signature.outputs;
   try {
     const count = elementCount(spec.name, tensor.shape);
+    checkShape(spec.name, kind, tensor.shape, limits);
     const batch = Number(tensor.shape[0]);
     const rawContents = raw ? request.rawInputContents[0] : undefined;
-    if (batch === 0) throw new TensorFormatError(`tensor ${spec.name} has an empty batch; send at least one element`);
     if (kind === 'TEXT') {
       const texts = readBytes(spec.name, count, tensor.contents, rawContents);
       return { inputs: texts.map((bytes, i) => ({ input: 'text', text: utf8(spec.name, i, bytes) })), tensor: spec.name, outputs, raw };
     }
     const width = count / batch;
     const values = readNumbers(spec.name, spec.datatype, count, tensor.contents, rawContents);
+    const notFinite = values.findIndex((v) => !Number.isFinite(v));
+    if (notFinite >= 0) {
+      throw new TensorFormatError(
+        `tensor ${spec.name}, element ${Math.floor(notFinite / width)}, feature ${notFinite % width} is ${String(values[notFinite])}; every feature must be a finite number`,
+      );
+    }
     const inputs = Array.from({ length: batch }, (_, row): PredictInput__Output => ({
       input: 'features',
       features: { values: values.slice(row * width, (row + 1) * width) },

@@ -17,7 +17,7 @@ export interface Catalog {
   /** True while the catalog is current; /ready answers 503 otherwise. */
   readonly synced: boolean;
   get(name: string): ModelInfo__Output | undefined;
-  /** Resolves once the catalog is synced (at once if it already is). */
+  /** Resolves once the catalog is synced (at once if it already is); rejects if it is disposed first. */
   whenSynced(): Promise<void>;
 }
 

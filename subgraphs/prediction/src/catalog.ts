@@ -14,6 +14,7 @@ import type { ModelEvent__Output } from '../../../lib/grpc/generated/infergraph/
 import type { ModelInferenceClient } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import type { Logger } from '../../../lib/logger';
+import { SyncWaiters } from './sync-waiters';
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
@@ -28,7 +29,7 @@ export class ModelCatalog {
   private connected = false;
   /** When the last stream that was up ended. */
   private disconnectedAt = Number.NEGATIVE_INFINITY;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new SyncWaiters(() => this.synced, 'the model registry mirror');
 
   constructor(
     private readonly client: ModelInferenceClient,
@@ -48,24 +49,16 @@ export class ModelCatalog {
     return this.models.get(name);
   }
 
-  /** Resolves once the catalog is synced (at once if it already is). */
+  /** Resolves once the catalog is synced (at once if it already is); rejects if it is disposed first. */
   whenSynced(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!this.synced) return;
-        this.listeners.delete(check);
-        resolve();
-      };
-      this.listeners.add(check);
-    });
+    return this.waiters.wait();
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
     this.stream?.cancel();
-    this.listeners.clear();
+    this.waiters.dispose();
   }
 
   private watch(): void {
@@ -77,7 +70,7 @@ export class ModelCatalog {
       this.connected = true;
       this.delayMs = RECONNECT_MIN_MS;
       this.models.set(event.model.name, event.model);
-      for (const listener of [...this.listeners]) listener();
+      this.waiters.check();
     });
     let ended = false;
     const reconnect = (reason: string): void => {

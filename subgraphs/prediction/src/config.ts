@@ -23,6 +23,18 @@ export const predictionSettings = {
     min: 100,
     max: 3_600_000,
   }),
+  oipMaxBatchSize: int(
+    'OIP_MAX_BATCH_SIZE',
+    0,
+    'With INFERENCE_PROTOCOL=oip: most inputs in one ModelInfer call, for a server whose batches are smaller than BATCH_MAX_SIZE (Triton\'s max_batch_size, inference-grpc\'s MAX_BATCH_ITEMS); a larger batch is sent as several calls. 0: no limit.',
+    { min: 0, max: 4096 },
+  ),
+  oipBatchTimeoutMs: int(
+    'OIP_BATCH_TIMEOUT_MS',
+    0,
+    'With INFERENCE_PROTOCOL=oip: longest a ModelInfer call of several inputs may run; past it the call is given up and its inputs sent again in halves within INFERENCE_DEADLINE_MS, so one input that hangs times out alone. A call of one input has until INFERENCE_DEADLINE_MS. 0: no cap (a hanging input times out its whole batch).',
+    { min: 0, max: 600_000 },
+  ),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each call to inference-grpc; past it a prediction answers INFERENCE_TIMEOUT.', {
     min: 1,
     max: 600_000,

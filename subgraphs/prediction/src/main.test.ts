@@ -54,8 +54,10 @@ describe('prediction subgraph as a process', () => {
           { 'x-request-id': 'req-oip-1' },
         );
         expect(res.data?.predict).toEqual({ modelVersion: 'v2', label: 'POSITIVE' });
-        const inferenceLine = inference.lines.find((l) => l.method === 'ModelInfer' && String(l.requestId).split(',').includes('req-oip-1'));
-        expect(inferenceLine).toBeDefined();
+        // inference-grpc logs the call after answering it: its line may arrive after the answer.
+        const logged = (): boolean => inference.lines.some((l) => l.method === 'ModelInfer' && String(l.requestId).split(',').includes('req-oip-1'));
+        for (let waited = 0; !logged() && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+        expect(logged()).toBe(true);
       } finally {
         prediction.kill();
         await prediction.exited;

@@ -15,12 +15,25 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
     logger,
   );
   catalog.start();
-  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
+  const callOptions = {
+    address: config.inferenceUrl,
+    deadlineMs: config.inferenceDeadlineMs,
+    maxBatchSize: config.oipMaxBatchSize,
+    batchTimeoutMs: config.oipBatchTimeoutMs,
+  };
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => {
-      const kind = catalog.get(target.model)?.inputKind;
-      return callModelInfer(client, callOptions, { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined }, inputs, requestIds);
+      const known = catalog.get(target.model);
+      const kind = known?.inputKind;
+      return callModelInfer(
+        client,
+        callOptions,
+        { ...target, kind: kind === 'TEXT' || kind === 'FEATURES' ? kind : undefined, known: known !== undefined },
+        inputs,
+        requestIds,
+        logger,
+      );
     },
     close: () => {
       catalog.dispose();

@@ -4,21 +4,28 @@
  * (DEFAULT_MODEL_VERSIONS, CANARY, parsed as inference-grpc parses them), and
  * each model's versions, input kind and readiness from the server's
  * ModelMetadata and ModelReady, read again every OIP_CATALOG_REFRESH_MS.
- * The last good answer keeps serving while a refresh fails.
+ * Each model stands alone: one the server cannot serve as configured (a
+ * missing version, inputs that do not match lib/oip/signatures.ts) is left
+ * out with one error logged, and the others serve. A model's last good
+ * description keeps serving while reading it again fails.
  */
 import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, requestCallback } from '@grpc/grpc-js';
 
 import type { GRPCInferenceServiceClient } from '../../../../lib/grpc/generated/inference/GRPCInferenceService';
-import type { ModelMetadataResponse__Output } from '../../../../lib/grpc/generated/inference/ModelMetadataResponse';
+import type {
+  ModelMetadataResponse__Output,
+  _inference_ModelMetadataResponse_TensorMetadata__Output as TensorMetadata,
+} from '../../../../lib/grpc/generated/inference/ModelMetadataResponse';
 import type { ModelReadyResponse__Output } from '../../../../lib/grpc/generated/inference/ModelReadyResponse';
 import type { ModelInfo__Output } from '../../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../../../../lib/grpc/unary';
 import type { Logger } from '../../../../lib/logger';
-import { TEXT_SIGNATURE } from '../../../../lib/oip/signatures';
+import { describeTensor, signatureOf } from '../../../../lib/oip/signatures';
 import { fromOipVersion, toOipVersion } from '../../../../lib/oip/versions';
 import type { CanarySetting } from '../../../../lib/traffic-policy';
 import type { Catalog } from '../backend';
+import { SyncWaiters } from '../sync-waiters';
 
 export interface OipCatalogOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
@@ -27,12 +34,36 @@ export interface OipCatalogOptions {
   readonly deadlineMs: number;
 }
 
+const KINDS = ['TEXT', 'FEATURES'] as const;
+
+/** Which signature the model's inputs match (one tensor: name, datatype, rank); throws saying what the server described. */
+function inputKindOf(name: string, inputs: readonly TensorMetadata[]): (typeof KINDS)[number] {
+  const [input, ...more] = inputs;
+  const kind = KINDS.find((k) => {
+    const spec = signatureOf(k).input;
+    return input !== undefined && more.length === 0 && input.name === spec.name && input.datatype === spec.datatype && input.shape.length === spec.shape.length;
+  });
+  if (kind) return kind;
+  const described = inputs.map((t) => `${t.name} (${t.datatype}, shape [${t.shape.join(', ')}])`).join(', ') || 'none';
+  throw new Error(
+    `the OIP server describes the inputs of ${name} as ${described}; expected one input, ${KINDS.map((k) => describeTensor(signatureOf(k).input)).join(' or ')}`,
+  );
+}
+
+/** What a failure is, for logging each once: a gRPC status (its message varies), or our own message. */
+function failureKey(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number') return `gRPC status ${err.code}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export class OipCatalog implements Catalog {
   private readonly models = new Map<string, ModelInfo__Output>();
   private timer: NodeJS.Timeout | undefined;
   private current = false;
   private disposed = false;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new SyncWaiters(() => this.synced, 'the OIP model catalog');
+  /** The failure last logged per model: each is logged once, not at every refresh. */
+  private readonly failures = new Map<string, string>();
 
   constructor(
     private readonly client: GRPCInferenceServiceClient,
@@ -58,35 +89,36 @@ export class OipCatalog implements Catalog {
   }
 
   whenSynced(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!this.synced) return;
-        this.listeners.delete(check);
-        resolve();
-      };
-      this.listeners.add(check);
-    });
+    return this.waiters.wait();
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
-    this.listeners.clear();
+    this.waiters.dispose();
   }
 
   private async refresh(): Promise<void> {
-    try {
-      const fresh = await Promise.all([...this.options.defaultVersions].map(([name, defaultVersion]) => this.describe(name, defaultVersion)));
-      if (this.disposed) return;
-      for (const model of fresh) this.models.set(model.name, model);
-      this.current = true;
-      for (const listener of [...this.listeners]) listener();
-    } catch (err) {
-      if (this.disposed) return;
-      if (this.current || this.models.size === 0) this.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'OIP model catalog refresh failed; keeping the last one');
-      this.current = false;
-    }
+    const configured = [...this.options.defaultVersions];
+    const results = await Promise.allSettled(configured.map(([name, defaultVersion]) => this.describe(name, defaultVersion)));
+    if (this.disposed) return;
+    results.forEach((result, i) => {
+      const name = configured[i]?.[0] ?? '';
+      if (result.status === 'fulfilled') {
+        this.models.set(name, result.value);
+        if (this.failures.delete(name)) this.logger.info({ model: name }, 'OIP model catalog: model read again');
+        return;
+      }
+      const key = failureKey(result.reason);
+      if (this.failures.get(name) === key) return;
+      this.failures.set(name, key);
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      const keeping = this.models.has(name) ? 'keeping its last description' : 'the model is not served';
+      this.logger.error({ model: name, reason }, `OIP model catalog: cannot read model ${name}; ${keeping}`);
+    });
+    // One model the server cannot serve does not make the subgraph unready for the others.
+    this.current = results.some((r) => r.status === 'fulfilled');
+    this.waiters.check();
   }
 
   private call<T>(start: (options: CallOptions, callback: requestCallback<T>) => unknown): Promise<T> {
@@ -95,6 +127,7 @@ export class OipCatalog implements Catalog {
 
   private async describe(name: string, defaultVersion: string): Promise<ModelInfo__Output> {
     const metadata = await this.call<ModelMetadataResponse__Output>((options, cb) => this.client.ModelMetadata({ name }, new Metadata(), options, cb));
+    const inputKind = inputKindOf(name, metadata.inputs);
     const canary = this.options.canary.find((c) => c.model === name);
     const configured = [...new Set([defaultVersion, ...(canary ? [canary.version] : [])])];
     // A server that lists no versions (KServe's model servers serve one) is taken at the configuration's word.
@@ -109,12 +142,11 @@ export class OipCatalog implements Catalog {
         this.call<ModelReadyResponse__Output>((options, cb) => this.client.ModelReady({ name, version: toOipVersion(version) }, new Metadata(), options, cb)),
       ),
     );
-    const input = metadata.inputs[0];
     // OIP says only ready or not: a ready version is shown LOADED, one that is not, FAILED.
     return {
       name,
       description: metadata.properties.description ?? '',
-      inputKind: input?.datatype === TEXT_SIGNATURE.input.datatype ? 'TEXT' : 'FEATURES',
+      inputKind,
       defaultVersion,
       canary: canary ? { version: canary.version, percent: canary.percent } : null,
       versions: versions.map((version, i) => ({
