@@ -14,7 +14,7 @@ import { spawnService } from '../test/helpers/process';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad, freshInput, predictLoad } from './predict';
-import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
+import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
 import { withBenchStack } from './stack';
 
 const args = parseLoadArgs();
@@ -60,10 +60,7 @@ async function main(): Promise<void> {
     return { fresh, hit };
   });
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     numericLatencyMs: args.latencyMs,
     runs: { baseline: base, oursFresh: ours.fresh, oursCacheHit: ours.hit },
     ratios: { freshOverBaseline: ours.fresh.throughput / base.throughput, cacheHitOverBaseline: ours.hit.throughput / base.throughput },

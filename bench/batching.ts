@@ -13,7 +13,7 @@
 import { parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { freshInput, predictLoad } from './predict';
-import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
+import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
 import { withBenchStack } from './stack';
 
 const args = parseLoadArgs({ 'max-batch': '64' });
@@ -33,10 +33,7 @@ async function main(): Promise<void> {
   logLoad('batching off, through the supergraph', off);
   const capacity = MAX_BATCH / ((args.latencyMs + (MAX_BATCH * ITEM_US) / 1000) / 1000);
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     numericLatencyMs: args.latencyMs,
     maxBatch: MAX_BATCH,
     runs: { batchingOn: on, batchingOff: off, batchingOnDirect: direct },

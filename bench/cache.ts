@@ -11,7 +11,7 @@ import { freshPrefix, redisUrl } from '../test/helpers/redis';
 import { parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad } from './predict';
-import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
+import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
 import { withBenchStack } from './stack';
 
 const args = parseLoadArgs({ concurrency: '64' });
@@ -36,10 +36,7 @@ async function main(): Promise<void> {
   const memory = await measure('memory', {});
   const redis = await measure('Redis', { REDIS_URL: redisUrl(), REDIS_PREFIX: freshPrefix() });
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     runs: { memory, redis },
     ratios: { redisOverMemoryDirect: redis.direct.throughput / memory.direct.throughput, redisOverMemoryGateway: redis.gateway.throughput / memory.gateway.throughput },
   };

@@ -11,7 +11,7 @@
 import { meanResult, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad } from './predict';
-import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
+import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
 import { withBenchStack } from './stack';
 
 const args = parseLoadArgs({ concurrency: '64', rounds: '2' });
@@ -33,10 +33,7 @@ async function main(): Promise<void> {
     return { gateway: meanResult(viaGateway), direct: meanResult(straight) };
   });
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     rounds: ROUNDS,
     runs: { gateway, direct },
     ratios: { gatewayOverDirect: gateway.throughput / direct.throughput },

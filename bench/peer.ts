@@ -14,7 +14,7 @@
 import { closedLoop, meanResult, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
 import { HIT_INPUT, PREDICT } from './predict';
-import { LOAD_HEADER, loadRow, logLoad, machine, writeResults } from './report';
+import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
 import { startHiveGateway } from './peer/hive';
 import { withBenchStack } from './stack';
 
@@ -60,10 +60,7 @@ async function main(): Promise<void> {
     }
   });
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     rounds: ROUNDS,
     gateways: GATEWAYS,
     queries: results,

@@ -18,7 +18,7 @@ import { startCluster } from '../test/helpers/cluster';
 import { deletePrefix, freshPrefix, redisUrl } from '../test/helpers/redis';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
-import { machine, writeResults } from './report';
+import { runInfo, writeResults } from './report';
 
 const args = parseLoadArgs({ concurrency: '64', seconds: '10', 'warmup-seconds': '2', batch: '16' });
 const BATCH = Number(args.extra.batch);
@@ -74,10 +74,7 @@ async function main(): Promise<void> {
   const one = await measure(1);
   const two = await measure(2);
   const summary = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    concurrency: args.concurrency,
-    windowSeconds: args.windowMs / 1000,
+    ...runInfo(args),
     numericLatencyMs: args.latencyMs,
     batchMaxSize: BATCH,
     runs: [one, two],

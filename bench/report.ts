@@ -3,11 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { LoadResult } from './load';
+import type { LoadArgs, LoadResult } from './load';
 
 /** This machine as the results describe it. */
 export function machine(): string {
   return `${process.platform} ${process.arch}, ${os.cpus().length} CPUs, node ${process.version}`;
+}
+
+/** When, where and at what load a closed-loop run was measured: the head of its summary. */
+export function runInfo(args: LoadArgs): { date: string; machine: string; concurrency: number; windowSeconds: number } {
+  return { date: new Date().toISOString(), machine: machine(), concurrency: args.concurrency, windowSeconds: args.windowMs / 1000 };
 }
 
 export function writeResults(dir: string, name: string, summary: Record<string, unknown>, markdown: readonly string[]): void {
