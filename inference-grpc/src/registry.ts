@@ -268,31 +268,14 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
 
   /** The policy `change` asks for, on top of what this replica has; throws when it is not valid here. */
   private nextPolicy(slot: ModelSlot, change: PolicyChange): TrafficPolicy {
-    const known = (v: string): boolean => slot.versions.has(v);
-    const versions = [...slot.versions.keys()].join(', ');
-    const nextDefault = change.defaultVersion ?? slot.defaultVersion;
-    if (!known(nextDefault)) {
-      throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${change.model} has no version ${JSON.stringify(nextDefault)}; versions are ${versions}`);
-    }
-    let nextCanary = change.canary === undefined ? slot.canary : (change.canary ?? undefined);
-    if (change.canary) {
-      if (!known(change.canary.version)) {
-        throw new InferGraphError(
-          'MODEL_VERSION_NOT_FOUND',
-          `model ${change.model} has no version ${JSON.stringify(change.canary.version)} for a canary; versions are ${versions}`,
-        );
-      }
-      if (!Number.isInteger(change.canary.percent) || change.canary.percent < 1 || change.canary.percent > 100) {
-        throw new InferGraphError('BAD_USER_INPUT', `canary percent must be an integer from 1 to 100, got ${change.canary.percent}`);
-      }
-      if (change.canary.version === nextDefault) {
-        throw new InferGraphError('BAD_USER_INPUT', `canary version ${change.canary.version} is the default version; choose another version or clear the canary`);
-      }
-    } else if (nextCanary?.version === nextDefault) {
-      // Promoting the canary to default ends the canary.
-      nextCanary = undefined;
-    }
-    return { defaultVersion: nextDefault, canary: nextCanary };
+    const defaultVersion = change.defaultVersion ?? slot.defaultVersion;
+    let canary = change.canary === undefined ? slot.canary : (change.canary ?? undefined);
+    // Promoting the canary to default ends the canary.
+    if (change.canary === undefined && canary?.version === defaultVersion) canary = undefined;
+    const next = { defaultVersion, canary };
+    const problem = this.policyProblem(slot, next);
+    if (problem) throw problem;
+    return next;
   }
 
   /**
@@ -356,7 +339,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     slot.revision = policy.revision;
     const problem = this.policyProblem(slot, policy);
     if (problem) {
-      this.logger?.warn({ model, revision: policy.revision, problem }, 'stored traffic policy ignored: this replica cannot serve it');
+      this.logger?.warn({ model, revision: policy.revision, problem: problem.message }, 'stored traffic policy ignored: this replica cannot serve it');
       return;
     }
     if (slot.defaultVersion === policy.defaultVersion && slot.canary?.version === policy.canary?.version && slot.canary?.percent === policy.canary?.percent) return;
@@ -365,13 +348,27 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     this.changed('POLICY_CHANGED', slot);
   }
 
-  private policyProblem(slot: ModelSlot, policy: TrafficPolicy): string | undefined {
-    if (!slot.versions.has(policy.defaultVersion)) return `no version ${policy.defaultVersion}`;
+  /**
+   * Why `policy` cannot hold for this model here, as the error a change asking
+   * for it gets (a stored one from another replica is logged and skipped).
+   */
+  private policyProblem(slot: ModelSlot, policy: TrafficPolicy): InferGraphError | undefined {
+    const model = slot.definition.name;
+    const versions = [...slot.versions.keys()].join(', ');
+    if (!slot.versions.has(policy.defaultVersion)) {
+      return new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(policy.defaultVersion)}; versions are ${versions}`);
+    }
     const { canary } = policy;
     if (!canary) return undefined;
-    if (!slot.versions.has(canary.version)) return `no version ${canary.version} for the canary`;
-    if (canary.version === policy.defaultVersion) return 'the canary is the default version';
-    if (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100) return `canary percent ${canary.percent} is not 1 to 100`;
+    if (!slot.versions.has(canary.version)) {
+      return new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(canary.version)} for a canary; versions are ${versions}`);
+    }
+    if (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100) {
+      return new InferGraphError('BAD_USER_INPUT', `canary percent must be an integer from 1 to 100, got ${canary.percent}`);
+    }
+    if (canary.version === policy.defaultVersion) {
+      return new InferGraphError('BAD_USER_INPUT', `canary version ${canary.version} is the default version; choose another version or clear the canary`);
+    }
     return undefined;
   }
 
