@@ -1,5 +1,6 @@
 /** inference-grpc settings: the only place this service reads the environment. */
 import { SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
+import { batchingSettings, inputLimitSettings } from '../../lib/input-limits';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
@@ -56,18 +57,16 @@ export const inferenceSettings = {
     max: 60000,
   }),
   numericItemLatencyUs: int('NUMERIC_ITEM_LATENCY_US', 200, 'Extra cost per item of a numeric batch, in microseconds.', { min: 0, max: 1_000_000 }),
-  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.', {
-    min: 1,
-    max: 4096,
+  ...batchingSettings({
+    size: 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.',
+    delay: 'Longest time the first input of a batch waits for others to join it.',
+    queue: 'Inputs that may wait per model version; past it calls answer OVERLOADED (gRPC RESOURCE_EXHAUSTED) at once.',
   }),
-  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest time the first input of a batch waits for others to join it.', { min: 0, max: 10000 }),
-  batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, 'Inputs that may wait per model version; past it calls answer OVERLOADED (gRPC RESOURCE_EXHAUSTED) at once.', {
-    min: 1,
-    max: 1_000_000,
+  ...inputLimitSettings({
+    text: 'Longest text input, in characters (Unicode code points).',
+    features: 'Most features in one numeric input.',
+    batchItems: 'Most inputs in one predictBatch / PredictBatch request.',
   }),
-  maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs in one predictBatch / PredictBatch request.', { min: 1, max: 100_000 }),
-  maxTextLength: int('MAX_TEXT_LENGTH', 10000, 'Longest text input, in characters (Unicode code points).', { min: 1, max: 10_000_000 }),
-  maxFeatures: int('MAX_FEATURES', 1024, 'Most features in one numeric input.', { min: 1, max: 1_000_000 }),
 };
 
 export type InferenceConfig = ConfigOf<typeof inferenceSettings>;

@@ -8,6 +8,7 @@ import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
+import { maxBatchItemsSetting } from '../../lib/input-limits';
 
 export const supergraphSettings = {
   ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /metrics, /health and /ready'),
@@ -58,7 +59,7 @@ export const supergraphSettings = {
     min: 1,
     max: 1_000_000,
   }),
-  maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs of one predictBatch; past it QUERY_TOO_COMPLEX before any subgraph is called.', { min: 1, max: 100_000 }),
+  maxBatchItems: maxBatchItemsSetting('Most inputs of one predictBatch; past it QUERY_TOO_COMPLEX before any subgraph is called.'),
   maxSubscriptionsPerConnection: int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 'Most operations one graphql-ws connection may have open at once; past it RATE_LIMITED.', {
     min: 1,
     max: 100_000,

@@ -1,6 +1,7 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
 import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { batchingSettings, inputLimitSettings } from '../../../lib/input-limits';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
@@ -47,24 +48,16 @@ export const predictionSettings = {
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
-  batchMaxSize: int('BATCH_MAX_SIZE', 64, 'Largest batch call (PredictBatchStream) the prediction subgraph sends: inputs for one model version are merged up to this many.', {
-    min: 1,
-    max: 4096,
+  ...batchingSettings({
+    size: 'Largest batch call (PredictBatchStream) the prediction subgraph sends: inputs for one model version are merged up to this many.',
+    delay: 'Longest the first input of a batch call waits for others to join it.',
+    queue: 'Predictions that may wait per model version; past it callers get OVERLOADED at once.',
   }),
-  batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, 'Longest the first input of a batch call waits for others to join it.', { min: 0, max: 10000 }),
-  batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, 'Predictions that may wait per model version; past it callers get OVERLOADED at once.', {
-    min: 1,
-    max: 1_000_000,
+  ...inputLimitSettings({
+    text: 'Longest text input, in characters; checked before batching so an oversized input fails alone.',
+    features: 'Most features in one numeric input; checked before batching so an oversized input fails alone.',
+    batchItems: 'Most inputs in one predictBatch mutation.',
   }),
-  maxTextLength: int('MAX_TEXT_LENGTH', 10000, 'Longest text input, in characters; checked before batching so an oversized input fails alone.', {
-    min: 1,
-    max: 10_000_000,
-  }),
-  maxFeatures: int('MAX_FEATURES', 1024, 'Most features in one numeric input; checked before batching so an oversized input fails alone.', {
-    min: 1,
-    max: 1_000_000,
-  }),
-  maxBatchItems: int('MAX_BATCH_ITEMS', 256, 'Most inputs in one predictBatch mutation.', { min: 1, max: 100_000 }),
 };
 
 export type PredictionConfig = ConfigOf<typeof predictionSettings>;
