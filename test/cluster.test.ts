@@ -12,7 +12,8 @@ import { Metadata } from '@grpc/grpc-js';
 import { createInferenceClient } from '../lib/grpc/client';
 import type { ModelInfo__Output } from '../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../lib/grpc/unary';
-import { deletePrefix, describeRedis, freshPrefix, redisUrl, sleep, until } from './helpers/redis';
+import { deletePrefix, describeRedis, freshPrefix, redisUrl } from './helpers/redis';
+import { sleep, until } from './helpers/wait';
 
 const LOADER_KEY = 'loader-key-0123456789abcdef';
 const PROBE_KEY = 'probe-key-0123456789abcdefgh';

@@ -13,6 +13,7 @@ import { healthClient } from '../../test/helpers/health';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import { metricValue } from '../../test/helpers/metrics';
 import type { InferenceFixture } from '../../test/helpers/inference';
+import { until } from '../../test/helpers/wait';
 
 const text = (t: string): PredictInput => ({ text: t });
 const features = (values: number[]): PredictInput => ({ features: { values } });
@@ -198,7 +199,7 @@ describe('inference-grpc over a real channel', () => {
     const stream: ClientReadableStream<ModelEvent__Output> = f.client.WatchModels({});
     const ended = new Promise((resolve) => stream.on('error', resolve));
     stream.on('data', (e: ModelEvent__Output) => events.push(e));
-    await waitFor(() => events.length >= 2);
+    await until(() => events.length >= 2, 'the snapshot of both models', 3000);
     expect(events.map((e) => [e.kind, e.model?.name])).toEqual([
       ['SNAPSHOT', 'sentiment'],
       ['SNAPSHOT', 'numeric'],
@@ -217,7 +218,7 @@ describe('inference-grpc over a real channel', () => {
     const cleared = await setPolicy(f, { model: 'numeric', clearCanary: true });
     expect(cleared.canary).toBeNull();
 
-    await waitFor(() => events.filter((e) => e.kind === 'POLICY_CHANGED').length >= 4);
+    await until(() => events.filter((e) => e.kind === 'POLICY_CHANGED').length >= 4, 'four policy changes on the watch stream', 3000);
     const policies = events.filter((e) => e.kind === 'POLICY_CHANGED').map((e) => [e.model?.defaultVersion, e.model?.canary?.percent ?? null]);
     expect(policies).toEqual([
       ['v1', 25],
@@ -367,14 +368,6 @@ describe('SIMULATE_LOAD_FAILURE', () => {
 
 function batchCount(metrics: string): number {
   return metricValue(metrics, 'infergraph_inference_batch_size_count', { model: 'numeric', version: 'v1' }) ?? 0;
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('GRPC_MAX_CONNECTION_AGE_MS', () => {

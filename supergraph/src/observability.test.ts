@@ -1,16 +1,9 @@
 import { metricValue } from '../../test/helpers/metrics';
 import { startStack } from '../../test/helpers/stack';
+import { until } from '../../test/helpers/wait';
 
 async function status(url: string): Promise<number> {
   return (await fetch(url)).status;
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('supergraph observability', () => {
@@ -28,9 +21,9 @@ describe('supergraph observability', () => {
       expect(metricValue(text, 'infergraph_subgraph_fetch_duration_seconds_count', { subgraph: 'models', outcome: 'OK' })).toBeGreaterThanOrEqual(1);
 
       // The supergraph checks its subgraphs every 2 s.
-      await eventually(async () => (await status(`${base}/ready`)) === 200);
+      await until(async () => (await status(`${base}/ready`)) === 200, 'the supergraph to be ready', 5000);
       await stack.models.close();
-      await eventually(async () => (await status(`${base}/ready`)) === 503);
+      await until(async () => (await status(`${base}/ready`)) === 503, 'the supergraph to be unready', 5000);
       expect(await status(`${base}/health`)).toBe(200);
     } finally {
       await stack.close();
@@ -41,9 +34,9 @@ describe('supergraph observability', () => {
     const stack = await startStack();
     try {
       const ready = stack.models.url.replace('/graphql', '/ready');
-      await eventually(async () => (await status(ready)) === 200);
+      await until(async () => (await status(ready)) === 200, 'the models subgraph to be ready', 5000);
       await stack.prediction.inference.close();
-      await eventually(async () => (await status(ready)) === 503);
+      await until(async () => (await status(ready)) === 503, 'the models subgraph to be unready', 5000);
     } finally {
       await stack.close();
     }

@@ -13,7 +13,7 @@ import { startSupergraph } from '../../supergraph/src/server';
 import type { Supergraph } from '../../supergraph/src/server';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
 import { graphql } from '../helpers/graphql';
-import { sleep } from '../helpers/redis';
+import { sleep } from '../helpers/wait';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 

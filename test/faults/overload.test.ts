@@ -9,7 +9,7 @@
 import { graphql } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack, ProcessStackOptions } from '../helpers/process-stack';
-import { sleep } from '../helpers/redis';
+import { sleep } from '../helpers/wait';
 
 /** One numeric batch costs this long in inference-grpc, whatever its size. */
 const BATCH_MS = 700;

@@ -12,7 +12,8 @@ import { graphql, liveSubscription, wsClient } from '../helpers/graphql';
 import type { GraphQLResponse } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { freshPrefix, sleep, until } from '../helpers/redis';
+import { freshPrefix } from '../helpers/redis';
+import { sleep, until } from '../helpers/wait';
 import { startPrivateRedis } from '../helpers/redis-server';
 import type { PrivateRedis } from '../helpers/redis-server';
 

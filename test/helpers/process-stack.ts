@@ -6,7 +6,7 @@
  */
 import { spawnService } from './process';
 import type { ServiceProcess } from './process';
-import { until } from './redis';
+import { until } from './wait';
 
 export type ServiceName = 'inference' | 'prediction' | 'models' | 'supergraph';
 type Env = Record<string, string>;

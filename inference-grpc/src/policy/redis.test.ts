@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 
 import { connectRedisClient } from '../../../lib/redis';
-import { deletePrefix, describeRedis, freshPrefix, redisUrl, sleep, until } from '../../../test/helpers/redis';
+import { deletePrefix, describeRedis, freshPrefix, redisUrl } from '../../../test/helpers/redis';
+import { sleep, until } from '../../../test/helpers/wait';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { ModelRegistry } from '../registry';
 import { policyStoreContract, testCatalog } from './contract';

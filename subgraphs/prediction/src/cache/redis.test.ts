@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 
 import { createRedisClient } from '../../../../lib/redis';
-import { describeRedis, freshPrefix, redisUrl, sleep, until, whenReady } from '../../../../test/helpers/redis';
+import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../../test/helpers/redis';
+import { sleep, until } from '../../../../test/helpers/wait';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
 import { CacheUnavailableError } from './cache';

@@ -10,6 +10,7 @@
  * earlier one would have been too.
  */
 import type { PubSub } from './pubsub';
+import { until } from '../../../../test/helpers/wait';
 
 export interface TestEvent {
   readonly n: number;
@@ -24,15 +25,6 @@ export function event(n: number, note: string | null = null): TestEvent {
 export function collector(): { readonly got: TestEvent[]; readonly listener: (message: TestEvent) => void } {
   const got: TestEvent[] = [];
   return { got, listener: (message) => void got.push(message) };
-}
-
-/** Polls `condition` every 5 ms until it holds; rejects after `timeoutMs` naming what was awaited. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** Registers the shared PubSub suite; `make` builds a fresh instance, ready to use, for each test. */
@@ -56,7 +48,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       await pubsub.publish('a', event(1));
       await pubsub.publish('nobody-listens', event(2));
       await pubsub.publish('b', event(3));
-      await eventually(() => b.got.length === 1, 'the message on b');
+      await until(() => b.got.length === 1, 'the message on b');
       expect(a.got).toEqual([event(1)]);
       expect(b.got).toEqual([event(3)]);
     });
@@ -67,7 +59,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       await pubsub.subscribe('a', first.listener);
       await pubsub.subscribe('a', second.listener);
       await pubsub.publish('a', event(1));
-      await eventually(() => first.got.length === 1 && second.got.length === 1, 'both subscribers to get the message');
+      await until(() => first.got.length === 1 && second.got.length === 1, 'both subscribers to get the message');
       expect(first.got).toEqual([event(1)]);
       expect(second.got).toEqual([event(1)]);
     });
@@ -78,11 +70,11 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       const unsubscribe = await pubsub.subscribe('a', leaving.listener);
       await pubsub.subscribe('a', staying.listener);
       await pubsub.publish('a', event(1));
-      await eventually(() => leaving.got.length === 1 && staying.got.length === 1, 'the first message');
+      await until(() => leaving.got.length === 1 && staying.got.length === 1, 'the first message');
       await unsubscribe();
       await unsubscribe();
       await pubsub.publish('a', event(2));
-      await eventually(() => staying.got.length === 2, 'the second message');
+      await until(() => staying.got.length === 2, 'the second message');
       expect(leaving.got).toEqual([event(1)]);
     });
 
@@ -94,7 +86,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       const published = pubsub.publish('a', event(1));
       const unsubscribed = unsubscribe();
       await Promise.all([published, unsubscribed]);
-      await eventually(() => staying.got.length === 1, 'the message');
+      await until(() => staying.got.length === 1, 'the message');
       expect(leaving.got).toEqual([]);
     });
 
@@ -104,7 +96,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       const second = collector();
       await pubsub.subscribe('a', second.listener);
       await pubsub.publish('a', event(1));
-      await eventually(() => second.got.length === 1, 'the message to the new subscriber');
+      await until(() => second.got.length === 1, 'the message to the new subscriber');
       expect(first.got).toEqual([]);
     });
 
@@ -113,7 +105,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       await pubsub.subscribe('a', c.listener);
       const ns = Array.from({ length: 50 }, (_, i) => i);
       await Promise.all(ns.map((n) => pubsub.publish('a', event(n))));
-      await eventually(() => c.got.length === ns.length, 'all messages');
+      await until(() => c.got.length === ns.length, 'all messages');
       expect(c.got.map((m) => m.n)).toEqual(ns);
     });
 
@@ -122,7 +114,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       const c = collector();
       await pubsub.subscribe('a', c.listener);
       await pubsub.publish('a', rich);
-      await eventually(() => c.got.length === 1, 'the message');
+      await until(() => c.got.length === 1, 'the message');
       expect(c.got).toEqual([rich]);
     });
 
@@ -135,7 +127,7 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       await pubsub.subscribe('a', c.listener);
       await expect(pubsub.publish('a', event(1))).resolves.toBeUndefined();
       await pubsub.publish('a', event(2));
-      await eventually(() => c.got.length === 2, 'both messages');
+      await until(() => c.got.length === 2, 'both messages');
       expect(c.got).toEqual([event(1), event(2)]);
     });
 

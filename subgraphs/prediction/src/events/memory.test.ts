@@ -2,9 +2,10 @@ import { Writable } from 'node:stream';
 
 import pino from 'pino';
 
-import { collector, event, eventually, pubsubContract } from './contract';
+import { collector, event, pubsubContract } from './contract';
 import type { TestEvent } from './contract';
 import { MemoryPubSub } from './memory';
+import { until } from '../../../../test/helpers/wait';
 
 pubsubContract('MemoryPubSub', () => Promise.resolve(new MemoryPubSub<TestEvent>()));
 
@@ -16,7 +17,7 @@ describe('MemoryPubSub', () => {
     const message = { list: [1] };
     await pubsub.publish('a', message);
     message.list.push(2);
-    await eventually(() => got.length === 1, 'the message');
+    await until(() => got.length === 1, 'the message');
     expect(got).toEqual([{ list: [1] }]);
     await pubsub.dispose();
   });
@@ -29,7 +30,7 @@ describe('MemoryPubSub', () => {
     const published = pubsub.publish('a', event(1));
     await pubsub.subscribe('a', late.listener);
     await published;
-    await eventually(() => early.got.length === 1, 'the message');
+    await until(() => early.got.length === 1, 'the message');
     expect(late.got).toEqual([]);
     await pubsub.dispose();
   });
@@ -47,7 +48,7 @@ describe('MemoryPubSub', () => {
       throw new Error('listener bug');
     });
     await pubsub.publish('a', event(1));
-    await eventually(() => lines.length === 1, 'the log line');
+    await until(() => lines.length === 1, 'the log line');
     expect(lines[0]).toMatchObject({ level: 50, channel: 'a', err: 'listener bug', msg: expect.stringContaining('pubsub listener failed') });
     await pubsub.dispose();
   });

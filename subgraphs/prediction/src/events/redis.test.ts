@@ -5,10 +5,11 @@ import pino from 'pino';
 
 import type { Logger } from '../../../../lib/logger';
 import { createRedisClient } from '../../../../lib/redis';
-import { describeRedis, freshPrefix, redisUrl, sleep, whenReady } from '../../../../test/helpers/redis';
+import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../../test/helpers/redis';
+import { sleep, until } from '../../../../test/helpers/wait';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
-import { collector, event, eventually, pubsubContract } from './contract';
+import { collector, event, pubsubContract } from './contract';
 import type { TestEvent } from './contract';
 import { RedisPubSub } from './redis';
 
@@ -68,10 +69,10 @@ describeRedis('RedisPubSub', () => {
       await Promise.all(replicas.map((r, i) => r.subscribe('latency', (seen[i] as ReturnType<typeof collector>).listener)));
       await replicas[0]?.publish('latency', event(1, 'from replica 0'));
       await replicas[1]?.publish('latency', event(2, 'from replica 1'));
-      await eventually(() => seen.every((s) => s.got.length >= 2), 'both messages at both replicas');
+      await until(() => seen.every((s) => s.got.length >= 2), 'both messages at both replicas');
       // Anything duplicated would arrive right behind: a marker published last must be the third message each sees.
       await replicas[0]?.publish('latency', event(3, 'marker'));
-      await eventually(() => seen.every((s) => s.got.length >= 3), 'the marker at both replicas');
+      await until(() => seen.every((s) => s.got.length >= 3), 'the marker at both replicas');
       for (const s of seen) {
         expect(s.got.map((m) => m.n).sort()).toEqual([1, 2, 3]);
       }
@@ -85,10 +86,10 @@ describeRedis('RedisPubSub', () => {
         wire.on('message', (channel: string, message: string) => void onWire.push([channel, message]));
         await wire.subscribe(`${prefix}latency`, 'latency');
         await instance.publish('latency', event(1, 'hello'));
-        await eventually(() => onWire.length === 1, 'the message on the prefixed channel');
+        await until(() => onWire.length === 1, 'the message on the prefixed channel');
         // Nothing reached the bare channel: a later message on the prefixed one would have come after it.
         await instance.publish('latency', event(2));
-        await eventually(() => onWire.length === 2, 'the second message');
+        await until(() => onWire.length === 2, 'the second message');
         expect(onWire).toEqual([
           [`${prefix}latency`, JSON.stringify(event(1, 'hello'))],
           [`${prefix}latency`, JSON.stringify(event(2))],
@@ -96,7 +97,7 @@ describeRedis('RedisPubSub', () => {
         const c = collector();
         await instance.subscribe('latency', c.listener);
         await raw.publish(`${prefix}latency`, JSON.stringify(event(3)));
-        await eventually(() => c.got.length === 1, 'a message published raw on the prefixed channel');
+        await until(() => c.got.length === 1, 'a message published raw on the prefixed channel');
         expect(c.got).toEqual([event(3)]);
       } finally {
         await wire.quit();
@@ -136,7 +137,7 @@ describeRedis('RedisPubSub', () => {
       await instance.subscribe('a', c.listener);
       await raw.publish(`${prefix}a`, '{not json');
       await raw.publish(`${prefix}a`, JSON.stringify(event(1)));
-      await eventually(() => c.got.length === 1, 'the valid message');
+      await until(() => c.got.length === 1, 'the valid message');
       expect(c.got).toEqual([event(1)]);
       expect(lines).toEqual([expect.objectContaining({ level: 40, channel: `${prefix}a`, msg: 'unparsable pubsub message skipped' })]);
     });
@@ -170,7 +171,7 @@ describeRedis('RedisPubSub', () => {
         const c = collector();
         await instance.subscribe('a', c.listener);
         await instance.publish('a', event(1));
-        await eventually(() => c.got.length === 1, 'the message before the outage');
+        await until(() => c.got.length === 1, 'the message before the outage');
 
         await server.stop();
         for (const pause of [0, 50, 150, 300]) {
