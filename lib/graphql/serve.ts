@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 
 import type { ApolloServer, BaseContext } from '@apollo/server';
+import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 
@@ -102,6 +103,14 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     } else {
       json(res, 404, { error: 'not found; GraphQL is at /graphql' });
     }
+  });
+  new Gauge({
+    name: 'infergraph_http_open_connections',
+    help: 'Connections open to the GraphQL port, WebSockets included; idle keep-alive connections are held open by their clients',
+    registers: [options.metrics],
+    async collect() {
+      this.set(await new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count))));
+    },
   });
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const ws = options.websocket?.(wss);

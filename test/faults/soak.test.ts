@@ -14,7 +14,7 @@ import { INSPECT_ENV, collectGarbage } from '../helpers/inspector';
 import { metricValue } from '../helpers/metrics';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { sleep } from '../helpers/wait';
+import { sleep, until } from '../helpers/wait';
 
 /** This test's own options (not service settings). */
 const options = readConfig(process.env, {
@@ -32,10 +32,13 @@ const WARM_UP = { requests: 1500, wsCycles: 20 };
  * one of 250 bytes the full one (20 000).
  */
 const HEAP_TOLERANCE_BYTES = 4 * 1024 * 1024;
-/** Handles may differ by keep-alive sockets not yet closed. */
-const HANDLE_TOLERANCE = 8;
-/** Time for the last answers and closes to finish before measuring. */
-const SETTLE_MS = 1000;
+/**
+ * Handles that are not connections (servers, timers, outgoing sockets) may
+ * end this many above their start: a readiness check or scrape in flight.
+ */
+const HANDLE_TOLERANCE = 2;
+/** How long, after the load, the handles and heap may take to come back. */
+const SETTLE_DEADLINE_MS = 15_000;
 
 const TEXTS = ['a lovely day', 'a dreadful day', 'an ordinary day', 'simulate-error'];
 
@@ -70,6 +73,13 @@ function mixed(i: number): { query: string; variables: Record<string, unknown>; 
 
 interface Usage {
   readonly heap: number;
+  /**
+   * Open handles but the connections clients hold to the service's port: an
+   * idle keep-alive connection is the client's to close (the soak's own
+   * pool to the supergraph, the supergraph's pool and readiness checks to the
+   * subgraphs), and a pool's size follows its concurrency, not the number of
+   * requests. Servers, timers and outgoing sockets, which could leak, remain.
+   */
   readonly handles: number;
 }
 
@@ -79,7 +89,9 @@ async function usage(stack: ProcessStack, service: 'supergraph' | 'prediction'):
   const text = await (await fetch(stack.metricsUrl(service))).text();
   const space = (name: string): number => metricValue(text, 'nodejs_heap_space_size_used_bytes', { space: name }) ?? Number.NaN;
   // Old and large-object space hold what lives on; code space grows as V8 optimises more functions, which is no leak.
-  return { heap: space('old') + space('large_object'), handles: metricValue(text, 'nodejs_active_handles_total', {}) ?? Number.NaN };
+  const handles = metricValue(text, 'nodejs_active_handles_total', {}) ?? Number.NaN;
+  const connections = metricValue(text, 'infergraph_http_open_connections', {}) ?? Number.NaN;
+  return { heap: space('old') + space('large_object'), handles: handles - connections };
 }
 
 describe('soak through the supergraph', () => {
@@ -141,13 +153,22 @@ describe('soak through the supergraph', () => {
     };
 
     await soak(WARM_UP.requests, WARM_UP.wsCycles);
-    await sleep(SETTLE_MS);
     const before = { supergraph: await usage(s, 'supergraph'), prediction: await usage(s, 'prediction') };
     const started = Date.now();
     await soak(options.requests, options.wsCycles);
     const tookMs = Date.now() - started;
-    await sleep(SETTLE_MS);
-    const after = { supergraph: await usage(s, 'supergraph'), prediction: await usage(s, 'prediction') };
+    // Closing sockets and lazy upstream subscriptions finish after the last answer: measure until both services are back.
+    let after = before;
+    const back = (name: 'supergraph' | 'prediction'): boolean =>
+      after[name].heap - before[name].heap <= HEAP_TOLERANCE_BYTES && after[name].handles - before[name].handles <= HANDLE_TOLERANCE;
+    await until(
+      async () => {
+        after = { supergraph: await usage(s, 'supergraph'), prediction: await usage(s, 'prediction') };
+        return back('supergraph') && back('prediction');
+      },
+      'heap and handles back near their start',
+      SETTLE_DEADLINE_MS,
+    ).catch(() => undefined);
 
     const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     console.info(
@@ -156,8 +177,10 @@ describe('soak through the supergraph', () => {
     );
     expect(unexpected.slice(0, 10)).toEqual([]);
     for (const name of ['supergraph', 'prediction'] as const) {
-      expect({ name, heapGrowth: after[name].heap - before[name].heap <= HEAP_TOLERANCE_BYTES }).toEqual({ name, heapGrowth: true });
-      expect({ name, handleGrowth: after[name].handles - before[name].handles <= HANDLE_TOLERANCE }).toEqual({ name, handleGrowth: true });
+      const heapGrowth = after[name].heap - before[name].heap;
+      const handleGrowth = after[name].handles - before[name].handles;
+      expect({ name, heapGrowth: heapGrowth <= HEAP_TOLERANCE_BYTES ? 'within tolerance' : heapGrowth }).toEqual({ name, heapGrowth: 'within tolerance' });
+      expect({ name, handleGrowth: handleGrowth <= HANDLE_TOLERANCE ? 'within tolerance' : handleGrowth }).toEqual({ name, handleGrowth: 'within tolerance' });
     }
     expect(s.crashes()).toEqual([]);
   }, 180_000);
