@@ -3,6 +3,7 @@ import { graphql } from './helpers/graphql';
 import { metricValue } from './helpers/metrics';
 import { spawnService } from './helpers/process';
 import type { ServiceProcess } from './helpers/process';
+import { until } from './helpers/wait';
 
 /** Every non-comment line of Prometheus text exposition: name{labels} value. */
 const SAMPLE = /^[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|\+Inf|-Inf)$/;
@@ -45,9 +46,10 @@ describe('the stack as processes', () => {
       'x-request-id': 'req-four-services',
     });
     expect(res.errors).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 200));
-    const seenIn = processes.map((p) => p.lines.some((l) => String(l.requestId).split(',').includes('req-four-services')));
-    expect(seenIn).toEqual([true, true, true, true]);
+    // Each service logs after it answers: wait for the four lines, with a deadline.
+    const seenIn = (): boolean[] => processes.map((p) => p.lines.some((l) => String(l.requestId).split(',').includes('req-four-services')));
+    await until(() => seenIn().every(Boolean), 'the request id in all four logs', 10_000).catch(() => undefined);
+    expect(seenIn()).toEqual([true, true, true, true]);
   });
 
   it('serves /metrics in Prometheus text with the named series on every service', async () => {
@@ -81,8 +83,7 @@ describe('the stack as processes', () => {
     );
     // SIGTERM once every request has reached the supergraph and gone on to inference-grpc,
     // whose four 300 ms batches keep most of them in flight for a second more.
-    const until = Date.now() + 15_000;
-    while ((await dispatched()) < before + 200 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await until(async () => (await dispatched()) >= before + 200, 'every prediction dispatched to inference-grpc', 15_000);
     let answeredBefore = 0;
     for (const p of inFlight) void p.then(() => (answeredBefore += 1), () => undefined);
     await new Promise((r) => setImmediate(r));

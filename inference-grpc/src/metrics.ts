@@ -14,6 +14,7 @@ export class InferenceMetrics {
   private readonly queueDepth: Gauge<'model' | 'version'>;
   private readonly dropped: Counter<'model' | 'version' | 'reason'>;
   private readonly rpcs: Counter<'method' | 'code'>;
+  private readonly watches: Counter;
 
   constructor(registry: Registry, models: ModelRegistry, maxBatchSize: number) {
     const registers = [registry];
@@ -62,6 +63,11 @@ export class InferenceMetrics {
       labelNames: ['method', 'code'],
       registers,
     });
+    this.watches = new Counter({
+      name: 'infergraph_registry_watches_total',
+      help: 'WatchModels streams opened: each subgraph opens one, and another after every connection rotation or outage.',
+      registers,
+    });
     new Gauge({
       name: 'infergraph_model_version_loaded',
       help: '1 when the model version is loaded, else 0.',
@@ -82,6 +88,10 @@ export class InferenceMetrics {
 
   rpc(method: string, code: string): void {
     this.rpcs.inc({ method, code });
+  }
+
+  watchOpened(): void {
+    this.watches.inc();
   }
 
   batcher(model: string, version: string): BatcherObserver {

@@ -80,6 +80,7 @@ export function createHandlers(
         state.watchers.delete(call);
       };
       state.watchers.add(call);
+      metrics.watchOpened();
       call.once('cancelled', stop);
       call.once('close', stop);
       for (const model of registry.list()) call.write({ kind: 'SNAPSHOT', model: modelToWire(model) });

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, connectivityState } from '@grpc/grpc-js';
 
 import { readConfig, ConfigError } from '../config';
 import { startInference } from '../../test/helpers/inference';
@@ -68,9 +68,9 @@ describe('a client over a list of inference replicas', () => {
   });
 
   it('spreads calls over every replica, then keeps answering from the one left when the other goes away', async () => {
-    // Round-robin connects to every replica at once; the first calls go to whichever is ready first.
-    await predict();
-    await new Promise((r) => setTimeout(r, 200));
+    // Round-robin connects to every replica at once; the first calls go to whichever is ready first, so wait until both have answered.
+    const seen = new Set<string | undefined>();
+    await until(async () => seen.add((await predict()).prediction?.modelVersion).size === 2, 'both replicas to answer', 10_000);
     const versions: (string | undefined)[] = [];
     for (let i = 0; i < 20; i += 1) versions.push((await predict()).prediction?.modelVersion);
     expect(versions.filter((v) => v === 'v1')).toHaveLength(10);
@@ -104,7 +104,7 @@ describe('a client over a list whose entries come and go', () => {
     const client = createInferenceClient(`127.0.0.1:${server.server.port},localhost:${server.server.port}`, { 'grpc.client_idle_timeout_ms': 1000 });
     fixtures.push(client);
     expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
-    await new Promise((r) => setTimeout(r, 2500));
+    await until(() => client.getChannel().getConnectivityState(false) === connectivityState.IDLE, 'the channel to go idle', 10_000);
     expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
   });
 

@@ -1,5 +1,10 @@
+import { metricValue } from '../../../test/helpers/metrics';
 import { startPredictionStack } from '../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../test/helpers/prediction';
+import { until } from '../../../test/helpers/wait';
+
+/** Registry streams the subgraph reopens while the test watches its /ready. */
+const ROTATIONS = 3;
 
 describe('the registry mirror across a connection rotation', () => {
   let stack: PredictionStack;
@@ -12,13 +17,19 @@ describe('the registry mirror across a connection rotation', () => {
   afterAll(() => stack.close());
 
   it('keeps the subgraph ready and predicting while its registry stream is reopened', async () => {
+    const watches = async (): Promise<number> => metricValue(await stack.inference.server.metrics.metrics(), 'infergraph_registry_watches_total', {}) ?? 0;
     const ready = stack.subgraph.url.replace('/graphql', '/ready');
+    const first = await watches();
     const statuses: number[] = [];
-    const until = Date.now() + 1500;
-    while (Date.now() < until) {
-      statuses.push((await fetch(ready)).status);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // /ready is read between the checks, so every reconnection happens while it is being watched.
+    await until(
+      async () => {
+        statuses.push((await fetch(ready)).status);
+        return (await watches()) >= first + ROTATIONS;
+      },
+      `${ROTATIONS} registry streams reopened`,
+      20_000,
+    );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     const answer = await stack.query<{ predict: { label: string } }>('mutation { predict(input: { model: "sentiment", text: "good" }) { label } }');
     expect(answer.data?.predict.label).toBe('POSITIVE');
