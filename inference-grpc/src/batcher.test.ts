@@ -23,15 +23,20 @@ function batcher(overrides: Partial<BatcherOptions<number, number>> & { run?: Ru
 
 const none = { deadline: Infinity };
 
-/** A run whose batches finish only when the test says so. */
-function gatedRun(): { run: Run; release: () => void } {
-  let releases: (() => void)[] = [];
+/** A run whose batches wait until the test opens the gate; once open, every batch finishes at once. */
+function gatedRun(): { run: Run; open: () => void } {
+  let opened = false;
+  const waiting: (() => void)[] = [];
   return {
-    run: (inputs) => new Promise((resolve) => releases.push(() => resolve(inputs.map((x) => x * 10)))),
-    release: () => {
-      const now = releases;
-      releases = [];
-      now.forEach((r) => r());
+    run: (inputs) =>
+      new Promise((resolve) => {
+        const finish = (): void => resolve(inputs.map((x) => x * 10));
+        if (opened) finish();
+        else waiting.push(finish);
+      }),
+    open: () => {
+      opened = true;
+      waiting.splice(0).forEach((finish) => finish());
     },
   };
 }
@@ -45,51 +50,51 @@ describe('DynamicBatcher', () => {
     expect(results.map((r) => r.batchSize)).toEqual([4, 4, 4, 4, 2, 2]);
   });
 
-  it('runs one batch at a time and gathers what arrives meanwhile', async () => {
-    const gate = gatedRun();
-    const { b, batches } = batcher({ run: gate.run, maxBatchSize: 10 });
-    const first = b.submit(1, none);
-    await new Promise((r) => setTimeout(r, 20));
-    const rest = [2, 3, 4].map((x) => b.submit(x, none));
-    expect(batches).toEqual([[1]]);
-    gate.release();
-    await first;
-    await new Promise((r) => setTimeout(r, 20));
-    expect(batches).toEqual([[1], [2, 3, 4]]);
-    gate.release();
-    await Promise.all(rest);
-  });
+  describe('on a clock the test moves', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 0 }));
+    afterEach(() => jest.useRealTimers());
 
-  it('refuses at once with OVERLOADED when the queue is full', async () => {
-    const gate = gatedRun();
-    const { b } = batcher({ run: gate.run, maxBatchSize: 1, maxQueue: 2, maxDelayMs: 0 });
-    const running = b.submit(1, none);
-    await new Promise((r) => setTimeout(r, 5));
-    const waiting = [b.submit(2, none), b.submit(3, none)];
-    await expect(b.submit(4, none)).rejects.toMatchObject({ code: 'OVERLOADED', message: expect.stringContaining('BATCH_MAX_QUEUE=2') });
-    gate.release();
-    await running;
-    await new Promise((r) => setTimeout(r, 5));
-    gate.release();
-    await new Promise((r) => setTimeout(r, 5));
-    gate.release();
-    await Promise.all(waiting);
-  });
+    it('runs one batch at a time and gathers what arrives meanwhile', async () => {
+      const gate = gatedRun();
+      const { b, batches } = batcher({ run: gate.run, maxBatchSize: 10 });
+      const first = b.submit(1, none);
+      await jest.advanceTimersByTimeAsync(5);
+      expect(batches).toEqual([[1]]);
+      const rest = [2, 3, 4].map((x) => b.submit(x, none));
+      // Long past their max delay, but a batch is still running.
+      await jest.advanceTimersByTimeAsync(50);
+      expect(batches).toEqual([[1]]);
+      gate.open();
+      await first;
+      await Promise.all(rest);
+      expect(batches).toEqual([[1], [2, 3, 4]]);
+    });
 
-  it('drops inputs whose deadline passed while queued, never running them', async () => {
-    const gate = gatedRun();
-    const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxDelayMs: 0 });
-    const first = b.submit(1, none);
-    const late = b.submit(2, { deadline: Date.now() + 10 });
-    const onTime = b.submit(3, none);
-    await new Promise((r) => setTimeout(r, 30));
-    gate.release();
-    await first;
-    await expect(late).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
-    await new Promise((r) => setTimeout(r, 5));
-    gate.release();
-    await onTime;
-    expect(batches).toEqual([[1], [3]]);
+    it('refuses at once with OVERLOADED when the queue is full', async () => {
+      const gate = gatedRun();
+      const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxQueue: 2, maxDelayMs: 0 });
+      const running = b.submit(1, none);
+      expect(batches).toEqual([[1]]);
+      const waiting = [b.submit(2, none), b.submit(3, none)];
+      await expect(b.submit(4, none)).rejects.toMatchObject({ code: 'OVERLOADED', message: expect.stringContaining('BATCH_MAX_QUEUE=2') });
+      gate.open();
+      await Promise.all([running, ...waiting]);
+      expect(batches).toEqual([[1], [2], [3]]);
+    });
+
+    it('drops inputs whose deadline passed while queued, never running them', async () => {
+      const gate = gatedRun();
+      const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxDelayMs: 0 });
+      const first = b.submit(1, none);
+      const late = b.submit(2, { deadline: Date.now() + 10 });
+      const onTime = b.submit(3, none);
+      await jest.advanceTimersByTimeAsync(30);
+      gate.open();
+      await first;
+      await expect(late).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT', message: expect.stringContaining('deadline passed after 30 ms in the queue') });
+      await onTime;
+      expect(batches).toEqual([[1], [3]]);
+    });
   });
 
   it('drops an input whose caller went away', async () => {
@@ -100,7 +105,7 @@ describe('DynamicBatcher', () => {
     const gone = b.submit(2, { deadline: Infinity, signal: controller.signal });
     controller.abort();
     await expect(gone).rejects.toBeInstanceOf(InferGraphError);
-    gate.release();
+    gate.open();
     await first;
     await b.idle();
     expect(batches).toEqual([[1]]);
