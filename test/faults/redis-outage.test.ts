@@ -19,8 +19,6 @@ import type { PrivateRedis } from '../helpers/redis-server';
 
 const CALLERS = 6;
 const OUTAGE_MS = 1500;
-/** REDIS_TIMEOUT_MS (100 ms) plus what the HTTP hops may add on a busy machine. */
-const ANSWER_BOUND_MS = 1000;
 
 type Predicted = GraphQLResponse<{ predict: { id: string; cache: string; label: string } }>;
 
@@ -62,21 +60,23 @@ describe('Redis stopped under load and started again', () => {
     expect((await predict(texts[0] ?? '')).data?.predict.cache).toBe('HIT');
 
     await redis.stop();
-    const during: { ms: number; res: Predicted }[] = [];
+    const during: { caller: number; ms: number; res: Predicted }[] = [];
     const stopAt = Date.now() + OUTAGE_MS;
     await Promise.all(
       Array.from({ length: CALLERS }, async (_, n) => {
         for (let i = 0; Date.now() < stopAt; i += 1) {
           const started = Date.now();
           const res = await predict(texts[(n + i) % texts.length] ?? '');
-          during.push({ ms: Date.now() - started, res });
+          during.push({ caller: n, ms: Date.now() - started, res });
         }
       }),
     );
     console.info(`Redis down ${OUTAGE_MS} ms: ${during.length} predictions, slowest ${Math.max(...during.map((d) => d.ms))} ms`);
-    expect(during.length).toBeGreaterThan(CALLERS);
     expect(during.filter((d) => d.res.status !== 200 || d.res.errors !== undefined || d.res.data?.predict.cache !== 'BYPASS')).toEqual([]);
-    expect(during.filter((d) => d.ms > ANSWER_BOUND_MS)).toEqual([]);
+    // Nothing waits for Redis: a prediction that did would hold its caller until Redis is back, after this loop,
+    // so every caller is answered more than once while it is down (how fast is the bench's business, not a test's).
+    const answersPerCaller = Array.from({ length: CALLERS }, (_, n) => during.filter((d) => d.caller === n).length);
+    expect(answersPerCaller.filter((count) => count < 2)).toEqual([]);
 
     await redis.start();
     // The restarted Redis is empty: an answer is stored again (MISS), then served from it (HIT).
