@@ -1,9 +1,15 @@
+import type { ClientReadableStream } from '@grpc/grpc-js';
+
+import { createInferenceClient } from '../../../lib/grpc/client';
+import type { ModelEvent__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import { graphql } from '../../../test/helpers/graphql';
 import { spawnService } from '../../../test/helpers/process';
+import { until } from '../../../test/helpers/wait';
 
 describe('prediction subgraph as a process', () => {
   it('carries the request id from the HTTP header to its own log and to the inference-grpc log, and exits 0 on Ctrl-C, answering what is in flight', async () => {
-    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
+    // A numeric batch takes 1.5 s: long enough to stop the subgraph while one runs.
+    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug', NUMERIC_LATENCY_MS: '1500' });
     try {
       const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
       const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${grpcPort}` });
@@ -18,13 +24,31 @@ describe('prediction subgraph as a process', () => {
         );
         expect(res.data?.predict.id).toBe('req-end-to-end-1:0');
         expect(await prediction.waitForLog('operation answered')).toMatchObject({ requestId: 'req-end-to-end-1', operationName: 'Hello', errors: [] });
-        const inferenceLine = inference.lines.find((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1'));
-        expect(inferenceLine).toBeDefined();
+        // inference-grpc logs the call after answering it: its line may arrive after the answer.
+        await until(
+          () => inference.lines.some((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1')),
+          'the request id in the inference-grpc log',
+          5000,
+        );
 
         // Ctrl-C under `npm start`: SIGINT from the terminal, then SIGTERM from the start script,
-        // while a prediction is in flight (a numeric batch takes 500 ms).
-        const inFlight = graphql<{ predict: { id: string } }>(url, 'mutation { predict(input: { model: "numeric", features: [1], cache: BYPASS }) { id } }');
-        await new Promise((r) => setTimeout(r, 100));
+        // while a prediction is in flight: numeric v1 loads for it (on first use), then its batch runs.
+        const registry = createInferenceClient(`127.0.0.1:${grpcPort}`);
+        const watch: ClientReadableStream<ModelEvent__Output> = registry.WatchModels({});
+        const kinds: string[] = [];
+        watch.on('data', (e: ModelEvent__Output) => kinds.push(`${e.kind} ${e.model?.name ?? ''}`));
+        watch.on('error', () => undefined);
+        // The stream is up once its snapshot has come: a load from now on is seen.
+        await until(() => kinds.includes('SNAPSHOT numeric'), 'the registry snapshot', 5000);
+        const loaded = until(() => kinds.includes('VERSION_LOADED numeric'), 'numeric v1 to load for the prediction', 10_000);
+        let answered = false;
+        const inFlight = graphql<{ predict: { id: string } }>(url, 'mutation { predict(input: { model: "numeric", features: [1], cache: BYPASS }) { id } }').finally(
+          () => (answered = true),
+        );
+        await loaded;
+        watch.cancel();
+        registry.close();
+        expect(answered).toBe(false);
         prediction.child.kill('SIGINT');
         prediction.child.kill('SIGTERM');
         expect((await inFlight).data?.predict.id).toMatch(/:0$/);
@@ -55,9 +79,11 @@ describe('prediction subgraph as a process', () => {
         );
         expect(res.data?.predict).toEqual({ modelVersion: 'v2', label: 'POSITIVE' });
         // inference-grpc logs the call after answering it: its line may arrive after the answer.
-        const logged = (): boolean => inference.lines.some((l) => l.method === 'ModelInfer' && String(l.requestId).split(',').includes('req-oip-1'));
-        for (let waited = 0; !logged() && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-        expect(logged()).toBe(true);
+        await until(
+          () => inference.lines.some((l) => l.method === 'ModelInfer' && String(l.requestId).split(',').includes('req-oip-1')),
+          'the request id in the inference-grpc log',
+          5000,
+        );
       } finally {
         prediction.kill();
         await prediction.exited;
