@@ -65,8 +65,12 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Verifies an HS256 JWT: signature, `exp`, roles from `rolesClaim` (an array or a space-separated string). */
-export function verifyJwt(token: string, secret: string, rolesClaim: string, now = Date.now()): Identity | string {
+/**
+ * Verifies an HS256 JWT: signature, `exp` (required), `nbf` (when present), roles from
+ * `rolesClaim` (an array or a space-separated string). Clocks disagree: `exp` and `nbf`
+ * are honoured `skewMs` either way, so `expiresAt` is `exp` plus the skew.
+ */
+export function verifyJwt(token: string, secret: string, rolesClaim: string, now = Date.now(), skewMs = 0): Identity | string {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || signature === undefined) return 'the bearer token is not a JWT';
   let head: unknown;
@@ -82,10 +86,13 @@ export function verifyJwt(token: string, secret: string, rolesClaim: string, now
   if ((head as { alg?: unknown }).alg !== 'HS256') return 'the bearer token must be signed with HS256';
   if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, `${header}.${payload}`))) return 'the bearer token has a bad signature';
   if (typeof claims.exp !== 'number') return 'the bearer token has no exp';
-  if (claims.exp * 1000 <= now) return 'the bearer token has expired';
+  if (claims.nbf !== undefined && typeof claims.nbf !== 'number') return 'the bearer token has an nbf that is not a number';
+  const expiresAt = claims.exp * 1000 + skewMs;
+  if (expiresAt <= now) return 'the bearer token has expired';
+  if (claims.nbf !== undefined && claims.nbf * 1000 - skewMs > now) return 'the bearer token is not valid yet (nbf)';
   const raw = claims[rolesClaim];
   const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(' ') : []).filter(isRole);
-  return { subject: typeof claims.sub === 'string' ? claims.sub : 'jwt', roles, expiresAt: claims.exp * 1000 };
+  return { subject: typeof claims.sub === 'string' ? claims.sub : 'jwt', roles, expiresAt };
 }
 
 /** Makes an HS256 JWT (for tests and for operators minting tokens). */

@@ -1,12 +1,14 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity, signJwt } from '../../lib/auth';
+import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity, signJwt, verifyJwt } from '../../lib/auth';
 import { ConfigError } from '../../lib/config';
 import { graphql, liveSubscription } from '../../test/helpers/graphql';
 import { startStack } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
+import { until } from '../../test/helpers/wait';
 import { loadSupergraphConfig } from './config';
+import { EXPIRED_CLOSE } from './subscriptions/ws';
 
 const SECRET = 'subgraph-secret-for-tests-0123456789';
 const JWT_SECRET = 'jwt-secret-for-tests-0123456789abcdef';
@@ -106,27 +108,136 @@ describe('authentication and roles', () => {
     }
   });
 
-  it('stops honouring a socket once the token that opened it has expired', async () => {
-    const token = signJwt({ sub: 'short-lived', roles: ['reader'], exp: Math.floor(Date.now() / 1000) + 2 }, JWT_SECRET);
-    const client = createClient({ url: stack.supergraph.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` } });
-    const run = () =>
-      new Promise<string>((resolve) => {
-        client.subscribe({ query: '{ models { name } }' }, { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(`error ${String((e as { code?: unknown }).code)} ${String((e as { reason?: unknown }).reason)} ${JSON.stringify(e)}`), complete: () => undefined });
-      });
-    try {
-      expect(await run()).toBe('OK');
-      await new Promise((r) => setTimeout(r, 2100));
-      expect(await run()).toBe('UNAUTHENTICATED');
-    } finally {
-      await client.dispose();
-    }
-  });
-
   it('refuses to start in production without authentication', () => {
     expect(() => loadSupergraphConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadSupergraphConfig({ NODE_ENV: 'production', API_KEYS })).not.toThrow();
     expect(() => loadSupergraphConfig({ API_KEYS: 'app=short:reader' })).toThrow('API_KEYS');
     expect(() => loadSupergraphConfig({ API_KEYS: 'ops=replace-with-a-long-random-key:admin' })).toThrow('placeholder');
     expect(() => loadSupergraphConfig({ API_KEYS, SUBGRAPH_SECRET: 'too-short' })).toThrow('SUBGRAPH_SECRET');
+  });
+});
+
+describe('JWT validity in time (verifyJwt with a clock of its own)', () => {
+  const NOW = 1_800_000_000_000;
+  const at = (seconds: number) => NOW / 1000 + seconds;
+  const token = (claims: Record<string, unknown>) => signJwt({ sub: 'u', roles: ['reader'], ...claims }, JWT_SECRET);
+  const verify = (jwt: string, now: number, skewMs: number) => {
+    const result = verifyJwt(jwt, JWT_SECRET, 'roles', now, skewMs);
+    return typeof result === 'string' ? result : 'OK';
+  };
+
+  it('honours exp up to the skew past it, and not a millisecond more', () => {
+    const jwt = token({ exp: at(0) });
+    expect(verify(jwt, NOW - 1, 0)).toBe('OK');
+    expect(verify(jwt, NOW, 0)).toBe('the bearer token has expired');
+    expect(verify(jwt, NOW + 29_999, 30_000)).toBe('OK');
+    expect(verify(jwt, NOW + 30_000, 30_000)).toBe('the bearer token has expired');
+    expect(verifyJwt(jwt, JWT_SECRET, 'roles', NOW, 30_000)).toMatchObject({ expiresAt: NOW + 30_000 });
+  });
+
+  it('refuses a token before its nbf, less the skew', () => {
+    const jwt = token({ nbf: at(0), exp: at(3600) });
+    expect(verify(jwt, NOW - 1, 0)).toBe('the bearer token is not valid yet (nbf)');
+    expect(verify(jwt, NOW, 0)).toBe('OK');
+    expect(verify(jwt, NOW - 30_001, 30_000)).toBe('the bearer token is not valid yet (nbf)');
+    expect(verify(jwt, NOW - 30_000, 30_000)).toBe('OK');
+    expect(verify(token({ nbf: 'soon', exp: at(3600) }), NOW, 0)).toBe('the bearer token has an nbf that is not a number');
+  });
+
+  it('reads JWT_CLOCK_SKEW_MS, 30 s unless set', () => {
+    expect(loadSupergraphConfig({}).jwtClockSkewMs).toBe(30_000);
+    expect(loadSupergraphConfig({ JWT_CLOCK_SKEW_MS: '0' }).jwtClockSkewMs).toBe(0);
+    expect(() => loadSupergraphConfig({ JWT_CLOCK_SKEW_MS: '-1' })).toThrow('JWT_CLOCK_SKEW_MS');
+  });
+});
+
+describe('JWTs against the supergraph\'s clock, over HTTP and graphql-ws', () => {
+  const SKEW_MS = 5000;
+  let stack: Stack;
+  // The supergraph's clock runs this far ahead of the real one; each test moves it.
+  let ahead = 0;
+  beforeAll(async () => {
+    stack = await startStack({ supergraphEnv: { JWT_SECRET, JWT_CLOCK_SKEW_MS: String(SKEW_MS) }, supergraphNow: () => Date.now() + ahead });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    ahead = 0;
+  });
+
+  const seconds = () => Math.floor(Date.now() / 1000);
+  const bearer = (claims: Record<string, unknown>) => `Bearer ${signJwt({ sub: 'clocked', roles: ['reader'], ...claims }, JWT_SECRET)}`;
+  const over = async (authorization: string) => {
+    const res = await stack.query(MODELS, {}, { authorization });
+    return res.errors?.[0]?.message ?? 'OK';
+  };
+
+  it('takes a token over HTTP from nbf minus JWT_CLOCK_SKEW_MS until exp plus it', async () => {
+    const start = seconds() + 60;
+    const authorization = bearer({ nbf: start, exp: start + 60 });
+    const real = Date.now();
+    ahead = start * 1000 - SKEW_MS - real - 1000;
+    expect(await over(authorization)).toBe('the bearer token is not valid yet (nbf)');
+    ahead = start * 1000 - SKEW_MS - real + 1000;
+    expect(await over(authorization)).toBe('OK');
+    ahead = (start + 60) * 1000 + SKEW_MS - real - 1000;
+    expect(await over(authorization)).toBe('OK');
+    ahead = (start + 60) * 1000 + SKEW_MS - real + 1000;
+    expect(await over(authorization)).toBe('the bearer token has expired');
+  });
+
+  function socketWith(authorization: string) {
+    let closed: { code: number; reason: string } | undefined;
+    const client = createClient({
+      url: stack.supergraph.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization },
+      on: {
+        closed: (event) => {
+          const { code, reason } = event as { code: number; reason: string };
+          closed = { code, reason };
+        },
+      },
+    });
+    const run = (query: string) =>
+      new Promise<string>((resolve) => {
+        client.subscribe(
+          { query },
+          { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(`closed ${String((e as { code?: unknown }).code)}`), complete: () => undefined },
+        );
+      });
+    return { client, run, closed: () => closed };
+  }
+
+  it('stops honouring a socket once the token that opened it has expired, even far ahead', async () => {
+    // 30 days ahead: past the longest delay setTimeout takes, so the close must not fire at once.
+    const exp = seconds() + 30 * 24 * 3600;
+    const socket = socketWith(bearer({ exp }));
+    try {
+      expect(await socket.run(MODELS)).toBe('OK');
+      expect(await socket.run(MODELS)).toBe('OK');
+      ahead = exp * 1000 + SKEW_MS - Date.now() + 1000;
+      expect(await socket.run(MODELS)).toBe('UNAUTHENTICATED');
+      expect(socket.closed()).toBeUndefined();
+    } finally {
+      await socket.client.dispose();
+    }
+  });
+
+  it('closes the socket with 4403 when the token expires, ending its subscriptions', async () => {
+    const exp = seconds() + 3600;
+    // To the supergraph, the token has 1.5 s left.
+    ahead = exp * 1000 + SKEW_MS - Date.now() - 1500;
+    const socket = socketWith(bearer({ exp }));
+    try {
+      expect(await socket.run(MODELS)).toBe('OK');
+      const ended = socket.run('subscription { latencyEvents { cache } }');
+      await until(() => socket.closed() !== undefined, 'the socket to close at the expiry of its token', 10_000);
+      expect(socket.closed()).toEqual({ code: EXPIRED_CLOSE.code, reason: EXPIRED_CLOSE.reason });
+      expect(await ended).toBe(`closed ${EXPIRED_CLOSE.code}`);
+    } finally {
+      await socket.client.dispose();
+    }
   });
 });

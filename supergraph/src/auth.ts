@@ -21,8 +21,10 @@ export class Authenticator {
   readonly open: boolean;
 
   constructor(
-    private readonly config: Pick<SupergraphConfig, 'apiKeys' | 'jwtSecret' | 'jwtRolesClaim'>,
+    private readonly config: Pick<SupergraphConfig, 'apiKeys' | 'jwtSecret' | 'jwtRolesClaim' | 'jwtClockSkewMs'>,
     logger: Logger,
+    /** The clock tokens are checked against; tests pass one they control. */
+    readonly now: () => number = Date.now,
   ) {
     this.open = config.apiKeys.size === 0 && !config.jwtSecret;
     if (this.open) {
@@ -39,7 +41,7 @@ export class Authenticator {
       if (!token) return 'the Authorization header must be "Bearer <token>"';
       const key = this.config.apiKeys.get(token);
       if (key) return key;
-      if (this.config.jwtSecret) return verifyJwt(token, this.config.jwtSecret, this.config.jwtRolesClaim);
+      if (this.config.jwtSecret) return verifyJwt(token, this.config.jwtSecret, this.config.jwtRolesClaim, this.now(), this.config.jwtClockSkewMs);
       return 'the bearer token is not a known API key';
     }
     return `no credentials: ${HOW}`;

@@ -23,6 +23,10 @@ export const supergraphSettings = {
   ),
   jwtSecret: custom('JWT_SECRET', '', '(empty)', 'HS256 secret of bearer JWTs, at least 32 characters (roles in JWT_ROLES_CLAIM, exp required). Empty: no JWTs.', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   jwtRolesClaim: str('JWT_ROLES_CLAIM', 'roles', 'Claim of a JWT holding its roles, an array or a space-separated string.'),
+  jwtClockSkewMs: int('JWT_CLOCK_SKEW_MS', 30_000, 'How far the exp and nbf of a JWT may be off this clock, in ms, over HTTP and graphql-ws: a token is good from nbf minus this until exp plus this.', {
+    min: 0,
+    max: 600_000,
+  }),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Secret (at least 32 characters) the supergraph signs each subgraph request with; the subgraphs must share it.', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 'Operations a caller (API key, JWT subject, or address when auth is off) may send a minute; 0 turns rate limiting off.', {
     min: 0,

@@ -48,7 +48,12 @@ export interface Supergraph {
   close(): Promise<void>;
 }
 
-export async function startSupergraph(config: SupergraphConfig, logger: Logger): Promise<Supergraph> {
+export interface SupergraphOptions {
+  /** The clock bearer tokens are checked against (Date.now unless a test controls it). */
+  readonly now?: () => number;
+}
+
+export async function startSupergraph(config: SupergraphConfig, logger: Logger, options: SupergraphOptions = {}): Promise<Supergraph> {
   const supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
   const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
   const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
@@ -66,7 +71,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger):
     buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource(url ?? '', config.subgraphSecret, config.subgraphTimeoutMs),
   });
   const upstreams = new Map<string, Client>();
-  const authenticator = new Authenticator(config, logger);
+  const authenticator = new Authenticator(config, logger, options.now);
   const bucket = { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst };
   const limiter: RateLimiter | undefined =
     config.rateLimitPerMinute === 0

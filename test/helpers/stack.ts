@@ -25,6 +25,8 @@ export async function startStack(
     modelsEnv?: Record<string, string>;
     supergraphEnv?: Record<string, string>;
     protocol?: InferenceProtocol;
+    /** The supergraph's clock for bearer tokens. */
+    supergraphNow?: () => number;
   } = {},
 ): Promise<Stack> {
   const prediction = await startPredictionStack(options);
@@ -32,6 +34,7 @@ export async function startStack(
   const supergraph = await startSupergraph(
     loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
     createLogger('supergraph', 'silent'),
+    options.supergraphNow ? { now: options.supergraphNow } : {},
   );
   return {
     prediction,

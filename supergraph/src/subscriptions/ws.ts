@@ -5,6 +5,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, print } from 'graphql';
 import type { ExecutionResult } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 
@@ -23,6 +24,31 @@ import { checkRoles, unauthenticated } from '../../../lib/graphql/authorize';
 
 function contextOf(value: unknown): GatewayContext {
   return value as GatewayContext;
+}
+
+/**
+ * The socket of an expired token closes with the code of a refused connection_init
+ * (4403 Forbidden), which graphql-ws clients retry: one whose connectionParams fetch a
+ * fresh token reconnects by itself.
+ */
+export const EXPIRED_CLOSE = { code: CloseCode.Forbidden, reason: 'the bearer token has expired' } as const;
+
+/** Longest delay setTimeout honours; past it Node fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `fn` once `now()` reaches `at`, however far ahead; answers a function that cancels it. */
+function runAt(at: number, now: () => number, fn: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    const delay = at - now();
+    if (delay <= 0) {
+      fn();
+      return;
+    }
+    timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
 
 export interface SubscriptionServing {
@@ -48,13 +74,19 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         const identity = authenticator.identify(params.apiKey ?? params['x-api-key'], params.authorization);
         if (typeof identity === 'string') return false;
         callers.set(ctx.extra, identity);
+        // A socket opened with a token lives only as long as the token: its subscriptions end at expiry.
+        if (identity.expiresAt !== undefined) {
+          const { socket } = ctx.extra;
+          const cancel = runAt(identity.expiresAt, authenticator.now, () => socket.close(EXPIRED_CLOSE.code, EXPIRED_CLOSE.reason));
+          socket.once('close', cancel);
+        }
         return true;
       },
       context: (ctx): GatewayContext => {
         const caller = callers.get(ctx.extra);
         // A socket opened with a token is good only as long as the token.
         const identity =
-          caller === undefined ? 'no identity for this connection' : caller.expiresAt !== undefined && caller.expiresAt <= Date.now() ? 'the bearer token has expired' : caller;
+          caller === undefined ? 'no identity for this connection' : caller.expiresAt !== undefined && caller.expiresAt <= authenticator.now() ? 'the bearer token has expired' : caller;
         return {
           requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
           identity,
