@@ -1,7 +1,7 @@
 import { getIntrospectionQuery, parse } from 'graphql';
 
 import { metricValue } from '../../test/helpers/metrics';
-import { wsClient } from '../../test/helpers/graphql';
+import { liveSubscription, wsClient } from '../../test/helpers/graphql';
 import { startStack } from '../../test/helpers/stack';
 import { checkOperationLimits } from './limits';
 import type { Stack } from '../../test/helpers/stack';
@@ -109,6 +109,25 @@ describe('operation limits at the supergraph', () => {
       expect(outcomes).toHaveLength(1);
     } finally {
       disposers.forEach((d) => d());
+      await client.dispose();
+    }
+  });
+
+  it('frees the slot of a subscribe that fails validation, so failures never add up to RATE_LIMITED', async () => {
+    const client = wsClient(stack.supergraph.url);
+    const run = (query: string) =>
+      new Promise<string>((resolve) => {
+        client.subscribe({ query }, { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code)), complete: () => resolve('complete') });
+      });
+    try {
+      // Three times MAX_SUBSCRIPTIONS_PER_CONNECTION (2) failures on one connection.
+      for (const query of ['subscription { latencyEvents { nope } }', 'subscription { nope }', '{ models { nope } }', 'subscription { latencyEvents { cache nope } }', 'subscription { latencyEvents { nope } }', '{ nope }']) {
+        expect(await run(query)).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+      expect(await run('{ models { name } }')).toBe('OK');
+      const events = await liveSubscription(client, 'subscription { latencyEvents { cache } }', () => stack.query('mutation { predict(input: { model: "sentiment", text: "freed" }) { label } }'));
+      await events.return?.();
+    } finally {
       await client.dispose();
     }
   });

@@ -62,8 +62,6 @@ export interface SubscriptionServing {
 export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator, limiter }: SubscriptionServing): { dispose(): Promise<void> | void } {
   // The caller of each connection, told once in connection_init.
   const callers = new WeakMap<object, Identity>();
-  // Operations under way per connection (graphql-ws counts queries over the socket here too).
-  const subscriptions = new WeakMap<object, number>();
   return useServer<Record<string, unknown>>(
     {
       schema: bridge.schema,
@@ -94,7 +92,9 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         };
       },
       onSubscribe: (ctx, _id, payload) => {
-        const open = subscriptions.get(ctx.extra) ?? 0;
+        // graphql-ws's own record of the operations under way (queries over the socket too), this
+        // one included: it forgets an operation however it ends, a failed validation among them.
+        const open = Object.keys(ctx.subscriptions).length - 1;
         if (open >= limits.maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`this connection already has ${open} subscriptions; at most ${limits.maxSubscriptionsPerConnection} are allowed (MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
@@ -103,12 +103,7 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
           ];
         }
         const error = checkOperationSize(payload.query, limits) ?? checkDocument(payload.query, payload.operationName);
-        if (error) return [error];
-        subscriptions.set(ctx.extra, open + 1);
-        return undefined;
-      },
-      onComplete: (ctx) => {
-        subscriptions.set(ctx.extra, Math.max(0, (subscriptions.get(ctx.extra) ?? 1) - 1));
+        return error ? [error] : undefined;
       },
       // Queries and mutations go through Apollo Server, whose limits plugin checks them.
       subscribe: async (args) => {
