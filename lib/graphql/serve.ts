@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { Gauge } from 'prom-client';
@@ -40,8 +41,14 @@ export interface ServeOptions<C extends BaseContext> {
   /** Whether /ready answers 200 (it answers 503 once closing). */
   isReady(): boolean;
   readonly maxBodyBytes: number;
-  /** Origins browsers may call from (`*` for any); empty sends no CORS headers. */
+  /**
+   * Origins browsers may call from (`*` for any); empty sends no CORS headers. A WebSocket
+   * upgrade from any other origin but the server's own is refused (403), so a page elsewhere
+   * cannot ride a browser's credentials (cross-site WebSocket hijacking).
+   */
   readonly corsOrigins?: readonly string[];
+  /** Largest WebSocket message read; a longer frame closes the socket (1009) before it is buffered. */
+  readonly maxWebSocketPayloadBytes?: number;
   /** Browser pages, asked first: answers the request and returns true, or returns false to pass it on. */
   pages?(req: IncomingMessage, res: ServerResponse): boolean;
 }
@@ -54,6 +61,24 @@ const CORS_HEADERS = {
   'access-control-allow-headers': 'content-type, authorization, x-api-key, x-request-id, apollo-require-preflight',
   'access-control-max-age': '600',
 };
+
+/**
+ * Whether a WebSocket upgrade may proceed: no Origin is a client outside a browser (it can
+ * send any header it likes, so the check would stop nobody); a browser's Origin must be the
+ * server's own or one of `corsOrigins`.
+ */
+export function isUpgradeOriginAllowed(origin: string | undefined, host: string | undefined, corsOrigins: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (corsOrigins.includes('*') || corsOrigins.includes(origin)) return true;
+  if (!URL.canParse(origin) || host === undefined) return false;
+  return new URL(origin).host === host.toLowerCase();
+}
+
+/** Answers a refused upgrade with a bare HTTP status and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: number): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
 
 export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<C>): Promise<GraphQLService> {
   const handleGraphQL = graphqlHandler(options.apollo, {
@@ -112,7 +137,17 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
       this.set(await new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count))));
     },
   });
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({
+    noServer: true,
+    ...(options.maxWebSocketPayloadBytes === undefined ? {} : { maxPayload: options.maxWebSocketPayloadBytes }),
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (pathname !== '/graphql') refuseUpgrade(socket, 400);
+    else if (closing) refuseUpgrade(socket, 503);
+    else if (!isUpgradeOriginAllowed(req.headers.origin, req.headers.host, options.corsOrigins ?? [])) refuseUpgrade(socket, 403);
+    else wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+  });
   const ws = options.websocket?.(wss);
 
   await new Promise<void>((resolve, reject) => {

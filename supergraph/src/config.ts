@@ -69,6 +69,10 @@ export const supergraphSettings = {
     max: 100_000,
   }),
   maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 'Largest HTTP request body the gateway reads; past it the answer is 413.', { min: 1024, max: 268_435_456 }),
+  wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', 65_536, 'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.', {
+    min: 1024,
+    max: 104_857_600,
+  }),
   uiEnabled: bool('UI_ENABLED', true, 'Serve the GraphiQL playground (/ and browser GETs of /graphql) and the dashboard (/dashboard); false serves only the API.'),
   uiDir: custom(
     'UI_DIR',

@@ -129,6 +129,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    maxWebSocketPayloadBytes: config.wsMaxPayloadBytes,
     ...(config.uiEnabled ? { pages: uiHandler({ dir: config.uiDir }) } : {}),
   });
   logger.info({ port: service.port, metricsPort: service.port }, 'supergraph listening');
