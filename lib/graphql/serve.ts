@@ -12,6 +12,7 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 
 import type { Logger } from '../logger';
 import { graphqlHandler } from './http';
@@ -146,8 +147,20 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     if (pathname !== '/graphql') refuseUpgrade(socket, 400);
     else if (closing) refuseUpgrade(socket, 503);
     else if (!isUpgradeOriginAllowed(req.headers.origin, req.headers.host, options.corsOrigins ?? [])) refuseUpgrade(socket, 403);
-    else wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client, req));
+    else wss.handleUpgrade(req, socket, head, (client) => accept(client, req));
   });
+  /**
+   * A WebSocket emits 'error' only for a bad frame (one past maxPayload, a protocol
+   * violation), after ws has already closed it with the fitting code (1009, 1002...).
+   * graphql-ws prints each such error with its stack to stderr, so a client could flood
+   * the log with 14-byte frame headers: its listener is swapped for a debug line.
+   */
+  function accept(client: WebSocket, req: IncomingMessage): void {
+    const before = new Set(client.listeners('error'));
+    wss.emit('connection', client, req);
+    for (const listener of client.listeners('error')) if (!before.has(listener)) client.off('error', listener as (err: Error) => void);
+    client.on('error', (err) => options.logger.debug({ err: err.message }, 'WebSocket closed on a bad frame'));
+  }
   const ws = options.websocket?.(wss);
 
   await new Promise<void>((resolve, reject) => {
