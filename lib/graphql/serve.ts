@@ -68,7 +68,7 @@ const CORS_HEADERS = {
  * send any header it likes, so the check would stop nobody); a browser's Origin must be the
  * server's own or one of `corsOrigins`.
  */
-export function isUpgradeOriginAllowed(origin: string | undefined, host: string | undefined, corsOrigins: readonly string[]): boolean {
+function isUpgradeOriginAllowed(origin: string | undefined, host: string | undefined, corsOrigins: readonly string[]): boolean {
   if (origin === undefined) return true;
   if (corsOrigins.includes('*') || corsOrigins.includes(origin)) return true;
   if (!URL.canParse(origin) || host === undefined) return false;
