@@ -2,6 +2,7 @@ import { collect, liveSubscription, wsClient } from './helpers/graphql';
 import { metricValue } from './helpers/metrics';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
+import { until } from './helpers/wait';
 
 interface EventData {
   predictionId: string;
@@ -133,9 +134,7 @@ describe('subscriptions through the supergraph', () => {
     expect(await subscribers(stack)).toBe(before + 1);
     await iterator.return?.();
     await client.dispose();
-    const until = Date.now() + 2000;
-    while ((await subscribers(stack)) !== before && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(await subscribers(stack)).toBe(before);
+    await until(async () => (await subscribers(stack)) === before, 'the upstream subscription to close', 10_000);
   });
 
   it('serves queries and mutations sent over the socket too', async () => {

@@ -307,10 +307,12 @@ describe('inference-grpc under pressure', () => {
     const late = failure(f.predict('numeric', features([2]), { deadlineMs: 100 }));
     expect((await late).grpc).toBe(status.DEADLINE_EXCEEDED);
     await first;
-    await new Promise((r) => setTimeout(r, 50));
+    // Dropped where it would have run: once counted, no batch can run it any more.
+    const droppedOf = (text: string): number[] => ['cancelled', 'deadline'].map((reason) => metricValue(text, 'infergraph_inference_dropped_total', { model: 'numeric', reason }) ?? 0);
+    await until(async () => droppedOf(await metricsText(f)).some((n) => n > 0), 'the late input to be dropped', 5000);
     const text = await metricsText(f);
     expect(batchCount(text) - batchesBefore).toBe(1);
-    const dropped = ['cancelled', 'deadline'].map((reason) => metricValue(text, 'infergraph_inference_dropped_total', { model: 'numeric', reason }) ?? 0);
+    const dropped = droppedOf(text);
     expect(dropped).toContain(1);
     expect(dropped.reduce((a, b) => a + b, 0)).toBe(1);
   });

@@ -43,11 +43,10 @@ describe('Redis rate limiter when Redis is down', () => {
     const limiter = await limiterOn(privateRedis().url, freshPrefix(), { perMinute: 60, burst: 2 });
     try {
       await privateRedis().stop();
-      const started = Date.now();
+      // Redis stays down until after: a take that waited for it would never answer.
       const decisions = [await limiter.take('k'), await limiter.take('k'), await limiter.take('k')];
       expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);
       expect(decisions[2]?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-      expect(Date.now() - started).toBeLessThan(500);
     } finally {
       await limiter.dispose();
     }
