@@ -7,10 +7,10 @@ import { ConfigError, int, oneOf, str } from './config';
 import { LOG_LEVELS, createLogger } from './logger';
 import type { Logger, LevelWithSilent } from 'pino';
 
-/** HOST, PORT, LOG_LEVEL and SHUTDOWN_GRACE_MS: what every service reads, each with its own default port. */
-export function serviceSettings(defaultPort: number, portDoc: string) {
+/** HOST, PORT, LOG_LEVEL and SHUTDOWN_GRACE_MS: what every service reads, each with its own default port (and host, where it differs). */
+export function serviceSettings(defaultPort: number, portDoc: string, host: { default: string; doc: string } = { default: '0.0.0.0', doc: 'Interface the service listens on.' }) {
   return {
-    host: str('HOST', '0.0.0.0', 'Interface the service listens on.'),
+    host: str('HOST', host.default, host.doc),
     port: int('PORT', defaultPort, `${portDoc} (0 picks a free port).`, { min: 0, max: 65535 }),
     logLevel: oneOf('LOG_LEVEL', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.', LOG_LEVELS),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10000, 'On SIGTERM, how long in-flight work may take before the process stops anyway.', {

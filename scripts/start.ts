@@ -9,6 +9,9 @@
  *   npm start -- --ephemeral-ports   every port picked by the OS (to run beside another stack)
  *   npm run start:cluster            2 replicas of every service sharing Redis (= npm start -- --replicas 2)
  *
+ * Every service gets one INFERENCE_TOKEN, random per run unless set, so the
+ * subgraphs are let into inference-grpc and nothing else is.
+ *
  * With replicas, replica r (from 1) of each service listens on its default
  * ports + 10 * (r - 1); every subgraph replica balances over every inference
  * replica (an INFERENCE_URL list) and gateway r sends to subgraph replica r.
@@ -22,6 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { generateInferenceToken } from '../lib/grpc/security';
 import { closeRedisClient, connectRedisClient } from '../lib/redis';
 import { buildUi, uiBuildStaleness } from './build-ui';
 
@@ -238,6 +242,8 @@ async function main(): Promise<void> {
     console.error(`npm start reads where each service listens from its info log line: LOG_LEVEL=${env.LOG_LEVEL} hides it; use info, debug or trace (or start a service alone).`);
     process.exit(1);
   }
+  // inference-grpc lets in only callers with its token: one random token per run, given to every service (or the one set).
+  env.INFERENCE_TOKEN ||= generateInferenceToken();
   if (replicas > 1) {
     env.REDIS_URL ||= DEFAULT_REDIS_URL;
     if (!(await redisAnswers(env.REDIS_URL))) {

@@ -34,7 +34,7 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   const numericDefaults = async (): Promise<string[]> =>
     Promise.all(
       ['inference-1', 'inference-2'].map(async (label) => {
-        const client = createInferenceClient(cluster.url(label));
+        const client = createInferenceClient(cluster.url(label), {}, cluster.inferenceSecurity);
         try {
           const model = await unary<ModelInfo__Output>((cb) => client.GetModel({ name: 'numeric' }, new Metadata(), { deadline: Date.now() + 2000 }, cb));
           return model.defaultVersion;

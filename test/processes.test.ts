@@ -1,4 +1,5 @@
 /** The four services as real processes, the way `npm start` and a deployment run them. */
+import { generateInferenceToken } from '../lib/grpc/security';
 import { graphql } from './helpers/graphql';
 import { metricValue } from './helpers/metrics';
 import { spawnService } from './helpers/process';
@@ -14,12 +15,13 @@ describe('the stack as processes', () => {
   const ports: Record<string, number> = {};
 
   beforeAll(async () => {
-    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug', NUMERIC_LATENCY_MS: '300' });
+    const token = generateInferenceToken();
+    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug', NUMERIC_LATENCY_MS: '300', INFERENCE_TOKEN: token });
     processes.push(inference);
     const i = (await inference.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
     ports.inference = i.metricsPort;
-    const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}` });
-    const models = spawnService('subgraphs/models/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}` });
+    const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
+    const models = spawnService('subgraphs/models/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
     processes.push(prediction, models);
     ports.prediction = ((await prediction.waitForLog('prediction subgraph listening')) as { port: number }).port;
     ports.models = ((await models.waitForLog('models subgraph listening')) as { port: number }).port;

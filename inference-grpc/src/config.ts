@@ -1,10 +1,12 @@
 /** inference-grpc settings: the only place this service reads the environment. */
-import { SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
+import { ConfigError, SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
+import { inferenceTokenSetting, pemFileSetting } from '../../lib/grpc/security';
 import { batchingSettings, inputLimitSettings } from '../../lib/input-limits';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
+import { isLoopbackHost } from './auth';
 
 export type { CanarySetting } from '../../lib/traffic-policy';
 
@@ -21,7 +23,17 @@ function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
 }
 
 export const inferenceSettings = {
-  ...serviceSettings(50051, 'gRPC port'),
+  ...serviceSettings(50051, 'gRPC port', {
+    default: '127.0.0.1',
+    doc: 'Interface the service listens on; loopback by default. Any other address needs INFERENCE_TOKEN (or INFERENCE_INSECURE=true).',
+  }),
+  token: inferenceTokenSetting(
+    'Bearer token every call must carry (authorization metadata), compared in constant time before any work; wrong or missing answers UNAUTHENTICATED. Health stays open; reflection, control calls and the OIP service need it. Give the subgraphs the same value. Empty: no token (allowed only on a loopback HOST, or with INFERENCE_INSECURE=true).',
+  ),
+  insecure: bool('INFERENCE_INSECURE', false, 'Serve on a non-loopback HOST with no INFERENCE_TOKEN, open to anyone who reaches the port (logged as a warning at start-up). Without it such a start is refused.'),
+  tlsCert: pemFileSetting('INFERENCE_TLS_CERT', 'PEM certificate chain of the gRPC port; with INFERENCE_TLS_KEY the port speaks TLS only.'),
+  tlsKey: pemFileSetting('INFERENCE_TLS_KEY', 'PEM private key of INFERENCE_TLS_CERT.'),
+  tlsClientCa: pemFileSetting('INFERENCE_TLS_CLIENT_CA', 'PEM CA certificate(s); set, every client must present a certificate signed by it (mutual TLS). Needs INFERENCE_TLS_CERT.'),
   metricsPort: int('METRICS_PORT', 9464, 'HTTP port for /metrics, /health and /ready (0 picks a free port).', {
     min: 0,
     max: 65535,
@@ -71,7 +83,23 @@ export const inferenceSettings = {
 
 export type InferenceConfig = ConfigOf<typeof inferenceSettings>;
 
+/** Settings that are wrong only together, each named. */
+function securityProblems(config: InferenceConfig): string[] {
+  const problems: string[] = [];
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) problems.push('INFERENCE_TLS_CERT and INFERENCE_TLS_KEY: set both for TLS, or neither');
+  if (config.tlsClientCa !== undefined && config.tlsCert === undefined) problems.push('INFERENCE_TLS_CLIENT_CA: mutual TLS needs INFERENCE_TLS_CERT and INFERENCE_TLS_KEY too');
+  if (config.token === '' && !config.insecure && !isLoopbackHost(config.host)) {
+    problems.push(
+      `HOST=${config.host} is not a loopback address and INFERENCE_TOKEN is empty: anyone reaching the port could run models and change the traffic policy. Set INFERENCE_TOKEN (and the same value in the subgraphs), listen on 127.0.0.1, or set INFERENCE_INSECURE=true to serve open anyway`,
+    );
+  }
+  return problems;
+}
+
 /** Reads `env`, the process environment unless a test passes its own. */
 export function loadInferenceConfig(env: Env = process.env): InferenceConfig {
-  return readConfig(env, inferenceSettings);
+  const config = readConfig(env, inferenceSettings);
+  const problems = securityProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -8,6 +8,7 @@ import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/infe
 import type { ListModelsResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ListModelsResponse';
 import type { PredictBatchResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictBatchResponse';
 import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import { tokenInterceptors } from '../../lib/grpc/security';
 import { unary } from '../../lib/grpc/unary';
 import { healthClient } from '../../test/helpers/health';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
@@ -127,7 +128,7 @@ describe('inference-grpc over a real channel', () => {
   });
 
   it('survives bytes that are not a valid request, and keeps serving', async () => {
-    const raw = new Client(f.address, credentials.createInsecure());
+    const raw = new Client(f.address, credentials.createInsecure(), { interceptors: tokenInterceptors(f.security) });
     const garbage = [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([0x1a, 0x05, 0x0a, 0x80]), Buffer.alloc(0)];
     const outcomes = await Promise.all(
       garbage.map(
@@ -256,7 +257,7 @@ describe('inference-grpc over a real channel', () => {
     const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
     const pkg = loadPackageDefinition(loadSync(reflectionProto)) as unknown as { grpc: { reflection: { v1: GrpcObject } } };
     const Reflection = pkg.grpc.reflection.v1.ServerReflection as ServiceClientConstructor;
-    const client = new Reflection(f.address, credentials.createInsecure());
+    const client = new Reflection(f.address, credentials.createInsecure(), { interceptors: tokenInterceptors(f.security) });
     const stream = (client as unknown as { ServerReflectionInfo: () => NodeJS.ReadWriteStream & { end(): void; write(m: object): boolean } }).ServerReflectionInfo();
     const response = new Promise<{ listServicesResponse: { service: { name: string }[] } }>((resolve) => stream.once('data', resolve));
     stream.write({ listServices: '' });

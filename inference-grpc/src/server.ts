@@ -2,7 +2,7 @@
  * inference-grpc: the ModelInference service, standard gRPC health and server
  * reflection on one gRPC port, Prometheus metrics on an HTTP port.
  */
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadSync } from '@grpc/proto-loader';
@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
 import { connectRedisClient } from '../../lib/redis';
 import type { HttpEndpoint } from '../../lib/metrics';
+import { isLoopbackHost, serverCredentials, tokenInterceptor } from './auth';
 import type { InferenceConfig } from './config';
 import { InferenceEngine } from './engine';
 import { InferenceMetrics } from './metrics';
@@ -104,7 +105,11 @@ export async function startInferenceServer(
 
   const packageDefinition = loadInferencePackageDefinition();
   const proto = loadInferenceProto(packageDefinition);
+  if (config.token === '' && !isLoopbackHost(config.host)) {
+    logger.warn({ host: config.host }, 'INFERENCE_INSECURE=true: serving with no INFERENCE_TOKEN on a non-loopback address; anyone who reaches the port can run models and change the traffic policy');
+  }
   const server = new Server({
+    interceptors: config.token === '' ? [] : [tokenInterceptor(config.token)],
     'grpc.max_receive_message_length': maxRequestBytes(config),
     // Clients reconnect (and re-resolve DNS) when a connection reaches its age, so replicas added by a
     // scale-up get calls too; calls on the old connection get SHUTDOWN_GRACE_MS to finish.
@@ -124,7 +129,7 @@ export async function startInferenceServer(
   let metricsEndpoint: HttpEndpoint;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${config.host}:${config.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+      server.bindAsync(`${config.host}:${config.port}`, serverCredentials(config), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
     metricsEndpoint = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
   } catch (err) {
@@ -132,7 +137,7 @@ export async function startInferenceServer(
     await registry.dispose();
     throw err;
   }
-  logger.info({ port, metricsPort: metricsEndpoint.port, policy: registry.policyStoreKind, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
+  logger.info({ port, metricsPort: metricsEndpoint.port, token: config.token !== '', tls: config.tlsCert === undefined ? 'off' : config.tlsClientCa === undefined ? 'on' : 'mutual', policy: registry.policyStoreKind, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
 
   // grpc-js cancels in-flight unary calls on the client when the server sends GOAWAY
   // (grpc/grpc-node#2091), so the server is closed only once they have answered:

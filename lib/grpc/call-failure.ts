@@ -10,11 +10,16 @@ export interface InferenceCallOptions {
 }
 
 /**
- * The server's own code and message when it sent one; otherwise (a deadline
+ * A refused INFERENCE_TOKEN is INFERENCE_UNAVAILABLE (a misconfigured deployment, not the caller's
+ * credentials). Otherwise the server's own code and message when it sent one; otherwise (a deadline
  * passed on our side, no connection) a message naming what did not answer.
  */
 export function describeCallFailure(err: ServiceError, options: InferenceCallOptions, what: string): InferGraphError {
   const mapped = fromServiceError(err);
+  // The service's own token was refused: the GraphQL caller's credentials are not at fault, the deployment is.
+  if (mapped.code === 'UNAUTHENTICATED') {
+    return new InferGraphError('INFERENCE_UNAVAILABLE', `the inference service refused this service's credentials (INFERENCE_TOKEN): ${err.details}`);
+  }
   if (err.metadata?.get(CODE_METADATA_KEY).length) return mapped;
   switch (mapped.code) {
     case 'INFERENCE_TIMEOUT':

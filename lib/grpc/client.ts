@@ -1,5 +1,5 @@
 /** Loads proto/inference.proto and builds a typed ModelInference client. */
-import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { loadPackageDefinition } from '@grpc/grpc-js';
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { Options, PackageDefinition } from '@grpc/proto-loader';
@@ -7,6 +7,8 @@ import type { Options, PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/inference';
 import type { ModelInferenceClient } from './generated/infergraph/inference/v1/ModelInference';
 import { INFERENCE_PROTO, PROTO_DIR } from './proto';
+import { OPEN_CLIENT, channelCredentials, tokenInterceptors } from './security';
+import type { InferenceClientSecurity } from './security';
 import { grpcTarget } from './target';
 
 /** Options matching the flags the types were generated with (scripts/generate-proto.ts). */
@@ -34,10 +36,21 @@ export function loadInferenceProto(packageDefinition = loadInferencePackageDefin
  */
 export const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
-/** A client for INFERENCE_URL: one address or a comma-separated list (see target.ts). */
-export function createInferenceClient(inferenceUrl: string, options: ChannelOptions = {}): ModelInferenceClient {
+/**
+ * A client for INFERENCE_URL: one address or a comma-separated list (see target.ts),
+ * sending INFERENCE_TOKEN with every call and speaking TLS when the security settings say so.
+ */
+export function createInferenceClient(
+  inferenceUrl: string,
+  options: ChannelOptions = {},
+  security: InferenceClientSecurity = OPEN_CLIENT,
+): ModelInferenceClient {
   const proto = loadInferenceProto();
-  return new proto.infergraph.inference.v1.ModelInference(grpcTarget(inferenceUrl), credentials.createInsecure(), { 'grpc.service_config': ROUND_ROBIN, ...options });
+  return new proto.infergraph.inference.v1.ModelInference(grpcTarget(inferenceUrl), channelCredentials(security), {
+    'grpc.service_config': ROUND_ROBIN,
+    ...options,
+    interceptors: tokenInterceptors(security),
+  });
 }
 
 export const INFERENCE_SERVICE_NAME = 'infergraph.inference.v1.ModelInference';

@@ -6,6 +6,7 @@ import { readConfig, ConfigError } from '../config';
 import { startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { createInferenceClient } from './client';
+import { generateInferenceToken } from './security';
 import type { ModelInferenceClient } from './generated/infergraph/inference/v1/ModelInference';
 import type { PredictResponse__Output } from './generated/infergraph/inference/v1/PredictResponse';
 import { inferenceReconnectSetting, inferenceUrlSetting, reconnectOptions } from './target';
@@ -56,10 +57,12 @@ describe('a client over a list of inference replicas', () => {
     unary<PredictResponse__Output>((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
 
   beforeAll(async () => {
-    v1 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v1' });
-    v2 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2' });
+    // Replicas of one deployment share its token.
+    const token = generateInferenceToken();
+    v1 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v1', INFERENCE_TOKEN: token });
+    v2 = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2', INFERENCE_TOKEN: token });
     // Host names and IP literals mixed: each entry is resolved on its own.
-    client = createInferenceClient(`localhost:${v1.server.port},127.0.0.1:${v2.server.port}`);
+    client = createInferenceClient(`localhost:${v1.server.port},127.0.0.1:${v2.server.port}`, {}, v1.security);
   });
 
   afterAll(async () => {
@@ -101,7 +104,7 @@ describe('a client over a list whose entries come and go', () => {
 
   it('answers again after the channel has gone idle and let go of its resolver', async () => {
     // grpc-js's shortest idle timeout is 1 s (30 min by default): idling destroys the resolver, the next call restarts it.
-    const client = createInferenceClient(`127.0.0.1:${server.server.port},localhost:${server.server.port}`, { 'grpc.client_idle_timeout_ms': 1000 });
+    const client = createInferenceClient(`127.0.0.1:${server.server.port},localhost:${server.server.port}`, { 'grpc.client_idle_timeout_ms': 1000 }, server.security);
     fixtures.push(client);
     expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
     await until(() => client.getChannel().getConnectivityState(false) === connectivityState.IDLE, 'the channel to go idle', 10_000);
@@ -116,9 +119,9 @@ describe('a client over a list whose entries come and go', () => {
       host === 'replica-two.invalid' && !resolvable
         ? Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))
         : real(host === 'replica-two.invalid' ? '127.0.0.1' : host, options)) as typeof dns.promises.lookup);
-    const other = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2' });
+    const other = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2', INFERENCE_TOKEN: server.token });
     fixtures.push({ close: () => void other.close() });
-    const client = createInferenceClient(`127.0.0.1:${server.server.port},replica-two.invalid:${other.server.port}`);
+    const client = createInferenceClient(`127.0.0.1:${server.server.port},replica-two.invalid:${other.server.port}`, {}, server.security);
     fixtures.push(client);
     expect((await predictWith(client)).prediction?.modelVersion).toBe('v1');
     resolvable = true;

@@ -8,6 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../lib/grpc/proto';
+import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
+import type { InferenceClientSecurity } from '../../lib/grpc/security';
 
 export interface Instance {
   /** e.g. "supergraph-2"; the service name alone with one replica. */
@@ -21,6 +23,8 @@ export interface Cluster {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   readonly instances: readonly Instance[];
+  /** What a gRPC client of its inference replicas needs (the INFERENCE_TOKEN the stack was given). */
+  readonly inferenceSecurity: InferenceClientSecurity;
   /** The URL of the instance labelled `label`; throws when there is none. */
   url(label: string): string;
   /** Everything it printed so far. */
@@ -32,9 +36,10 @@ export interface Cluster {
 const STOP_TIMEOUT_MS = 30_000;
 
 export async function startCluster(replicas: number, env: Record<string, string>): Promise<Cluster> {
+  const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -58,6 +63,7 @@ export async function startCluster(replicas: number, env: Record<string, string>
   return {
     child,
     exited,
+    inferenceSecurity: { ...OPEN_CLIENT, inferenceToken: token },
     instances,
     url: (label) => {
       const found = instances.find((i) => i.label === label);

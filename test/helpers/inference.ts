@@ -7,6 +7,8 @@ import type { ServiceError } from '@grpc/grpc-js';
 
 import { CODE_METADATA_KEY } from '../../lib/errors';
 import { createInferenceClient } from '../../lib/grpc/client';
+import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
+import type { InferenceClientSecurity } from '../../lib/grpc/security';
 import type { ModelInferenceClient } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import type { SetTrafficPolicyRequest } from '../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
@@ -27,12 +29,20 @@ export interface InferenceFixture {
   readonly client: ModelInferenceClient;
   readonly address: string;
   readonly config: InferenceConfig;
+  /** The INFERENCE_TOKEN the server was started with ('' when a test turned it off). */
+  readonly token: string;
+  /** What a client needs to be let in: pass to createInferenceClient / createOipClient. */
+  readonly security: InferenceClientSecurity;
+  /** The variables a subgraph needs to reach this server (INFERENCE_URL, INFERENCE_TOKEN). */
+  readonly clientEnv: Record<string, string>;
   predict(model: string, input: PredictInput, options?: { version?: string; deadlineMs?: number }): Promise<PredictResponse__Output>;
   close(): Promise<void>;
 }
 
+/** Started with a fresh random INFERENCE_TOKEN, as every stack is, unless `env` sets one ('' for none). */
 export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
-  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', ...env });
+  const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
+  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', ...env, INFERENCE_TOKEN: token });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -43,13 +53,17 @@ export async function startInference(env: Record<string, string> = {}, catalog?:
   const logger = env.LOG_LEVEL ? pino({ level: config.logLevel, base: { service: 'inference-grpc' } }, sink) : createLogger('inference-grpc', 'silent');
   const server = await startInferenceServer(config, logger, catalog);
   const address = `127.0.0.1:${server.port}`;
-  const client = createInferenceClient(address);
+  const security = { ...OPEN_CLIENT, inferenceToken: token };
+  const client = createInferenceClient(address, {}, security);
   return {
     server,
     logs,
     client,
     address,
     config,
+    token,
+    security,
+    clientEnv: { INFERENCE_URL: address, INFERENCE_TOKEN: token },
     predict: (model, input, options = {}) =>
       unary<PredictResponse__Output>((cb) =>
         client.Predict(

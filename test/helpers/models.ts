@@ -1,12 +1,13 @@
-/** The real models subgraph on port 0, in front of a given inference-grpc. */
+/** The real models subgraph on port 0, in front of a given inference-grpc (its address and token). */
 import { createLogger } from '../../lib/logger';
 import { loadModelsConfig } from '../../subgraphs/models/src/config';
 import { startModelsSubgraph } from '../../subgraphs/models/src/server';
 import type { ModelsSubgraph } from '../../subgraphs/models/src/server';
+import type { InferenceFixture } from './inference';
 
-export function startModels(inferenceAddress: string, env: Record<string, string> = {}): Promise<ModelsSubgraph> {
+export function startModels(inference: Pick<InferenceFixture, 'clientEnv'>, env: Record<string, string> = {}): Promise<ModelsSubgraph> {
   return startModelsSubgraph(
-    loadModelsConfig({ HOST: '127.0.0.1', PORT: '0', INFERENCE_URL: inferenceAddress, ...env }),
+    loadModelsConfig({ HOST: '127.0.0.1', PORT: '0', ...inference.clientEnv, ...env }),
     createLogger('models-subgraph', 'silent'),
   );
 }

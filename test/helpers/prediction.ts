@@ -32,7 +32,7 @@ export async function startPredictionStack(
   const inference = await startInference(options.inferenceEnv);
   const protocolEnv = options.protocol === 'oip' ? { INFERENCE_PROTOCOL: 'oip', ...policyOf(options.inferenceEnv ?? {}) } : {};
   const subgraph = await startPredictionSubgraph(
-    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', INFERENCE_URL: inference.address, ...protocolEnv, ...options.predictionEnv }),
+    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', ...inference.clientEnv, ...protocolEnv, ...options.predictionEnv }),
     createLogger('prediction-subgraph', 'silent'),
   );
   await subgraph.catalog.whenSynced();

@@ -4,6 +4,7 @@
  * on the same port, and a service that exits on its own is a crash the test
  * can see (exit code and stderr).
  */
+import { generateInferenceToken } from '../../lib/grpc/security';
 import { spawnService } from './process';
 import type { ServiceProcess } from './process';
 import { until } from './wait';
@@ -65,14 +66,17 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   };
 
   try {
-    const inferenceEnv = { NUMERIC_LATENCY_MS: '20', ...options.inference };
+    // One random token per stack, as npm start makes one: inference-grpc and both subgraphs hold it.
+    const token = { INFERENCE_TOKEN: generateInferenceToken() };
+    const inferenceEnv = { NUMERIC_LATENCY_MS: '20', ...token, ...options.inference };
     const inference = await start('inference', 'inference-grpc/src/main.ts', 'inference-grpc listening', inferenceEnv);
     const inferenceUrl = `127.0.0.1:${inference.port}`;
     const prediction = await start('prediction', 'subgraphs/prediction/src/main.ts', 'prediction subgraph listening', {
       INFERENCE_URL: inferenceUrl,
+      ...token,
       ...options.prediction,
     });
-    const models = await start('models', 'subgraphs/models/src/main.ts', 'models subgraph listening', { INFERENCE_URL: inferenceUrl, ...options.models });
+    const models = await start('models', 'subgraphs/models/src/main.ts', 'models subgraph listening', { INFERENCE_URL: inferenceUrl, ...token, ...options.models });
     const supergraph = await start('supergraph', 'supergraph/src/main.ts', 'supergraph listening', {
       PREDICTION_URL: `http://127.0.0.1:${prediction.port}/graphql`,
       MODELS_URL: `http://127.0.0.1:${models.port}/graphql`,

@@ -30,7 +30,7 @@ export async function startStack(
   } = {},
 ): Promise<Stack> {
   const prediction = await startPredictionStack(options);
-  const models = await startModels(prediction.inference.address, options.modelsEnv);
+  const models = await startModels(prediction.inference, options.modelsEnv);
   const supergraph = await startSupergraph(
     loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
     createLogger('supergraph', 'silent'),

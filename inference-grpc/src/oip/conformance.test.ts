@@ -9,6 +9,7 @@ import type { GrpcObject, ServiceClientConstructor, ServiceError } from '@grpc/g
 import { loadSync } from '@grpc/proto-loader';
 import path from 'node:path';
 
+import { tokenInterceptors } from '../../../lib/grpc/security';
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
 
@@ -43,11 +44,11 @@ interface MetadataResponse {
 type Callback = (err: ServiceError | null, value?: unknown) => void;
 type Oip = Record<string, (request: object, options: object, callback: Callback) => void> & { close(): void };
 
-function oipClient(address: string): Oip {
+function oipClient(f: InferenceFixture): Oip {
   const definition = loadSync(PROTO, { keepCase: true, longs: Number, defaults: true });
   const pkg = loadPackageDefinition(definition).inference as GrpcObject;
   const Client = pkg.GRPCInferenceService as ServiceClientConstructor;
-  return new Client(address, credentials.createInsecure()) as unknown as Oip;
+  return new Client(f.address, credentials.createInsecure(), { interceptors: tokenInterceptors(f.security) }) as unknown as Oip;
 }
 
 function call<T>(client: Oip, method: string, request: object = {}, options: { deadline?: number } = {}): Promise<T> {
@@ -123,7 +124,7 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
   let client: Oip;
   beforeAll(async () => {
     f = await startInference({ MAX_BATCH_ITEMS: '8' });
-    client = oipClient(f.address);
+    client = oipClient(f);
   });
   afterAll(async () => {
     client.close();
@@ -324,7 +325,7 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
 describe('Open Inference Protocol v2 when a version cannot load', () => {
   it('answers UNAVAILABLE for inference and ModelReady false once its load failed', async () => {
     const f = await startInference({ SIMULATE_LOAD_FAILURE: 'numeric:v2' });
-    const client = oipClient(f.address);
+    const client = oipClient(f);
     try {
       const infer = { model_name: 'numeric', model_version: '2', inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 1], contents: { fp32_contents: [1] } }] };
       expect((await failed(call(client, 'ModelInfer', infer))).code).toBe(status.UNAVAILABLE);

@@ -1,6 +1,7 @@
 /** Models subgraph settings: the only place this service reads the environment. */
 import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
@@ -11,11 +12,14 @@ export const modelsSettings = {
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
+  ...inferenceClientSecuritySettings(),
 };
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;
 
 /** Reads `env`, the process environment unless a test passes its own. */
 export function loadModelsConfig(env: Env = process.env): ModelsConfig {
-  return readConfig(env, modelsSettings);
+  const config = readConfig(env, modelsSettings);
+  checkClientSecurity(config);
+  return config;
 }

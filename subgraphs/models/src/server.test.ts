@@ -12,7 +12,7 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
   let models: ModelsSubgraph;
   beforeAll(async () => {
     inference = await startInference();
-    models = await startModels(inference.address);
+    models = await startModels(inference);
   });
   afterAll(async () => {
     await models.close();
@@ -87,7 +87,7 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
 
   it('answers INFERENCE_UNAVAILABLE when inference-grpc is down', async () => {
     const lone = await startInference();
-    const orphan = await startModels(lone.address);
+    const orphan = await startModels(lone);
     try {
       await lone.close();
       const res = await graphql(orphan.url, '{ models { name } }');

@@ -28,7 +28,7 @@ export interface ModelsSubgraph {
 }
 
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
-  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
+  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, config.subgraphSecret);

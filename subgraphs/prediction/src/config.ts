@@ -2,6 +2,7 @@
 import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
 import { batchingSettings, inputLimitSettings } from '../../../lib/input-limits';
+import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
@@ -41,6 +42,7 @@ export const predictionSettings = {
     max: 600_000,
   }),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
+  ...inferenceClientSecuritySettings(),
   ...redisSettings({
     url: 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).',
     prefix: 'Prefix of every Redis key and channel.',
@@ -64,5 +66,7 @@ export type PredictionConfig = ConfigOf<typeof predictionSettings>;
 
 /** Reads `env`, the process environment unless a test passes its own. */
 export function loadPredictionConfig(env: Env = process.env): PredictionConfig {
-  return readConfig(env, predictionSettings);
+  const config = readConfig(env, predictionSettings);
+  checkClientSecurity(config);
+  return config;
 }

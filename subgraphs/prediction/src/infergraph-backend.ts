@@ -8,7 +8,7 @@ import type { PredictionConfig } from './config';
 import { callPredictBatch } from './inference';
 
 export function createInfergraphBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
-  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
+  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const catalog = new ModelCatalog(client, logger);
   catalog.start();
   const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };

@@ -8,7 +8,7 @@ import { OipCatalog } from './catalog';
 import { callModelInfer } from './infer';
 
 export function createOipBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
-  const client = createOipClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs));
+  const client = createOipClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const catalog = new OipCatalog(
     client,
     { defaultVersions: config.defaultVersions, canary: config.canary, refreshMs: config.oipCatalogRefreshMs, deadlineMs: config.inferenceDeadlineMs },
