@@ -1,3 +1,4 @@
+import { generateInferenceToken } from '../../../lib/grpc/security';
 import { graphql } from '../../../test/helpers/graphql';
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
@@ -94,6 +95,16 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
       expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'INFERENCE_UNAVAILABLE' }, message: expect.stringContaining('is unavailable') });
     } finally {
       await orphan.close();
+    }
+  });
+
+  it('answers INFERENCE_UNAVAILABLE naming INFERENCE_TOKEN, not the caller\'s UNAUTHENTICATED, when inference-grpc refuses its token', async () => {
+    const refused = await startModels(inference, { INFERENCE_TOKEN: generateInferenceToken() });
+    try {
+      const res = await graphql(refused.url, '{ models { name } }');
+      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'INFERENCE_UNAVAILABLE' }, message: expect.stringContaining('refused this service\'s credentials (INFERENCE_TOKEN)') });
+    } finally {
+      await refused.close();
     }
   });
 });
