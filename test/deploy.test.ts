@@ -76,6 +76,16 @@ describe('docker-compose.yml', () => {
     expect(service.restart ?? (compose as unknown as { 'x-service': ComposeService })['x-service'].restart).toBe('unless-stopped');
   });
 
+  it('gives inference-grpc and only the subgraphs the token, and keeps the supergraph off inference-grpc\'s network', () => {
+    const service = (name: string): ComposeService & { networks?: string[] } => compose.services[name] as ComposeService & { networks?: string[] };
+    expect(service('inference').environment?.HOST).toBe('0.0.0.0');
+    for (const name of ['inference', 'prediction', 'models']) expect(service(name).environment?.INFERENCE_TOKEN).toBe('${INFERENCE_TOKEN:?set INFERENCE_TOKEN}');
+    expect(service('supergraph').environment).not.toHaveProperty('INFERENCE_TOKEN');
+    expect(service('inference').networks).toEqual(['inference']);
+    for (const name of ['prediction', 'models']) expect(service(name).networks).toContain('inference');
+    expect(service('supergraph').networks ?? ['default']).not.toContain('inference');
+  });
+
   it('wires the services to each other by name and port', () => {
     const env = (name: string) => compose.services[name]?.environment ?? {};
     expect(env('prediction').INFERENCE_URL).toBe('inference:50051');
@@ -139,6 +149,28 @@ describe('deploy/k8s', () => {
     expect(inference.template.spec.containers[0]?.env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.configMapKeyRef?.key).toBe('REDIS_URL');
   });
 
+  it('guards inference-grpc: all interfaces but the token from the Secret in it and both subgraphs, and a NetworkPolicy letting only the subgraphs reach its gRPC port', () => {
+    const containerOf = (name: string) => (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    expect(containerOf('inference').env.find((e) => e.name === 'HOST')?.value).toBe('0.0.0.0');
+    for (const name of ['inference', 'prediction', 'models']) {
+      expect(containerOf(name).env.find((e) => e.name === 'INFERENCE_TOKEN')?.valueFrom?.secretKeyRef?.key).toBe('INFERENCE_TOKEN');
+    }
+    expect(containerOf('supergraph').env.map((e) => e.name)).not.toContain('INFERENCE_TOKEN');
+
+    const policies = docs.filter((d) => d.kind === 'NetworkPolicy');
+    const policy = policies.find((d) => (d.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels?.app === 'inference');
+    const spec = policy?.spec as {
+      policyTypes: string[];
+      ingress: { from?: { podSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] } }[]; ports: { port: number }[] }[];
+    };
+    expect(spec.policyTypes).toEqual(['Ingress']);
+    const grpcRules = spec.ingress.filter((rule) => rule.ports.some((p) => p.port === 50051));
+    expect(grpcRules).toHaveLength(1);
+    expect(grpcRules[0]?.from).toEqual([{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['prediction', 'models'] }] } }]);
+    // Whatever else is open (probes, Prometheus) is not the gRPC port.
+    for (const rule of spec.ingress.filter((r) => r !== grpcRules[0])) expect(rule.ports.map((p) => p.port)).not.toContain(50051);
+  });
+
   it('scales the stateless tiers with HPAs pointing at real Deployments', () => {
     const hpas = docs.filter((d) => d.kind === 'HorizontalPodAutoscaler');
     expect(hpas.length).toBeGreaterThanOrEqual(2);
@@ -151,6 +183,6 @@ describe('deploy/k8s', () => {
   it('runs the supergraph in production with its secrets', () => {
     const container = (find('Deployment', 'supergraph')?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
     expect(container.env.find((e) => e.name === 'NODE_ENV')?.value).toBe('production');
-    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
+    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'INFERENCE_TOKEN', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
   });
 });
