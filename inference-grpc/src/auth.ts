@@ -34,8 +34,9 @@ function unauthenticated(details: string): { code: status; details: string; meta
 
 /**
  * Refuses a call whose metadata lacks the token with UNAUTHENTICATED, before
- * its request message reaches the handler: the metadata is never passed on,
- * so neither are the message nor the half-close that would start the work.
+ * any work: the metadata is never passed on, and grpc-js's handlers ask to
+ * read the request message only once they have the metadata, so the message
+ * is not even read or decoded, and no handler runs.
  */
 export function tokenInterceptor(token: string): ServerInterceptor {
   const expected = digest(`Bearer ${token}`);
