@@ -79,6 +79,21 @@ describe('inference-grpc with INFERENCE_TOKEN', () => {
     expect(await failure(call)).toMatchObject({ grpc: status.UNAUTHENTICATED });
   });
 
+  it('refuses an oversized request without the token as UNAUTHENTICATED: the message is not even read', async () => {
+    const small = await startInference({ MAX_TEXT_LENGTH: '10', MAX_FEATURES: '1', MAX_BATCH_ITEMS: '1' });
+    const open = createInferenceClient(small.address);
+    try {
+      const oversized = (c: ModelInferenceClient) =>
+        unary((cb) => c.Predict({ model: 'sentiment', version: '', input: { text: 'x'.repeat(100_000) } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+      expect(await failure(oversized(open))).toMatchObject({ grpc: status.UNAUTHENTICATED });
+      // With the token the same request is read, and refused for its size.
+      expect(await failure(oversized(small.client))).toMatchObject({ grpc: status.RESOURCE_EXHAUSTED });
+    } finally {
+      open.close();
+      await small.close();
+    }
+  });
+
   it('answers a call with the right token', async () => {
     expect((await predictWith(client(f.security))).prediction?.sentiment?.label).toBe('POSITIVE');
     expect(sentimentV1()?.state).toBe('LOADED');
