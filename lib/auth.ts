@@ -101,22 +101,3 @@ export function signJwt(claims: Record<string, unknown>, secret: string): string
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${header}.${payload}.${hmac(secret, `${header}.${payload}`).toString('base64url')}`;
 }
-
-/** Headers by which the supergraph vouches for the caller of a subgraph request. */
-export const IDENTITY_HEADER = 'x-infergraph-identity';
-export const SIGNATURE_HEADER = 'x-infergraph-signature';
-/** How long a signed identity is good for: long enough for one request, short enough not to be replayed. */
-const IDENTITY_TTL_MS = 60_000;
-
-export function signIdentity(identity: Identity, secret: string, now = Date.now()): { identity: string; signature: string } {
-  const encoded = Buffer.from(JSON.stringify({ ...identity, exp: now + IDENTITY_TTL_MS })).toString('base64url');
-  return { identity: encoded, signature: hmac(secret, encoded).toString('base64url') };
-}
-
-export function verifyIdentity(encoded: unknown, signature: unknown, secret: string, now = Date.now()): Identity | string {
-  if (typeof encoded !== 'string' || typeof signature !== 'string') return 'the request does not come from the supergraph (no signed identity)';
-  if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, encoded))) return 'the supergraph identity has a bad signature';
-  const parsed = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as { subject?: unknown; roles?: unknown; exp?: unknown };
-  if (typeof parsed.exp !== 'number' || parsed.exp <= now) return 'the supergraph identity has expired';
-  return { subject: typeof parsed.subject === 'string' ? parsed.subject : '?', roles: Array.isArray(parsed.roles) ? parsed.roles.filter(isRole) : [] };
-}

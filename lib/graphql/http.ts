@@ -27,27 +27,49 @@ function sendError(res: ServerResponse, statusCode: number, code: string, messag
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+/** Why `verify` refuses a request: answered with this status and code, the body never parsed. */
+export interface VerifyRefusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Checks a request on its raw body, before it is parsed (e.g. a subgraph's signature check). */
+export type VerifyRequest = (req: IncomingMessage, rawBody: string) => Promise<VerifyRefusal | undefined>;
+
 export function graphqlHandler<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  options: { maxBodyBytes: number; context: (req: IncomingMessage) => Promise<C> | C },
+  options: { maxBodyBytes: number; context: (req: IncomingMessage) => Promise<C> | C; verify?: VerifyRequest },
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    let text: string;
+    try {
+      text = await readBody(req, options.maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) {
+        sendError(res, 400, 'BAD_REQUEST', `request body could not be read: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      // The rest of the body is still on its way and is never read: a client that reused
+      // this connection would wait forever for the answer to its next request.
+      res.shouldKeepAlive = false;
+      sendError(res, 413, 'BAD_REQUEST', err.message);
+      return;
+    }
+    const refused = await options.verify?.(req, text);
+    if (refused) {
+      sendError(res, refused.status, refused.code, refused.message);
+      return;
+    }
     let body: unknown;
     try {
-      const text = await readBody(req, options.maxBodyBytes);
       body = text === '' ? undefined : headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
     } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        // The rest of the body is still on its way and is never read: a client that reused
-        // this connection would wait forever for the answer to its next request.
-        res.shouldKeepAlive = false;
-        sendError(res, 413, 'BAD_REQUEST', err.message);
-      }
-      else sendError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      sendError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');

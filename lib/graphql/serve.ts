@@ -16,6 +16,7 @@ import type { WebSocket } from 'ws';
 
 import type { Logger } from '../logger';
 import { graphqlHandler } from './http';
+import type { VerifyRequest } from './http';
 
 export interface GraphQLService {
   readonly port: number;
@@ -42,6 +43,8 @@ export interface ServeOptions<C extends BaseContext> {
   /** Whether /ready answers 200 (it answers 503 once closing). */
   isReady(): boolean;
   readonly maxBodyBytes: number;
+  /** Checks each GraphQL request on its raw body before it is parsed; a refusal is answered as is (see ./http). */
+  readonly verify?: VerifyRequest;
   /**
    * Origins browsers may call from (`*` for any); empty sends no CORS headers. A WebSocket
    * upgrade from any other origin but the server's own is refused (403), so a page elsewhere
@@ -85,6 +88,7 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
   const handleGraphQL = graphqlHandler(options.apollo, {
     maxBodyBytes: options.maxBodyBytes,
     context: (req) => options.context(req.headers, req.socket.remoteAddress ?? 'unknown'),
+    ...(options.verify ? { verify: options.verify } : {}),
   });
   let closing = false;
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {

@@ -11,7 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 
 import type { Logger } from '../logger';
 import { operationLogPlugin } from './logging';
-import { subgraphAuthPlugin } from './subgraph-auth';
+import type { SubgraphAuth } from './subgraph-auth';
 
 export function subgraphSchema<C>(sdlFile: string, resolvers: GraphQLResolverMap<C>): GraphQLSchema {
   return buildSubgraphSchema({
@@ -21,11 +21,14 @@ export function subgraphSchema<C>(sdlFile: string, resolvers: GraphQLResolverMap
   });
 }
 
-/** Started, accepting only the supergraph's signed requests (when a secret is set), with one log line per operation. */
+/**
+ * Started, checking roles against the identity `auth` verified (serve it with `verify: auth.verifyHttp`),
+ * with one log line per operation.
+ */
 export async function startSubgraphApollo<C extends BaseContext & { readonly requestId: string }>(
   schema: GraphQLSchema,
   logger: Logger,
-  subgraphSecret: string,
+  auth: SubgraphAuth,
 ): Promise<ApolloServer<C>> {
   const apollo = new ApolloServer<C>({
     schema,
@@ -36,7 +39,7 @@ export async function startSubgraphApollo<C extends BaseContext & { readonly req
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
-      subgraphAuthPlugin<C>(subgraphSecret, logger),
+      auth.plugin<C>(),
       operationLogPlugin<C>(logger),
     ],
   });

@@ -1,9 +1,11 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity, signJwt, verifyJwt } from '../../lib/auth';
+import { signJwt, verifyJwt } from '../../lib/auth';
+import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
 import { ConfigError } from '../../lib/config';
 import { graphql, liveSubscription } from '../../test/helpers/graphql';
+import { send, signedRequest } from '../../test/helpers/signed';
 import { startStack } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
 import { until } from '../../test/helpers/wait';
@@ -79,14 +81,11 @@ describe('authentication and roles', () => {
   it('subgraphs accept only requests the supergraph signed, and enforce roles themselves', async () => {
     const direct = await graphql(stack.models.url, MODELS);
     expect(direct.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('does not come from the supergraph') });
-    const forged = signIdentity({ subject: 'mallory', roles: ['admin'] }, 'guessed-secret');
-    const withForged = await graphql(stack.models.url, POLICY, {}, { [IDENTITY_HEADER]: forged.identity, [SIGNATURE_HEADER]: forged.signature });
-    expect(withForged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const reader = signIdentity({ subject: 'dashboard', roles: ['reader'] }, SECRET);
-    const signedReader = await graphql(stack.prediction.subgraph.url, PREDICT.replace(' model { defaultVersion }', ''), {}, {
-      [IDENTITY_HEADER]: reader.identity,
-      [SIGNATURE_HEADER]: reader.signature,
-    });
+    const unsigned = await graphql(stack.models.url, POLICY, {}, { [IDENTITY_HEADER]: encodeIdentity({ subject: 'mallory', roles: ['admin'] }) });
+    expect(unsigned).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    const forged = await send(await signedRequest(stack.models.url, POLICY, { subject: 'mallory', roles: ['admin'] }, 'guessed-secret-0123456789abcdefghijkl'));
+    expect(forged).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('another key') }] });
+    const signedReader = await send(await signedRequest(stack.prediction.subgraph.url, PREDICT.replace(' model { defaultVersion }', ''), { subject: 'dashboard', roles: ['reader'] }, SECRET));
     expect(signedReader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

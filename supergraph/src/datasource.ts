@@ -5,9 +5,10 @@ import { GraphQLError } from 'graphql';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
-import { IDENTITY_HEADER, SIGNATURE_HEADER, signIdentity } from '../../lib/auth';
 import type { Identity } from '../../lib/auth';
 import { REQUEST_ID_KEY } from '../../lib/logger';
+import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
+import { signedFetcher } from './signed-fetch';
 import { keepAliveFetcher } from './subgraph-fetch';
 
 export interface GatewayContext {
@@ -18,11 +19,9 @@ export interface GatewayContext {
   readonly rateKey: string;
 }
 
-/** The headers by which the supergraph vouches for `identity` (none without a secret). */
-export function identityHeaders(identity: Identity | string | undefined, secret: string): Record<string, string> {
-  if (!secret || identity === undefined || typeof identity === 'string') return {};
-  const signed = signIdentity(identity, secret);
-  return { [IDENTITY_HEADER]: signed.identity, [SIGNATURE_HEADER]: signed.signature };
+/** The identity header of a caller the supergraph vouches for, signed on its way out (./signed-fetch); none without a secret. */
+export function identityHeader(identity: Identity | string | undefined, secret: string): string | undefined {
+  return !secret || identity === undefined || typeof identity === 'string' ? undefined : encodeIdentity(identity);
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -35,7 +34,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     super({
       url,
       // Bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
-      fetcher: keepAliveFetcher(timeoutMs) as unknown as RemoteGraphQLDataSource['fetcher'],
+      // Signed over exactly what is sent, once Apollo has serialized the body.
+      fetcher: signedFetcher(keepAliveFetcher(timeoutMs), subgraphSecret) as unknown as RemoteGraphQLDataSource['fetcher'],
     });
   }
 
@@ -71,6 +71,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Health checks and schema loads come with an empty context.
     const { requestId, identity } = context as Partial<GatewayContext>;
     if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_KEY, requestId);
-    for (const [name, value] of Object.entries(identityHeaders(identity, this.subgraphSecret))) request.http?.headers.set(name, value);
+    const vouched = identityHeader(identity, this.subgraphSecret);
+    if (vouched !== undefined) request.http?.headers.set(IDENTITY_HEADER, vouched);
   }
 }

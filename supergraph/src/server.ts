@@ -25,7 +25,7 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { HttpReadiness } from '../../lib/readiness';
 import type { SupergraphConfig } from './config';
 import { Authenticator, authPlugin } from './auth';
-import { SubgraphDataSource, identityHeaders } from './datasource';
+import { SubgraphDataSource, identityHeader } from './datasource';
 import { SupergraphMetrics } from './metrics';
 import { rateKeyOf } from './rate-limit/limiter';
 import type { RateLimiter } from './rate-limit/limiter';
@@ -33,6 +33,7 @@ import { MemoryRateLimiter } from './rate-limit/memory';
 import { rateLimitPlugin } from './rate-limit/plugin';
 import { RedisRateLimiter } from './rate-limit/redis';
 import { connectRedisClient } from '../../lib/redis';
+import { signSubscription } from '../../lib/signing/message-signature';
 import { formatError } from './format-error';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
@@ -41,6 +42,11 @@ import type { GatewayContext } from './datasource';
 import { uiHandler } from './ui';
 
 export const SUPERGRAPH_FILE = path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql');
+
+/** The graphql-ws URL of a subgraph served over HTTP at `url`. */
+function wsUrl(url: string): string {
+  return url.replace(/^http/, 'ws');
+}
 
 export interface Supergraph {
   readonly port: number;
@@ -83,14 +89,18 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     supergraphSdl,
     dataSources,
     logger,
-    extensions: (context) => identityHeaders(context.identity, config.subgraphSecret),
+    extensions: async (name, message, context) => {
+      const identity = identityHeader(context.identity, config.subgraphSecret);
+      const url = urls[name];
+      return identity === undefined || url === undefined ? {} : signSubscription(wsUrl(url), message, identity, config.subgraphSecret);
+    },
     upstream: (name) => {
       let client = upstreams.get(name);
       if (!client) {
         const url = urls[name];
         if (!url) throw new Error(`no URL for subgraph ${name}`);
         // One socket per subgraph carries every subscription to it; it reconnects on the next subscription.
-        client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+        client = createClient({ url: wsUrl(url), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
         upstreams.set(name, client);
       }
       return client;

@@ -2,17 +2,26 @@
 import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
+import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
+import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 
 export const modelsSettings = {
   ...serviceSettings(4002, 'HTTP port of /graphql, /metrics, /health and /ready'),
-  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
+  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
+  signatureWindowMs: signatureWindowSetting(),
+  nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),
   inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
   ...inferenceClientSecuritySettings(),
+  ...redisSettings({
+    url: 'Redis for the nonces of signed requests, so every replica refuses a replay; empty keeps them in memory (one replica).',
+    prefix: 'Prefix of every Redis key.',
+    timeout: 'Longest a Redis command may take; past it this replica remembers nonces in memory until Redis answers.',
+  }),
 };
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;

@@ -9,9 +9,11 @@ import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { reconnectOptions } from '../../../lib/grpc/target';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
+import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
+import { createNonceStore } from '../../../lib/signing/nonces';
 import type { ModelsConfig } from './config';
 import { RegistryClient } from './registry';
 import { createResolvers } from './resolvers';
@@ -31,7 +33,8 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
   const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
-  const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, config.subgraphSecret);
+  const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
+  const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,
@@ -45,6 +48,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
     // Ready while the channel to inference-grpc is connected (asking reconnects an idle one).
     isReady: () => client.getChannel().getConnectivityState(true) === connectivityState.READY,
     maxBodyBytes: MAX_BODY_BYTES,
+    verify: auth.verifyHttp,
   });
   logger.info({ port: service.port, metricsPort: service.port, inference: config.inferenceUrl }, 'models subgraph listening');
   return {
@@ -53,6 +57,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
     close: async () => {
       await service.close(config.shutdownGraceMs);
       await apollo.stop();
+      await auth.dispose();
       client.close();
     },
   };

@@ -1,6 +1,7 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
 import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
+import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
 import { batchingSettings, inputLimitSettings } from '../../../lib/input-limits';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
@@ -11,7 +12,9 @@ import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-poli
 
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
-  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): requests must carry its identity signed with it. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
+  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
+  signatureWindowMs: signatureWindowSetting(),
+  nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc, or with INFERENCE_PROTOCOL=oip any Open Inference Protocol v2 server, answers.'),
   inferenceProtocol: oneOf(
     'INFERENCE_PROTOCOL',
@@ -44,7 +47,7 @@ export const predictionSettings = {
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
   ...inferenceClientSecuritySettings(),
   ...redisSettings({
-    url: 'Redis for the prediction cache and latency events; empty keeps both in memory (one replica).',
+    url: 'Redis for the prediction cache, latency events and the nonces of signed requests; empty keeps them in memory (one replica).',
     prefix: 'Prefix of every Redis key and channel.',
     timeout: 'Longest a Redis command may take; past it the prediction answers with cache BYPASS.',
   }),

@@ -9,12 +9,13 @@ import { useServer } from 'graphql-ws/use/ws';
 
 import { PROJECT_ROOT } from '../../../lib/grpc/proto';
 import { serveGraphQL } from '../../../lib/graphql/serve';
-import { checkSubscriptionIdentity } from '../../../lib/graphql/subgraph-auth';
+import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry } from '../../../lib/metrics';
 import { connectRedisClient } from '../../../lib/redis';
+import { createNonceStore } from '../../../lib/signing/nonces';
 import { createBackend } from './backend';
 import type { Catalog } from './backend';
 import { BatchingLoaders } from './batching';
@@ -69,7 +70,8 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
 
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }));
-  const apollo = await startSubgraphApollo<OperationContext>(schema, logger, config.subgraphSecret);
+  const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
+  const apollo = await startSubgraphApollo<OperationContext>(schema, logger, auth);
 
   const contextFor = (requestIdHeader: unknown): OperationContext => {
     const requestId = requestIdOr(requestIdHeader);
@@ -86,8 +88,8 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
         {
           schema,
           context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
-          onSubscribe: (_ctx, _id, payload) => {
-            const error = checkSubscriptionIdentity(config.subgraphSecret, payload.query, payload.operationName, payload.extensions);
+          onSubscribe: async (ctx, _id, payload) => {
+            const error = await auth.checkSubscription(ctx.extra.request, payload);
             return error ? [error] : undefined;
           },
         },
@@ -96,6 +98,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     metrics: metricsRegistry,
     isReady: () => catalog.synced,
     maxBodyBytes: MAX_BODY_BYTES,
+    verify: auth.verifyHttp,
   });
   logger.info(
     { port: service.port, metricsPort: service.port, inference: config.inferenceUrl, protocol: config.inferenceProtocol, cache: config.redisUrl ? 'redis' : 'memory' },
@@ -110,7 +113,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
       await service.close(config.shutdownGraceMs);
       await apollo.stop();
       backend.close();
-      await Promise.all([cache.dispose(), events.dispose()]);
+      await Promise.all([cache.dispose(), events.dispose(), auth.dispose()]);
     },
   };
 }

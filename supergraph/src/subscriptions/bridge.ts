@@ -18,7 +18,7 @@ import { QueryPlanner } from '@apollo/query-planner';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, OperationTypeNode, getOperationAST, getVariableValues } from 'graphql';
 import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
-import type { Client } from 'graphql-ws';
+import type { Client, Sink } from 'graphql-ws';
 
 import { PushIterator } from '../../../lib/graphql/push-iterator';
 import type { Logger } from '../../../lib/logger';
@@ -35,9 +35,16 @@ export interface BridgeOptions {
   readonly dataSources: Readonly<Record<string, GraphQLDataSource<GatewayContext>>>;
   /** The graphql-ws client of each subgraph, by name, for the subscriptions themselves. */
   upstream(subgraph: string): Client;
-  /** Extensions sent with each upstream subscription: the signed caller. */
-  extensions(context: GatewayContext): Record<string, string>;
+  /** Extensions sent with each upstream subscription: the caller, signed with the message to `subgraph`. */
+  extensions(subgraph: string, message: UpstreamMessage, context: GatewayContext): Promise<Record<string, string>>;
   readonly logger: Logger;
+}
+
+/** What is sent upstream for one subscription, extensions aside. */
+export interface UpstreamMessage {
+  readonly query: string;
+  readonly operationName?: string;
+  readonly variables: Record<string, unknown>;
 }
 
 export interface SubscribeRequest {
@@ -102,31 +109,36 @@ export class SubscriptionBridge {
       iterator.push({ errors: [new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })] });
       iterator.close();
     };
-    unsubscribe = this.options.upstream(primary.serviceName).subscribe(
-      {
-        query: primary.operation,
-        variables: upstreamVariables,
-        extensions: this.options.extensions(request.context),
-        ...(primary.operationName ? { operationName: primary.operationName } : {}),
+    const client = this.options.upstream(primary.serviceName);
+    const message: UpstreamMessage = {
+      query: primary.operation,
+      variables: upstreamVariables,
+      ...(primary.operationName ? { operationName: primary.operationName } : {}),
+    };
+    const sink: Sink<FormattedExecutionResult<Record<string, unknown>, unknown>> = {
+      next: (event) => {
+        // Past SUBSCRIBER_BUFFER events waiting to be resolved, newer ones are dropped: a slow
+        // subgraph must not grow this without bound. Once the client is gone, nothing is resolved.
+        if (pending >= SUBSCRIBER_BUFFER || iterator.closed) return;
+        pending += 1;
+        chain = chain.then(async () => {
+          pending -= 1;
+          if (!iterator.closed) iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext));
+        });
       },
-      {
-        next: (event) => {
-          // Past SUBSCRIBER_BUFFER events waiting to be resolved, newer ones are dropped: a slow
-          // subgraph must not grow this without bound. Once the client is gone, nothing is resolved.
-          if (pending >= SUBSCRIBER_BUFFER || iterator.closed) return;
-          pending += 1;
-          chain = chain.then(async () => {
-            pending -= 1;
-            if (!iterator.closed) iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext));
-          });
-        },
-        error: (err: unknown) => {
-          chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
-        },
-        complete: () => {
-          chain = chain.then(() => iterator.close());
-        },
+      error: (err: unknown) => {
+        chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
       },
+      complete: () => {
+        chain = chain.then(() => iterator.close());
+      },
+    };
+    // Signing takes a moment: a client gone by then opens nothing upstream.
+    this.options.extensions(primary.serviceName, message, request.context).then(
+      (extensions) => {
+        if (!iterator.closed) unsubscribe = client.subscribe({ ...message, extensions }, sink);
+      },
+      (err: unknown) => fail(`the subscription to subgraph ${primary.serviceName} could not be signed: ${err instanceof Error ? err.message : String(err)}`),
     );
     return iterator;
   }
