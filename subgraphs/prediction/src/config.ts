@@ -49,7 +49,7 @@ export const predictionSettings = {
   ...redisSettings({
     url: 'Redis for the prediction cache, latency events and the nonces of signed requests; empty keeps them in memory (one replica).',
     prefix: 'Prefix of every Redis key and channel.',
-    timeout: 'Longest a Redis command may take; past it the prediction answers with cache BYPASS.',
+    timeout: 'Longest a Redis command may take; past it the prediction answers with cache BYPASS, and nonces are remembered in this replica alone.',
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
