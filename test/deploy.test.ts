@@ -92,7 +92,8 @@ describe('docker-compose.yml', () => {
     expect(env('models').INFERENCE_URL).toBe('inference:50051');
     expect(env('supergraph').PREDICTION_URL).toBe('http://prediction:4001/graphql');
     expect(env('supergraph').MODELS_URL).toBe('http://models:4002/graphql');
-    for (const name of ['inference', 'prediction', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
+    // The subgraphs keep the nonces of signed requests there, so every replica refuses a replay.
+    for (const name of ['inference', 'prediction', 'models', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
     expect(Object.keys(compose.services.supergraph?.depends_on ?? {}).sort()).toEqual(['models', 'prediction', 'redis']);
   });
 });
@@ -169,6 +170,13 @@ describe('deploy/k8s', () => {
     expect(grpcRules[0]?.from).toEqual([{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['prediction', 'models'] }] } }]);
     // Whatever else is open (probes, Prometheus) is not the gRPC port.
     for (const rule of spec.ingress.filter((r) => r !== grpcRules[0])) expect(rule.ports.map((p) => p.port)).not.toContain(50051);
+  });
+
+  it('gives both subgraphs Redis, where the nonces of signed requests are shared by every replica', () => {
+    for (const name of ['prediction', 'models']) {
+      const spec = find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } };
+      expect(spec.template.spec.containers[0]?.env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.configMapKeyRef?.key).toBe('REDIS_URL');
+    }
   });
 
   it('scales the stateless tiers with HPAs pointing at real Deployments', () => {
