@@ -1,8 +1,11 @@
 /**
  * Requests signed as the supergraph signs them (lib/signing/message-signature),
  * sent straight to a subgraph; each is kept whole so a test can send it
- * again as it was captured, or with one part changed.
+ * again as it was captured, or with one part changed (node:http, so even the
+ * Host header can be kept while the request goes to another address).
  */
+import http from 'node:http';
+
 import type { Identity } from '../../lib/auth';
 import { encodeIdentity, signRequest } from '../../lib/signing/message-signature';
 import type { GraphQLResponse } from './graphql';
@@ -28,9 +31,23 @@ export async function signedRequest(
 }
 
 /** Sends a captured request as it is, or with the parts in `changes`. */
-export async function send<D = Record<string, unknown>>(request: CapturedRequest, changes: Partial<CapturedRequest> = {}): Promise<GraphQLResponse<D>> {
+export function send<D = Record<string, unknown>>(request: CapturedRequest, changes: Partial<CapturedRequest> = {}): Promise<GraphQLResponse<D>> {
   const { url, method, headers, body } = { ...request, ...changes };
-  const res = await fetch(url, { method, headers, ...(method === 'GET' ? {} : { body }) });
-  const answer = (await res.json()) as Omit<GraphQLResponse<D>, 'status'>;
-  return { status: res.status, ...answer };
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', reject);
+      res.once('end', () => {
+        try {
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<GraphQLResponse<D>, 'status'>;
+          resolve({ status: res.statusCode ?? 0, ...answer });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
 }
