@@ -155,7 +155,7 @@ describeRedis('signed requests with Redis', () => {
   beforeAll(async () => {
     stack = await startStack();
     const env = { SUBGRAPH_SECRET: SECRET, REDIS_URL: redisUrl(), REDIS_PREFIX: prefix };
-    replicas.push(await startModels(stack.prediction.inference.address, env), await startModels(stack.prediction.inference.address, env));
+    replicas.push(await startModels(stack.prediction.inference, env), await startModels(stack.prediction.inference, env));
   });
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.close()));
