@@ -34,6 +34,8 @@ interface ServiceSpec {
   readonly entry: string;
   /** Default PORT and METRICS_PORT (METRICS_PORT only where the service has one). */
   readonly ports: { readonly port: number; readonly metricsPort?: number };
+  /** Settings npm start gives the service unless the environment sets them. */
+  readonly defaults?: Readonly<Record<string, string>>;
   /** Variables that wire replica `replica` (from 0) to the services started before it. */
   wiring?(started: ReadonlyMap<string, readonly Ports[]>, replica: number): Record<string, string>;
   /** What to print once the service is up, from the ports it logged: one line or several. */
@@ -68,6 +70,8 @@ const SERVICES: readonly ServiceSpec[] = [
     name: 'inference',
     entry: 'inference-grpc/src/main.ts',
     ports: { port: 50051, metricsPort: 9464 },
+    // simulate-timeout and simulate-error work in development, for trying faults by hand.
+    defaults: { FAULT_HOOKS: 'true' },
     describe: ({ port, metricsPort }) => `inference-grpc       gRPC 127.0.0.1:${port}   metrics http://127.0.0.1:${metricsPort}/metrics`,
   },
   {
@@ -283,7 +287,7 @@ async function main(): Promise<void> {
       const up = await Promise.all(
         Array.from({ length: replicas }, async (_, replica) => {
           const label = replicas > 1 ? `${spec.name}-${replica + 1}` : spec.name;
-          const { running: r, ports } = launch(spec, label, index, { ...env, ...portsFor(spec, replica), ...spec.wiring?.(started, replica) });
+          const { running: r, ports } = launch(spec, label, index, { ...spec.defaults, ...env, ...portsFor(spec, replica), ...spec.wiring?.(started, replica) });
           running.push(r);
           void r.exited.then((code) => {
             if (stopping) return;

@@ -194,3 +194,12 @@ describe('deploy/k8s', () => {
     expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'INFERENCE_TOKEN', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
   });
 });
+
+describe('fault hooks in deployments', () => {
+  it('are off in the image, compose and the manifests (FAULT_HOOKS is never set there, and defaults to false)', () => {
+    expect(describeSettings(inferenceSettings).find((s) => s.env === 'FAULT_HOOKS')?.default).toBe('false');
+    for (const name of ['deploy/Dockerfile', 'docker-compose.yml', ...readdirSync(path.join(PROJECT_ROOT, 'deploy/k8s')).map((f) => `deploy/k8s/${f}`)]) {
+      expect([name, file(name).includes('FAULT_HOOKS')]).toEqual([name, false]);
+    }
+  });
+});

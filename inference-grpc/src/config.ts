@@ -60,6 +60,11 @@ export const inferenceSettings = {
     'expected model:version pairs',
     parseVersionList,
   ),
+  faultHooks: bool(
+    'FAULT_HOOKS',
+    false,
+    'Fault hooks for tests and drills: the text simulate-timeout sleeps past the caller\'s deadline and simulate-error fails like a broken model. Off, both are ordinary input. On for npm start, off in the image.',
+  ),
   loadRetryMs: int('MODEL_LOAD_RETRY_MS', 30000, 'After a version fails to load, calls fail fast for this long before the next load attempt.', {
     min: 0,
     max: 3_600_000,

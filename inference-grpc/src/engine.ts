@@ -18,6 +18,8 @@ export interface EngineOptions extends InputLimits {
   readonly batchMaxDelayMs: number;
   readonly batchMaxQueue: number;
   readonly maxBatchItems: number;
+  /** FAULT_HOOKS: whether simulate-timeout / simulate-error act; off, they are ordinary text. */
+  readonly faultHooks: boolean;
 }
 
 export interface CallContext {
@@ -87,7 +89,7 @@ export class InferenceEngine {
     const runs = inputs.map((input) => {
       try {
         const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
-        const hangs = faultOf(valid) === SIMULATE_TIMEOUT;
+        const hangs = this.faultOf(valid) === SIMULATE_TIMEOUT;
         return { hangs, result: this.run(batcher, model, resolved.version, valid, hangs ? stragglerCtx : ctx, started) };
       } catch (err) {
         this.metrics.answered(model, resolved.version, codeOf(err), 0);
@@ -127,6 +129,10 @@ export class InferenceEngine {
     await Promise.all([...this.batchers.values()].map((b) => b.idle()));
   }
 
+  private faultOf(input: ModelInput): ReturnType<typeof faultOf> {
+    return this.options.faultHooks ? faultOf(input) : undefined;
+  }
+
   private async run(
     batcher: DynamicBatcher<ModelInput, ModelOutput>,
     model: string,
@@ -136,7 +142,7 @@ export class InferenceEngine {
     started: number,
   ): Promise<PredictionResult> {
     try {
-      const fault = faultOf(input);
+      const fault = this.faultOf(input);
       const { output, batchSize } = fault
         ? await simulateFault(fault, `${model}:${version}`, ctx.deadline, ctx.signal)
         : await batcher.submit(input, ctx);

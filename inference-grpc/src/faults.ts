@@ -1,7 +1,8 @@
 /**
  * Fault hooks kept from the original inference hub, for fault tests:
  * the text `simulate-timeout` sleeps past the caller's deadline, and
- * `simulate-error` fails like a broken model. They act before batching, so a
+ * `simulate-error` fails like a broken model. They act only with FAULT_HOOKS
+ * on (the engine asks), else those texts are ordinary input. They act before batching, so a
  * sleeping input never holds the other inputs of its batch hostage; inside one
  * PredictBatch call it is answered as timed out once the other items are done.
  * SIMULATE_LOAD_FAILURE (configuration) makes named versions fail to load.

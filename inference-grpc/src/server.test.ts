@@ -353,6 +353,25 @@ describe('a model version that fails to load', () => {
   });
 });
 
+describe('FAULT_HOOKS off (the default, as in the image)', () => {
+  it('answers simulate-timeout and simulate-error as ordinary text', async () => {
+    const f = await startInference({ FAULT_HOOKS: 'false' });
+    try {
+      // Hooked, simulate-timeout would fail with DEADLINE_EXCEEDED and simulate-error with INTERNAL.
+      const [timeout, error] = await Promise.all([
+        f.predict('sentiment', text('simulate-timeout'), { deadlineMs: 2000 }),
+        f.predict('sentiment', text('simulate-error')),
+      ]);
+      expect(timeout.prediction).toMatchObject({ model: 'sentiment', modelVersion: 'v1', sentiment: { label: 'NEUTRAL' } });
+      expect(error.prediction).toMatchObject({ model: 'sentiment', modelVersion: 'v1', sentiment: { label: 'NEUTRAL' } });
+      const batch = await predictBatch(f, 'sentiment', [text('simulate-error'), text('simulate-timeout')], '', 2000);
+      expect(batch.items.map((i) => i.result)).toEqual(['prediction', 'prediction']);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe('SIMULATE_LOAD_FAILURE', () => {
   it('makes the named versions fail to load and leaves the others serving', async () => {
     const f = await startInference({ SIMULATE_LOAD_FAILURE: 'numeric:v2' });

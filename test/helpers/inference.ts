@@ -39,10 +39,13 @@ export interface InferenceFixture {
   close(): Promise<void>;
 }
 
-/** Started with a fresh random INFERENCE_TOKEN, as every stack is, unless `env` sets one ('' for none). */
+/**
+ * Started with a fresh random INFERENCE_TOKEN, as every stack is, unless `env` sets one ('' for none),
+ * and FAULT_HOOKS on unless `env` turns it off: fault tests send simulate-timeout and simulate-error.
+ */
 export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
-  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', ...env, INFERENCE_TOKEN: token });
+  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', FAULT_HOOKS: 'true', ...env, INFERENCE_TOKEN: token });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -68,7 +68,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   try {
     // One random token per stack, as npm start makes one: inference-grpc and both subgraphs hold it.
     const token = { INFERENCE_TOKEN: generateInferenceToken() };
-    const inferenceEnv = { NUMERIC_LATENCY_MS: '20', ...token, ...options.inference };
+    const inferenceEnv = { NUMERIC_LATENCY_MS: '20', FAULT_HOOKS: 'true', ...token, ...options.inference };
     const inference = await start('inference', 'inference-grpc/src/main.ts', 'inference-grpc listening', inferenceEnv);
     const inferenceUrl = `127.0.0.1:${inference.port}`;
     const prediction = await start('prediction', 'subgraphs/prediction/src/main.ts', 'prediction subgraph listening', {
