@@ -7,6 +7,7 @@ type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['proces
 
 import type { Identity } from '../../lib/auth';
 import { REQUEST_ID_KEY } from '../../lib/logger';
+import type { Logger } from '../../lib/logger';
 import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
 import { signedFetcher } from './signed-fetch';
 import { keepAliveFetcher } from './subgraph-fetch';
@@ -24,33 +25,40 @@ export function identityHeader(identity: Identity | string | undefined, secret: 
   return !secret || identity === undefined || typeof identity === 'string' ? undefined : encodeIdentity(identity);
 }
 
+export interface SubgraphDataSourceOptions {
+  /** The subgraph's name in the supergraph SDL: what clients are told, where its URL is not. */
+  readonly name: string;
+  readonly url: string;
+  readonly subgraphSecret: string;
+  /** SUBGRAPH_TIMEOUT_MS */
+  readonly timeoutMs: number;
+  /** Where failed fetches are logged with their request id and URL. */
+  readonly logger: Logger;
+  observe?(durationMs: number, ok: boolean): void;
+}
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly subgraphSecret: string,
-    private readonly timeoutMs: number,
-    private readonly observe?: (durationMs: number, ok: boolean) => void,
-  ) {
+  constructor(private readonly options: SubgraphDataSourceOptions) {
     super({
-      url,
+      url: options.url,
       // Bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
       // Signed over exactly what is sent, once Apollo has serialized the body.
-      fetcher: signedFetcher(keepAliveFetcher(timeoutMs), subgraphSecret) as unknown as RemoteGraphQLDataSource['fetcher'],
+      fetcher: signedFetcher(keepAliveFetcher(options.timeoutMs), options.subgraphSecret) as unknown as RemoteGraphQLDataSource['fetcher'],
     });
   }
 
-  override didEncounterError(error: Error): never {
-    if (error.name === 'TimeoutError') {
-      throw new GraphQLError(`the subgraph at ${this.url} did not answer within ${this.timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
-      });
-    }
+  /** Clients hear the subgraph's name and the code; its URL and the socket's words go to the log. */
+  override didEncounterError(error: Error, _request: unknown, _response?: unknown, context?: GatewayContext): never {
+    const { name, timeoutMs, logger } = this.options;
+    const failed = (message: string, code: string | undefined): never => {
+      logger.warn({ requestId: context?.requestId, subgraph: name, url: this.url, err: error.message, code }, 'a subgraph fetch failed');
+      throw new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    };
+    if (error.name === 'TimeoutError') return failed(`the subgraph ${name} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, undefined);
     if (error.name === 'TypeError' && error.message === 'fetch failed') {
       const cause: unknown = (error as { cause?: unknown }).cause;
-      const why = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : error.message;
-      throw new GraphQLError(`the subgraph at ${this.url} is unavailable: ${why}`, {
-        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
-      });
+      const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+      return failed(`the subgraph ${name} is unavailable${code ? ` (${code})` : ''}`, code);
     }
     throw error;
   }
@@ -63,7 +71,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       ok = !response.errors?.length;
       return response;
     } finally {
-      this.observe?.(performance.now() - started, ok);
+      this.options.observe?.(performance.now() - started, ok);
     }
   }
 
@@ -71,7 +79,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Health checks and schema loads come with an empty context.
     const { requestId, identity } = context as Partial<GatewayContext>;
     if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_KEY, requestId);
-    const vouched = identityHeader(identity, this.subgraphSecret);
+    const vouched = identityHeader(identity, this.options.subgraphSecret);
     if (vouched !== undefined) request.http?.headers.set(IDENTITY_HEADER, vouched);
   }
 }

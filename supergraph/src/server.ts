@@ -68,13 +68,21 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   const dataSources = Object.fromEntries(
     Object.entries(urls).map(([name, url]) => [
       name,
-      new SubgraphDataSource(url, config.subgraphSecret, config.subgraphTimeoutMs, (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000)),
+      new SubgraphDataSource({
+        name,
+        url,
+        subgraphSecret: config.subgraphSecret,
+        timeoutMs: config.subgraphTimeoutMs,
+        logger,
+        observe: (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000),
+      }),
     ]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => dataSources[name] ?? new SubgraphDataSource(url ?? '', config.subgraphSecret, config.subgraphTimeoutMs),
+    buildService: ({ name, url }) =>
+      dataSources[name] ?? new SubgraphDataSource({ name, url: url ?? '', subgraphSecret: config.subgraphSecret, timeoutMs: config.subgraphTimeoutMs, logger }),
   });
   const upstreams = new Map<string, Client>();
   const authenticator = new Authenticator(config, logger, options.now);

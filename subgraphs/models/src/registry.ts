@@ -61,7 +61,7 @@ export class RegistryClient {
     try {
       return await unary<T>((cb) => start(metadata, Date.now() + this.options.deadlineMs, cb));
     } catch (err) {
-      throw describeCallFailure(err as ServiceError, this.options, what);
+      throw describeCallFailure(err as ServiceError, this.options, what, [requestId]);
     }
   }
 }

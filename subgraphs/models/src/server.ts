@@ -31,7 +31,7 @@ export interface ModelsSubgraph {
 
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
   const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
-  const registry = new RegistryClient(client, { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs });
+  const registry = new RegistryClient(client, { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger });
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
   const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);

@@ -72,7 +72,7 @@ export function callPredictBatch(
       ),
     );
   });
-  stream.on('error', (err: ServiceError) => rejectRest(describeCallFailure(err, options, target.version ? `${target.model}:${target.version}` : target.model)));
+  stream.on('error', (err: ServiceError) => rejectRest(describeCallFailure(err, options, target.version ? `${target.model}:${target.version}` : target.model, requestIds)));
   stream.on('end', () =>
     rejectRest(new InferGraphError('INFERENCE_FAILED', 'inference-grpc ended PredictBatchStream without answering every input; it must answer each one')),
   );

@@ -11,7 +11,7 @@ export function createInfergraphBackend(config: PredictionConfig, logger: Logger
   const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const catalog = new ModelCatalog(client, logger);
   catalog.start();
-  const callOptions = { address: config.inferenceUrl, deadlineMs: config.inferenceDeadlineMs };
+  const callOptions = { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger };
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => callPredictBatch(client, callOptions, target, inputs, requestIds),

@@ -127,6 +127,8 @@ export class SubscriptionBridge {
         });
       },
       error: (err: unknown) => {
+        // The socket's own words may carry the subgraph's address: they go to the log, not to the client.
+        if (err instanceof Error) this.options.logger.warn({ requestId: request.context.requestId, subgraph: primary.serviceName, err: err.message }, 'a subgraph subscription failed');
         chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
       },
       complete: () => {
@@ -188,7 +190,10 @@ export class SubscriptionBridge {
 
 /** graphql-ws reports a closed socket as a CloseEvent, not an Error. */
 export function describeUpstreamError(err: unknown): string {
-  if (err instanceof Error) return err.message;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `the connection failed${code ? ` (${code})` : ''}`;
+  }
   if (Array.isArray(err)) return err.map((e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : JSON.stringify(e))).join('; ');
   if (typeof err === 'object' && err !== null && 'code' in err) {
     const { code, reason } = err as { code: number; reason?: string };

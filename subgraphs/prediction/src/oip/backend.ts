@@ -17,6 +17,8 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
   catalog.start();
   const callOptions = {
     address: config.inferenceUrl,
+    service: 'the OIP inference server',
+    logger,
     deadlineMs: config.inferenceDeadlineMs,
     maxBatchSize: config.oipMaxBatchSize,
     batchTimeoutMs: config.oipBatchTimeoutMs,

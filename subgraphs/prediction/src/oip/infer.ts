@@ -177,14 +177,14 @@ export function callModelInfer(
     const callDeadline = capped ? Date.now() + options.batchTimeoutMs : deadline;
     const response = await unary<ModelInferResponse__Output>((cb) => client.ModelInfer(encode(target, kind, group), metadata, { deadline: callDeadline }, cb)).catch(
       (err: ServiceError) => {
-        const failure = describeCallFailure(err, options, what);
+        const failure = describeCallFailure(err, options, what, requestIds);
         if (capped && failure.code === 'INFERENCE_TIMEOUT' && Date.now() >= callDeadline) {
           throw new InferGraphError('INFERENCE_TIMEOUT', `${what} did not answer a call of ${group.length} inputs within ${options.batchTimeoutMs} ms (OIP_BATCH_TIMEOUT_MS)`);
         }
         // OIP has one NOT_FOUND for a model and a version; a model the server described lacks the version
         // (which lets the canary fall back to the default version).
         if (failure.code === 'MODEL_NOT_FOUND' && target.known) {
-          throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `the OIP server at ${options.address} has no version ${toOipVersion(target.version)} of ${target.model}: ${failure.message}`);
+          throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `${options.service} has no version ${toOipVersion(target.version)} of ${target.model}: ${failure.message}`);
         }
         throw failure;
       },
@@ -193,7 +193,7 @@ export function callModelInfer(
       return decode(target, kind, response, group.length, performance.now() - started);
     } catch (err) {
       if (!(err instanceof TensorFormatError)) throw err;
-      throw new UnreadableAnswer('INFERENCE_FAILED', `the OIP server at ${options.address} answered ${what} with ${err.message}`);
+      throw new UnreadableAnswer('INFERENCE_FAILED', `${options.service} answered ${what} with ${err.message}`);
     }
   };
 
