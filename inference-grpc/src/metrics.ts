@@ -1,10 +1,16 @@
-/** Prometheus metrics of inference-grpc. */
+/**
+ * Prometheus metrics of inference-grpc. Model and version labels come only
+ * from the registry ("unknown" otherwise), so callers cannot add series by
+ * naming models that do not exist.
+ */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 import { batchSizeBuckets } from '../../lib/metrics';
 import type { BatcherObserver } from './batcher';
 import type { ModelRegistry } from './registry';
+
+const UNKNOWN = 'unknown';
 
 export class InferenceMetrics {
   private readonly latency: Histogram<'model' | 'version'>;
@@ -16,7 +22,11 @@ export class InferenceMetrics {
   private readonly rpcs: Counter<'method' | 'code'>;
   private readonly watches: Counter;
 
-  constructor(registry: Registry, models: ModelRegistry, maxBatchSize: number) {
+  constructor(
+    registry: Registry,
+    private readonly models: ModelRegistry,
+    maxBatchSize: number,
+  ) {
     const registers = [registry];
     this.latency = new Histogram({
       name: 'infergraph_inference_latency_seconds',
@@ -82,8 +92,9 @@ export class InferenceMetrics {
   }
 
   answered(model: string, version: string, code: string, latencyMs: number): void {
-    this.requests.inc({ model, version, code });
-    if (code === 'OK') this.latency.observe({ model, version }, latencyMs / 1000);
+    const labels = this.labels(model, version);
+    this.requests.inc({ ...labels, code });
+    if (code === 'OK') this.latency.observe(labels, latencyMs / 1000);
   }
 
   rpc(method: string, code: string): void {
@@ -95,7 +106,7 @@ export class InferenceMetrics {
   }
 
   batcher(model: string, version: string): BatcherObserver {
-    const labels = { model, version };
+    const labels = this.labels(model, version);
     return {
       batchRan: (size, durationMs) => {
         this.batchSize.observe(labels, size);
@@ -104,5 +115,9 @@ export class InferenceMetrics {
       queueDepth: (depth) => this.queueDepth.set(labels, depth),
       dropped: (reason) => this.dropped.inc({ ...labels, reason }),
     };
+  }
+
+  private labels(model: string, version: string): { model: string; version: string } {
+    return this.models.has(model, version) ? { model, version } : { model: UNKNOWN, version: UNKNOWN };
   }
 }

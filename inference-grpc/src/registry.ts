@@ -394,6 +394,11 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     return model;
   }
 
+  /** Whether the registry has this model version (without throwing, for metric labels). */
+  has(model: string, version: string): boolean {
+    return this.models.get(model)?.versions.has(version) ?? false;
+  }
+
   private model(name: string): ModelSlot {
     const slot = this.models.get(name);
     if (!slot) throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(name)}; models are ${this.names()}`);

@@ -195,6 +195,27 @@ describe('inference-grpc over a real channel', () => {
     expect(res.items.map((i) => i.result)).toEqual(['error', 'prediction']);
   });
 
+  it('adds no metric series for made-up model names and versions', async () => {
+    const series = async (): Promise<string[]> =>
+      (await metricsText(f))
+        .split('\n')
+        .filter((l) => l.startsWith('infergraph_'))
+        .map((l) => l.slice(0, l.lastIndexOf(' ')));
+    // One of each failure first, so their outcome series exist.
+    await failure(f.predict('made-up', text('x')));
+    await failure(f.predict('sentiment', text('x'), { version: 'v99' }));
+    await failure(predictBatch(f, 'made-up', [text('x')]));
+    await failure(predictBatch(f, 'sentiment', [text('x')], 'v99'));
+    const before = await series();
+    for (let i = 0; i < 40; i += 1) {
+      await failure(f.predict(`made-up-${i}`, text('x'), { version: `v${i}` }));
+      await failure(f.predict('sentiment', text('x'), { version: `v${100 + i}` }));
+      await failure(predictBatch(f, `made-up-${i}`, [text('x'), text('y')]));
+      await failure(predictBatch(f, 'sentiment', [text('x')], `v${100 + i}`));
+    }
+    expect(await series()).toEqual(before);
+  });
+
   it('changes the traffic policy at run time and streams every change to watchers', async () => {
     const events: ModelEvent__Output[] = [];
     const stream: ClientReadableStream<ModelEvent__Output> = f.client.WatchModels({});

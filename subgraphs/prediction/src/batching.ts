@@ -9,6 +9,10 @@
  * own error, as soon as its own input is answered; a failed call rejects each
  * input it left unanswered with a copy of the reason. At most `maxQueue` inputs wait per version (queued or in flight);
  * past that `load` rejects at once with OVERLOADED rather than wait without bound.
+ * A version's loader lives only while inputs wait for it: the last to settle
+ * drops it, so the loaders are bounded by the versions with work in flight
+ * (which the predictor admits only from the model catalog), not by every
+ * version ever asked for.
  */
 import DataLoader from 'dataloader';
 
@@ -53,8 +57,14 @@ export class BatchingLoaders {
     private readonly metrics: PredictionMetrics,
   ) {}
 
+  /** Versions with a loader now: those with inputs waiting or in flight. */
+  get activeVersions(): number {
+    return this.queues.size;
+  }
+
   async load(model: string, version: string, input: PredictInput, requestId: string): Promise<Prediction__Output> {
-    const queue = this.queue(model, version);
+    const key = `${model}:${version}`;
+    const queue = this.queue(key, model, version);
     if (queue.waiting >= this.options.maxQueue) {
       throw new InferGraphError(
         'OVERLOADED',
@@ -66,19 +76,22 @@ export class BatchingLoaders {
       return await queue.loader.load({ input, requestId, enqueuedAt: performance.now() });
     } finally {
       queue.waiting -= 1;
+      // Idle: nothing is queued or in flight, so no batch is scheduled on this loader.
+      if (queue.waiting === 0 && this.queues.get(key) === queue) this.queues.delete(key);
     }
   }
 
-  private queue(model: string, version: string): VersionQueue {
-    const key = `${model}:${version}`;
+  private queue(key: string, model: string, version: string): VersionQueue {
     const existing = this.queues.get(key);
     if (existing) return existing;
-    const labels = { model, version: version || 'default' };
     const loader = new DataLoader<Pending, Promise<Prediction__Output>>(
       (batch) => {
         const sentAt = performance.now();
-        for (const p of batch) this.metrics.queueDelay.observe(labels, (sentAt - p.enqueuedAt) / 1000);
-        this.metrics.batchSize.observe(labels, batch.length);
+        this.metrics.batchSent(
+          model,
+          version,
+          batch.map((p) => sentAt - p.enqueuedAt),
+        );
         return Promise.resolve(
           this.send(
             { model, version },

@@ -1,18 +1,32 @@
-/** Prometheus metrics of the prediction subgraph. */
+/**
+ * Prometheus metrics of the prediction subgraph. Model and version labels come
+ * only from the model catalog ("unknown" otherwise), so callers cannot add
+ * series by naming models that do not exist, synced catalog or not.
+ */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
+import type { ErrorCode } from '../../../lib/errors';
 import { batchSizeBuckets } from '../../../lib/metrics';
+import type { Catalog } from './backend';
+import type { Routing } from './canary';
+import type { CacheStatus } from './predictor';
+
+const UNKNOWN = 'unknown';
 
 export class PredictionMetrics {
-  readonly predictions: Counter<'model' | 'version' | 'routing' | 'cache'>;
-  readonly failures: Counter<'model' | 'code'>;
-  readonly batchSize: Histogram<'model' | 'version'>;
-  readonly queueDelay: Histogram<'model' | 'version'>;
+  private readonly predictions: Counter<'model' | 'version' | 'routing' | 'cache'>;
+  private readonly failures: Counter<'model' | 'code'>;
+  private readonly batchSize: Histogram<'model' | 'version'>;
+  private readonly queueDelay: Histogram<'model' | 'version'>;
   readonly cacheLookups: Counter<'result'>;
   readonly subscribers: Gauge;
 
-  constructor(registry: Registry, maxBatchSize: number) {
+  constructor(
+    registry: Registry,
+    maxBatchSize: number,
+    private readonly catalog: Pick<Catalog, 'get'>,
+  ) {
     const registers = [registry];
     this.predictions = new Counter({
       name: 'infergraph_predictions_total',
@@ -51,5 +65,26 @@ export class PredictionMetrics {
       labelNames: ['result'],
       registers,
     });
+  }
+
+  predicted(model: string, version: string, routing: Routing, cache: CacheStatus): void {
+    this.predictions.inc({ ...this.labels(model, version), routing, cache });
+  }
+
+  failed(model: string, code: ErrorCode): void {
+    this.failures.inc({ model: this.catalog.get(model) ? model : UNKNOWN, code });
+  }
+
+  /** One batch call sent: its size, and how long each of its inputs waited. */
+  batchSent(model: string, version: string, waitedMs: readonly number[]): void {
+    const labels = this.labels(model, version);
+    for (const ms of waitedMs) this.queueDelay.observe(labels, ms / 1000);
+    this.batchSize.observe(labels, waitedMs.length);
+  }
+
+  private labels(model: string, version: string): { model: string; version: string } {
+    const known = this.catalog.get(model);
+    if (!known) return { model: UNKNOWN, version: UNKNOWN };
+    return { model, version: known.versions.some((v) => v.version === version) ? version : UNKNOWN };
   }
 }

@@ -93,11 +93,20 @@ export class Predictor {
     if (hasText) checkText(request.text ?? '', this.deps.limits);
     else checkFeatureCount(request.features ?? [], this.deps.limits);
     const known = this.deps.catalog.get(request.model);
-    if (!known && this.deps.catalog.synced) {
+    const knownVersion = !request.version || known?.versions.some((v) => v.version === request.version);
+    // Without a current catalog (inference-grpc unreachable), what it does not know cannot be
+    // told apart from what it would refuse: answer at once rather than queue for a server that is away.
+    if ((!known || !knownVersion) && !this.deps.catalog.synced) {
+      throw new InferGraphError(
+        'INFERENCE_UNAVAILABLE',
+        `the model catalog is not current (the inference service is unreachable), and it does not know ${request.version ? `${request.model}:${request.version}` : request.model}; retry later`,
+      );
+    }
+    if (!known) {
       throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(request.model)}`);
     }
     // An unknown version would otherwise get a loader (and metric series) of its own.
-    if (known && request.version && !known.versions.some((v) => v.version === request.version)) {
+    if (!knownVersion) {
       throw new InferGraphError(
         'MODEL_VERSION_NOT_FOUND',
         `model ${known.name} has no version ${JSON.stringify(request.version)}; versions are ${known.versions.map((v) => v.version).join(', ')}`,
@@ -142,11 +151,11 @@ export class Predictor {
         latencyMs: performance.now() - started,
         batchSize,
       };
-      this.deps.metrics.predictions.inc({ model: plan.model, version: outcome.modelVersion, routing, cache });
+      this.deps.metrics.predicted(plan.model, outcome.modelVersion, routing, cache);
       return outcome;
     } catch (err) {
       const error = err instanceof InferGraphError ? err : new InferGraphError('INFERENCE_FAILED', `internal error: ${String(err)}`);
-      this.deps.metrics.failures.inc({ model: plan.model, code: error.code });
+      this.deps.metrics.failed(plan.model, error.code);
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import { liveSubscription, wsClient } from '../../../test/helpers/graphql';
 import { metricValue } from '../../../test/helpers/metrics';
 import { BATCH_METHOD, INFERENCE_PROTOCOLS, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
 import type { InferenceProtocol, PredictionStack } from '../../../test/helpers/prediction';
+import { until } from '../../../test/helpers/wait';
 
 interface PredictionData {
   id: string;
@@ -372,9 +373,11 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
       // UNAVAILABLE, not INFERENCE_TIMEOUT: the call did not wait for its deadline.
       const res = await predict(stack, { model: 'sentiment', text: 'anyone there?' });
       expect(res.errors?.[0]).toMatchObject({
-        message: expect.stringContaining(`the inference service at ${stack.inference.address} is unavailable`),
+        message: expect.stringMatching(/ is unavailable \(gRPC UNAVAILABLE\)$/),
         extensions: { code: 'INFERENCE_UNAVAILABLE' },
       });
+      // Where inference-grpc listens is for the log, not for the client.
+      expect(res.errors?.[0]?.message).not.toContain(String(stack.inference.server.port));
       const health = await fetch(stack.subgraph.url.replace('/graphql', '/health'));
       expect(health.status).toBe(200);
     } finally {
@@ -383,3 +386,33 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
   });
 });
 
+
+/** The series of the subgraph's /metrics, without comments: what a scraper stores. */
+async function seriesOf(stack: PredictionStack): Promise<string[]> {
+  const text = await (await fetch(stack.subgraph.url.replace('/graphql', '/metrics'))).text();
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('process_') && !line.startsWith('nodejs_'));
+}
+const seriesNames = (series: readonly string[]): string[] => series.map((line) => line.slice(0, line.lastIndexOf(' ')));
+
+describe.each(INFERENCE_PROTOCOLS)('made-up model names during an inference outage, speaking %s', (protocol) => {
+  it('answer INFERENCE_UNAVAILABLE at once, without queueing, and add no metric series', async () => {
+    const stack = await startPredictionStack({ protocol });
+    try {
+      // A known model, so the prediction series exist before the outage.
+      expect((await predict(stack, { model: 'sentiment', text: 'fine', cache: 'BYPASS' })).errors).toBeUndefined();
+      await stack.inference.close();
+      await until(() => !stack.subgraph.catalog.synced, 'the catalog to stop counting as current', 10_000);
+      const before = seriesNames(await seriesOf(stack));
+      const madeUp = Array.from({ length: 150 }, (_, i) => ({ model: `made-up-${i}`, text: 'hello', cache: 'BYPASS' }));
+      const res = await predictBatch(stack, [...madeUp, { model: 'sentiment', version: 'v77', text: 'hello' }]);
+      expect(res.errors).toBeUndefined();
+      const codes = new Set(res.data?.predictBatch.map((item) => (item.__typename === 'PredictionError' ? item.code : 'OK')));
+      expect([...codes]).toEqual(['INFERENCE_UNAVAILABLE']);
+      const first = res.data?.predictBatch[0];
+      expect(first?.__typename === 'PredictionError' ? first.message : '').toMatch(/model catalog is not current/);
+      expect(seriesNames(await seriesOf(stack))).toEqual(before);
+    } finally {
+      await stack.close();
+    }
+  });
+});

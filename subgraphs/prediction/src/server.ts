@@ -45,9 +45,9 @@ export interface PredictionSubgraph {
 
 export async function startPredictionSubgraph(config: PredictionConfig, logger: Logger): Promise<PredictionSubgraph> {
   const metricsRegistry = createMetricsRegistry('prediction-subgraph');
-  const metrics = new PredictionMetrics(metricsRegistry, config.batchMaxSize);
   const backend = createBackend(config, logger);
   const { catalog } = backend;
+  const metrics = new PredictionMetrics(metricsRegistry, config.batchMaxSize, catalog);
 
   const redisOptions = { url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger };
   const cache: Cache = config.redisUrl

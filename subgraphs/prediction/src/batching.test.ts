@@ -1,0 +1,42 @@
+import { Registry } from 'prom-client';
+
+import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
+import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import { metricValue } from '../../../test/helpers/metrics';
+import { BatchingLoaders } from './batching';
+import type { SendBatch } from './batching';
+import { PredictionMetrics } from './metrics';
+
+const catalog = {
+  get: (name: string) => (name === 'sentiment' ? ({ name, versions: [{ version: 'v1' }, { version: 'v2' }] } as ModelInfo__Output) : undefined),
+};
+
+/** Answers every input at once, as a model server would, echoing the version it was sent to. */
+const answerAll: SendBatch = (target, inputs) =>
+  inputs.map(() => Promise.resolve({ model: target.model, modelVersion: target.version, batchSize: inputs.length } as Prediction__Output));
+
+describe('BatchingLoaders', () => {
+  it('drops the loader of a version once nothing waits for it, so loaders stay bounded by work in flight', async () => {
+    const registry = new Registry();
+    const loaders = new BatchingLoaders(answerAll, { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 }, new PredictionMetrics(registry, 8, catalog));
+    const pending = ['v1', 'v2', 'v1'].map((v) => loaders.load('sentiment', v, { text: 'hi' }, 'r'));
+    expect(loaders.activeVersions).toBe(2);
+    const answers = await Promise.all(pending);
+    expect(answers.map((a) => a.modelVersion)).toEqual(['v1', 'v2', 'v1']);
+    expect(loaders.activeVersions).toBe(0);
+    // A later load gets a fresh loader and is answered as before.
+    await expect(loaders.load('sentiment', 'v1', { text: 'again' }, 'r')).resolves.toMatchObject({ modelVersion: 'v1' });
+    expect(loaders.activeVersions).toBe(0);
+  });
+
+  it('labels batch metrics only with model versions the catalog knows', async () => {
+    const registry = new Registry();
+    const loaders = new BatchingLoaders(answerAll, { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 }, new PredictionMetrics(registry, 8, catalog));
+    await Promise.all([loaders.load('sentiment', 'v1', { text: 'a' }, 'r'), loaders.load('sentiment', 'v9', { text: 'b' }, 'r'), loaders.load('invented', 'v1', { text: 'c' }, 'r')]);
+    const text = await registry.metrics();
+    expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'sentiment', version: 'v1' })).toBe(1);
+    expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'sentiment', version: 'unknown' })).toBe(1);
+    expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'unknown', version: 'unknown' })).toBe(1);
+    expect(text).not.toMatch(/invented|v9/);
+  });
+});
