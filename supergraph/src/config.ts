@@ -73,6 +73,24 @@ export const supergraphSettings = {
     min: 1024,
     max: 104_857_600,
   }),
+  metricsOperationNames: custom<readonly string[]>(
+    'METRICS_OPERATION_NAMES',
+    [],
+    '(none)',
+    'Comma-separated operation names counted under their own name in /metrics; any other counts as "other". Empty: the first METRICS_MAX_OPERATION_NAMES names of operations that passed authentication and validation.',
+    'expected comma-separated GraphQL names',
+    (raw) => {
+      const names = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');
+      for (const n of names) if (!/^[_A-Za-z]\w{0,63}$/.test(n)) throw new SettingValueError(`${JSON.stringify(n)} is not a GraphQL operation name of at most 64 characters`);
+      return names;
+    },
+  ),
+  metricsMaxOperationNames: int(
+    'METRICS_MAX_OPERATION_NAMES',
+    200,
+    'With METRICS_OPERATION_NAMES empty: distinct operation names /metrics counts under their own name; past it "other". Operations refused before authentication and validation count as "unknown".',
+    { min: 0, max: 10_000 },
+  ),
   uiEnabled: bool('UI_ENABLED', true, 'Serve the GraphiQL playground (/ and browser GETs of /graphql) and the dashboard (/dashboard); false serves only the API.'),
   uiDir: custom(
     'UI_DIR',

@@ -1,12 +1,28 @@
-/** Prometheus metrics of the supergraph: operations by name and outcome, their duration, and subgraph fetches. */
+/**
+ * Prometheus metrics of the supergraph: operations by name and outcome, their
+ * duration, and subgraph fetches. Operation names are the client's, so only
+ * an operation that passed authentication and validation is counted under its
+ * name, and only a bounded set of names: those METRICS_OPERATION_NAMES lists,
+ * or else the first METRICS_MAX_OPERATION_NAMES seen; the rest count as
+ * "other", and operations refused before that as "unknown".
+ */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 import type { GatewayContext } from './datasource';
 
-/** Operation names are the client's: past this many distinct ones the rest count as "other". */
-const MAX_OPERATION_NAMES = 200;
+export interface OperationNameLabels {
+  /** METRICS_OPERATION_NAMES: the names that get their own label; empty for the first `maxOperationNames` seen. */
+  readonly operationNames: readonly string[];
+  /** METRICS_MAX_OPERATION_NAMES */
+  readonly maxOperationNames: number;
+}
+
+/** The label of operations refused before authentication and validation passed. */
+export const UNKNOWN_OPERATION = 'unknown';
+export const OTHER_OPERATION = 'other';
+export const ANONYMOUS_OPERATION = '(anonymous)';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class SupergraphMetrics {
@@ -14,8 +30,13 @@ export class SupergraphMetrics {
   private readonly duration: Histogram<'operation'>;
   readonly fetches: Histogram<'subgraph' | 'outcome'>;
   private readonly names = new Set<string>();
+  private readonly listed: ReadonlySet<string>;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly labels: OperationNameLabels,
+  ) {
+    this.listed = new Set(labels.operationNames);
     const registers = [registry];
     this.operations = new Counter({
       name: 'infergraph_graphql_operations_total',
@@ -44,11 +65,13 @@ export class SupergraphMetrics {
       requestDidStart: () => {
         const started = performance.now();
         return Promise.resolve({
-          willSendResponse: ({ operationName, errors, response }) => {
+          willSendResponse: ({ operation: resolved, contextValue, errors, response }) => {
             const body = response.body;
             const first = (errors ?? (body.kind === 'single' ? body.singleResult.errors : undefined))?.[0];
             const code = first?.extensions?.code;
-            const operation = this.label(operationName);
+            // `operation` is set once the document parsed and validated; a string identity is a caller not authenticated.
+            const admitted = resolved !== undefined && typeof contextValue.identity !== 'string' && code !== 'UNAUTHENTICATED';
+            const operation = admitted ? this.label(resolved.name?.value) : UNKNOWN_OPERATION;
             this.operations.inc({ operation, outcome: first ? (typeof code === 'string' ? code : 'ERROR') : 'OK' });
             this.duration.observe({ operation }, (performance.now() - started) / 1000);
             return Promise.resolve();
@@ -58,10 +81,11 @@ export class SupergraphMetrics {
     };
   }
 
-  private label(operationName: string | null | undefined): string {
-    const name = operationName && /^\w{1,64}$/.test(operationName) ? operationName : '(anonymous)';
+  private label(operationName: string | undefined): string {
+    const name = operationName ?? ANONYMOUS_OPERATION;
+    if (this.listed.size > 0) return this.listed.has(name) ? name : OTHER_OPERATION;
     if (this.names.has(name)) return name;
-    if (this.names.size >= MAX_OPERATION_NAMES) return 'other';
+    if (this.names.size >= this.labels.maxOperationNames) return OTHER_OPERATION;
     this.names.add(name);
     return name;
   }

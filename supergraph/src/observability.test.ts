@@ -42,3 +42,39 @@ describe('supergraph observability', () => {
     }
   });
 });
+
+describe('operation-name labels', () => {
+  const KEY = 'metrics-test-key-0123456789';
+  const auth = { 'x-api-key': KEY };
+  const named = (name: string): string => `query ${name} { models { name } }`;
+  const operationsOf = (text: string): Set<string> =>
+    new Set([...text.matchAll(/^infergraph_graphql_operations_total\{[^}]*operation="([^"]*)"/gm)].map((m) => m[1] ?? ''));
+
+  it('counts callers who did not authenticate, or whose operation did not validate, as "unknown", and caps the names at METRICS_MAX_OPERATION_NAMES', async () => {
+    const stack = await startStack({ supergraphEnv: { API_KEYS: `tester=${KEY}:reader`, METRICS_MAX_OPERATION_NAMES: '2', RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      for (let i = 0; i < 50; i += 1) await stack.query(named(`Stranger${i}`));
+      await stack.query('query NotValid { nothingHere }', undefined, auth);
+      for (const name of ['First', 'Second', 'Third', 'Fourth']) expect((await stack.query(named(name), undefined, auth)).errors).toBeUndefined();
+      await stack.query('{ models { name } }', undefined, auth);
+      const text = await (await fetch(stack.supergraph.url.replace('/graphql', '/metrics'))).text();
+      expect(operationsOf(text)).toEqual(new Set(['unknown', 'First', 'Second', 'other']));
+      expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'UNAUTHENTICATED' })).toBe(50);
+      expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+      expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'other', outcome: 'OK' })).toBe(3);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('counts only the names METRICS_OPERATION_NAMES lists when it is set', async () => {
+    const stack = await startStack({ supergraphEnv: { METRICS_OPERATION_NAMES: 'Listed, AlsoListed', RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      for (const name of ['Listed', 'NotListed', 'AlsoListed', 'Whatever']) await stack.query(named(name));
+      const text = await (await fetch(stack.supergraph.url.replace('/graphql', '/metrics'))).text();
+      expect(operationsOf(text)).toEqual(new Set(['Listed', 'AlsoListed', 'other']));
+    } finally {
+      await stack.close();
+    }
+  });
+});

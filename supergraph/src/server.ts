@@ -64,7 +64,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
   const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
   const metricsRegistry = createMetricsRegistry('supergraph');
-  const metrics = new SupergraphMetrics(metricsRegistry);
+  const metrics = new SupergraphMetrics(metricsRegistry, { operationNames: config.metricsOperationNames, maxOperationNames: config.metricsMaxOperationNames });
   const dataSources = Object.fromEntries(
     Object.entries(urls).map(([name, url]) => [
       name,
