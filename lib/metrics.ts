@@ -1,8 +1,30 @@
-/** Prometheus metrics and the small HTTP server exposing /metrics, /health and /ready. */
+/**
+ * Prometheus metrics and the small HTTP server exposing /metrics, /health and
+ * /ready on a port of its own (METRICS_PORT), loopback unless METRICS_HOST
+ * says otherwise: what the metrics say about the models and the callers is
+ * not for the public API port.
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { Registry, collectDefaultMetrics } from 'prom-client';
+
+import { int, str } from './config';
+
+/** METRICS_HOST and METRICS_PORT, what every service reads, each with its own default port. */
+export function metricsSettings(defaultPort: number) {
+  return {
+    metricsHost: str(
+      'METRICS_HOST',
+      '127.0.0.1',
+      'Interface of the metrics port (/metrics, /health, /ready): loopback by default; 0.0.0.0 where a scraper or probe on another host must reach it.',
+    ),
+    metricsPort: int('METRICS_PORT', defaultPort, 'HTTP port of /metrics, /health and /ready, apart from the API port (0 picks a free port).', {
+      min: 0,
+      max: 65535,
+    }),
+  };
+}
 
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();

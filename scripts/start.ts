@@ -32,8 +32,8 @@ import { buildUi, uiBuildStaleness } from './build-ui';
 interface ServiceSpec {
   readonly name: string;
   readonly entry: string;
-  /** Default PORT and METRICS_PORT (METRICS_PORT only where the service has one). */
-  readonly ports: { readonly port: number; readonly metricsPort?: number };
+  /** Default PORT and METRICS_PORT. */
+  readonly ports: { readonly port: number; readonly metricsPort: number };
   /** Settings npm start gives the service unless the environment sets them. */
   readonly defaults?: Readonly<Record<string, string>>;
   /** Variables that wire replica `replica` (from 0) to the services started before it. */
@@ -77,27 +77,27 @@ const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'prediction',
     entry: 'subgraphs/prediction/src/main.ts',
-    ports: { port: 4001 },
+    ports: { port: 4001, metricsPort: 9461 },
     wiring: (started) => ({ INFERENCE_URL: inferenceUrl(started) }),
-    describe: ({ port }) => `prediction subgraph  http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
+    describe: ({ port, metricsPort }) => `prediction subgraph  http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${metricsPort}/metrics`,
   },
   {
     name: 'models',
     entry: 'subgraphs/models/src/main.ts',
-    ports: { port: 4002 },
+    ports: { port: 4002, metricsPort: 9462 },
     wiring: (started) => ({ INFERENCE_URL: inferenceUrl(started) }),
-    describe: ({ port }) => `models subgraph      http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${port}/metrics`,
+    describe: ({ port, metricsPort }) => `models subgraph      http://127.0.0.1:${port}/graphql   metrics http://127.0.0.1:${metricsPort}/metrics`,
   },
   {
     name: 'supergraph',
     entry: 'supergraph/src/main.ts',
-    ports: { port: 4000 },
+    ports: { port: 4000, metricsPort: 9460 },
     wiring: (started, replica) => ({
       PREDICTION_URL: `http://127.0.0.1:${replicaPort(started, 'prediction', replica)}/graphql`,
       MODELS_URL: `http://127.0.0.1:${replicaPort(started, 'models', replica)}/graphql`,
     }),
-    describe: ({ port }) => [
-      `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)`,
+    describe: ({ port, metricsPort }) => [
+      `GraphQL              http://127.0.0.1:${port}/graphql   (subscriptions: ws://127.0.0.1:${port}/graphql)   metrics http://127.0.0.1:${metricsPort}/metrics`,
       `Playground           http://127.0.0.1:${port}/graphql   (open it in a browser)`,
       `Dashboard            http://127.0.0.1:${port}/dashboard`,
     ],
@@ -259,9 +259,7 @@ async function main(): Promise<void> {
     if (ephemeral) return { PORT: '0', METRICS_PORT: '0' };
     if (replicas === 1) return {};
     const step = REPLICA_PORT_STEP * replica;
-    const ports: Record<string, string> = { PORT: String(spec.ports.port + step) };
-    if (spec.ports.metricsPort !== undefined) ports.METRICS_PORT = String(spec.ports.metricsPort + step);
-    return ports;
+    return { PORT: String(spec.ports.port + step), METRICS_PORT: String(spec.ports.metricsPort + step) };
   };
 
   const running: Running[] = [];

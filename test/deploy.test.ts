@@ -16,10 +16,10 @@ import { predictionSettings } from '../subgraphs/prediction/src/config';
 import { supergraphSettings } from '../supergraph/src/config';
 
 const SERVICES = {
-  inference: { entry: 'inference-grpc/src/main', settings: inferenceSettings, port: 50051, probePort: 9464 },
-  prediction: { entry: 'subgraphs/prediction/src/main', settings: predictionSettings, port: 4001, probePort: 4001 },
-  models: { entry: 'subgraphs/models/src/main', settings: modelsSettings, port: 4002, probePort: 4002 },
-  supergraph: { entry: 'supergraph/src/main', settings: supergraphSettings, port: 4000, probePort: 4000 },
+  inference: { entry: 'inference-grpc/src/main', settings: inferenceSettings, port: 50051, probePort: 9464, metricsPort: 9464 },
+  prediction: { entry: 'subgraphs/prediction/src/main', settings: predictionSettings, port: 4001, probePort: 4001, metricsPort: 9461 },
+  models: { entry: 'subgraphs/models/src/main', settings: modelsSettings, port: 4002, probePort: 4002, metricsPort: 9462 },
+  supergraph: { entry: 'supergraph/src/main', settings: supergraphSettings, port: 4000, probePort: 4000, metricsPort: 9460 },
 } as const;
 type ServiceName = keyof typeof SERVICES;
 
@@ -72,6 +72,7 @@ describe('docker-compose.yml', () => {
     const variables = Object.keys(service.environment ?? {});
     expect(variables.filter((v) => !known(name).has(v))).toEqual([]);
     expect(service.environment?.PORT).toBe(String(spec.port));
+    expect(service.environment?.METRICS_PORT).toBe(String(spec.metricsPort));
     expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${spec.probePort}/ready`);
     expect(service.restart ?? (compose as unknown as { 'x-service': ComposeService })['x-service'].restart).toBe('unless-stopped');
   });
@@ -108,7 +109,7 @@ describe('deploy/k8s', () => {
   }
   interface Container {
     command: string[];
-    ports: { containerPort: number }[];
+    ports: { name?: string; containerPort: number }[];
     env: { name: string; value?: string; valueFrom?: { configMapKeyRef?: { key: string }; secretKeyRef?: { key: string } } }[];
     livenessProbe: { httpGet: { path: string; port: number } };
     readinessProbe: { httpGet: { path: string; port: number } };
@@ -138,6 +139,18 @@ describe('deploy/k8s', () => {
       const ref = e.valueFrom?.configMapKeyRef?.key ?? e.valueFrom?.secretKeyRef?.key;
       if (e.valueFrom?.configMapKeyRef) expect(configMap?.data).toHaveProperty(ref ?? '?');
       if (e.valueFrom?.secretKeyRef) expect(secret?.stringData).toHaveProperty(ref ?? '?');
+    }
+  });
+
+  it.each(Object.keys(SERVICES) as ServiceName[])('%s: serves /metrics on its own port, open to scrapers in the cluster but behind no Service', (name) => {
+    const spec = SERVICES[name];
+    const container = (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: spec.metricsPort });
+    expect(container.env.find((e) => e.name === 'METRICS_PORT')?.value).toBe(String(spec.metricsPort));
+    expect(container.env.find((e) => e.name === 'METRICS_HOST')?.value).toBe('0.0.0.0');
+    for (const service of docs.filter((d) => d.kind === 'Service')) {
+      const ports = (service.spec as { ports: { targetPort: number | string }[] }).ports;
+      expect([service.metadata.name, ports.some((p) => p.targetPort === spec.metricsPort)]).toEqual([service.metadata.name, false]);
     }
   });
 

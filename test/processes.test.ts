@@ -13,18 +13,24 @@ describe('the stack as processes', () => {
   const processes: ServiceProcess[] = [];
   let url = '';
   const ports: Record<string, number> = {};
+  /** METRICS_PORT of each service, from its listening line. */
+  const metricsPorts: Record<string, number> = {};
 
   beforeAll(async () => {
     const token = generateInferenceToken();
     const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug', NUMERIC_LATENCY_MS: '300', INFERENCE_TOKEN: token });
     processes.push(inference);
     const i = (await inference.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
-    ports.inference = i.metricsPort;
+    ports.inference = i.port;
+    metricsPorts.inference = i.metricsPort;
     const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
     const models = spawnService('subgraphs/models/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
     processes.push(prediction, models);
-    ports.prediction = ((await prediction.waitForLog('prediction subgraph listening')) as { port: number }).port;
-    ports.models = ((await models.waitForLog('models subgraph listening')) as { port: number }).port;
+    for (const [name, p] of [['prediction', prediction], ['models', models]] as const) {
+      const line = (await p.waitForLog(`${name} subgraph listening`)) as { port: number; metricsPort: number };
+      ports[name] = line.port;
+      metricsPorts[name] = line.metricsPort;
+    }
     const supergraph = spawnService('supergraph/src/main.ts', {
       LOG_LEVEL: 'debug',
       PREDICTION_URL: `http://127.0.0.1:${ports.prediction}/graphql`,
@@ -33,7 +39,9 @@ describe('the stack as processes', () => {
       SHUTDOWN_GRACE_MS: '20000',
     });
     processes.push(supergraph);
-    ports.supergraph = ((await supergraph.waitForLog('supergraph listening')) as { port: number }).port;
+    const s = (await supergraph.waitForLog('supergraph listening')) as { port: number; metricsPort: number };
+    ports.supergraph = s.port;
+    metricsPorts.supergraph = s.metricsPort;
     url = `http://127.0.0.1:${ports.supergraph}/graphql`;
   });
   afterAll(async () => {
@@ -54,7 +62,7 @@ describe('the stack as processes', () => {
     expect(seenIn()).toEqual([true, true, true, true]);
   });
 
-  it('serves /metrics in Prometheus text with the named series on every service', async () => {
+  it('serves /metrics in Prometheus text with the named series on every service, on its metrics port only', async () => {
     const expected: Record<string, string> = {
       inference: 'infergraph_inference_batch_size_bucket',
       prediction: 'infergraph_predictions_total',
@@ -62,10 +70,13 @@ describe('the stack as processes', () => {
       supergraph: 'infergraph_graphql_operations_total',
     };
     for (const [service, series] of Object.entries(expected)) {
-      const text = await (await fetch(`http://127.0.0.1:${ports[service]}/metrics`)).text();
+      const text = await (await fetch(`http://127.0.0.1:${metricsPorts[service]}/metrics`)).text();
       const bad = text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && !SAMPLE.test(line));
       expect({ service, bad }).toEqual({ service, bad: [] });
       expect(text).toContain(series);
+    }
+    for (const service of ['prediction', 'models', 'supergraph']) {
+      expect({ service, status: (await fetch(`http://127.0.0.1:${ports[service]}/metrics`)).status }).toEqual({ service, status: 404 });
     }
   });
 
@@ -75,7 +86,7 @@ describe('the stack as processes', () => {
     // when the server stops listening is reset, and that is not a request in flight.
     await Promise.all(Array.from({ length: 200 }, () => graphql(url, '{ models { name } }')));
     const dispatched = async (): Promise<number> =>
-      metricValue(await (await fetch(`http://127.0.0.1:${ports.prediction}/metrics`)).text(), 'infergraph_predict_queue_delay_seconds_count', {
+      metricValue(await (await fetch(`http://127.0.0.1:${metricsPorts.prediction}/metrics`)).text(), 'infergraph_predict_queue_delay_seconds_count', {
         model: 'numeric',
         version: 'v1',
       }) ?? 0;

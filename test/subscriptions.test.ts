@@ -32,7 +32,7 @@ async function nextMatching<T>(iterator: AsyncIterableIterator<{ data?: T | null
 }
 
 async function subscribers(stack: Stack): Promise<number> {
-  const text = await (await fetch(stack.prediction.subgraph.url.replace('/graphql', '/metrics'))).text();
+  const text = await (await fetch(stack.metricsUrl('prediction'))).text();
   return metricValue(text, 'infergraph_latency_subscribers', {}) ?? Number.NaN;
 }
 

@@ -56,7 +56,7 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
 
   it('resolves the Model of 50 batch items with one registry read', async () => {
     const read = async () =>
-      metricValue(await (await fetch(`http://127.0.0.1:${stack.prediction.inference.server.metricsPort}/metrics`)).text(), 'infergraph_inference_rpcs_total', {
+      metricValue(await (await fetch(stack.metricsUrl('inference'))).text(), 'infergraph_inference_rpcs_total', {
         method: 'ListModels',
         code: 'OK',
       }) ?? 0;

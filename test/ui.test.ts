@@ -42,7 +42,7 @@ describe('browser pages served by the supergraph', () => {
 
   const supergraphWith = async (env: Record<string, string>): Promise<string> => {
     const sg = await startSupergraph(
-      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: stack!.prediction.subgraph.url, MODELS_URL: stack!.models.url, ...env }),
+      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack!.prediction.subgraph.url, MODELS_URL: stack!.models.url, ...env }),
       createLogger('supergraph', 'silent'),
     );
     extra.push(sg);

@@ -2,6 +2,7 @@
 import { ConfigError, SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
 import { inferenceTokenSetting, pemFileSetting } from '../../lib/grpc/security';
 import { batchingSettings, inputLimitSettings } from '../../lib/input-limits';
+import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
@@ -34,10 +35,7 @@ export const inferenceSettings = {
   tlsCert: pemFileSetting('INFERENCE_TLS_CERT', 'PEM certificate chain of the gRPC port; with INFERENCE_TLS_KEY the port speaks TLS only.'),
   tlsKey: pemFileSetting('INFERENCE_TLS_KEY', 'PEM private key of INFERENCE_TLS_CERT.'),
   tlsClientCa: pemFileSetting('INFERENCE_TLS_CLIENT_CA', 'PEM CA certificate(s); set, every client must present a certificate signed by it (mutual TLS). Needs INFERENCE_TLS_CERT.'),
-  metricsPort: int('METRICS_PORT', 9464, 'HTTP port for /metrics, /health and /ready (0 picks a free port).', {
-    min: 0,
-    max: 65535,
-  }),
+  ...metricsSettings(9464),
   defaultVersions: defaultVersionsSetting('Default version per model, as model:version pairs.'),
   canary: canarySetting('Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).'),
   ...redisSettings({

@@ -131,7 +131,7 @@ export async function startInferenceServer(
     port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${config.host}:${config.port}`, serverCredentials(config), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
-    metricsEndpoint = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
+    metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
   } catch (err) {
     server.forceShutdown();
     await registry.dispose();

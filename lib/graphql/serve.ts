@@ -1,6 +1,7 @@
 /**
  * One node:http server per GraphQL service: Apollo Server on /graphql (POST
- * and GET), graphql-ws on the same path, and /metrics, /health, /ready.
+ * and GET), graphql-ws on the same path, and /health, /ready. /metrics is
+ * not here but on the service's metrics port (lib/metrics.ts).
  * Subgraphs and the supergraph differ only in what they hand it.
  */
 import http from 'node:http';
@@ -39,6 +40,7 @@ export interface ServeOptions<C extends BaseContext> {
   context(headers: IncomingHttpHeaders, remoteAddress: string): C | Promise<C>;
   /** Serves graphql-ws on the server's WebSocketServer; answers a function that closes it. */
   websocket?(wss: WebSocketServer): { dispose(): Promise<void> | void };
+  /** Where this server's own gauges register; the caller serves it on METRICS_PORT, not here. */
   readonly metrics: Registry;
   /** Whether /ready answers 200 (it answers 503 once closing). */
   isReady(): boolean;
@@ -120,11 +122,6 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
         if (res.headersSent) res.end();
         else json(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       });
-    } else if (pathname === '/metrics') {
-      options.metrics.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': options.metrics.contentType }).end(text),
-        (err: unknown) => res.writeHead(500).end(String(err)),
-      );
     } else if (pathname === '/health') {
       json(res, 200, { status: 'ok' });
     } else if (pathname === '/ready') {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/grpc/proto';
 import { checkSecret, parseApiKeys } from '../../lib/auth';
+import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
@@ -11,7 +12,8 @@ import type { ConfigOf, Env } from '../../lib/config';
 import { maxBatchItemsSetting } from '../../lib/input-limits';
 
 export const supergraphSettings = {
-  ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /metrics, /health and /ready'),
+  ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /health and /ready'),
+  ...metricsSettings(9460),
   nodeEnv: oneOf('NODE_ENV', 'development', 'production refuses to start without API_KEYS or JWT_SECRET.', ['development', 'test', 'production'] as const),
   apiKeys: custom<ReadonlyMap<string, Identity>>(
     'API_KEYS',

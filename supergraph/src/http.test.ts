@@ -37,7 +37,7 @@ describeRedis('rate limits across supergraph replicas', () => {
     const prefix = freshPrefix();
     const env = {
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: '0', METRICS_PORT: '0',
       PREDICTION_URL: stack.prediction.subgraph.url,
       MODELS_URL: stack.models.url,
       REDIS_URL: redisUrl(),

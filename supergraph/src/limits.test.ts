@@ -20,7 +20,7 @@ describe('operation limits at the supergraph', () => {
   afterAll(() => stack.close());
 
   async function subgraphOperations(): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${stack.prediction.inference.server.metricsPort}/metrics`)).text();
+    const text = await (await fetch(stack.metricsUrl('inference'))).text();
     return ['PredictBatchStream', 'ListModels'].reduce((sum, method) => sum + (metricValue(text, 'infergraph_inference_rpcs_total', { method, code: 'OK' }) ?? 0), 0);
   }
 

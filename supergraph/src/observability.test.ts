@@ -13,7 +13,9 @@ describe('supergraph observability', () => {
     try {
       await stack.query('mutation Hello { predict(input: { model: "sentiment", text: "hi" }) { label model { defaultVersion } } }');
       await stack.query('mutation Broken { predict(input: { model: "numeric", text: "x" }) { label } }');
-      const text = await (await fetch(`${base}/metrics`)).text();
+      const text = await (await fetch(stack.metricsUrl('supergraph'))).text();
+      // Only on METRICS_PORT, not on the public API port.
+      expect((await fetch(`${base}/metrics`)).status).toBe(404);
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'Hello', outcome: 'OK' })).toBe(1);
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'Broken', outcome: 'BAD_USER_INPUT' })).toBe(1);
       expect(metricValue(text, 'infergraph_graphql_operation_duration_seconds_count', { operation: 'Hello' })).toBe(1);
@@ -57,7 +59,7 @@ describe('operation-name labels', () => {
       await stack.query('query NotValid { nothingHere }', undefined, auth);
       for (const name of ['First', 'Second', 'Third', 'Fourth']) expect((await stack.query(named(name), undefined, auth)).errors).toBeUndefined();
       await stack.query('{ models { name } }', undefined, auth);
-      const text = await (await fetch(stack.supergraph.url.replace('/graphql', '/metrics'))).text();
+      const text = await (await fetch(stack.metricsUrl('supergraph'))).text();
       expect(operationsOf(text)).toEqual(new Set(['unknown', 'First', 'Second', 'other']));
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'UNAUTHENTICATED' })).toBe(50);
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
@@ -71,7 +73,7 @@ describe('operation-name labels', () => {
     const stack = await startStack({ supergraphEnv: { METRICS_OPERATION_NAMES: 'Listed, AlsoListed', RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       for (const name of ['Listed', 'NotListed', 'AlsoListed', 'Whatever']) await stack.query(named(name));
-      const text = await (await fetch(stack.supergraph.url.replace('/graphql', '/metrics'))).text();
+      const text = await (await fetch(stack.metricsUrl('supergraph'))).text();
       expect(operationsOf(text)).toEqual(new Set(['Listed', 'AlsoListed', 'other']));
     } finally {
       await stack.close();

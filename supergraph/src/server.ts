@@ -21,7 +21,7 @@ import { operationLogPlugin } from '../../lib/graphql/logging';
 import { serveGraphQL } from '../../lib/graphql/serve';
 import type { Logger } from '../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../lib/logger';
-import { createMetricsRegistry } from '../../lib/metrics';
+import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
 import { HttpReadiness } from '../../lib/readiness';
 import type { SupergraphConfig } from './config';
 import { Authenticator, authPlugin } from './auth';
@@ -50,6 +50,8 @@ function wsUrl(url: string): string {
 
 export interface Supergraph {
   readonly port: number;
+  /** Port of /metrics (METRICS_PORT). */
+  readonly metricsPort: number;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -150,12 +152,15 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     maxWebSocketPayloadBytes: config.wsMaxPayloadBytes,
     ...(config.uiEnabled ? { pages: uiHandler({ dir: config.uiDir }) } : {}),
   });
-  logger.info({ port: service.port, metricsPort: service.port }, 'supergraph listening');
+  const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => readiness.ready });
+  logger.info({ port: service.port, metricsPort: metricsEndpoint.port }, 'supergraph listening');
   return {
     port: service.port,
+    metricsPort: metricsEndpoint.port,
     url: service.url,
     close: async () => {
       await service.close(config.shutdownGraceMs);
+      await metricsEndpoint.close();
       readiness.dispose();
       await limiter?.dispose();
       await Promise.all([...upstreams.values()].map(async (client) => {

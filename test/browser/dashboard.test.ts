@@ -117,7 +117,7 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     secured = await startSupergraph(
       loadSupergraphConfig({
         HOST: '127.0.0.1',
-        PORT: '0',
+        PORT: '0', METRICS_PORT: '0',
         PREDICTION_URL: stack!.prediction.subgraph.url,
         MODELS_URL: stack!.models.url,
         API_KEYS: `ops=${ADMIN_KEY}:reader+predictor+admin,viewer=${READER_KEY}:reader`,

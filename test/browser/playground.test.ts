@@ -130,7 +130,7 @@ describeBrowser('playground (GraphiQL served by the supergraph)', () => {
     secured = await startSupergraph(
       loadSupergraphConfig({
         HOST: '127.0.0.1',
-        PORT: '0',
+        PORT: '0', METRICS_PORT: '0',
         PREDICTION_URL: stack!.prediction.subgraph.url,
         MODELS_URL: stack!.models.url,
         API_KEYS: `playground=${API_KEY}:reader+predictor+admin`,

@@ -7,7 +7,7 @@ import type { InferenceFixture } from './inference';
 
 export function startModels(inference: Pick<InferenceFixture, 'clientEnv'>, env: Record<string, string> = {}): Promise<ModelsSubgraph> {
   return startModelsSubgraph(
-    loadModelsConfig({ HOST: '127.0.0.1', PORT: '0', ...inference.clientEnv, ...env }),
+    loadModelsConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...inference.clientEnv, ...env }),
     createLogger('models-subgraph', 'silent'),
   );
 }

@@ -11,6 +11,8 @@ import type { InferenceFixture } from './inference';
 export interface PredictionStack {
   readonly inference: InferenceFixture;
   readonly subgraph: PredictionSubgraph;
+  /** http://127.0.0.1:<METRICS_PORT>/metrics of inference-grpc or the prediction subgraph. */
+  metricsUrl(service: 'inference' | 'prediction'): string;
   query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export async function startPredictionStack(
   const inference = await startInference(options.inferenceEnv);
   const protocolEnv = options.protocol === 'oip' ? { INFERENCE_PROTOCOL: 'oip', ...policyOf(options.inferenceEnv ?? {}) } : {};
   const subgraph = await startPredictionSubgraph(
-    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', ...inference.clientEnv, ...protocolEnv, ...options.predictionEnv }),
+    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...inference.clientEnv, ...protocolEnv, ...options.predictionEnv }),
     createLogger('prediction-subgraph', 'silent'),
   );
   await subgraph.catalog.whenSynced();
@@ -40,6 +42,7 @@ export async function startPredictionStack(
   return {
     inference,
     subgraph,
+    metricsUrl: (service) => `http://127.0.0.1:${service === 'inference' ? inference.server.metricsPort : subgraph.metricsPort}/metrics`,
     query: (query, variables, headers) => graphql(subgraph.url, query, variables, headers),
     close: async () => {
       if (closed) return;

@@ -14,6 +14,8 @@ export interface Stack {
   readonly prediction: PredictionStack;
   readonly models: ModelsSubgraph;
   readonly supergraph: Supergraph;
+  /** http://127.0.0.1:<METRICS_PORT>/metrics of a service. */
+  metricsUrl(service: 'inference' | 'prediction' | 'models' | 'supergraph'): string;
   query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export async function startStack(
   const prediction = await startPredictionStack(options);
   const models = await startModels(prediction.inference, options.modelsEnv);
   const supergraph = await startSupergraph(
-    loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
+    loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
     createLogger('supergraph', 'silent'),
     options.supergraphNow ? { now: options.supergraphNow } : {},
   );
@@ -40,6 +42,10 @@ export async function startStack(
     prediction,
     models,
     supergraph,
+    metricsUrl: (service) => {
+      if (service === 'inference' || service === 'prediction') return prediction.metricsUrl(service);
+      return `http://127.0.0.1:${(service === 'models' ? models : supergraph).metricsPort}/metrics`;
+    },
     query: (query, variables, headers) => graphql(supergraph.url, query, variables, headers),
     close: async () => {
       await supergraph.close();

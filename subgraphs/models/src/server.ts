@@ -12,7 +12,7 @@ import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgra
 import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
-import { createMetricsRegistry } from '../../../lib/metrics';
+import { createMetricsRegistry, startMetricsServer } from '../../../lib/metrics';
 import { createNonceStore } from '../../../lib/signing/nonces';
 import type { ModelsConfig } from './config';
 import { RegistryClient } from './registry';
@@ -25,6 +25,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ModelsSubgraph {
   readonly port: number;
+  /** Port of /metrics (METRICS_PORT). */
+  readonly metricsPort: number;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -35,6 +37,9 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
   const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);
+  // Ready while the channel to inference-grpc is connected (asking reconnects an idle one).
+  const isReady = (): boolean => client.getChannel().getConnectivityState(true) === connectivityState.READY;
+  const metricsRegistry = createMetricsRegistry('models-subgraph');
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,
@@ -44,18 +49,20 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
       const requestId = requestIdOr(headers[REQUEST_ID_KEY]);
       return { requestId, registry, entities: registry.entityLoader(requestId) };
     },
-    metrics: createMetricsRegistry('models-subgraph'),
-    // Ready while the channel to inference-grpc is connected (asking reconnects an idle one).
-    isReady: () => client.getChannel().getConnectivityState(true) === connectivityState.READY,
+    metrics: metricsRegistry,
+    isReady,
     maxBodyBytes: MAX_BODY_BYTES,
     verify: auth.verifyHttp,
   });
-  logger.info({ port: service.port, metricsPort: service.port, inference: config.inferenceUrl }, 'models subgraph listening');
+  const metrics = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady });
+  logger.info({ port: service.port, metricsPort: metrics.port, inference: config.inferenceUrl }, 'models subgraph listening');
   return {
     port: service.port,
+    metricsPort: metrics.port,
     url: service.url,
     close: async () => {
       await service.close(config.shutdownGraceMs);
+      await metrics.close();
       await apollo.stop();
       await auth.dispose();
       client.close();

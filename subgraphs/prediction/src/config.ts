@@ -5,13 +5,15 @@ import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/sig
 import { batchingSettings, inputLimitSettings } from '../../../lib/input-limits';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
+import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service';
 import type { ConfigOf, Env } from '../../../lib/config';
 import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-policy';
 
 export const predictionSettings = {
-  ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /metrics, /health and /ready'),
+  ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /health and /ready'),
+  ...metricsSettings(9461),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
   signatureWindowMs: signatureWindowSetting(),
   nonceMaxEntries: nonceMaxEntriesSetting(),

@@ -14,7 +14,7 @@ const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input) { id 
 
 async function startReplica(inference: InferenceFixture, env: Record<string, string>): Promise<PredictionSubgraph> {
   const subgraph = await startPredictionSubgraph(
-    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', ...inference.clientEnv, ...env }),
+    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...inference.clientEnv, ...env }),
     createLogger('prediction-subgraph', 'silent'),
   );
   await subgraph.catalog.whenSynced();

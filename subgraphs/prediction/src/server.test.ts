@@ -78,7 +78,7 @@ async function withSentimentCanary(stack: PredictionStack, protocol: InferencePr
 }
 
 async function inferenceMetric(stack: PredictionStack, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${stack.inference.server.metricsPort}/metrics`)).text();
+  const text = await (await fetch(stack.metricsUrl('inference'))).text();
   return metricValue(text, name, labels) ?? 0;
 }
 
@@ -242,8 +242,9 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
     }
   });
 
-  it('counts predictions by model, version, routing and cache in /metrics', async () => {
-    const text = await (await fetch(stack.subgraph.url.replace('/graphql', '/metrics'))).text();
+  it('counts predictions by model, version, routing and cache in /metrics, on METRICS_PORT only', async () => {
+    const text = await (await fetch(stack.metricsUrl('prediction'))).text();
+    expect((await fetch(stack.subgraph.url.replace('/graphql', '/metrics'))).status).toBe(404);
     expect(metricValue(text, 'infergraph_predictions_total', { model: 'sentiment', version: 'v1', routing: 'DEFAULT', cache: 'HIT' })).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_prediction_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'numeric', version: 'v1' })).toBeGreaterThan(0);
@@ -389,7 +390,7 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
 
 /** The series of the subgraph's /metrics, without comments: what a scraper stores. */
 async function seriesOf(stack: PredictionStack): Promise<string[]> {
-  const text = await (await fetch(stack.subgraph.url.replace('/graphql', '/metrics'))).text();
+  const text = await (await fetch(stack.metricsUrl('prediction'))).text();
   return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('process_') && !line.startsWith('nodejs_'));
 }
 const seriesNames = (series: readonly string[]): string[] => series.map((line) => line.slice(0, line.lastIndexOf(' ')));

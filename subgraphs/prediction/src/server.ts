@@ -1,7 +1,7 @@
 /**
  * The prediction subgraph: a Federation 2 subgraph on Apollo Server, mounted
  * on a plain node:http server that also serves graphql-ws subscriptions on
- * /graphql, and /metrics, /health, /ready.
+ * /graphql, and /health, /ready; /metrics on its own port (METRICS_PORT).
  */
 import path from 'node:path';
 
@@ -13,7 +13,7 @@ import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
-import { createMetricsRegistry } from '../../../lib/metrics';
+import { createMetricsRegistry, startMetricsServer } from '../../../lib/metrics';
 import { connectRedisClient } from '../../../lib/redis';
 import { createNonceStore } from '../../../lib/signing/nonces';
 import { createBackend } from './backend';
@@ -38,6 +38,8 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface PredictionSubgraph {
   readonly port: number;
+  /** Port of /metrics (METRICS_PORT). */
+  readonly metricsPort: number;
   readonly url: string;
   readonly catalog: Catalog;
   close(): Promise<void>;
@@ -100,17 +102,20 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     maxBodyBytes: MAX_BODY_BYTES,
     verify: auth.verifyHttp,
   });
+  const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => catalog.synced });
   logger.info(
-    { port: service.port, metricsPort: service.port, inference: config.inferenceUrl, protocol: config.inferenceProtocol, cache: config.redisUrl ? 'redis' : 'memory' },
+    { port: service.port, metricsPort: metricsEndpoint.port, inference: config.inferenceUrl, protocol: config.inferenceProtocol, cache: config.redisUrl ? 'redis' : 'memory' },
     'prediction subgraph listening',
   );
 
   return {
     port: service.port,
+    metricsPort: metricsEndpoint.port,
     url: service.url,
     catalog,
     close: async () => {
       await service.close(config.shutdownGraceMs);
+      await metricsEndpoint.close();
       await apollo.stop();
       backend.close();
       await Promise.all([cache.dispose(), events.dispose(), auth.dispose()]);

@@ -254,7 +254,7 @@ describe('OIP backend in front of another OIP server', () => {
   it('falls back to the default version when the server answers a bare NOT_FOUND for the canary version', async () => {
     const config = loadPredictionConfig({
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: '0', METRICS_PORT: '0',
       INFERENCE_PROTOCOL: 'oip',
       INFERENCE_URL: standIn.address,
       DEFAULT_MODEL_VERSIONS: 'kserve:v1',
