@@ -1,0 +1,56 @@
+/**
+ * What a client hears when an internal service is gone: the service's name
+ * and the code, never where it listens. Where the call went is in the log of
+ * the service that made it, under the client's request id. The stack as real
+ * processes, each stopped as a crash would stop it.
+ */
+import { graphql } from '../helpers/graphql';
+import { startProcessStack } from '../helpers/process-stack';
+import type { ProcessStack } from '../helpers/process-stack';
+import { until } from '../helpers/wait';
+
+/** An IPv4 address, a :port, a URL or a host name a client has no business seeing. */
+const INTERNAL_ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}\b|:\d{2,5}\b|\w+:\/\/|localhost|\[::/;
+
+/** Every error of an answer, with its message and code. */
+function errorsOf(res: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }): { message: string; code: unknown }[] {
+  return (res.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
+}
+
+describe('errors when an internal service is down', () => {
+  let stack: ProcessStack | undefined;
+  afterAll(() => stack?.close(), 30_000);
+
+  it('name the service and the code, carry no internal address, and the log has the address under the request id', async () => {
+    stack = await startProcessStack();
+    const s = stack;
+    const ask = (query: string, requestId: string) => graphql(s.url, query, {}, { 'x-request-id': requestId });
+    const logged = (service: 'prediction' | 'models' | 'supergraph', msg: string, requestId: string, where: string): Promise<void> =>
+      until(
+        () => s.service(service).lines.some((l) => l.msg === msg && String(l.requestIds ?? l.requestId).split(',').includes(requestId) && JSON.stringify(l).includes(where)),
+        `${service} to log "${msg}" for ${requestId}`,
+        5000,
+      );
+
+    expect(errorsOf(await ask('{ models { name } }', 'warm-up'))).toEqual([]);
+    await s.killInference();
+
+    const predict = await ask('mutation { predict(input: { model: "sentiment", text: "anyone there?", cache: BYPASS }) { label } }', 'no-address-predict');
+    expect(errorsOf(predict)).toEqual([{ message: expect.stringMatching(/^inference-grpc is unavailable/), code: 'INFERENCE_UNAVAILABLE' }]);
+    expect(errorsOf(predict)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
+    await logged('prediction', 'a call to inference-grpc failed', 'no-address-predict', '127.0.0.1:');
+
+    const models = await ask('{ models { name } }', 'no-address-models');
+    expect(errorsOf(models)).toEqual([{ message: expect.stringMatching(/^inference-grpc is unavailable/), code: 'INFERENCE_UNAVAILABLE' }]);
+    expect(errorsOf(models)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
+    await logged('models', 'a call to inference-grpc failed', 'no-address-models', '127.0.0.1:');
+
+    const models2 = s.service('models');
+    models2.kill();
+    await models2.exited;
+    const down = await ask('{ models { name } }', 'no-address-subgraph');
+    expect(errorsOf(down)).toEqual([{ message: expect.stringMatching(/^the subgraph models is unavailable/), code: 'SUBGRAPH_UNAVAILABLE' }]);
+    expect(errorsOf(down)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
+    await logged('supergraph', 'a subgraph fetch failed', 'no-address-subgraph', 'http://127.0.0.1:');
+  }, 60_000);
+});
