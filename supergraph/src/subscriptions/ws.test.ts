@@ -55,7 +55,7 @@ describe('the supergraph WebSocket upgrade', () => {
     const env = { CORS_ORIGINS: APP, WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) };
     stack = await startStack({ supergraphEnv: env });
     secured = await startSupergraph(
-      loadSupergraphConfig({ ...env, HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url, API_KEYS: `dashboard=${API_KEY}:reader` }),
+      loadSupergraphConfig({ ...env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url, API_KEYS: `dashboard=${API_KEY}:reader` }),
       createLogger('supergraph', 'silent'),
     );
   });
