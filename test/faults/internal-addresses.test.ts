@@ -4,7 +4,7 @@
  * the service that made it, under the client's request id. The stack as real
  * processes, each stopped as a crash would stop it.
  */
-import { graphql } from '../helpers/graphql';
+import { collect, graphql, wsClient } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { until } from '../helpers/wait';
@@ -52,5 +52,18 @@ describe('errors when an internal service is down', () => {
     expect(errorsOf(down)).toEqual([{ message: expect.stringMatching(/^the subgraph models is unavailable/), code: 'SUBGRAPH_UNAVAILABLE' }]);
     expect(errorsOf(down)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
     await logged('supergraph', 'a subgraph fetch failed', 'no-address-subgraph', 'http://127.0.0.1:');
+
+    const prediction = s.service('prediction');
+    prediction.kill();
+    await prediction.exited;
+    const client = wsClient(s.url);
+    try {
+      const [ended] = await collect(client.iterate({ query: 'subscription { latencyEvents { predictionId } }' }), 1);
+      expect(errorsOf(ended ?? {})).toEqual([{ message: 'the subscription to subgraph prediction ended: the connection failed (ECONNREFUSED)', code: 'SUBGRAPH_UNAVAILABLE' }]);
+      expect(errorsOf(ended ?? {})[0]?.message).not.toMatch(INTERNAL_ADDRESS);
+      await until(() => s.service('supergraph').lines.some((l) => l.msg === 'a subgraph subscription failed' && String(l.err).includes('127.0.0.1:')), 'the supergraph to log the failed subscription', 5000);
+    } finally {
+      await client.dispose();
+    }
   }, 60_000);
 });

@@ -128,7 +128,8 @@ export class SubscriptionBridge {
       },
       error: (err: unknown) => {
         // The socket's own words may carry the subgraph's address: they go to the log, not to the client.
-        if (err instanceof Error) this.options.logger.warn({ requestId: request.context.requestId, subgraph: primary.serviceName, err: err.message }, 'a subgraph subscription failed');
+        const failure = socketFailure(err);
+        if (failure) this.options.logger.warn({ requestId: request.context.requestId, subgraph: primary.serviceName, err: failure.message }, 'a subgraph subscription failed');
         chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
       },
       complete: () => {
@@ -188,12 +189,22 @@ export class SubscriptionBridge {
   }
 }
 
-/** graphql-ws reports a closed socket as a CloseEvent, not an Error. */
+/** The socket's failure, an Error or ws's ErrorEvent (which wraps one), whose message may name the subgraph's address. */
+function socketFailure(err: unknown): { message: string; code: string | undefined } | undefined {
+  const cause: unknown = err instanceof Error ? err : typeof err === 'object' && err !== null && 'error' in err ? err.error : undefined;
+  if (!(cause instanceof Error)) return undefined;
+  const code = (cause as NodeJS.ErrnoException).code;
+  return { message: cause.message, code: typeof code === 'string' ? code : undefined };
+}
+
+/**
+ * What the client is told: graphql-ws reports a closed socket as a CloseEvent,
+ * a socket that could not connect as ws's ErrorEvent, the subgraph's refusal as
+ * GraphQL errors. A socket's failure is told by its code alone, never its message.
+ */
 export function describeUpstreamError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return `the connection failed${code ? ` (${code})` : ''}`;
-  }
+  const failure = socketFailure(err);
+  if (failure) return `the connection failed${failure.code ? ` (${failure.code})` : ''}`;
   if (Array.isArray(err)) return err.map((e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : JSON.stringify(e))).join('; ');
   if (typeof err === 'object' && err !== null && 'code' in err) {
     const { code, reason } = err as { code: number; reason?: string };
