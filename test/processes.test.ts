@@ -43,6 +43,8 @@ describe('the stack as processes', () => {
     ports.supergraph = s.port;
     metricsPorts.supergraph = s.metricsPort;
     url = `http://127.0.0.1:${ports.supergraph}/graphql`;
+    // Ready once every subgraph is: the prediction subgraph's model catalog has synced.
+    await until(async () => (await fetch(`http://127.0.0.1:${ports.supergraph}/ready`)).status === 200, 'the supergraph to be ready', 20_000);
   });
   afterAll(async () => {
     for (const p of processes) {

@@ -16,6 +16,8 @@ describe('prediction subgraph as a process', () => {
       try {
         const { port } = (await prediction.waitForLog('prediction subgraph listening')) as { port: number };
         const url = `http://127.0.0.1:${port}/graphql`;
+        // Listening is not ready: the model catalog syncs first (unknown models answer INFERENCE_UNAVAILABLE until then).
+        await until(async () => (await fetch(url.replace('/graphql', '/ready'))).status === 200, 'the subgraph to be ready', 10_000);
         const res = await graphql<{ predict: { id: string } }>(
           url,
           'mutation Hello { predict(input: { model: "sentiment", text: "hello there", cache: BYPASS }) { id } }',
@@ -71,6 +73,8 @@ describe('prediction subgraph as a process', () => {
         const listening = await prediction.waitForLog('prediction subgraph listening');
         expect(listening).toMatchObject({ protocol: 'oip' });
         const url = `http://127.0.0.1:${String(listening.port)}/graphql`;
+        // Listening is not ready: the model catalog syncs first (unknown models answer INFERENCE_UNAVAILABLE until then).
+        await until(async () => (await fetch(url.replace('/graphql', '/ready'))).status === 200, 'the subgraph to be ready', 10_000);
         const res = await graphql<{ predict: { modelVersion: string; label: string } }>(
           url,
           'mutation { predict(input: { model: "sentiment", version: "v2", text: "what a great day", cache: BYPASS }) { modelVersion label } }',
