@@ -3,6 +3,11 @@
  * http.Server that graphql-ws must share): reads the body, hands the request
  * to `executeHTTPGraphQLRequest`, writes the answer, streaming it when Apollo
  * answers in chunks.
+ *
+ * A service may turn a request away before Apollo Server sees it: `admit`
+ * runs on the headers before the body is read, `checkQuery` on the operation
+ * text before it is parsed. Whatever they refuse costs no parse, no
+ * validation and no entry in Apollo's caches.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -10,6 +15,27 @@ import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 
 export class BodyTooLargeError extends Error {}
+
+/** Why a request is turned away before Apollo Server sees it. */
+export interface Refusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  /** More `extensions` of the error (the code is set from `code`). */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface GraphQLHandlerOptions<C extends BaseContext> {
+  readonly maxBodyBytes: number;
+  context(req: IncomingMessage): Promise<C> | C;
+  /** Runs on the headers, before the body is read; a refusal is answered and the body never read. */
+  admit?(context: C): Promise<Refusal | undefined> | Refusal | undefined;
+  /** Runs on the operation text (POST body or GET `query`), before Apollo Server parses it. */
+  checkQuery?(query: string): Refusal | undefined;
+  /** Runs on the raw body once read, before it is parsed. */
+  readonly verify?: VerifyRequest;
+}
 
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -22,9 +48,29 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendError(res: ServerResponse, statusCode: number, code: string, message: string): void {
-  res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+function sendRefusal(res: ServerResponse, refusal: Refusal): void {
+  res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', ...refusal.headers });
+  res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { ...refusal.extensions, code: refusal.code } }] }));
+}
+
+/**
+ * Answers a request whose body is not read to its end. The rest of the body is still on its
+ * way and is never read: a client that reused this connection would wait forever for the
+ * answer to its next request, so the connection closes.
+ */
+function refuseUnread(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  if (!req.complete) res.shouldKeepAlive = false;
+  sendRefusal(res, refusal);
+}
+
+function tooLarge(maxBytes: number): Refusal {
+  return { status: 413, code: 'BAD_REQUEST', message: `request body is larger than ${maxBytes} bytes` };
+}
+
+/** The operation text of a request, where it has one as a string. */
+function queryOf(method: string, search: URLSearchParams, body: unknown): string | undefined {
+  const query = method === 'GET' ? search.get('query') : typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** Why `verify` refuses a request: answered with this status and code, the body never parsed. */
@@ -39,9 +85,20 @@ export type VerifyRequest = (req: IncomingMessage, rawBody: string) => Promise<V
 
 export function graphqlHandler<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  options: { maxBodyBytes: number; context: (req: IncomingMessage) => Promise<C> | C; verify?: VerifyRequest },
+  options: GraphQLHandlerOptions<C>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > options.maxBodyBytes) {
+      refuseUnread(req, res, tooLarge(options.maxBodyBytes));
+      return;
+    }
+    const context = await options.context(req);
+    const notAdmitted = await options.admit?.(context);
+    if (notAdmitted) {
+      refuseUnread(req, res, notAdmitted);
+      return;
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -50,32 +107,33 @@ export function graphqlHandler<C extends BaseContext>(
     try {
       text = await readBody(req, options.maxBodyBytes);
     } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) {
-        sendError(res, 400, 'BAD_REQUEST', `request body could not be read: ${err instanceof Error ? err.message : String(err)}`);
-        return;
-      }
-      // The rest of the body is still on its way and is never read: a client that reused
-      // this connection would wait forever for the answer to its next request.
-      res.shouldKeepAlive = false;
-      sendError(res, 413, 'BAD_REQUEST', err.message);
+      if (err instanceof BodyTooLargeError) refuseUnread(req, res, tooLarge(options.maxBodyBytes));
+      else sendRefusal(res, { status: 400, code: 'BAD_REQUEST', message: `request body could not be read: ${err instanceof Error ? err.message : String(err)}` });
       return;
     }
     const refused = await options.verify?.(req, text);
     if (refused) {
-      sendError(res, refused.status, refused.code, refused.message);
+      sendRefusal(res, refused);
       return;
     }
     let body: unknown;
     try {
       body = text === '' ? undefined : headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
     } catch (err) {
-      sendError(res, 400, 'BAD_REQUEST', `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      sendRefusal(res, { status: 400, code: 'BAD_REQUEST', message: `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const query = queryOf(method, url.searchParams, body);
+    const badQuery = query === undefined ? undefined : options.checkQuery?.(query);
+    if (badQuery) {
+      sendRefusal(res, badQuery);
+      return;
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: () => Promise.resolve(options.context(req)),
+      httpGraphQLRequest: { method, headers, search: url.search, body },
+      context: () => Promise.resolve(context),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

@@ -17,7 +17,7 @@ import type { WebSocket } from 'ws';
 
 import type { Logger } from '../logger';
 import { graphqlHandler } from './http';
-import type { VerifyRequest } from './http';
+import type { GraphQLHandlerOptions, VerifyRequest } from './http';
 
 export interface GraphQLService {
   readonly port: number;
@@ -47,6 +47,10 @@ export interface ServeOptions<C extends BaseContext> {
   readonly maxBodyBytes: number;
   /** Checks each GraphQL request on its raw body before it is parsed; a refusal is answered as is (see ./http). */
   readonly verify?: VerifyRequest;
+  /** Turns a caller away on its headers, before its body is read (see ./http). */
+  readonly admit?: GraphQLHandlerOptions<C>['admit'];
+  /** Turns an operation text away before Apollo Server parses it (see ./http). */
+  readonly checkQuery?: GraphQLHandlerOptions<C>['checkQuery'];
   /**
    * Origins browsers may call from (`*` for any); empty sends no CORS headers. A WebSocket
    * upgrade from any other origin but the server's own is refused (403), so a page elsewhere
@@ -90,7 +94,9 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
   const handleGraphQL = graphqlHandler(options.apollo, {
     maxBodyBytes: options.maxBodyBytes,
     context: (req) => options.context(req.headers, req.socket.remoteAddress ?? 'unknown'),
-    ...(options.verify ? { verify: options.verify } : {}),
+    verify: options.verify,
+    admit: options.admit,
+    checkQuery: options.checkQuery,
   });
   let closing = false;
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {

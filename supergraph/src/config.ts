@@ -30,7 +30,7 @@ export const supergraphSettings = {
     max: 600_000,
   }),
   subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Secret (at least 32 characters) the supergraph signs each subgraph request with; the subgraphs must share it.', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
-  rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 'Operations a caller (API key, JWT subject, or address when auth is off) may send a minute; 0 turns rate limiting off.', {
+  rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 'Operations a caller (API key, JWT subject, or address when auth is off) may send a minute; requests with bad credentials draw from their address\'s bucket. 0 turns rate limiting off.', {
     min: 0,
     max: 10_000_000,
   }),
@@ -59,8 +59,15 @@ export const supergraphSettings = {
   predictionUrl: str('PREDICTION_URL', '', 'GraphQL URL of the prediction subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   modelsUrl: str('MODELS_URL', '', 'GraphQL URL of the models subgraph; empty uses the routing URL in schema/supergraph.graphql.'),
   maxOperationBytes: int('MAX_OPERATION_BYTES', 16384, 'Longest operation text (query document), in bytes; past it QUERY_TOO_COMPLEX.', { min: 64, max: 10_485_760 }),
+  maxTokens: int('MAX_TOKENS', 15000, 'Most lexical tokens in one operation, counted before it is parsed; past it QUERY_TOO_COMPLEX (Apollo Router\'s default).', { min: 100, max: 10_000_000 }),
+  maxNesting: int(
+    'MAX_NESTING',
+    64,
+    'Deepest nesting of braces, brackets and fragment spreads (a spread nests as deep as its fragment) in an operation\'s text, checked before it is parsed; past it QUERY_TOO_COMPLEX.',
+    { min: 1, max: 10_000 },
+  ),
   maxDepth: int('MAX_QUERY_DEPTH', 12, 'Deepest field nesting an operation may have; past it QUERY_TOO_COMPLEX.', { min: 1, max: 1000 }),
-  maxAliases: int('MAX_ALIASES', 30, 'Most aliases in one operation; past it QUERY_TOO_COMPLEX.', { min: 0, max: 100_000 }),
+  maxAliases: int('MAX_ALIASES', 30, 'Most aliases in one operation, introspection fields included; past it QUERY_TOO_COMPLEX.', { min: 0, max: 100_000 }),
   maxCost: int('MAX_QUERY_COST', 1000, 'Most predictions one operation may ask for (predict costs 1, predictBatch its inputs); past it QUERY_TOO_COMPLEX.', {
     min: 1,
     max: 1_000_000,
@@ -93,6 +100,7 @@ export const supergraphSettings = {
     'With METRICS_OPERATION_NAMES empty: distinct operation names /metrics counts under their own name; past it "other". Operations refused before authentication and validation count as "unknown".',
     { min: 0, max: 10_000 },
   ),
+  introspection: bool('INTROSPECTION', true, 'Answer introspection queries (__schema, __type), which the playground and code generators use; the Docker image and Kubernetes manifests turn it off.'),
   uiEnabled: bool('UI_ENABLED', true, 'Serve the GraphiQL playground (/ and browser GETs of /graphql) and the dashboard (/dashboard); false serves only the API.'),
   uiDir: custom(
     'UI_DIR',

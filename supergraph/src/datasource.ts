@@ -18,6 +18,8 @@ export interface GatewayContext {
   readonly identity: Identity | string;
   /** Whose rate-limit bucket this operation draws from. */
   readonly rateKey: string;
+  /** True over HTTP, where ./gate authenticated the caller and drew its token before Apollo Server saw the request. */
+  readonly admittedAtGate?: boolean;
 }
 
 /** The identity header of a caller the supergraph vouches for, signed on its way out (./signed-fetch); none without a secret. */

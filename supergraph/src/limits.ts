@@ -6,7 +6,7 @@
  *
  * Cost: every `predict` field costs 1 and every `predictBatch` field the
  * number of its inputs, counted through fragments (a fragment spread twice
- * costs twice); other fields are free. Introspection fields are not measured.
+ * costs twice); other fields are free. Introspection fields count only their aliases.
  */
 import { GraphQLError, Kind, OperationTypeNode, getOperationAST } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
@@ -21,11 +21,11 @@ export interface OperationLimits {
   readonly maxBatchItems: number;
 }
 
-function tooComplex(message: string): GraphQLError {
+export function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 }
 
-export function checkOperationSize(source: string, limits: OperationLimits): GraphQLError | undefined {
+export function checkOperationSize(source: string, limits: Pick<OperationLimits, 'maxOperationBytes'>): GraphQLError | undefined {
   const bytes = Buffer.byteLength(source, 'utf8');
   return bytes > limits.maxOperationBytes
     ? tooComplex(`the operation is ${bytes} bytes; at most ${limits.maxOperationBytes} are allowed (MAX_OPERATION_BYTES)`)
@@ -79,8 +79,12 @@ export function checkOperationLimits(
     };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        // Introspection (GraphiQL, codegen) nests ofType deeply and costs no prediction.
-        if (selection.name.value.startsWith('__')) continue;
+        // Introspection (GraphiQL, codegen) nests ofType deeply and costs no prediction, but its
+        // aliases count: each aliased __schema is a whole schema more in the answer.
+        if (selection.name.value.startsWith('__')) {
+          total.aliases += (selection.alias ? 1 : 0) + (selection.selectionSet ? measureSet(selection.selectionSet, visiting).aliases : 0);
+          continue;
+        }
         const own: Measure = { depth: 0, aliases: selection.alias ? 1 : 0, cost: 0, largestBatch: 0 };
         if (selection.name.value === 'predict') own.cost = 1;
         if (selection.name.value === 'predictBatch') {

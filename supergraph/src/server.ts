@@ -35,6 +35,7 @@ import { RedisRateLimiter } from './rate-limit/redis';
 import { connectRedisClient } from '../../lib/redis';
 import { signSubscription } from '../../lib/signing/message-signature';
 import { formatError } from './format-error';
+import { admitCaller, checkQueryText } from './gate';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -119,6 +120,9 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    // The gate counts tokens before Apollo Server parses; operations over graphql-ws reach Apollo Server parsed elsewhere.
+    parseOptions: { maxTokens: config.maxTokens },
     formatError,
     stopOnTerminationSignals: false,
     // Auth first: an unknown caller hears 401, not which limit it broke.
@@ -142,8 +146,10 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     apollo,
     context: (headers, remoteAddress) => {
       const identity = authenticator.identify(headers['x-api-key'], headers.authorization);
-      return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress) };
+      return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress), admittedAtGate: true };
     },
+    admit: admitCaller(limiter),
+    checkQuery: checkQueryText(config),
     websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
     metrics: metricsRegistry,
     isReady: () => readiness.ready,

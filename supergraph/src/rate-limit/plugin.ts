@@ -17,8 +17,8 @@ export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<Gatewa
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: async ({ contextValue }) => {
-          // The auth plugin turns unknown callers away; they draw no tokens.
-          if (typeof contextValue.identity === 'string') return;
+          // The auth plugin turns unknown callers away; over HTTP the gate has drawn the token already.
+          if (typeof contextValue.identity === 'string' || contextValue.admittedAtGate) return;
           const decision = await limiter.take(contextValue.rateKey);
           if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
         },
