@@ -14,7 +14,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 
+import { int } from '../config';
+import type { Setting } from '../config';
+
 export class BodyTooLargeError extends Error {}
+
+/** MAX_BODY_BYTES, one definition for every GraphQL service; each says what its bodies hold. */
+export function maxBodyBytesSetting(doc: string): Setting<number> {
+  return int('MAX_BODY_BYTES', 1_048_576, `${doc} Past it the answer is 413, the rest of the body unread.`, { min: 1024, max: 268_435_456 });
+}
 
 /** Why a request is turned away before Apollo Server sees it. */
 export interface Refusal {

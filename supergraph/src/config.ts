@@ -10,6 +10,7 @@ import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 import { maxBatchItemsSetting } from '../../lib/input-limits';
+import { maxBodyBytesSetting } from '../../lib/graphql/http';
 
 export const supergraphSettings = {
   ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /health and /ready'),
@@ -77,7 +78,7 @@ export const supergraphSettings = {
     min: 1,
     max: 100_000,
   }),
-  maxBodyBytes: int('MAX_BODY_BYTES', 1_048_576, 'Largest HTTP request body the gateway reads; past it the answer is 413.', { min: 1024, max: 268_435_456 }),
+  maxBodyBytes: maxBodyBytesSetting('Largest HTTP request body the gateway reads.'),
   wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', 65_536, 'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.', {
     min: 1024,
     max: 104_857_600,

@@ -3,6 +3,7 @@ import { custom, int, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
+import { maxBodyBytesSetting } from '../../../lib/graphql/http';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
@@ -24,6 +25,7 @@ export const modelsSettings = {
     prefix: 'Prefix of every Redis key.',
     timeout: 'Longest a Redis command may take; past it this replica remembers nonces in memory until Redis answers.',
   }),
+  maxBodyBytes: maxBodyBytesSetting('Largest HTTP request body this subgraph reads (registry reads and policy changes are small).'),
 };
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;

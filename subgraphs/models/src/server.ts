@@ -20,8 +20,6 @@ import { createResolvers } from './resolvers';
 import type { ModelsContext } from './resolvers';
 
 const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'models.graphql');
-/** Registry reads and policy changes are small. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ModelsSubgraph {
   readonly port: number;
@@ -51,7 +49,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
     },
     metrics: metricsRegistry,
     isReady,
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: config.maxBodyBytes,
     verify: auth.verifyHttp,
   });
   const metrics = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady });

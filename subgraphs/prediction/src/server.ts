@@ -33,8 +33,6 @@ import { Predictor } from './predictor';
 import { createResolvers } from './resolvers';
 
 const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'prediction.graphql');
-/** Largest HTTP body the subgraph reads: predictBatch of MAX_BATCH_ITEMS long texts fits. */
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface PredictionSubgraph {
   readonly port: number;
@@ -99,7 +97,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
       ),
     metrics: metricsRegistry,
     isReady: () => catalog.synced,
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: config.maxBodyBytes,
     verify: auth.verifyHttp,
   });
   const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => catalog.synced });
