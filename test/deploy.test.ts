@@ -51,6 +51,10 @@ describe('deploy/Dockerfile', () => {
     expect(runtime).toMatch(/COPY --from=build \/app\/ui\/dist ui\/dist/);
   });
 
+  it('turns introspection off in the image', () => {
+    expect(stages[stages.length - 1]).toMatch(/^ENV INTROSPECTION=false$/m);
+  });
+
   it('copies every folder the compiled services read at run time', () => {
     for (const folder of ['proto', 'schema']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
     for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph', 'clients', 'ui']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
@@ -96,6 +100,10 @@ describe('docker-compose.yml', () => {
     // The subgraphs keep the nonces of signed requests there, so every replica refuses a replay.
     for (const name of ['inference', 'prediction', 'models', 'supergraph']) expect(env(name).REDIS_URL).toBe('redis://redis:6379');
     expect(Object.keys(compose.services.supergraph?.depends_on ?? {}).sort()).toEqual(['models', 'prediction', 'redis']);
+  });
+
+  it('turns introspection off at the supergraph', () => {
+    expect(compose.services.supergraph?.environment?.INTROSPECTION).toBe('false');
   });
 });
 
@@ -204,6 +212,7 @@ describe('deploy/k8s', () => {
   it('runs the supergraph in production with its secrets', () => {
     const container = (find('Deployment', 'supergraph')?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
     expect(container.env.find((e) => e.name === 'NODE_ENV')?.value).toBe('production');
+    expect(container.env.find((e) => e.name === 'INTROSPECTION')?.value).toBe('false');
     expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'INFERENCE_TOKEN', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
   });
 });
