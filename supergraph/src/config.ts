@@ -101,6 +101,8 @@ export const supergraphSettings = {
     'With METRICS_OPERATION_NAMES empty: distinct operation names /metrics counts under their own name; past it "other". Operations refused before authentication and validation count as "unknown".',
     { min: 0, max: 10_000 },
   ),
+  documentCacheMib: int('DOCUMENT_CACHE_MIB', 16, 'Parsed and validated operations kept for reuse, in MiB as their JSON measures; only authenticated callers fill it.', { min: 1, max: 4096 }),
+  queryPlanCacheMib: int('QUERY_PLAN_CACHE_MIB', 16, 'Query plans kept for reuse, in MiB as their JSON measures; only authenticated callers fill it.', { min: 1, max: 4096 }),
   introspection: bool('INTROSPECTION', true, 'Answer introspection queries (__schema, __type), which the playground and code generators use; the Docker image and Kubernetes manifests turn it off.'),
   uiEnabled: bool('UI_ENABLED', true, 'Serve the GraphiQL playground (/ and browser GETs of /graphql) and the dashboard (/dashboard); false serves only the API.'),
   uiDir: custom(

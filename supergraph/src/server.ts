@@ -36,6 +36,7 @@ import { connectRedisClient } from '../../lib/redis';
 import { signSubscription } from '../../lib/signing/message-signature';
 import { formatError } from './format-error';
 import { admitCaller, checkQueryText } from './gate';
+import { documentCache } from './caches';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -84,6 +85,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
+    experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMib,
     buildService: ({ name, url }) =>
       dataSources[name] ?? new SubgraphDataSource({ name, url: url ?? '', subgraphSecret: config.subgraphSecret, timeoutMs: config.subgraphTimeoutMs, logger }),
   });
@@ -121,6 +123,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
+    documentStore: documentCache(config.documentCacheMib),
     // The gate counts tokens before Apollo Server parses; operations over graphql-ws reach Apollo Server parsed elsewhere.
     parseOptions: { maxTokens: config.maxTokens },
     formatError,
