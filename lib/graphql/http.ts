@@ -91,6 +91,27 @@ export interface VerifyRefusal {
 /** Checks a request on its raw body, before it is parsed (e.g. a subgraph's signature check). */
 export type VerifyRequest = (req: IncomingMessage, rawBody: string) => Promise<VerifyRefusal | undefined>;
 
+/** Errors of a request GraphQL could not run: it does not parse, does not validate, or its variables do not coerce. */
+const REQUEST_ERROR_CODES: ReadonlySet<unknown> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * The status of an answer. GraphQL over HTTP: a well-formed request answered as
+ * `application/json` gets 200 even when it fails to parse, validate or coerce its
+ * variables, since a client of that media type may not read a 4xx body; answered as
+ * `application/graphql-response+json`, it keeps the 400 Apollo Server gives it.
+ */
+function statusOf(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  let errors: unknown;
+  try {
+    ({ errors } = JSON.parse(body) as { errors?: unknown });
+  } catch {
+    return status;
+  }
+  const requestErrors = Array.isArray(errors) && errors.length > 0 && errors.every((e) => REQUEST_ERROR_CODES.has((e as { extensions?: { code?: unknown } }).extensions?.code));
+  return requestErrors ? 200 : status;
+}
+
 export function graphqlHandler<C extends BaseContext>(
   apollo: ApolloServer<C>,
   options: GraphQLHandlerOptions<C>,
@@ -144,11 +165,12 @@ export function graphqlHandler<C extends BaseContext>(
       context: () => Promise.resolve(context),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = statusOf(response.status ?? 200, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
       return;
     }
+    res.statusCode = response.status ?? 200;
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };

@@ -75,9 +75,9 @@ describe('the supergraph before Apollo Server', () => {
     const schema = JSON.stringify({ query: '{ __schema { queryType { name } } }' });
     try {
       expect((await post(stack.supergraph.url, schema, { 'x-api-key': KEY })).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
-      const refused = await post(gateway.url, schema, { 'x-api-key': KEY });
+      const refused = await post(gateway.url, schema, { 'x-api-key': KEY, accept: 'application/graphql-response+json' });
       expect(refused.status).toBe(400);
-      expect(refused.body.errors?.[0]?.message).toContain('introspection is not allowed');
+      expect(refused.body.errors?.[0]).toMatchObject({ message: expect.stringContaining('introspection is not allowed'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
       expect((await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': KEY })).status).toBe(200);
     } finally {
       await gateway.close();

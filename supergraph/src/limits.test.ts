@@ -76,10 +76,20 @@ describe('operation limits at the supergraph', () => {
     expect(res.errors?.[0]).toMatchObject({ message: expect.stringContaining('at most 1000 are allowed (MAX_OPERATION_BYTES)'), extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
-  it('answers a subscription sent over HTTP with 400, pointing to graphql-ws', async () => {
-    const res = await stack.query('subscription { latencyEvents { cache } }');
-    expect(res.status).toBe(400);
-    expect(res.errors?.[0]?.message).toContain('graphql-ws');
+  it('answers a subscription sent over HTTP with a request error pointing to graphql-ws (400 as graphql-response+json, 200 as application/json)', async () => {
+    const send = async (accept: string) => {
+      const res = await fetch(stack.supergraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query: 'subscription { latencyEvents { cache } }' }),
+      });
+      return { status: res.status, body: (await res.json()) as { errors: { message: string; extensions: { code: string } }[] } };
+    };
+    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+      const res = await send(accept);
+      expect(res.status).toBe(status);
+      expect(res.body.errors[0]).toMatchObject({ message: expect.stringContaining('graphql-ws'), extensions: { code: 'BAD_USER_INPUT' } });
+    }
   });
 
   it('caps the operations one graphql-ws connection may have open', async () => {
