@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/grpc/proto';
 import { parseLoadArgs } from './load';
 
-export const BENCHES = ['inference', 'batching', 'gateway', 'peer', 'baseline', 'cache', 'subscriptions', 'replicas', 'ws-payload'] as const;
+export const BENCHES = ['inference', 'batching', 'gateway', 'peer', 'baseline', 'cache', 'subscriptions', 'replicas', 'ws-payload', 'unauthenticated'] as const;
 
 const args = parseLoadArgs();
 const forwarded = ['--seconds', String(args.windowMs / 1000), '--warmup-seconds', String(args.warmupMs / 1000), '--results-dir', args.resultsDir];
