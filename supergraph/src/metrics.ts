@@ -81,6 +81,11 @@ export class SupergraphMetrics {
     };
   }
 
+  /** An operation turned away before Apollo Server saw it (./gate): counted as "unknown", by its code. */
+  refused(code: string): void {
+    this.operations.inc({ operation: UNKNOWN_OPERATION, outcome: code });
+  }
+
   private label(operationName: string | undefined): string {
     const name = operationName ?? ANONYMOUS_OPERATION;
     if (this.listed.size > 0) return this.listed.has(name) ? name : OTHER_OPERATION;

@@ -36,6 +36,7 @@ import { connectRedisClient } from '../../lib/redis';
 import { signSubscription } from '../../lib/signing/message-signature';
 import { formatError } from './format-error';
 import { admitCaller, checkQueryText } from './gate';
+import type { Refusal } from '../../lib/graphql/http';
 import { documentCache } from './caches';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
@@ -142,6 +143,12 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   await apollo.start();
   const readiness = new HttpReadiness(Object.values(urls).map((url) => url.replace(/\/graphql$/, '/ready')));
   await readiness.start();
+  const admit = admitCaller(limiter);
+  const checkQuery = checkQueryText(config);
+  const counted = (refusal: Refusal | undefined): Refusal | undefined => {
+    if (refusal) metrics.refused(refusal.code);
+    return refusal;
+  };
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,
@@ -151,8 +158,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       const identity = authenticator.identify(headers['x-api-key'], headers.authorization);
       return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress), admittedAtGate: true };
     },
-    admit: admitCaller(limiter),
-    checkQuery: checkQueryText(config),
+    admit: async (context) => counted(await admit(context)),
+    checkQuery: (query) => counted(checkQuery(query)),
     websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
     metrics: metricsRegistry,
     isReady: () => readiness.ready,
