@@ -15,6 +15,8 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 
+import { int } from '../config';
+import type { Setting } from '../config';
 import type { Logger } from '../logger';
 import { graphqlHandler } from './http';
 import type { GraphQLHandlerOptions, VerifyRequest } from './http';
@@ -38,8 +40,13 @@ export interface ServeOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
   /** `remoteAddress` is the peer's address, for keying what has no caller identity. */
   context(headers: IncomingHttpHeaders, remoteAddress: string): C | Promise<C>;
-  /** Serves graphql-ws on the server's WebSocketServer; answers a function that closes it. */
-  websocket?(wss: WebSocketServer): { dispose(): Promise<void> | void };
+  /** graphql-ws on /graphql; without it an upgrade is refused (404), so no socket sits open unused. */
+  readonly websocket?: {
+    /** Largest WebSocket message read (WS_MAX_PAYLOAD_BYTES); a longer frame closes the socket (1009) before it is buffered. */
+    readonly maxPayloadBytes: number;
+    /** Serves graphql-ws on the server's WebSocketServer; answers a function that closes it. */
+    serve(wss: WebSocketServer): { dispose(): Promise<void> | void };
+  };
   /** Where this server's own gauges register; the caller serves it on METRICS_PORT, not here. */
   readonly metrics: Registry;
   /** Whether /ready answers 200 (it answers 503 once closing). */
@@ -57,8 +64,6 @@ export interface ServeOptions<C extends BaseContext> {
    * cannot ride a browser's credentials (cross-site WebSocket hijacking).
    */
   readonly corsOrigins?: readonly string[];
-  /** Largest WebSocket message read; a longer frame closes the socket (1009) before it is buffered. */
-  readonly maxWebSocketPayloadBytes?: number;
   /** Browser pages, asked first: answers the request and returns true, or returns false to pass it on. */
   pages?(req: IncomingMessage, res: ServerResponse): boolean;
 }
@@ -88,6 +93,14 @@ function isUpgradeOriginAllowed(origin: string | undefined, host: string | undef
 function refuseUpgrade(socket: Duplex, status: number): void {
   socket.on('error', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** WS_MAX_PAYLOAD_BYTES, one definition for every service that serves graphql-ws. */
+export function wsMaxPayloadSetting(): Setting<number> {
+  return int('WS_MAX_PAYLOAD_BYTES', 65_536, 'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.', {
+    min: 1024,
+    max: 104_857_600,
+  });
 }
 
 export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<C>): Promise<GraphQLService> {
@@ -145,13 +158,11 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
       this.set(await new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count))));
     },
   });
-  const wss = new WebSocketServer({
-    noServer: true,
-    ...(options.maxWebSocketPayloadBytes === undefined ? {} : { maxPayload: options.maxWebSocketPayloadBytes }),
-  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.websocket?.maxPayloadBytes ?? 0 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname !== '/graphql') refuseUpgrade(socket, 400);
+    else if (!options.websocket) refuseUpgrade(socket, 404);
     else if (closing) refuseUpgrade(socket, 503);
     else if (!isUpgradeOriginAllowed(req.headers.origin, req.headers.host, options.corsOrigins ?? [])) refuseUpgrade(socket, 403);
     else wss.handleUpgrade(req, socket, head, (client) => accept(client, req));
@@ -168,7 +179,7 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     for (const listener of client.listeners('error')) if (!before.has(listener)) client.off('error', listener as (err: Error) => void);
     client.on('error', (err) => options.logger.debug({ err: err.message }, 'WebSocket closed on a bad frame'));
   }
-  const ws = options.websocket?.(wss);
+  const ws = options.websocket?.serve(wss);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

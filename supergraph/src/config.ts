@@ -11,6 +11,7 @@ import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 import { maxBatchItemsSetting } from '../../lib/input-limits';
 import { maxBodyBytesSetting } from '../../lib/graphql/http';
+import { wsMaxPayloadSetting } from '../../lib/graphql/serve';
 
 export const supergraphSettings = {
   ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /health and /ready'),
@@ -79,10 +80,7 @@ export const supergraphSettings = {
     max: 100_000,
   }),
   maxBodyBytes: maxBodyBytesSetting('Largest HTTP request body the gateway reads.'),
-  wsMaxPayloadBytes: int('WS_MAX_PAYLOAD_BYTES', 65_536, 'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.', {
-    min: 1024,
-    max: 104_857_600,
-  }),
+  wsMaxPayloadBytes: wsMaxPayloadSetting(),
   metricsOperationNames: custom<readonly string[]>(
     'METRICS_OPERATION_NAMES',
     [],

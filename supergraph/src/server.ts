@@ -160,12 +160,11 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     },
     admit: async (context) => counted(await admit(context)),
     checkQuery: (query) => counted(checkQuery(query)),
-    websocket: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
+    websocket: { maxPayloadBytes: config.wsMaxPayloadBytes, serve: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }) },
     metrics: metricsRegistry,
     isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
-    maxWebSocketPayloadBytes: config.wsMaxPayloadBytes,
     ...(config.uiEnabled ? { pages: uiHandler({ dir: config.uiDir }) } : {}),
   });
   const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => readiness.ready });

@@ -3,6 +3,7 @@ import { custom, int, oneOf, readConfig } from '../../../lib/config';
 import { checkSecret } from '../../../lib/auth';
 import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
 import { maxBodyBytesSetting } from '../../../lib/graphql/http';
+import { wsMaxPayloadSetting } from '../../../lib/graphql/serve';
 import { batchingSettings, inputLimitSettings } from '../../../lib/input-limits';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
@@ -56,6 +57,7 @@ export const predictionSettings = {
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', { min: 1, max: 10_000_000 }),
+  wsMaxPayloadBytes: wsMaxPayloadSetting(),
   maxBodyBytes: maxBodyBytesSetting('Largest HTTP request body this subgraph reads; keep it at least the supergraph\'s, which bounds what a caller sends (a predictBatch of MAX_BATCH_ITEMS texts of MAX_TEXT_LENGTH needs more than the default).'),
   ...batchingSettings({
     size: 'Largest batch call (PredictBatchStream) the prediction subgraph sends: inputs for one model version are merged up to this many.',

@@ -83,18 +83,21 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     logger,
     apollo,
     context: (headers) => contextFor(headers[REQUEST_ID_KEY]),
-    websocket: (wss) =>
-      useServer<Record<string, unknown>>(
-        {
-          schema,
-          context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
-          onSubscribe: async (ctx, _id, payload) => {
-            const error = await auth.checkSubscription(ctx.extra.request, payload);
-            return error ? [error] : undefined;
+    websocket: {
+      maxPayloadBytes: config.wsMaxPayloadBytes,
+      serve: (wss) =>
+        useServer<Record<string, unknown>>(
+          {
+            schema,
+            context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
+            onSubscribe: async (ctx, _id, payload) => {
+              const error = await auth.checkSubscription(ctx.extra.request, payload);
+              return error ? [error] : undefined;
+            },
           },
-        },
-        wss,
-      ),
+          wss,
+        ),
+    },
     metrics: metricsRegistry,
     isReady: () => catalog.synced,
     maxBodyBytes: config.maxBodyBytes,

@@ -53,7 +53,7 @@ describe('the supergraph WebSocket upgrade', () => {
   let secured: Supergraph;
   beforeAll(async () => {
     const env = { CORS_ORIGINS: APP, WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) };
-    stack = await startStack({ supergraphEnv: env });
+    stack = await startStack({ supergraphEnv: env, predictionEnv: { WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
     secured = await startSupergraph(
       loadSupergraphConfig({ ...env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url, API_KEYS: `dashboard=${API_KEY}:reader` }),
       createLogger('supergraph', 'silent'),
@@ -91,5 +91,11 @@ describe('the supergraph WebSocket upgrade', () => {
     expect(await connectionInit(secured.url, MAX_PAYLOAD + 1, { apiKey: API_KEY })).toBe('closed 1009');
     expect(printed).not.toHaveBeenCalled();
     printed.mockRestore();
+  });
+
+  it('holds the subgraphs to the same: the prediction subgraph reads at most WS_MAX_PAYLOAD_BYTES, the models subgraph takes no WebSocket', async () => {
+    expect(await connectionInit(stack.prediction.subgraph.url, MAX_PAYLOAD)).toBe('connection_ack');
+    expect(await connectionInit(stack.prediction.subgraph.url, MAX_PAYLOAD + 1)).toBe('closed 1009');
+    expect(await status(stack.models.url, {})).toBe(404);
   });
 });
