@@ -6,14 +6,19 @@
 import { graphql } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { sleep } from '../helpers/wait';
+import { sleep, until } from '../helpers/wait';
 
 const DEADLINE_MS = 1000;
 /** What the trip through the supergraph and the subgraph may add to the deadline on a busy 2-CPU machine. */
 const MARGIN_MS = 500;
 const CALLERS = 8;
-/** Long enough for gRPC's reconnect backoff to grow past 2 s (1, 1.6, 2.6, 4.1 s...) were it not capped by INFERENCE_RECONNECT_MAX_MS. */
-const DOWN_MS = 6000;
+/**
+ * Long enough for gRPC's reconnect backoff (1, 1.6, 2.6, 4.1, 6.5 s..., 20% jitter) to leave the
+ * subgraph's next attempt 4 s or more after the restart were it not capped by INFERENCE_RECONNECT_MAX_MS
+ * (1 s): RECOVERY_MS tells the two apart with room for a loaded machine on either side.
+ */
+const DOWN_MS = 10_000;
+const RECOVERY_MS = 3000;
 
 interface Answer {
   readonly startedAt: number;
@@ -27,7 +32,7 @@ describe('inference-grpc killed under load', () => {
   let stack: ProcessStack | undefined;
   afterAll(() => stack?.close(), 30_000);
 
-  it('answers every request within the deadline, INFERENCE_UNAVAILABLE while it is down, and right again within 2 s of its restart', async () => {
+  it('answers every request within the deadline, INFERENCE_UNAVAILABLE while it is down, and right again soon after its restart (reconnect backoff capped)', async () => {
     stack = await startProcessStack({ prediction: { INFERENCE_DEADLINE_MS: String(DEADLINE_MS) } });
     const s = stack;
     const answers: Answer[] = [];
@@ -45,7 +50,7 @@ describe('inference-grpc killed under load', () => {
     };
     const load = Promise.all(Array.from({ length: CALLERS }, (_, n) => caller(n)));
 
-    await sleep(1000);
+    await until(() => answers.length >= CALLERS * 2, 'the load to be under way', 10_000);
     const killedAt = Date.now();
     await s.killInference();
     await sleep(DOWN_MS);
@@ -53,14 +58,14 @@ describe('inference-grpc killed under load', () => {
     const restartingAt = Date.now();
     await s.restartInference();
     const restartedAt = Date.now();
-    await sleep(3000);
+    await until(() => answers.filter((a) => a.startedAt >= restartedAt + RECOVERY_MS).length > CALLERS, 'answers after the restart', 15_000);
     stop = true;
     await load;
 
     const before = answers.filter((a) => a.startedAt < killedAt);
     const down = answers.filter((a) => a.startedAt > killedAt + 100 && a.ms + a.startedAt < restartingAt);
     const firstRightAfter = answers.find((a) => a.startedAt >= restartedAt && a.ok);
-    const settled = answers.filter((a) => a.startedAt >= restartedAt + 2000);
+    const settled = answers.filter((a) => a.startedAt >= restartedAt + RECOVERY_MS);
     console.info(
       `inference-grpc killed under load: ${answers.length} answers, ${down.length} while down, first right answer ${(firstRightAfter?.startedAt ?? Number.NaN) - restartedAt} ms after the restart, slowest ${Math.max(...answers.map((a) => a.ms))} ms`,
     );
@@ -72,9 +77,9 @@ describe('inference-grpc killed under load', () => {
     expect(before.filter((a) => !a.ok && a.startedAt < killedAt - DEADLINE_MS - MARGIN_MS)).toEqual([]);
     expect(down.length).toBeGreaterThan(CALLERS);
     expect(down.filter((a) => a.ok)).toEqual([]);
-    expect(firstRightAfter?.startedAt ?? Number.POSITIVE_INFINITY).toBeLessThan(restartedAt + 2000);
+    expect(firstRightAfter?.startedAt ?? Number.POSITIVE_INFINITY).toBeLessThan(restartedAt + RECOVERY_MS);
     expect(settled.length).toBeGreaterThan(CALLERS);
     expect(settled.filter((a) => !a.ok)).toEqual([]);
     expect(s.crashes()).toEqual([]);
-  }, 40_000);
+  }, 60_000);
 });
