@@ -62,6 +62,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
       return failed(`the subgraph ${name} is unavailable${code ? ` (${code})` : ''}`, code);
     }
+    // A non-2xx answer: Apollo's error carries the subgraph's URL and body in extensions.response.
+    const response = error instanceof GraphQLError ? (error.extensions.response as { status?: unknown } | undefined) : undefined;
+    if (response !== undefined) return failed(`the subgraph ${name} refused the request (HTTP ${String(response.status)})`, String(response.status));
     throw error;
   }
 

@@ -129,3 +129,20 @@ describe('automatic persisted queries the supergraph cannot use', () => {
     }
   });
 });
+
+describe('a subgraph that refuses the gateway', () => {
+  it('is named with its HTTP status and SUBGRAPH_UNAVAILABLE; its URL and body stay in the gateway', async () => {
+    // The subgraphs hold another secret than the supergraph: each answers the signed fetch with 401.
+    const theirs = { SUBGRAPH_SECRET: 'subgraph-secret-of-the-subgraphs-0123' };
+    const stack = await startStack({ predictionEnv: theirs, modelsEnv: theirs, supergraphEnv: { SUBGRAPH_SECRET: 'subgraph-secret-of-the-gateway-012345' } });
+    try {
+      const res = await stack.query('{ models { name } }');
+      expect(res.errors?.map((e) => ({ message: e.message, extensions: e.extensions }))).toEqual([
+        { message: 'the subgraph models refused the request (HTTP 401)', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+      ]);
+      expect(JSON.stringify(res)).not.toMatch(/127\.0\.0\.1|localhost|:\/\//);
+    } finally {
+      await stack.close();
+    }
+  });
+});
