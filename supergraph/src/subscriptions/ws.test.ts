@@ -6,6 +6,7 @@ import type { Stack } from '../../../test/helpers/stack';
 import { loadSupergraphConfig } from '../config';
 import { startSupergraph } from '../server';
 import type { Supergraph } from '../server';
+import { wsClient } from '../../../test/helpers/graphql';
 
 const APP = 'https://app.example.com';
 const API_KEY = 'reader-key-0123456789';
@@ -97,5 +98,61 @@ describe('the supergraph WebSocket upgrade', () => {
     expect(await connectionInit(stack.prediction.subgraph.url, MAX_PAYLOAD)).toBe('connection_ack');
     expect(await connectionInit(stack.prediction.subgraph.url, MAX_PAYLOAD + 1)).toBe('closed 1009');
     expect(await status(stack.models.url, {})).toBe(404);
+  });
+
+  it('spends a token of the address per failed connection_init, as HTTP does: 4403 while the bucket lasts, then 4429', async () => {
+    // One token a minute: none comes back while the test runs, however slow the machine.
+    const guarded = await startSupergraph(
+      loadSupergraphConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        METRICS_PORT: '0',
+        PREDICTION_URL: stack.prediction.subgraph.url,
+        MODELS_URL: stack.models.url,
+        API_KEYS: `dashboard=${API_KEY}:reader`,
+        RATE_LIMIT_PER_MINUTE: '1',
+        RATE_LIMIT_BURST: '3',
+      }),
+      createLogger('supergraph', 'silent'),
+    );
+    try {
+      const wrong = { apiKey: 'wrong-key-0123456789' };
+      const outcomes = [];
+      for (let i = 0; i < 4; i += 1) outcomes.push(await connectionInit(guarded.url, 200, wrong));
+      expect(outcomes).toEqual(['closed 4403', 'closed 4403', 'closed 4403', 'closed 4429']);
+      // The same bucket as HTTP: the address is refused there too, before its key is looked at.
+      const res = await fetch(guarded.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': wrong.apiKey }, body: '{"query":"{ __typename }"}' });
+      expect(res.status).toBe(429);
+      // A caller with a good key has a bucket of its own.
+      expect(await connectionInit(guarded.url, 200, { apiKey: API_KEY })).toBe('connection_ack');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('checks a subscribe message\'s tokens and nesting before parsing it: a deep one is QUERY_TOO_COMPLEX, not a stack overflow', async () => {
+    // Default limits: 5 000 levels fit MAX_OPERATION_BYTES (16 KiB) and WS_MAX_PAYLOAD_BYTES, and overflow graphql-js's parser.
+    const plain = await startSupergraph(
+      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url }),
+      createLogger('supergraph', 'silent'),
+    );
+    const client = wsClient(plain.url);
+    try {
+      const deep = `subscription{a${'{a'.repeat(5000)}${'}'.repeat(5001)}`;
+      const outcome = await new Promise<string>((resolve) => {
+        client.subscribe(
+          { query: deep },
+          {
+            next: () => resolve('an event'),
+            error: (e) => resolve(Array.isArray(e) ? String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code) : `closed ${String((e as { code?: unknown }).code)}`),
+            complete: () => resolve('complete'),
+          },
+        );
+      });
+      expect(outcome).toBe('QUERY_TOO_COMPLEX');
+    } finally {
+      await client.dispose();
+      await plain.close();
+    }
   });
 });

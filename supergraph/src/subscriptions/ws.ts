@@ -11,7 +11,9 @@ import type { WebSocketServer } from 'ws';
 
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import type { GatewayContext } from '../datasource';
-import { checkOperationLimits, checkOperationSize } from '../limits';
+import { checkOperationText } from '../lexical';
+import type { TextLimits } from '../lexical';
+import { checkOperationLimits } from '../limits';
 import type { OperationLimits } from '../limits';
 import type { SubscriptionBridge } from './bridge';
 import { checkDocument, validateWithCodes } from './document';
@@ -54,7 +56,7 @@ function runAt(at: number, now: () => number, fn: () => void): () => void {
 export interface SubscriptionServing {
   readonly bridge: SubscriptionBridge;
   readonly apollo: ApolloServer<GatewayContext>;
-  readonly limits: OperationLimits & { readonly maxSubscriptionsPerConnection: number };
+  readonly limits: OperationLimits & TextLimits & { readonly maxSubscriptionsPerConnection: number };
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter | undefined;
 }
@@ -66,11 +68,16 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
     {
       schema: bridge.schema,
       validate: validateWithCodes,
-      // Unknown callers are turned away at connection_init (the socket closes with 4403 Forbidden).
-      onConnect: (ctx) => {
+      // Unknown callers are turned away at connection_init (the socket closes with 4403 Forbidden), and
+      // each attempt spends a token of its address's bucket, as over HTTP: once it is empty, 4429.
+      onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const identity = authenticator.identify(params.apiKey ?? params['x-api-key'], params.authorization);
-        if (typeof identity === 'string') return false;
+        if (typeof identity === 'string') {
+          const decision = await limiter?.take(rateKeyOf(identity, ctx.extra.request.socket.remoteAddress ?? 'unknown'));
+          if (decision && !decision.allowed) ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, `too many failed attempts; retry in ${decision.retryAfterSeconds} s`);
+          return false;
+        }
         callers.set(ctx.extra, identity);
         // A socket opened with a token lives only as long as the token: its subscriptions end at expiry.
         if (identity.expiresAt !== undefined) {
@@ -102,7 +109,8 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
             }),
           ];
         }
-        const error = checkOperationSize(payload.query, limits) ?? checkDocument(payload.query, payload.operationName);
+        // Size, tokens and nesting before anything parses it: a deep document would overflow the parser's stack.
+        const error = checkOperationText(payload.query, limits) ?? checkDocument(payload.query, payload.operationName);
         return error ? [error] : undefined;
       },
       // Queries and mutations go through Apollo Server, whose limits plugin checks them.
