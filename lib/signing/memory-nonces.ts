@@ -34,7 +34,11 @@ export class MemoryNonceStore implements NonceStore {
     return this.expiries.size;
   }
 
+  /** Drops expired nonces from the oldest on, stopping at the first that lives: a full store costs no scan per claim. */
   private sweep(now: number): void {
-    for (const [nonce, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(nonce);
+    for (const [nonce, expiry] of this.expiries) {
+      if (expiry > now) return;
+      this.expiries.delete(nonce);
+    }
   }
 }

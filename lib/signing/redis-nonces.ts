@@ -4,7 +4,9 @@
  * atomically and Redis forgets it when it expires. If Redis cannot answer,
  * this replica remembers nonces on its own (bounded, in memory) until Redis
  * answers again: an outage must not take the subgraphs down; while it lasts
- * a request could be replayed once to another replica within the window.
+ * a request captured within the window before it could be replayed once to
+ * each replica, the one that first took it included (its nonce is in Redis,
+ * not in the fallback).
  */
 import type { Redis } from 'ioredis';
 
