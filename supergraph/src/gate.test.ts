@@ -98,18 +98,15 @@ describe('the supergraph before Apollo Server', () => {
   });
 
   it('spends the address\'s rate-limit tokens on failed authentication: 120 bad keys end in 429', async () => {
-    // A bucket of 60 refilled at one a second, for this address alone.
-    const gateway = await sibling({ RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '60' });
+    // A bucket of 60 for this address alone, refilled at one a minute: none comes back while the test runs.
+    const gateway = await sibling({ RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '60' });
     try {
-      const started = Date.now();
       const answers = [];
       for (let i = 0; i < 120; i += 1) answers.push(await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': `guess-${i}` }));
-      const refilled = Math.ceil((Date.now() - started) / 1000);
       const statuses = answers.map((a) => a.status);
       expect(statuses.slice(0, 60)).toEqual(Array(60).fill(401));
-      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(60 - refilled);
-      expect(answers[60]).toMatchObject({ status: 429, retryAfter: '1', body: { errors: [{ extensions: { code: 'RATE_LIMITED' } }] } });
+      expect(statuses.slice(60)).toEqual(Array(60).fill(429));
+      expect(answers[60]).toMatchObject({ status: 429, retryAfter: '60', body: { errors: [{ extensions: { code: 'RATE_LIMITED' } }] } });
       // The key holder has a bucket of its own.
       expect((await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': KEY })).status).toBe(200);
     } finally {
