@@ -1,9 +1,8 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Metadata, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
-import type { ClientReadableStream, GrpcObject, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { Metadata, status } from '@grpc/grpc-js';
+import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 
 import { ConfigError } from '../../lib/config';
 import { createInferenceClient } from '../../lib/grpc/client';
@@ -14,11 +13,12 @@ import type { ServerLiveResponse__Output } from '../../lib/grpc/generated/infere
 import type { ModelInferRequest } from '../../lib/grpc/generated/inference/ModelInferRequest';
 import type { ModelInferResponse__Output } from '../../lib/grpc/generated/inference/ModelInferResponse';
 import { createOipClient } from '../../lib/grpc/oip-client';
-import { OPEN_CLIENT, generateInferenceToken, tokenInterceptors } from '../../lib/grpc/security';
+import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
 import type { InferenceClientSecurity } from '../../lib/grpc/security';
 import { unary } from '../../lib/grpc/unary';
 import { loadModelsConfig } from '../../subgraphs/models/src/config';
 import { healthClient } from '../../test/helpers/health';
+import { listServices } from '../../test/helpers/reflection';
 import { failure, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { spawnService } from '../../test/helpers/process';
@@ -133,24 +133,8 @@ describe('inference-grpc with INFERENCE_TOKEN', () => {
   });
 
   it('closes server reflection without the token and opens it with', async () => {
-    const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
-    const pkg = loadPackageDefinition(loadSync(reflectionProto)) as unknown as { grpc: { reflection: { v1: GrpcObject } } };
-    const Reflection = pkg.grpc.reflection.v1.ServerReflection as ServiceClientConstructor;
-    type Stream = NodeJS.ReadWriteStream & { end(): void; write(m: object): boolean };
-    const list = (security: InferenceClientSecurity): Promise<string[]> => {
-      const c = new Reflection(f.address, credentials.createInsecure(), { interceptors: tokenInterceptors(security) });
-      const stream = (c as unknown as { ServerReflectionInfo: () => Stream }).ServerReflectionInfo();
-      return new Promise<string[]>((resolve, reject) => {
-        stream.once('data', (m: { listServicesResponse: { service: { name: string }[] } }) => resolve(m.listServicesResponse.service.map((s) => s.name)));
-        stream.once('error', reject);
-        stream.write({ listServices: '' });
-      }).finally(() => {
-        stream.end();
-        c.close();
-      });
-    };
-    await expect(list(OPEN_CLIENT)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
-    await expect(list(f.security)).resolves.toContain('infergraph.inference.v1.ModelInference');
+    await expect(listServices(f.address, OPEN_CLIENT)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+    await expect(listServices(f.address, f.security)).resolves.toContain('infergraph.inference.v1.ModelInference');
   });
 });
 

@@ -1,7 +1,5 @@
-import { Client, Metadata, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
-import type { ClientReadableStream, GrpcObject, ServiceClientConstructor, ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import path from 'node:path';
+import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
+import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
@@ -11,6 +9,7 @@ import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference
 import { tokenInterceptors } from '../../lib/grpc/security';
 import { unary } from '../../lib/grpc/unary';
 import { healthClient } from '../../test/helpers/health';
+import { listServices } from '../../test/helpers/reflection';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import { metricValue } from '../../test/helpers/metrics';
 import type { InferenceFixture } from '../../test/helpers/inference';
@@ -275,16 +274,7 @@ describe('inference-grpc over a real channel', () => {
   });
 
   it('lists its services through server reflection', async () => {
-    const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
-    const pkg = loadPackageDefinition(loadSync(reflectionProto)) as unknown as { grpc: { reflection: { v1: GrpcObject } } };
-    const Reflection = pkg.grpc.reflection.v1.ServerReflection as ServiceClientConstructor;
-    const client = new Reflection(f.address, credentials.createInsecure(), { interceptors: tokenInterceptors(f.security) });
-    const stream = (client as unknown as { ServerReflectionInfo: () => NodeJS.ReadWriteStream & { end(): void; write(m: object): boolean } }).ServerReflectionInfo();
-    const response = new Promise<{ listServicesResponse: { service: { name: string }[] } }>((resolve) => stream.once('data', resolve));
-    stream.write({ listServices: '' });
-    const names = (await response).listServicesResponse.service.map((s) => s.name);
-    stream.end();
-    client.close();
+    const names = await listServices(f.address, f.security);
     expect(names).toEqual(expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'inference.GRPCInferenceService', 'grpc.health.v1.Health']));
   });
 
