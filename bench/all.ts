@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { parseLoadArgs } from './load';
 
 export const BENCHES = ['inference', 'batching', 'gateway', 'peer', 'baseline', 'cache', 'subscriptions', 'replicas', 'ws-payload', 'unauthenticated'] as const;

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 
 const DEFAULT_RESULTS_DIR = path.join(PROJECT_ROOT, 'bench', 'results');
 

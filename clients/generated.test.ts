@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { expectNoDrift } from '../test/helpers/drift';
 
 /** In its own process: GraphQL Code Generator loads ES modules that jest's CommonJS runtime cannot. */

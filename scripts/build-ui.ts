@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 
 export const UI_BUILD_DIR = path.join(PROJECT_ROOT, 'ui', 'dist');
 /** Written after a build succeeds: its time is the build's. */

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { generate } from '@graphql-codegen/cli';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 
 export const CLIENT_GENERATED_DIR = path.join(PROJECT_ROOT, 'clients', 'generated');
 

@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { GENERATED_DIR, PROJECT_ROOT, PROTO_DIR, PROTO_FILES } from '../lib/grpc/proto';
+import { GENERATED_DIR, PROTO_DIR, PROTO_FILES } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 
 export function generateProtoTypes(outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });

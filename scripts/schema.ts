@@ -14,7 +14,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { buildSchema, findBreakingChanges, findDangerousChanges, parse, printSchema } from 'graphql';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 
 export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'schema');
 export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');

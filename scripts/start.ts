@@ -24,7 +24,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { generateInferenceToken } from '../lib/grpc/security';
 import { closeRedisClient, connectRedisClient } from '../lib/redis';
 import { buildUi, uiBuildStaleness } from './build-ui';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 
 import { describeSettings } from '../lib/config';
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { inferenceSettings } from '../inference-grpc/src/config';
 import { modelsSettings } from '../subgraphs/models/src/config';
 import { predictionSettings } from '../subgraphs/prediction/src/config';

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { auditServer } from 'graphql-http';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { liveSubscription, wsClient } from './helpers/graphql';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { describeSettings } from '../lib/config';
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { inferenceSettings } from '../inference-grpc/src/config';
 import { modelsSettings } from '../subgraphs/models/src/config';
 import { supergraphSettings } from '../supergraph/src/config';

@@ -5,7 +5,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
-import { PROJECT_ROOT } from '../lib/grpc/proto';
+import { PROJECT_ROOT } from '../lib/paths';
 import { unary } from '../lib/grpc/unary';
 import { graphql } from './helpers/graphql';
 import { failure } from './helpers/inference';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../lib/paths';
 
 export interface HiveGateway {
   /** Its /graphql. */

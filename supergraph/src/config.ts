@@ -2,7 +2,7 @@
 import path from 'node:path';
 
 import { ConfigError, SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
-import { PROJECT_ROOT } from '../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../lib/paths';
 import { checkSecret, parseApiKeys } from '../../lib/auth';
 import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';

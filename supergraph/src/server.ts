@@ -16,7 +16,7 @@ import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-import { PROJECT_ROOT } from '../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../lib/paths';
 import { operationLogPlugin } from '../../lib/graphql/logging';
 import { serveGraphQL } from '../../lib/graphql/serve';
 import type { Logger } from '../../lib/logger';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../lib/paths';
 import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
 import type { InferenceClientSecurity } from '../../lib/grpc/security';
 

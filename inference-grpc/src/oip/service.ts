@@ -17,7 +17,7 @@ import path from 'node:path';
 
 import { InferGraphError } from '../../../lib/errors';
 import type { GRPCInferenceServiceHandlers } from '../../../lib/grpc/generated/inference/GRPCInferenceService';
-import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../../lib/paths';
 import { signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
 import { toOipVersion } from '../../../lib/oip/versions';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { connectivityState } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
-import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../../lib/paths';
 import { reconnectOptions } from '../../../lib/grpc/target';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { useServer } from 'graphql-ws/use/ws';
 
-import { PROJECT_ROOT } from '../../../lib/grpc/proto';
+import { PROJECT_ROOT } from '../../../lib/paths';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
