@@ -10,10 +10,10 @@ import { parse, parseAllDocuments } from 'yaml';
 
 import { describeSettings } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
-import { inferenceSettings } from '../inference-grpc/src/config';
-import { modelsSettings } from '../subgraphs/models/src/config';
-import { predictionSettings } from '../subgraphs/prediction/src/config';
-import { supergraphSettings } from '../supergraph/src/config';
+import { inferenceSettings } from '../inference-grpc/src/index';
+import { modelsSettings } from '../subgraphs/models/src/index';
+import { predictionSettings } from '../subgraphs/prediction/src/index';
+import { supergraphSettings } from '../supergraph/src/index';
 
 const SERVICES = {
   inference: { entry: 'inference-grpc/src/main', settings: inferenceSettings, port: 50051, probePort: 9464, metricsPort: 9464 },

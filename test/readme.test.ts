@@ -3,10 +3,10 @@ import path from 'node:path';
 
 import { describeSettings } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/paths';
-import { inferenceSettings } from '../inference-grpc/src/config';
-import { modelsSettings } from '../subgraphs/models/src/config';
-import { supergraphSettings } from '../supergraph/src/config';
-import { predictionSettings } from '../subgraphs/prediction/src/config';
+import { inferenceSettings } from '../inference-grpc/src/index';
+import { modelsSettings } from '../subgraphs/models/src/index';
+import { supergraphSettings } from '../supergraph/src/index';
+import { predictionSettings } from '../subgraphs/prediction/src/index';
 
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };

@@ -8,7 +8,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 import { CONTENT_DIGEST_HEADER, contentDigest, encodeIdentity, signSubscription } from '../lib/signing/message-signature';
-import type { ModelsSubgraph } from '../subgraphs/models/src/server';
+import type { ModelsSubgraph } from '../subgraphs/models/src/index';
 import { startModels } from './helpers/models';
 import { describeRedis, deletePrefix, freshPrefix, redisUrl } from './helpers/redis';
 import { send, signedRequest } from './helpers/signed';

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { createLogger } from '../lib/logger';
-import { loadSupergraphConfig } from '../supergraph/src/config';
-import { startSupergraph } from '../supergraph/src/server';
-import type { Supergraph } from '../supergraph/src/server';
+import { loadSupergraphConfig } from '../supergraph/src/index';
+import { startSupergraph } from '../supergraph/src/index';
+import type { Supergraph } from '../supergraph/src/index';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 

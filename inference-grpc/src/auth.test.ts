@@ -16,7 +16,7 @@ import { createOipClient } from '../../lib/grpc/oip-client';
 import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
 import type { InferenceClientSecurity } from '../../lib/grpc/security';
 import { unary } from '../../lib/grpc/unary';
-import { loadModelsConfig } from '../../subgraphs/models/src/config';
+import { loadModelsConfig } from '../../subgraphs/models/src/index';
 import { healthClient } from '../../test/helpers/health';
 import { listServices } from '../../test/helpers/reflection';
 import { failure, startInference } from '../../test/helpers/inference';

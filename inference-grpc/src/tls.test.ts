@@ -5,7 +5,7 @@ import type { ModelInferenceClient } from '../../lib/grpc/generated/infergraph/i
 import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import type { InferenceClientSecurity } from '../../lib/grpc/security';
 import { unary } from '../../lib/grpc/unary';
-import { loadModelsConfig } from '../../subgraphs/models/src/config';
+import { loadModelsConfig } from '../../subgraphs/models/src/index';
 import { failure, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { PREDICTION_FIELDS, startPredictionStack } from '../../test/helpers/prediction';

@@ -1,4 +1,4 @@
-import { loadModelsConfig } from '../../subgraphs/models/src/config';
+import { loadModelsConfig } from '../../subgraphs/models/src/index';
 import { ConfigError } from '../config';
 import { MemoryNonceStore } from './memory-nonces';
 import { SIGNATURE_HEADER, SIGNATURE_INPUT_HEADER, encodeIdentity, signRequest, verifyRequest } from './message-signature';

@@ -8,9 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 
 import { createLogger } from '../../lib/logger';
 import { ensureUiBuilt } from '../../scripts/build-ui';
-import { loadSupergraphConfig } from '../../supergraph/src/config';
-import { startSupergraph } from '../../supergraph/src/server';
-import type { Supergraph } from '../../supergraph/src/server';
+import { loadSupergraphConfig } from '../../supergraph/src/index';
+import { startSupergraph } from '../../supergraph/src/index';
+import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
 import { graphql } from '../helpers/graphql';
 import { sleep } from '../helpers/wait';

@@ -16,11 +16,11 @@ import type { PredictInput } from '../../lib/grpc/generated/infergraph/inference
 import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { unary } from '../../lib/grpc/unary';
 import { createLogger } from '../../lib/logger';
-import { loadInferenceConfig } from '../../inference-grpc/src/config';
-import type { InferenceConfig } from '../../inference-grpc/src/config';
-import { startInferenceServer } from '../../inference-grpc/src/server';
-import type { InferenceServer } from '../../inference-grpc/src/server';
-import type { ModelDefinition } from '../../inference-grpc/src/models/types';
+import { loadInferenceConfig } from '../../inference-grpc/src/index';
+import type { InferenceConfig } from '../../inference-grpc/src/index';
+import { startInferenceServer } from '../../inference-grpc/src/index';
+import type { InferenceServer } from '../../inference-grpc/src/index';
+import type { ModelDefinition } from '../../inference-grpc/src/index';
 
 export interface InferenceFixture {
   readonly server: InferenceServer;

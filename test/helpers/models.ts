@@ -1,8 +1,8 @@
 /** The real models subgraph on port 0, in front of a given inference-grpc (its address and token). */
 import { createLogger } from '../../lib/logger';
-import { loadModelsConfig } from '../../subgraphs/models/src/config';
-import { startModelsSubgraph } from '../../subgraphs/models/src/server';
-import type { ModelsSubgraph } from '../../subgraphs/models/src/server';
+import { loadModelsConfig } from '../../subgraphs/models/src/index';
+import { startModelsSubgraph } from '../../subgraphs/models/src/index';
+import type { ModelsSubgraph } from '../../subgraphs/models/src/index';
 import type { InferenceFixture } from './inference';
 
 export function startModels(inference: Pick<InferenceFixture, 'clientEnv'>, env: Record<string, string> = {}): Promise<ModelsSubgraph> {

@@ -1,8 +1,8 @@
 /** The real prediction subgraph on port 0, in front of a real inference-grpc on port 0. */
 import { createLogger } from '../../lib/logger';
-import { loadPredictionConfig } from '../../subgraphs/prediction/src/config';
-import { startPredictionSubgraph } from '../../subgraphs/prediction/src/server';
-import type { PredictionSubgraph } from '../../subgraphs/prediction/src/server';
+import { loadPredictionConfig } from '../../subgraphs/prediction/src/index';
+import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index';
+import type { PredictionSubgraph } from '../../subgraphs/prediction/src/index';
 import { graphql } from './graphql';
 import type { GraphQLResponse } from './graphql';
 import { startInference } from './inference';

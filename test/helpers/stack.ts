@@ -1,9 +1,9 @@
 /** The whole stack on port 0, each service real: inference-grpc, both subgraphs and the supergraph. */
 import { createLogger } from '../../lib/logger';
-import { loadSupergraphConfig } from '../../supergraph/src/config';
-import { startSupergraph } from '../../supergraph/src/server';
-import type { Supergraph } from '../../supergraph/src/server';
-import type { ModelsSubgraph } from '../../subgraphs/models/src/server';
+import { loadSupergraphConfig } from '../../supergraph/src/index';
+import { startSupergraph } from '../../supergraph/src/index';
+import type { Supergraph } from '../../supergraph/src/index';
+import type { ModelsSubgraph } from '../../subgraphs/models/src/index';
 import { graphql } from './graphql';
 import type { GraphQLResponse } from './graphql';
 import { startModels } from './models';
