@@ -1,41 +1,6 @@
-import { Metadata, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import { ERROR_CODES, InferGraphError, asInferGraphError } from './errors';
 
-import { CODE_METADATA_KEY, ERROR_CODES, InferGraphError, codeForGrpcStatus, fromServiceError, toServiceError } from './errors';
-
-function serviceError(code: status, details: string, sentCode?: string): ServiceError {
-  const metadata = new Metadata();
-  if (sentCode) metadata.set(CODE_METADATA_KEY, sentCode);
-  return Object.assign(new Error(details), { code, details, metadata });
-}
-
-describe('error registry', () => {
-  it('maps the gRPC statuses of DESIGN.md to their codes', () => {
-    expect(codeForGrpcStatus(status.DEADLINE_EXCEEDED)).toBe('INFERENCE_TIMEOUT');
-    expect(codeForGrpcStatus(status.UNAVAILABLE)).toBe('INFERENCE_UNAVAILABLE');
-    expect(codeForGrpcStatus(status.RESOURCE_EXHAUSTED)).toBe('OVERLOADED');
-    expect(codeForGrpcStatus(status.INVALID_ARGUMENT)).toBe('BAD_USER_INPUT');
-    expect(codeForGrpcStatus(status.NOT_FOUND)).toBe('MODEL_NOT_FOUND');
-    expect(codeForGrpcStatus(status.INTERNAL)).toBe('INFERENCE_FAILED');
-    expect(codeForGrpcStatus(status.UNKNOWN)).toBe('INFERENCE_FAILED');
-  });
-
-  it('carries the precise code across the wire in trailing metadata', () => {
-    const sent = toServiceError(new InferGraphError('MODEL_VERSION_NOT_FOUND', 'model numeric has no version "v9"'));
-    expect(sent.code).toBe(status.NOT_FOUND);
-    const received = fromServiceError(serviceError(status.NOT_FOUND, sent.details ?? '', sent.metadata?.get(CODE_METADATA_KEY)[0] as string));
-    expect(received).toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND', message: 'model numeric has no version "v9"' });
-  });
-
-  it('falls back to the status when the peer sent no code, and ignores codes it does not know', () => {
-    expect(fromServiceError(serviceError(status.UNAVAILABLE, 'connect ECONNREFUSED')).code).toBe('INFERENCE_UNAVAILABLE');
-    expect(fromServiceError(serviceError(status.RESOURCE_EXHAUSTED, 'full', 'MADE_UP')).code).toBe('OVERLOADED');
-  });
-
-  it('turns an unexpected throw into INFERENCE_FAILED without losing its message', () => {
-    expect(toServiceError(new TypeError('boom'))).toMatchObject({ code: status.INTERNAL, details: 'internal error: boom' });
-  });
-
+describe('the error registry', () => {
   it('holds every code of DESIGN.md, and SUBGRAPH_UNAVAILABLE', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(
       [
@@ -54,5 +19,29 @@ describe('error registry', () => {
         'SUBGRAPH_UNAVAILABLE',
       ].sort(),
     );
+  });
+
+  it('gives every code the HTTP status a request refused whole with it gets', () => {
+    expect(Object.fromEntries(Object.entries(ERROR_CODES).map(([code, entry]) => [code, entry.http]))).toEqual({
+      BAD_USER_INPUT: 400,
+      QUERY_TOO_COMPLEX: 400,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      MODEL_NOT_FOUND: 404,
+      MODEL_VERSION_NOT_FOUND: 404,
+      RATE_LIMITED: 429,
+      INFERENCE_FAILED: 500,
+      SUBGRAPH_UNAVAILABLE: 502,
+      INFERENCE_UNAVAILABLE: 503,
+      OVERLOADED: 503,
+      INFERENCE_TIMEOUT: 504,
+    });
+  });
+
+  it('wraps anything else thrown as INFERENCE_FAILED, saying it was internal, and keeps registered errors as they are', () => {
+    const registered = new InferGraphError('OVERLOADED', 'full');
+    expect(asInferGraphError(registered)).toBe(registered);
+    expect(asInferGraphError(new TypeError('boom'))).toMatchObject({ code: 'INFERENCE_FAILED', message: 'internal error: boom' });
+    expect(asInferGraphError('odd')).toMatchObject({ code: 'INFERENCE_FAILED', message: 'internal error: odd' });
   });
 });

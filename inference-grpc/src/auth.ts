@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { Metadata, ServerCredentials, ServerInterceptingCall, status } from '@grpc/grpc-js';
 import type { ServerInterceptor } from '@grpc/grpc-js';
 
-import { CODE_METADATA_KEY } from '../../lib/errors';
+import { CODE_METADATA_KEY } from '../../lib/grpc/errors';
 import { AUTHORIZATION_METADATA_KEY } from '../../lib/grpc/security';
 import type { InferenceConfig } from './config';
 

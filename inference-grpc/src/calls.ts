@@ -7,7 +7,8 @@ import { setMaxListeners } from 'node:events';
 
 import type { Metadata, ServerUnaryCall, ServerWritableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
 
-import { InferGraphError, toServiceError } from '../../lib/errors';
+import { InferGraphError } from '../../lib/errors';
+import { toServiceError } from '../../lib/grpc/errors';
 import type { ModelEvent } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
 import { REQUEST_ID_KEY, requestIdsOr } from '../../lib/logger';

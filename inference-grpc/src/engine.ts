@@ -3,7 +3,7 @@
  * needed, apply the fault hooks, and hand the input to the version's batcher.
  * Knows nothing of gRPC; the service adapts it.
  */
-import { InferGraphError } from '../../lib/errors';
+import { InferGraphError, asInferGraphError } from '../../lib/errors';
 import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import { DynamicBatcher } from './batcher';
 import { SIMULATE_TIMEOUT, faultOf, simulateFault } from './faults';
@@ -182,10 +182,4 @@ async function settle(batch: { version: string; runs: readonly { result: Promise
 
 function codeOf(err: unknown): string {
   return err instanceof InferGraphError ? err.code : 'INFERENCE_FAILED';
-}
-
-export function asInferGraphError(err: unknown): InferGraphError {
-  return err instanceof InferGraphError
-    ? err
-    : new InferGraphError('INFERENCE_FAILED', `internal error: ${err instanceof Error ? err.message : String(err)}`);
 }

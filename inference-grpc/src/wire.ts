@@ -1,5 +1,6 @@
 /** Conversions between the registry / engine values and the generated proto messages. */
 import type { InferGraphError } from '../../lib/errors';
+import { grpcStatusOf } from '../../lib/grpc/errors';
 import type { ModelInfo } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import type { PredictBatchItem } from '../../lib/grpc/generated/infergraph/inference/v1/PredictBatchItem';
 import type { Prediction } from '../../lib/grpc/generated/infergraph/inference/v1/Prediction';
@@ -22,7 +23,7 @@ export function predictionToWire(result: PredictionResult): Prediction {
 export function batchItemToWire(item: PredictionResult | InferGraphError): PredictBatchItem {
   return 'output' in item
     ? { prediction: predictionToWire(item) }
-    : { error: { grpcCode: item.grpcStatus, code: item.code, message: item.message } };
+    : { error: { grpcCode: grpcStatusOf(item.code), code: item.code, message: item.message } };
 }
 
 export function modelToWire(model: ModelSnapshot): ModelInfo {

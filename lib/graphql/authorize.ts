@@ -1,12 +1,13 @@
 /** Role checks over an operation's root fields, the same at the supergraph and in the subgraphs. */
-import { GraphQLError, Kind, getOperationAST } from 'graphql';
-import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { Kind, getOperationAST } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode , GraphQLError} from 'graphql';
 
 import { requiredRole } from '../auth';
 import type { Identity, Role } from '../auth';
+import { requestError } from './errors';
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return requestError('UNAUTHENTICATED', message);
 }
 
 function rootFields(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>, out: string[]): string[] {
@@ -32,9 +33,7 @@ export function checkRoles(document: DocumentNode, operationName: string | null 
   for (const field of rootFields(operation.selectionSet, fragments, new Set(), [])) {
     const role: Role | undefined = requiredRole(operation.operation, field);
     if (role && !identity.roles.includes(role)) {
-      return new GraphQLError(`${field} needs the ${role} role; ${identity.subject} has ${identity.roles.join(', ') || 'no role'}`, {
-        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-      });
+      return requestError('FORBIDDEN', `${field} needs the ${role} role; ${identity.subject} has ${identity.roles.join(', ') || 'no role'}`);
     }
   }
   return undefined;

@@ -7,7 +7,8 @@
 import { status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { CODE_METADATA_KEY, InferGraphError, fromServiceError } from '../errors';
+import { InferGraphError } from '../errors';
+import { CODE_METADATA_KEY, fromServiceError } from './errors';
 import type { Logger } from '../logger';
 
 export interface InferenceCallOptions {

@@ -22,6 +22,7 @@ import { int } from '../config';
 import type { Setting } from '../config';
 import { isRole } from '../auth';
 import type { Identity } from '../auth';
+import { ERROR_CODES } from '../errors';
 import type { NonceStore } from './nonce-store';
 
 /** The caller the supergraph vouches for, as base64url JSON `{subject, roles}`. */
@@ -117,12 +118,16 @@ export interface VerifyOptions {
 
 /** Why a signed request is refused: 401 for what its sender got wrong, 503 when its nonce cannot be remembered. */
 export interface SignatureRefusal {
-  readonly status: 401 | 503;
+  readonly status: number;
   readonly code: 'UNAUTHENTICATED' | 'OVERLOADED';
   readonly message: string;
 }
 
-const refuse = (message: string): SignatureRefusal => ({ status: 401, code: 'UNAUTHENTICATED', message });
+function refusal(code: SignatureRefusal['code'], message: string): SignatureRefusal {
+  return { status: ERROR_CODES[code].http, code, message };
+}
+
+const refuse = (message: string): SignatureRefusal => refusal('UNAUTHENTICATED', message);
 
 /** The one value of a header, or undefined when it is absent or repeated. */
 function single(value: string | readonly string[] | undefined): string | undefined {
@@ -182,7 +187,7 @@ export async function verifyRequest(
   // A signature is good until created + window, at most window past now: the nonce is kept for twice the window.
   const claim = await options.nonces.claim(params.nonce, 2 * options.windowMs);
   if (claim === 'replayed') return refuse('the signature was already used (its nonce was seen within the window): a replay');
-  if (claim === 'full') return { status: 503, code: 'OVERLOADED', message: 'too many signed requests within the window to remember their nonces (SUBGRAPH_NONCE_MAX_ENTRIES); retry later' };
+  if (claim === 'full') return refusal('OVERLOADED', 'too many signed requests within the window to remember their nonces (SUBGRAPH_NONCE_MAX_ENTRIES); retry later');
 
   return decodeIdentity(identityHeader) ?? refuse(`the ${IDENTITY_HEADER} header is malformed`);
 }

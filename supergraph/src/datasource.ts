@@ -11,6 +11,7 @@ import type { Logger } from '../../lib/logger';
 import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
 import { signedFetcher } from './signed-fetch';
 import { keepAliveFetcher } from './subgraph-fetch';
+import { graphQLError } from '../../lib/graphql/errors';
 
 export interface GatewayContext {
   readonly requestId: string;
@@ -54,7 +55,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { name, timeoutMs, logger } = this.options;
     const failed = (message: string, code: string | undefined): never => {
       logger.warn({ requestId: context?.requestId, subgraph: name, url: this.url, err: error.message, code }, 'a subgraph fetch failed');
-      throw new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+      throw graphQLError('SUBGRAPH_UNAVAILABLE', message);
     };
     if (error.name === 'TimeoutError') return failed(`the subgraph ${name} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, undefined);
     if (error.name === 'TypeError' && error.message === 'fetch failed') {

@@ -12,6 +12,7 @@ import { GraphQLError, Kind, OperationTypeNode, getOperationAST } from 'graphql'
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { requestError } from '../../lib/graphql/errors';
 
 export interface OperationLimits {
   readonly maxOperationBytes: number;
@@ -22,7 +23,7 @@ export interface OperationLimits {
 }
 
 export function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+  return requestError('QUERY_TOO_COMPLEX', message);
 }
 
 export function checkOperationSize(source: string, limits: Pick<OperationLimits, 'maxOperationBytes'>): GraphQLError | undefined {
@@ -146,9 +147,7 @@ export function limitsPlugin<C extends BaseContext>(limits: OperationLimits): Ap
           const error =
             (operation === undefined ? unresolvedOperation(request.operationName) : undefined) ??
             (operation?.operation === OperationTypeNode.SUBSCRIPTION
-              ? new GraphQLError('subscriptions are served over graphql-ws on this same /graphql path, not over HTTP', {
-                  extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-                })
+              ? requestError('BAD_USER_INPUT', 'subscriptions are served over graphql-ws on this same /graphql path, not over HTTP')
               : undefined) ??
             checkOperationSize(source, limits) ??
             checkOperationLimits(document, operationName, request.variables, limits);

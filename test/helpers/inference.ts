@@ -5,7 +5,7 @@ import { Metadata } from '@grpc/grpc-js';
 import pino from 'pino';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { CODE_METADATA_KEY } from '../../lib/errors';
+import { CODE_METADATA_KEY } from '../../lib/grpc/errors';
 import { createInferenceClient } from '../../lib/grpc/client';
 import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
 import type { InferenceClientSecurity } from '../../lib/grpc/security';

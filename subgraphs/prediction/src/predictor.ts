@@ -4,7 +4,7 @@
  * batching loaders, fall back to the default version when a canary cannot
  * serve, store the answer and count it.
  */
-import { InferGraphError } from '../../../lib/errors';
+import { InferGraphError, asInferGraphError } from '../../../lib/errors';
 import { checkFeatureCount, checkText } from '../../../lib/input-limits';
 import type { InputLimits } from '../../../lib/input-limits';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
@@ -154,7 +154,7 @@ export class Predictor {
       this.deps.metrics.predicted(plan.model, outcome.modelVersion, routing, cache);
       return outcome;
     } catch (err) {
-      const error = err instanceof InferGraphError ? err : new InferGraphError('INFERENCE_FAILED', `internal error: ${String(err)}`);
+      const error = asInferGraphError(err);
       this.deps.metrics.failed(plan.model, error.code);
       throw error;
     }

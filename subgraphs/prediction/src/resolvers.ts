@@ -1,8 +1,7 @@
 /** Resolvers of schema/prediction.graphql. */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError } from 'graphql';
 
-import { toGraphQLError } from '../../../lib/graphql/errors';
+import { graphQLError, toGraphQLError } from '../../../lib/graphql/errors';
 import { PushIterator } from '../../../lib/graphql/push-iterator';
 import type { PubSub } from './events/pubsub';
 import type { PredictionMetrics } from './metrics';
@@ -35,9 +34,9 @@ export function createResolvers(options: {
       },
       predictBatch: (_: unknown, args: { inputs: PredictRequest[] }, ctx: OperationContext): Promise<(PredictionView | PredictionErrorView)[]> => {
         if (args.inputs.length > options.maxBatchItems) {
-          throw new GraphQLError(
+          throw graphQLError(
+            'BAD_USER_INPUT',
             `inputs has ${args.inputs.length} items; at most ${options.maxBatchItems} are allowed in one predictBatch (MAX_BATCH_ITEMS)`,
-            { extensions: { code: 'BAD_USER_INPUT' } },
           );
         }
         return Promise.all(

@@ -1,15 +1,19 @@
 /** RATE_LIMITED (HTTP 429 with Retry-After) once a caller's bucket is empty, before planning. */
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 
+import { requestError } from '../../../lib/graphql/errors';
 import type { GatewayContext } from '../datasource';
 import type { RateLimiter } from './limiter';
 
 export function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`too many operations; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE)`, {
-    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
-  });
+  return requestError(
+    'RATE_LIMITED',
+    `too many operations; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE)`,
+    { retryAfterSeconds },
+    new HeaderMap([['retry-after', String(retryAfterSeconds)]]),
+  );
 }
 
 export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayContext> {

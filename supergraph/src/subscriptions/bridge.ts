@@ -23,6 +23,7 @@ import type { Client, Sink } from 'graphql-ws';
 import { PushIterator } from '../../../lib/graphql/push-iterator';
 import type { Logger } from '../../../lib/logger';
 import type { GatewayContext } from '../datasource';
+import { graphQLError } from '../../../lib/graphql/errors';
 
 /** Events not yet read by a slow subscriber before the oldest are dropped. */
 const SUBSCRIBER_BUFFER = 1000;
@@ -106,7 +107,7 @@ export class SubscriptionBridge {
     let chain = Promise.resolve();
     let pending = 0;
     const fail = (message: string): void => {
-      iterator.push({ errors: [new GraphQLError(message, { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } })] });
+      iterator.push({ errors: [graphQLError('SUBGRAPH_UNAVAILABLE', message)] });
       iterator.close();
     };
     const client = this.options.upstream(primary.serviceName);

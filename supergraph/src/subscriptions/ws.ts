@@ -23,6 +23,7 @@ import type { RateLimiter } from '../rate-limit/limiter';
 import { rateLimited } from '../rate-limit/plugin';
 import type { Identity } from '../../../lib/auth';
 import { checkRoles, unauthenticated } from '../../../lib/graphql/authorize';
+import { graphQLError } from '../../../lib/graphql/errors';
 
 function contextOf(value: unknown): GatewayContext {
   return value as GatewayContext;
@@ -104,9 +105,10 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         const open = Object.keys(ctx.subscriptions).length - 1;
         if (open >= limits.maxSubscriptionsPerConnection) {
           return [
-            new GraphQLError(`this connection already has ${open} subscriptions; at most ${limits.maxSubscriptionsPerConnection} are allowed (MAX_SUBSCRIPTIONS_PER_CONNECTION)`, {
-              extensions: { code: 'RATE_LIMITED' },
-            }),
+            graphQLError(
+              'RATE_LIMITED',
+              `this connection already has ${open} subscriptions; at most ${limits.maxSubscriptionsPerConnection} are allowed (MAX_SUBSCRIPTIONS_PER_CONNECTION)`,
+            ),
           ];
         }
         // Size, tokens and nesting before anything parses it: a deep document would overflow the parser's stack.

@@ -32,7 +32,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { InferGraphError } from '../../../../lib/errors';
+import { InferGraphError, asInferGraphError } from '../../../../lib/errors';
 import type { ErrorCode } from '../../../../lib/errors';
 import { describeCallFailure } from '../../../../lib/grpc/call-failure';
 import type { InferenceCallOptions } from '../../../../lib/grpc/call-failure';
@@ -82,7 +82,8 @@ function kindOf(input: PredictInput): 'text' | 'features' {
 }
 
 function copy(err: unknown): InferGraphError {
-  return err instanceof InferGraphError ? new InferGraphError(err.code, err.message) : new InferGraphError('INFERENCE_FAILED', `internal error: ${String(err)}`);
+  const e = asInferGraphError(err);
+  return new InferGraphError(e.code, e.message);
 }
 
 function encode(target: OipTarget, kind: ModelKind, inputs: readonly PredictInput[]): ModelInferRequest {
