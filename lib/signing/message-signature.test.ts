@@ -1,5 +1,3 @@
-import { loadModelsConfig } from '../../subgraphs/models/src/index';
-import { ConfigError } from '../config';
 import { MemoryNonceStore } from './memory-nonces';
 import { SIGNATURE_HEADER, SIGNATURE_INPUT_HEADER, encodeIdentity, signRequest, verifyRequest } from './message-signature';
 
@@ -57,14 +55,5 @@ describe('verifyRequest against its own clock', () => {
     };
     expect(await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers: doubled }, options)).toMatchObject({ status: 401, message: 'the request must carry exactly one signature' });
     expect(await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers }, options)).toEqual({ subject: 'ops', roles: ['admin'] });
-  });
-});
-
-describe('SUBGRAPH_SIGNATURE_WINDOW_MS and SUBGRAPH_NONCE_MAX_ENTRIES', () => {
-  it('default to 60 s and 200 000, and refuse what is out of range', () => {
-    expect(loadModelsConfig({})).toMatchObject({ signatureWindowMs: 60_000, nonceMaxEntries: 200_000 });
-    expect(loadModelsConfig({ SUBGRAPH_SIGNATURE_WINDOW_MS: '1000', SUBGRAPH_NONCE_MAX_ENTRIES: '1' })).toMatchObject({ signatureWindowMs: 1000, nonceMaxEntries: 1 });
-    expect(() => loadModelsConfig({ SUBGRAPH_SIGNATURE_WINDOW_MS: '999' })).toThrow(ConfigError);
-    expect(() => loadModelsConfig({ SUBGRAPH_NONCE_MAX_ENTRIES: '0' })).toThrow(ConfigError);
   });
 });
