@@ -14,13 +14,35 @@ export interface ModelSignature {
   readonly outputs: readonly TensorSpec[];
 }
 
+/** The output tensor that carries each field of a text model's answer. */
+export const TEXT_OUTPUTS = { label: 'label', score: 'score', confidence: 'confidence' } as const;
+
+/** The output tensor that carries each field of a numeric model's answer. */
+export const FEATURES_OUTPUTS = { classId: 'class_id', probability: 'probability', label: 'label' } as const;
+
+/**
+ * The value output tensor `name` carries for one answer, given which tensor
+ * carries each field (TEXT_OUTPUTS or FEATURES_OUTPUTS); undefined when no
+ * field travels in that tensor.
+ */
+export function outputValue<F extends string>(
+  outputs: Readonly<Record<F, string>>,
+  answer: Readonly<Record<NoInfer<F>, string | number>>,
+  name: string,
+): string | number | undefined {
+  for (const field in outputs) {
+    if (outputs[field] === name) return answer[field];
+  }
+  return undefined;
+}
+
 /** Text models (sentiment): one text per batch element; label POSITIVE / NEGATIVE / NEUTRAL. */
 export const TEXT_SIGNATURE: ModelSignature = {
   input: { name: 'text', datatype: 'BYTES', shape: [-1] },
   outputs: [
-    { name: 'label', datatype: 'BYTES', shape: [-1] },
-    { name: 'score', datatype: 'FP32', shape: [-1] },
-    { name: 'confidence', datatype: 'FP32', shape: [-1] },
+    { name: TEXT_OUTPUTS.label, datatype: 'BYTES', shape: [-1] },
+    { name: TEXT_OUTPUTS.score, datatype: 'FP32', shape: [-1] },
+    { name: TEXT_OUTPUTS.confidence, datatype: 'FP32', shape: [-1] },
   ],
 };
 
@@ -31,9 +53,9 @@ export const TEXT_SIGNATURE: ModelSignature = {
 const FEATURES_SIGNATURE: ModelSignature = {
   input: { name: 'features', datatype: 'FP32', shape: [-1, -1] },
   outputs: [
-    { name: 'class_id', datatype: 'INT64', shape: [-1] },
-    { name: 'probability', datatype: 'FP32', shape: [-1] },
-    { name: 'label', datatype: 'BYTES', shape: [-1] },
+    { name: FEATURES_OUTPUTS.classId, datatype: 'INT64', shape: [-1] },
+    { name: FEATURES_OUTPUTS.probability, datatype: 'FP32', shape: [-1] },
+    { name: FEATURES_OUTPUTS.label, datatype: 'BYTES', shape: [-1] },
   ],
 };
 

@@ -8,7 +8,7 @@ import { InferGraphError } from '../../../lib/errors';
 import type { ModelInferRequest__Output } from '../../../lib/grpc/generated/inference/ModelInferRequest';
 import type { _inference_ModelInferResponse_InferOutputTensor as InferOutputTensor } from '../../../lib/grpc/generated/inference/ModelInferResponse';
 import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import { describeTensor, signatureOf } from '../../../lib/oip/signatures';
+import { FEATURES_OUTPUTS, TEXT_OUTPUTS, describeTensor, outputValue, signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
 import { TensorFormatError, elementCount, rawBytes, rawNumbers, readBytes, readNumbers, typedNumbers, utf8 } from '../../../lib/oip/tensors';
 import type { PredictionResult } from '../engine';
@@ -108,12 +108,9 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
 
 function valuesOf(name: string, result: PredictionResult): string | number {
   const out = result.output;
-  if (out.kind === 'sentiment') {
-    if (name === 'label') return out.label;
-    return name === 'score' ? out.score : out.confidence;
-  }
-  if (name === 'label') return out.label;
-  return name === 'class_id' ? out.classId : out.probability;
+  const value = out.kind === 'sentiment' ? outputValue(TEXT_OUTPUTS, out, name) : outputValue(FEATURES_OUTPUTS, out, name);
+  if (value === undefined) throw new Error(`output tensor ${name} carries no field of a ${out.kind} answer`);
+  return value;
 }
 
 export function encodeOutputs(

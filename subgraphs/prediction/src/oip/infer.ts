@@ -45,7 +45,7 @@ import type { Prediction__Output } from '../../../../lib/grpc/generated/infergra
 import { unary } from '../../../../lib/grpc/unary';
 import { REQUEST_ID_KEY } from '../../../../lib/logger';
 import type { Logger } from '../../../../lib/logger';
-import { signatureOf } from '../../../../lib/oip/signatures';
+import { FEATURES_OUTPUTS, TEXT_OUTPUTS, signatureOf } from '../../../../lib/oip/signatures';
 import { TensorFormatError, rawBytes, rawNumbers, readBytes, readNumbers, utf8 } from '../../../../lib/oip/tensors';
 import { fromOipVersion, toOipVersion } from '../../../../lib/oip/versions';
 import type { BatchAnswer } from '../inference';
@@ -130,20 +130,20 @@ function decode(target: OipTarget, kind: ModelKind, response: ModelInferResponse
     latencyMs,
   };
   if (kind === 'TEXT') {
-    const labels = texts('label');
-    if (!labels) throw new TensorFormatError('no output tensor label');
-    const scores = numbers('score');
-    const confidences = numbers('confidence');
+    const labels = texts(TEXT_OUTPUTS.label);
+    if (!labels) throw new TensorFormatError(`no output tensor ${TEXT_OUTPUTS.label}`);
+    const scores = numbers(TEXT_OUTPUTS.score);
+    const confidences = numbers(TEXT_OUTPUTS.confidence);
     return labels.map((label, i) => {
       const known = SENTIMENT_LABELS.find((l) => l === label);
-      if (!known) throw new TensorFormatError(`output tensor label, element ${i} is ${JSON.stringify(label)}; expected ${SENTIMENT_LABELS.join(', ')}`);
+      if (!known) throw new TensorFormatError(`output tensor ${TEXT_OUTPUTS.label}, element ${i} is ${JSON.stringify(label)}; expected ${SENTIMENT_LABELS.join(', ')}`);
       return { ...common, output: 'sentiment', sentiment: { label: known, score: scores[i] ?? 0, confidence: confidences[i] ?? 0 } };
     });
   }
-  const classes = numbers('class_id');
-  const probabilities = numbers('probability');
+  const classes = numbers(FEATURES_OUTPUTS.classId);
+  const probabilities = numbers(FEATURES_OUTPUTS.probability);
   // `label` is optional for other servers: without it the class id is the label.
-  const labels = texts('label');
+  const labels = texts(FEATURES_OUTPUTS.label);
   return classes.map((classId, i) => ({
     ...common,
     output: 'numeric',
