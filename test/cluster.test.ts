@@ -13,7 +13,7 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { ModelInfo__Output } from '../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../lib/grpc/unary';
 import { deletePrefix, describeRedis, freshPrefix, redisUrl } from './helpers/redis';
-import { until } from './helpers/wait';
+import { until } from '../lib/until';
 
 const LOADER_KEY = 'loader-key-0123456789abcdef';
 const PROBE_KEY = 'probe-key-0123456789abcdefgh';

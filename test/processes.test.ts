@@ -4,7 +4,7 @@ import { graphql } from './helpers/graphql';
 import { metricValue } from './helpers/metrics';
 import { spawnService } from './helpers/process';
 import type { ServiceProcess } from './helpers/process';
-import { until } from './helpers/wait';
+import { until } from '../lib/until';
 
 /** Every non-comment line of Prometheus text exposition: name{labels} value. */
 const SAMPLE = /^[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|\+Inf|-Inf)$/;

@@ -12,7 +12,7 @@ import type { ModelsSubgraph } from '../subgraphs/models/src/index';
 import { startModels } from './helpers/models';
 import { describeRedis, deletePrefix, freshPrefix, redisUrl } from './helpers/redis';
 import { send, signedRequest } from './helpers/signed';
-import { sleep } from './helpers/wait';
+import { sleep } from '../lib/until';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 

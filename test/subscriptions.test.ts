@@ -2,7 +2,7 @@ import { collect, liveSubscription, wsClient } from './helpers/graphql';
 import { metricValue } from './helpers/metrics';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
-import { until } from './helpers/wait';
+import { until } from '../lib/until';
 
 interface EventData {
   predictionId: string;

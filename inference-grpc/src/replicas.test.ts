@@ -4,7 +4,7 @@ import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inf
 import { setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { deletePrefix, describeRedis, freshPrefix, redisUrl } from '../../test/helpers/redis';
-import { until } from '../../test/helpers/wait';
+import { until } from '../../lib/until';
 
 describeRedis('inference replicas sharing Redis', () => {
   let a: InferenceFixture;

@@ -13,7 +13,7 @@ import { listServices } from '../../test/helpers/reflection';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import { metricValue } from '../../test/helpers/metrics';
 import type { InferenceFixture } from '../../test/helpers/inference';
-import { until } from '../../test/helpers/wait';
+import { until } from '../../lib/until';
 
 const text = (t: string): PredictInput => ({ text: t });
 const features = (values: number[]): PredictInput => ({ features: { values } });

@@ -11,7 +11,7 @@ import type { ModelInferenceClient } from './generated/infergraph/inference/v1/M
 import type { PredictResponse__Output } from './generated/infergraph/inference/v1/PredictResponse';
 import { inferenceReconnectSetting, inferenceUrlSetting, reconnectOptions } from './target';
 import { unary } from './unary';
-import { until } from '../../test/helpers/wait';
+import { until } from '../until';
 
 const settings = { url: inferenceUrlSetting('Where inference-grpc answers.') };
 

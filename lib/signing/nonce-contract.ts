@@ -2,7 +2,7 @@
 /** What every NonceStore must do; run against each implementation. */
 import { randomBytes } from 'node:crypto';
 
-import { until } from '../../test/helpers/wait';
+import { until } from '../until';
 import type { NonceStore } from './nonce-store';
 
 const nonce = (): string => randomBytes(16).toString('base64url');

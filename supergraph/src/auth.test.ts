@@ -8,7 +8,7 @@ import { graphql, liveSubscription } from '../../test/helpers/graphql';
 import { send, signedRequest } from '../../test/helpers/signed';
 import { startStack } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
-import { until } from '../../test/helpers/wait';
+import { until } from '../../lib/until';
 import { loadSupergraphConfig } from './config';
 import { EXPIRED_CLOSE } from './subscriptions/ws';
 

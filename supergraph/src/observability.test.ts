@@ -1,6 +1,6 @@
 import { metricValue } from '../../test/helpers/metrics';
 import { startStack } from '../../test/helpers/stack';
-import { until } from '../../test/helpers/wait';
+import { until } from '../../lib/until';
 
 async function status(url: string): Promise<number> {
   return (await fetch(url)).status;

@@ -13,7 +13,7 @@ import { startSupergraph } from '../../supergraph/src/index';
 import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
 import { graphql } from '../helpers/graphql';
-import { sleep } from '../helpers/wait';
+import { sleep } from '../../lib/until';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 

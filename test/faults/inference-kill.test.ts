@@ -6,7 +6,7 @@
 import { graphql } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { sleep, until } from '../helpers/wait';
+import { sleep, until } from '../../lib/until';
 
 const DEADLINE_MS = 1000;
 /** What the trip through the supergraph and the subgraph may add to the deadline on a busy 2-CPU machine. */

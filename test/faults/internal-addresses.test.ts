@@ -7,7 +7,7 @@
 import { collect, graphql, wsClient } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { until } from '../helpers/wait';
+import { until } from '../../lib/until';
 
 /** An IPv4 address, a :port, a URL or a host name a client has no business seeing. */
 const INTERNAL_ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}\b|:\d{2,5}\b|\w+:\/\/|localhost|\[::/;

@@ -11,7 +11,7 @@
 import { graphql } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack, ProcessStackOptions } from '../helpers/process-stack';
-import { sleep } from '../helpers/wait';
+import { sleep } from '../../lib/until';
 
 /** One numeric batch costs this long in inference-grpc, whatever its size. */
 const BATCH_MS = 700;

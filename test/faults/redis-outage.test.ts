@@ -13,7 +13,7 @@ import type { GraphQLResponse } from '../helpers/graphql';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { freshPrefix } from '../helpers/redis';
-import { sleep, until } from '../helpers/wait';
+import { sleep, until } from '../../lib/until';
 import { startPrivateRedis } from '../helpers/redis-server';
 import type { PrivateRedis } from '../helpers/redis-server';
 

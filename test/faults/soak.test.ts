@@ -14,7 +14,7 @@ import { INSPECT_ENV, collectGarbage } from '../helpers/inspector';
 import { metricValue } from '../helpers/metrics';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { sleep, until } from '../helpers/wait';
+import { sleep, until } from '../../lib/until';
 
 /** This test's own options (not service settings). */
 const options = readConfig(process.env, {

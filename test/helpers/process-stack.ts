@@ -7,7 +7,7 @@
 import { generateInferenceToken } from '../../lib/grpc/security';
 import { spawnService } from './process';
 import type { ServiceProcess } from './process';
-import { until } from './wait';
+import { until } from '../../lib/until';
 
 export type ServiceName = 'inference' | 'prediction' | 'models' | 'supergraph';
 type Env = Record<string, string>;

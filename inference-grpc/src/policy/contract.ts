@@ -2,7 +2,7 @@
  * One suite for every PolicyStore: two registries (replicas) on one backend
  * must agree on the traffic policy, whichever of them changed it.
  */
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 import type { LoadedModel, ModelDefinition } from '../models/types';
 import { ModelRegistry } from '../registry';
 import type { RegistryEvent } from '../registry';

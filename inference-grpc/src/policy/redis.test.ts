@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 import { connectRedisClient } from '../../../lib/redis';
 import { deletePrefix, describeRedis, freshPrefix, redisUrl } from '../../../test/helpers/redis';
-import { sleep, until } from '../../../test/helpers/wait';
+import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { ModelRegistry } from '../registry';
 import { policyStoreContract, testCatalog } from './contract';

@@ -1,7 +1,7 @@
 import { metricValue } from '../../../test/helpers/metrics';
 import { startPredictionStack } from '../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../test/helpers/prediction';
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 
 /** Registry streams the subgraph reopens while the test watches its /ready. */
 const ROTATIONS = 3;

@@ -4,7 +4,7 @@ import { createInferenceClient } from '../../../lib/grpc/client';
 import type { ModelEvent__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import { graphql } from '../../../test/helpers/graphql';
 import { spawnService } from '../../../test/helpers/process';
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 
 describe('prediction subgraph as a process', () => {
   it('carries the request id from the HTTP header to its own log and to the inference-grpc log, and exits 0 on Ctrl-C, answering what is in flight', async () => {

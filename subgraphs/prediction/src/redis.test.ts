@@ -3,7 +3,7 @@ import { collect, graphql, liveSubscription, wsClient } from '../../../test/help
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
 import { describeRedis, freshPrefix, redisUrl } from '../../../test/helpers/redis';
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 import { startPrivateRedis } from '../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../test/helpers/redis-server';
 import { loadPredictionConfig } from './config';

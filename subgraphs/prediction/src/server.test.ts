@@ -5,7 +5,7 @@ import { liveSubscription, wsClient } from '../../../test/helpers/graphql';
 import { metricValue } from '../../../test/helpers/metrics';
 import { BATCH_METHOD, INFERENCE_PROTOCOLS, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
 import type { InferenceProtocol, PredictionStack } from '../../../test/helpers/prediction';
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 
 interface PredictionData {
   id: string;

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 /** What every RateLimiter must do; run against each implementation. */
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 import type { RateLimiter } from './limiter';
 
 export function rateLimiterContract(name: string, make: (options: { perMinute: number; burst: number }) => Promise<RateLimiter>): void {

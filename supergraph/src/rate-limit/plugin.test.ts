@@ -1,6 +1,6 @@
 import { startStack } from '../../../test/helpers/stack';
 import type { Stack } from '../../../test/helpers/stack';
-import { until } from '../../../test/helpers/wait';
+import { until } from '../../../lib/until';
 
 const KEY_A = 'key-of-team-a-0123456789';
 const KEY_B = 'key-of-team-b-0123456789';

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 import { createRedisClient } from '../../../../lib/redis';
 import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../../test/helpers/redis';
-import { sleep, until } from '../../../../test/helpers/wait';
+import { sleep, until } from '../../../../lib/until';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
 import { CacheUnavailableError } from './cache';

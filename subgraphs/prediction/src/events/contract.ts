@@ -10,7 +10,7 @@
  * earlier one would have been too.
  */
 import type { PubSub } from './pubsub';
-import { until } from '../../../../test/helpers/wait';
+import { until } from '../../../../lib/until';
 
 export interface TestEvent {
   readonly n: number;

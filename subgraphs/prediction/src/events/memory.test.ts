@@ -5,7 +5,7 @@ import pino from 'pino';
 import { collector, event, pubsubContract } from './contract';
 import type { TestEvent } from './contract';
 import { MemoryPubSub } from './memory';
-import { until } from '../../../../test/helpers/wait';
+import { until } from '../../../../lib/until';
 
 pubsubContract('MemoryPubSub', () => Promise.resolve(new MemoryPubSub<TestEvent>()));
 

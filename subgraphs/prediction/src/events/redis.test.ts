@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { Logger } from '../../../../lib/logger';
 import { createRedisClient } from '../../../../lib/redis';
 import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../../test/helpers/redis';
-import { sleep, until } from '../../../../test/helpers/wait';
+import { sleep, until } from '../../../../lib/until';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';
 import { collector, event, pubsubContract } from './contract';

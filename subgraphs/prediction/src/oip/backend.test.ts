@@ -24,7 +24,7 @@ import { loadPredictionConfig } from '../config';
 import { startPredictionSubgraph } from '../server';
 import { createOipBackend } from './backend';
 import { OipCatalog } from './catalog';
-import { until } from '../../../../test/helpers/wait';
+import { until } from '../../../../lib/until';
 
 interface StandIn {
   readonly address: string;

@@ -1,4 +1,4 @@
-/** Waiting in tests: for a condition a user would see, never for a fixed time assumed to be enough. */
+/** Waiting with a deadline: for a condition a user would see, never for a fixed time assumed to be enough. */
 
 /** Polls `condition` every 10 ms until it holds; rejects after `timeoutMs` naming what was awaited. */
 export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {
