@@ -1,22 +1,11 @@
-/** Where the example client finds the supergraph: the only place it reads the environment. */
-import { SettingValueError, custom, readConfig, str } from '../lib/config';
-import type { ConfigOf, Env } from '../lib/config';
+/**
+ * Where the example client finds the supergraph: the only place it reads the
+ * environment. Self-contained, as everything under clients/ is, so a frontend
+ * can copy it without the server's code.
+ */
 
-function graphqlUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SettingValueError(`${JSON.stringify(raw)} is not a URL; expected e.g. http://localhost:4000/graphql`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingValueError(`expected an http(s) URL, not ${url.protocol}`);
-  return url;
-}
-
-export const exampleSettings = {
-  url: custom('GRAPHQL_URL', new URL('http://localhost:4000/graphql'), 'http://localhost:4000/graphql', 'GraphQL endpoint of the supergraph; subscriptions use the same URL over ws(s).', 'an http(s) URL', graphqlUrl),
-  apiKey: str('API_KEY', '', 'API key sent as x-api-key and in connection_init; needed only when the supergraph has auth on.'),
-};
+/** The variables a client reads; undefined or blank means unset. */
+export type ClientEnv = Readonly<Record<string, string | undefined>>;
 
 export interface ExampleConfig {
   readonly httpUrl: string;
@@ -24,10 +13,31 @@ export interface ExampleConfig {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Reads `env` (the process environment unless a test passes its own); a URL argument wins over GRAPHQL_URL. */
-export function loadExampleConfig(argv: readonly string[] = process.argv.slice(2), env: Env = process.env): ExampleConfig {
-  const config: ConfigOf<typeof exampleSettings> = readConfig({ ...env, ...(argv[0] ? { GRAPHQL_URL: argv[0] } : {}) }, exampleSettings);
-  const ws = new URL(config.url);
-  ws.protocol = config.url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { httpUrl: config.url.href, wsUrl: ws.href, headers: config.apiKey ? { 'x-api-key': config.apiKey } : {} };
+const DEFAULT_GRAPHQL_URL = 'http://localhost:4000/graphql';
+
+/** The GraphQL endpoint of the supergraph, or why `raw` is not one. */
+function graphqlUrl(raw: string): URL | string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${JSON.stringify(raw)} is not a URL; expected e.g. ${DEFAULT_GRAPHQL_URL}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http(s) URL, not ${url.protocol}`;
+  return url;
+}
+
+/**
+ * Reads `env` (the process environment unless a test passes its own); a URL argument wins over GRAPHQL_URL.
+ * GRAPHQL_URL: the supergraph's GraphQL endpoint (subscriptions use the same URL over ws(s));
+ * API_KEY: sent as x-api-key and in connection_init, needed only when the supergraph has auth on.
+ */
+export function loadExampleConfig(argv: readonly string[] = process.argv.slice(2), env: ClientEnv = process.env): ExampleConfig {
+  const raw = argv[0] || env.GRAPHQL_URL || '';
+  const url = graphqlUrl(raw.trim() || DEFAULT_GRAPHQL_URL);
+  if (typeof url === 'string') throw new Error(`Invalid configuration:\n  GRAPHQL_URL=${JSON.stringify(raw)}: ${url}`);
+  const apiKey = (env.API_KEY ?? '').trim();
+  const ws = new URL(url);
+  ws.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return { httpUrl: url.href, wsUrl: ws.href, headers: apiKey ? { 'x-api-key': apiKey } : {} };
 }

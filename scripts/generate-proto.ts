@@ -1,6 +1,6 @@
 /**
  * Generates the TypeScript types of proto/*.proto into lib/grpc/generated.
- * The output is committed; lib/grpc/generated.test.ts fails when it drifts.
+ * The output is committed; scripts/generate-proto.test.ts fails when it drifts.
  *
  *   npm run generate:proto            write lib/grpc/generated
  *   tsx scripts/generate-proto.ts DIR  write into DIR instead (used by the drift test)

@@ -1,6 +1,6 @@
-import { generateProtoTypes } from '../../scripts/generate-proto';
-import { expectNoDrift } from '../../test/helpers/drift';
-import { GENERATED_DIR } from './proto';
+import { generateProtoTypes } from './generate-proto';
+import { expectNoDrift } from '../test/helpers/drift';
+import { GENERATED_DIR } from '../lib/grpc/proto';
 
 describe('generated gRPC types', () => {
   it('match proto/ exactly (run `npm run generate:proto` after changing a .proto)', () => {
