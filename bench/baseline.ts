@@ -10,7 +10,7 @@
  *
  *   npm run bench:baseline -- [--concurrency 256] [--seconds 10] [--warmup-seconds 1] [--latency-ms 500]
  */
-import { spawnService } from '../test/helpers/process';
+import { spawnService } from '../stack/process';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad, freshInput, predictLoad } from './predict';

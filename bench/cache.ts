@@ -7,7 +7,7 @@
  *
  *   npm run bench:cache -- [--concurrency 64] [--seconds 10] [--warmup-seconds 1]
  */
-import { freshPrefix, redisUrl } from '../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../stack/redis';
 import { parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad } from './predict';

@@ -16,8 +16,8 @@ import { Metadata } from '@grpc/grpc-js';
 import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { unary } from '../lib/grpc/unary';
-import { metricValue } from '../test/helpers/metrics';
-import { spawnService } from '../test/helpers/process';
+import { metricValue } from '../stack/prometheus';
+import { spawnService } from '../stack/process';
 import { closedLoop, parseLoadArgs } from './load';
 import { machine, writeResults } from './report';
 

@@ -14,8 +14,8 @@
  */
 import os from 'node:os';
 
-import { startCluster } from '../test/helpers/cluster';
-import { deletePrefix, freshPrefix, redisUrl } from '../test/helpers/redis';
+import { startCluster } from '../stack/cluster';
+import { deletePrefix, freshPrefix, redisUrl } from '../stack/redis';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
 import { runInfo, writeResults } from './report';

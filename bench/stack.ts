@@ -5,8 +5,8 @@
  * rather than time out. No SUBGRAPH_SECRET, so a peer gateway may call the
  * subgraphs too. Without REDIS_URL in `env` the cache lives in memory.
  */
-import type { Cluster } from '../test/helpers/cluster';
-import { startCluster } from '../test/helpers/cluster';
+import type { Cluster } from '../stack/cluster';
+import { startCluster } from '../stack/cluster';
 
 export interface BenchStack {
   readonly cluster: Cluster;

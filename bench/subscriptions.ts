@@ -11,7 +11,7 @@
  */
 import type { Client } from 'graphql-ws';
 
-import { wsClient } from '../test/helpers/graphql';
+import { wsClient } from '../stack/graphql-client';
 import { parseLoadArgs, postGraphQLData } from './load';
 import { machine, writeResults } from './report';
 import { withBenchStack } from './stack';

@@ -47,6 +47,18 @@ export function ensureUiBuilt(): string | undefined {
   return reason;
 }
 
+/** npm start's: builds when stale; the API works without the pages, so a failed build is reported, not fatal. */
+export function buildUiIfStale(): void {
+  const stale = uiBuildStaleness();
+  if (stale === undefined) return;
+  console.log(`building the playground and dashboard (${stale})...`);
+  try {
+    buildUi();
+  } catch (err) {
+    console.error(`the UI build failed (${err instanceof Error ? err.message : String(err)}); GraphQL still starts, run npm run build:ui to retry`);
+  }
+}
+
 if (require.main === module) {
   buildUi();
   console.log(`built the playground and dashboard into ${path.relative(PROJECT_ROOT, UI_BUILD_DIR)}/`);

@@ -3,16 +3,17 @@
  * service, all sharing Redis) as real processes, checked the way an operator
  * would: through both gateways.
  */
-import { startCluster } from './helpers/cluster';
-import type { Cluster } from './helpers/cluster';
-import { graphql, liveSubscription, wsClient } from './helpers/graphql';
-import type { GraphQLResponse } from './helpers/graphql';
+import { startCluster } from '../stack/cluster';
+import type { Cluster } from '../stack/cluster';
+import { graphql, liveSubscription, wsClient } from '../stack/graphql-client';
+import type { GraphQLResponse } from '../stack/graphql-client';
 import { Metadata } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../lib/grpc/client';
 import type { ModelInfo__Output } from '../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../lib/grpc/unary';
-import { deletePrefix, describeRedis, freshPrefix, redisUrl } from './helpers/redis';
+import { describeRedis } from './helpers/redis';
+import { deletePrefix, freshPrefix, redisUrl } from '../stack/redis';
 import { until } from '../lib/until';
 
 const LOADER_KEY = 'loader-key-0123456789abcdef';

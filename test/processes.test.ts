@@ -1,9 +1,9 @@
 /** The four services as real processes, the way `npm start` and a deployment run them. */
 import { generateInferenceToken } from '../lib/grpc/security';
-import { graphql } from './helpers/graphql';
-import { metricValue } from './helpers/metrics';
-import { spawnService } from './helpers/process';
-import type { ServiceProcess } from './helpers/process';
+import { graphql } from '../stack/graphql-client';
+import { metricValue } from '../stack/prometheus';
+import { spawnService } from '../stack/process';
+import type { ServiceProcess } from '../stack/process';
 import { until } from '../lib/until';
 
 /** Every non-comment line of Prometheus text exposition: name{labels} value. */

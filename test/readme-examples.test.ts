@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../lib/paths';
-import { liveSubscription, wsClient } from './helpers/graphql';
+import { liveSubscription, wsClient } from '../stack/graphql-client';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 

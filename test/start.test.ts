@@ -7,7 +7,7 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { PROJECT_ROOT } from '../lib/paths';
 import { unary } from '../lib/grpc/unary';
-import { graphql } from './helpers/graphql';
+import { graphql } from '../stack/graphql-client';
 import { failure } from './helpers/inference';
 
 describe('npm start', () => {

@@ -1,5 +1,5 @@
-import { collect, liveSubscription, wsClient } from './helpers/graphql';
-import { metricValue } from './helpers/metrics';
+import { collect, liveSubscription, wsClient } from '../stack/graphql-client';
+import { metricValue } from '../stack/prometheus';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 import { until } from '../lib/until';

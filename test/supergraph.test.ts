@@ -1,4 +1,4 @@
-import { metricValue } from './helpers/metrics';
+import { metricValue } from '../stack/prometheus';
 import { INFERENCE_PROTOCOLS } from './helpers/prediction';
 import { startStack } from './helpers/stack';
 import type { Stack } from './helpers/stack';

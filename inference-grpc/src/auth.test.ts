@@ -21,7 +21,7 @@ import { healthClient } from '../../test/helpers/health';
 import { listServices } from '../../test/helpers/reflection';
 import { failure, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
-import { spawnService } from '../../test/helpers/process';
+import { spawnService } from '../../stack/process';
 import { isLoopbackHost } from './auth';
 import { loadInferenceConfig } from './config';
 

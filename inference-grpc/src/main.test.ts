@@ -7,7 +7,7 @@ import type { PredictResponse__Output } from '../../lib/grpc/generated/infergrap
 import { unary } from '../../lib/grpc/unary';
 import { healthClient } from '../../test/helpers/health';
 import { failure } from '../../test/helpers/inference';
-import { spawnService } from '../../test/helpers/process';
+import { spawnService } from '../../stack/process';
 
 describe('inference-grpc as a process', () => {
   it('on SIGTERM reports not ready, finishes in-flight work, refuses new calls and exits 0', async () => {

@@ -3,7 +3,8 @@ import type { ClientReadableStream } from '@grpc/grpc-js';
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
 import { setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
-import { deletePrefix, describeRedis, freshPrefix, redisUrl } from '../../test/helpers/redis';
+import { describeRedis } from '../../test/helpers/redis';
+import { deletePrefix, freshPrefix, redisUrl } from '../../stack/redis';
 import { until } from '../../lib/until';
 
 describeRedis('inference replicas sharing Redis', () => {

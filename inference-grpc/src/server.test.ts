@@ -11,7 +11,7 @@ import { unary } from '../../lib/grpc/unary';
 import { healthClient } from '../../test/helpers/health';
 import { listServices } from '../../test/helpers/reflection';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
-import { metricValue } from '../../test/helpers/metrics';
+import { metricValue } from '../../stack/prometheus';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { until } from '../../lib/until';
 

@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 
 import { createLogger } from '../logger';
 import { createRedisClient } from '../redis';
-import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../test/helpers/redis';
+import { describeRedis, whenReady } from '../../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../../stack/redis';
 import { usePrivateRedis } from '../../test/helpers/redis-server';
 import { nonceStoreContract } from './nonce-contract';
 import { RedisNonceStore } from './redis-nonces';

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { signJwt, verifyJwt } from '../../lib/auth';
 import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
 import { ConfigError } from '../../lib/config';
-import { graphql, liveSubscription } from '../../test/helpers/graphql';
+import { graphql, liveSubscription } from '../../stack/graphql-client';
 import { send, signedRequest } from '../../test/helpers/signed';
 import { startStack } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';

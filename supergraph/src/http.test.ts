@@ -1,5 +1,6 @@
 import { createLogger } from '../../lib/logger';
-import { freshPrefix, describeRedis, redisUrl } from '../../test/helpers/redis';
+import { describeRedis } from '../../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../../stack/redis';
 import { startStack } from '../../test/helpers/stack';
 import { loadSupergraphConfig } from './config';
 import { startSupergraph } from './server';

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery, parse } from 'graphql';
 
-import { metricValue } from '../../test/helpers/metrics';
-import { liveSubscription, wsClient } from '../../test/helpers/graphql';
+import { metricValue } from '../../stack/prometheus';
+import { liveSubscription, wsClient } from '../../stack/graphql-client';
 import { startStack } from '../../test/helpers/stack';
 import { checkOperationLimits } from './limits';
 import type { Stack } from '../../test/helpers/stack';

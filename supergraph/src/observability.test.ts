@@ -1,4 +1,4 @@
-import { metricValue } from '../../test/helpers/metrics';
+import { metricValue } from '../../stack/prometheus';
 import { startStack } from '../../test/helpers/stack';
 import { until } from '../../lib/until';
 

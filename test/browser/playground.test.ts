@@ -12,7 +12,7 @@ import { loadSupergraphConfig } from '../../supergraph/src/index';
 import { startSupergraph } from '../../supergraph/src/index';
 import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
-import { graphql } from '../helpers/graphql';
+import { graphql } from '../../stack/graphql-client';
 import { sleep } from '../../lib/until';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 
-import { graphql } from '../helpers/graphql';
+import { graphql } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { GRAPHQL_WS_PROTOCOL, problemWith, send, wsExchange } from './fuzz-answers';

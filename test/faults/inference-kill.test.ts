@@ -3,7 +3,7 @@
  * stack as real processes. The 2-replica case, where the other replica takes
  * over, is in test/cluster.test.ts.
  */
-import { graphql } from '../helpers/graphql';
+import { graphql } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { sleep, until } from '../../lib/until';

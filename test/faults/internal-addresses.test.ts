@@ -4,7 +4,7 @@
  * the service that made it, under the client's request id. The stack as real
  * processes, each stopped as a crash would stop it.
  */
-import { collect, graphql, wsClient } from '../helpers/graphql';
+import { collect, graphql, wsClient } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { until } from '../../lib/until';

@@ -8,7 +8,7 @@
  * per model version and inference-grpc's. (Their order of answers with a
  * handful of calls is in the subgraph's and inference-grpc's own tests.)
  */
-import { graphql } from '../helpers/graphql';
+import { graphql } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack, ProcessStackOptions } from '../helpers/process-stack';
 import { sleep } from '../../lib/until';

@@ -8,11 +8,11 @@
  */
 import type { Client } from 'graphql-ws';
 
-import { graphql, liveSubscription, wsClient } from '../helpers/graphql';
-import type { GraphQLResponse } from '../helpers/graphql';
+import { graphql, liveSubscription, wsClient } from '../../stack/graphql-client';
+import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
-import { freshPrefix } from '../helpers/redis';
+import { freshPrefix } from '../../stack/redis';
 import { sleep, until } from '../../lib/until';
 import { startPrivateRedis } from '../helpers/redis-server';
 import type { PrivateRedis } from '../helpers/redis-server';

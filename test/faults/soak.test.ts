@@ -9,9 +9,9 @@
  *   SOAK_REQUESTS=20000 SOAK_WS_CYCLES=500 npx jest test/faults/soak.test.ts
  */
 import { int, readConfig } from '../../lib/config';
-import { wsClient } from '../helpers/graphql';
+import { wsClient } from '../../stack/graphql-client';
 import { INSPECT_ENV, collectGarbage } from '../helpers/inspector';
-import { metricValue } from '../helpers/metrics';
+import { metricValue } from '../../stack/prometheus';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { sleep, until } from '../../lib/until';

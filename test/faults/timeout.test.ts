@@ -6,8 +6,8 @@
  * (The subgraph alone, with one slow and one fast input, is in
  * subgraphs/prediction/src/server.test.ts.)
  */
-import { graphql } from '../helpers/graphql';
-import type { GraphQLResponse } from '../helpers/graphql';
+import { graphql } from '../../stack/graphql-client';
+import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 

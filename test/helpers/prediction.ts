@@ -3,8 +3,8 @@ import { createLogger } from '../../lib/logger';
 import { loadPredictionConfig } from '../../subgraphs/prediction/src/index';
 import { startPredictionSubgraph } from '../../subgraphs/prediction/src/index';
 import type { PredictionSubgraph } from '../../subgraphs/prediction/src/index';
-import { graphql } from './graphql';
-import type { GraphQLResponse } from './graphql';
+import { graphql } from '../../stack/graphql-client';
+import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startInference } from './inference';
 import type { InferenceFixture } from './inference';
 

@@ -5,8 +5,8 @@
  * can see (exit code and stderr).
  */
 import { generateInferenceToken } from '../../lib/grpc/security';
-import { spawnService } from './process';
-import type { ServiceProcess } from './process';
+import { spawnService } from '../../stack/process';
+import type { ServiceProcess } from '../../stack/process';
 import { until } from '../../lib/until';
 
 export type ServiceName = 'inference' | 'prediction' | 'models' | 'supergraph';

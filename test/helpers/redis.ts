@@ -1,5 +1,5 @@
 /**
- * Tests that need the shared Redis (REDIS_URL, default redis://127.0.0.1:6379).
+ * Tests that need the shared Redis (stack/redis.ts: REDIS_URL, default redis://127.0.0.1:6379).
  *
  * Jest collects tests synchronously, so `describeRedis` cannot await a
  * connection: it asks `redis-cli` once per test file, synchronously, with a
@@ -8,66 +8,12 @@
  * unnoticed. Tests never flush the shared Redis: each uses its own key prefix.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+import { redisUrl } from '../../stack/redis';
+
 const PING_TIMEOUT_MS = 1000;
-
-/** The shared Redis the tests use. */
-export function redisUrl(): string {
-  return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
-}
-
-/** A key/channel prefix no other test uses, e.g. "test:3f9c2a7b1d04:". */
-export function freshPrefix(): string {
-  return `test:${randomBytes(6).toString('hex')}:`;
-}
-
-/** Deletes every key under `prefix` in the shared Redis, so a test leaves nothing behind. */
-export async function deletePrefix(prefix: string): Promise<void> {
-  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    await client.quit();
-  }
-}
-
-/** Whether the shared Redis answers PING within 1 s. */
-export async function redisAvailable(): Promise<boolean> {
-  const client = new Redis(redisUrl(), {
-    lazyConnect: true,
-    connectTimeout: PING_TIMEOUT_MS,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-  });
-  const answered = client
-    .connect()
-    .then(() => client.ping())
-    .then(
-      (reply) => reply === 'PONG',
-      () => false,
-    );
-  try {
-    return await Promise.race([answered, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    client.disconnect();
-  }
-}
 
 /** Why the shared Redis cannot be used, or undefined when it answers. Asked once per test file. */
 let unavailableReason: string | undefined | null = null;

@@ -8,7 +8,7 @@ import http from 'node:http';
 
 import type { Identity } from '../../lib/auth';
 import { encodeIdentity, signRequest } from '../../lib/signing/message-signature';
-import type { GraphQLResponse } from './graphql';
+import type { GraphQLResponse } from '../../stack/graphql-client';
 
 export interface CapturedRequest {
   readonly url: string;

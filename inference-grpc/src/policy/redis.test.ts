@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 
 import { connectRedisClient } from '../../../lib/redis';
-import { deletePrefix, describeRedis, freshPrefix, redisUrl } from '../../../test/helpers/redis';
+import { describeRedis } from '../../../test/helpers/redis';
+import { deletePrefix, freshPrefix, redisUrl } from '../../../stack/redis';
 import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { ModelRegistry } from '../registry';

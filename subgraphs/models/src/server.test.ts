@@ -1,8 +1,8 @@
 import { generateInferenceToken } from '../../../lib/grpc/security';
-import { graphql } from '../../../test/helpers/graphql';
+import { graphql } from '../../../stack/graphql-client';
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
-import { metricValue } from '../../../test/helpers/metrics';
+import { metricValue } from '../../../stack/prometheus';
 import { startModels } from '../../../test/helpers/models';
 import type { ModelsSubgraph } from './server';
 

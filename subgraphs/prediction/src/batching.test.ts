@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 
 import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
-import { metricValue } from '../../../test/helpers/metrics';
+import { metricValue } from '../../../stack/prometheus';
 import { BatchingLoaders } from './batching';
 import type { SendBatch } from './batching';
 import { PredictionMetrics } from './metrics';

@@ -1,4 +1,4 @@
-import { metricValue } from '../../../test/helpers/metrics';
+import { metricValue } from '../../../stack/prometheus';
 import { startPredictionStack } from '../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../test/helpers/prediction';
 import { until } from '../../../lib/until';

@@ -2,8 +2,8 @@ import type { ClientReadableStream } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../../../lib/grpc/client';
 import type { ModelEvent__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
-import { graphql } from '../../../test/helpers/graphql';
-import { spawnService } from '../../../test/helpers/process';
+import { graphql } from '../../../stack/graphql-client';
+import { spawnService } from '../../../stack/process';
 import { until } from '../../../lib/until';
 
 describe('prediction subgraph as a process', () => {

@@ -1,8 +1,9 @@
 import { createLogger } from '../../../lib/logger';
-import { collect, graphql, liveSubscription, wsClient } from '../../../test/helpers/graphql';
+import { collect, graphql, liveSubscription, wsClient } from '../../../stack/graphql-client';
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
-import { describeRedis, freshPrefix, redisUrl } from '../../../test/helpers/redis';
+import { describeRedis } from '../../../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../../../stack/redis';
 import { until } from '../../../lib/until';
 import { startPrivateRedis } from '../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../test/helpers/redis-server';

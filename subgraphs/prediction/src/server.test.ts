@@ -1,8 +1,8 @@
 import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { unary } from '../../../lib/grpc/unary';
 import { classify } from '../../../inference-grpc/src/models/numeric';
-import { liveSubscription, wsClient } from '../../../test/helpers/graphql';
-import { metricValue } from '../../../test/helpers/metrics';
+import { liveSubscription, wsClient } from '../../../stack/graphql-client';
+import { metricValue } from '../../../stack/prometheus';
 import { BATCH_METHOD, INFERENCE_PROTOCOLS, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
 import type { InferenceProtocol, PredictionStack } from '../../../test/helpers/prediction';
 import { until } from '../../../lib/until';

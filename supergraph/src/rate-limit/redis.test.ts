@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 
 import { createLogger } from '../../../lib/logger';
 import { createRedisClient } from '../../../lib/redis';
-import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../test/helpers/redis';
+import { describeRedis, whenReady } from '../../../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../../../stack/redis';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { rateLimiterContract } from './contract';
 import { RedisRateLimiter } from './redis';

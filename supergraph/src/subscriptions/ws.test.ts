@@ -6,7 +6,7 @@ import type { Stack } from '../../../test/helpers/stack';
 import { loadSupergraphConfig } from '../config';
 import { startSupergraph } from '../server';
 import type { Supergraph } from '../server';
-import { wsClient } from '../../../test/helpers/graphql';
+import { wsClient } from '../../../stack/graphql-client';
 
 const APP = 'https://app.example.com';
 const API_KEY = 'reader-key-0123456789';

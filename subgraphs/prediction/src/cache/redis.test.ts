@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 
 import { createRedisClient } from '../../../../lib/redis';
-import { describeRedis, freshPrefix, redisUrl, whenReady } from '../../../../test/helpers/redis';
+import { describeRedis, whenReady } from '../../../../test/helpers/redis';
+import { freshPrefix, redisUrl } from '../../../../stack/redis';
 import { sleep, until } from '../../../../lib/until';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
 import type { PrivateRedis } from '../../../../test/helpers/redis-server';

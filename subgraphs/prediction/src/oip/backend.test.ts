@@ -18,7 +18,7 @@ import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inf
 import { createOipClient, loadOipProto } from '../../../../lib/grpc/oip-client';
 import { createLogger } from '../../../../lib/logger';
 import { readBytes, readNumbers } from '../../../../lib/oip/tensors';
-import { graphql } from '../../../../test/helpers/graphql';
+import { graphql } from '../../../../stack/graphql-client';
 import type { InferenceBackend } from '../backend';
 import { loadPredictionConfig } from '../config';
 import { startPredictionSubgraph } from '../server';

@@ -4,11 +4,13 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { PROJECT_ROOT } from '../../lib/paths';
+import { PROJECT_ROOT } from '../lib/paths';
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
+  /** Every JSON log line so far (none kept when started with `keepLines: false`). */
   readonly lines: readonly Record<string, unknown>[];
+  /** Everything it wrote to stderr (nothing kept when started with `keepLines: false`). */
   readonly stderr: string;
   /** Resolves with the first log line whose msg is `msg`. */
   waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
@@ -16,27 +18,44 @@ export interface ServiceProcess {
   kill(): void;
 }
 
-/** `args` follow the entry point on the command line. */
-export function spawnService(entry: string, env: Record<string, string>, args: readonly string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry), ...args], {
+export interface RunOptions {
+  /** They follow the entry point on the command line. */
+  readonly args?: readonly string[];
+  /** Each line of stdout as written, JSON or not. */
+  readonly onStdout?: (line: string) => void;
+  /** Each line of stderr. */
+  readonly onStderr?: (line: string) => void;
+  /**
+   * Keep every log line and stderr (true unless set): what a test reads afterwards.
+   * A long-running stack passes false; waitForLog then sees only lines logged after it is called.
+   */
+  readonly keepLines?: boolean;
+}
+
+/** Runs `entry` (relative to the project root) with tsx and exactly `env`. */
+export function runEntry(entry: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): ServiceProcess {
+  const keep = options.keepLines ?? true;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry), ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (text) => {
+    if (keep) stderr += `${text}\n`;
+    options.onStderr?.(text);
   });
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (text) => {
+    options.onStdout?.(text);
     let line: Record<string, unknown>;
     try {
       line = JSON.parse(text) as Record<string, unknown>;
     } catch {
       return;
     }
-    lines.push(line);
+    if (keep) lines.push(line);
     for (const w of waiters.filter((w) => w.msg === line.msg)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(line);
@@ -72,4 +91,12 @@ export function spawnService(entry: string, env: Record<string, string>, args: r
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * For tests and benchmarks: `entry` on 127.0.0.1 with every port picked by the OS unless `env` sets them,
+ * and nothing else of this process's environment but PATH. `args` follow the entry point on the command line.
+ */
+export function spawnService(entry: string, env: Record<string, string>, args: readonly string[] = []): ServiceProcess {
+  return runEntry(entry, { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env }, { args });
 }

@@ -7,17 +7,11 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { PROJECT_ROOT } from '../../lib/paths';
-import { OPEN_CLIENT, generateInferenceToken } from '../../lib/grpc/security';
-import type { InferenceClientSecurity } from '../../lib/grpc/security';
-
-export interface Instance {
-  /** e.g. "supergraph-2"; the service name alone with one replica. */
-  readonly label: string;
-  readonly pid: number;
-  /** http://... for GraphQL services, host:port for inference-grpc. */
-  readonly url: string;
-}
+import { PROJECT_ROOT } from '../lib/paths';
+import { OPEN_CLIENT, generateInferenceToken } from '../lib/grpc/security';
+import type { InferenceClientSecurity } from '../lib/grpc/security';
+import { parseSummary } from './summary';
+import type { Instance } from './summary';
 
 export interface Cluster {
   readonly child: ChildProcess;
@@ -47,19 +41,14 @@ export async function startCluster(replicas: number, env: Record<string, string>
   child.stderr.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
-  const summary = await new Promise<string>((resolve, reject) => {
+  const instances = await new Promise<Instance[]>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /InferGraph is up:\n([\s\S]*?)Press Ctrl-C/.exec(out);
-      if (m?.[1]) resolve(m[1]);
+      const listed = parseSummary(out);
+      if (listed) resolve(listed);
     });
     void exited.then((code) => reject(new Error(`npm start --replicas ${replicas} exited with ${code}: ${out}`)));
   });
-  const instances = summary
-    .split('\n')
-    .map((line) => /(\S+:\/\/\S+|\d+\.\d+\.\d+\.\d+:\d+)\s.*\s(\S+) pid (\d+)$/.exec(line.trim()))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ url: m[1] ?? '', label: m[2] ?? '', pid: Number(m[3]) }));
   return {
     child,
     exited,
