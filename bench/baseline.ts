@@ -11,6 +11,7 @@
  *   npm run bench:baseline -- [--concurrency 256] [--seconds 10] [--warmup-seconds 1] [--latency-ms 500]
  */
 import { spawnService } from '../stack/process';
+import { serviceSpec } from '../stack/topology';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad, freshInput, predictLoad } from './predict';
@@ -26,10 +27,10 @@ async function post(url: string, body: unknown, signal: AbortSignal): Promise<vo
 }
 
 async function baseline(): Promise<LoadResult> {
-  const inference = spawnService('inference-grpc/src/main.ts', { NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_SIZE: '1', LOAD_ALL_MODELS: 'true' });
+  const inference = spawnService(serviceSpec('inference').entry, { NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_SIZE: '1', LOAD_ALL_MODELS: 'true' });
   const rest = { current: undefined as ReturnType<typeof spawnService> | undefined };
   try {
-    const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
+    const { port: grpcPort } = (await inference.waitForLog(serviceSpec('inference').listening)) as { port: number };
     rest.current = spawnService('bench/baseline/server.ts', {}, ['--inference', `127.0.0.1:${grpcPort}`]);
     const { port } = (await rest.current.waitForLog('baseline listening')) as { port: number };
     const url = `http://127.0.0.1:${port}/predict`;

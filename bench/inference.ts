@@ -18,6 +18,7 @@ import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/i
 import { unary } from '../lib/grpc/unary';
 import { metricValue } from '../stack/prometheus';
 import { spawnService } from '../stack/process';
+import { serviceSpec } from '../stack/topology';
 import { closedLoop, parseLoadArgs } from './load';
 import { machine, writeResults } from './report';
 
@@ -50,7 +51,7 @@ async function batchTotals(metricsPort: number): Promise<{ batches: number; item
 }
 
 async function measure(mode: string, batchMaxSize: number): Promise<Run> {
-  const service = spawnService('inference-grpc/src/main.ts', {
+  const service = spawnService(serviceSpec('inference').entry, {
     NUMERIC_LATENCY_MS: String(LATENCY_MS),
     NUMERIC_ITEM_LATENCY_US: String(ITEM_US),
     BATCH_MAX_SIZE: String(batchMaxSize),
@@ -58,7 +59,7 @@ async function measure(mode: string, batchMaxSize: number): Promise<Run> {
     LOAD_ALL_MODELS: 'true',
   });
   try {
-    const { port, metricsPort } = (await service.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
+    const { port, metricsPort } = (await service.waitForLog(serviceSpec('inference').listening)) as { port: number; metricsPort: number };
     const client = createInferenceClient(`127.0.0.1:${port}`);
     const call = (i: number, signal: AbortSignal) =>
       unary<PredictResponse__Output>((cb) => {

@@ -1,57 +1,41 @@
 /** The four services as real processes, the way `npm start` and a deployment run them. */
-import { generateInferenceToken } from '../lib/grpc/security';
 import { graphql } from '../stack/graphql-client';
 import { metricValue } from '../stack/prometheus';
-import { spawnService } from '../stack/process';
 import type { ServiceProcess } from '../stack/process';
+import { SERVICES } from '../stack/topology';
 import { until } from '../lib/until';
+import { startProcessStack } from './helpers/process-stack';
+import type { ProcessStack } from './helpers/process-stack';
 
 /** Every non-comment line of Prometheus text exposition: name{labels} value. */
 const SAMPLE = /^[a-zA-Z_:][\w:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? (-?[\d.e+-]+|NaN|\+Inf|-Inf)$/;
 
 describe('the stack as processes', () => {
-  const processes: ServiceProcess[] = [];
+  let stack: ProcessStack;
+  /** In start order: inference, prediction, models, supergraph. */
+  let processes: ServiceProcess[] = [];
   let url = '';
   const ports: Record<string, number> = {};
   /** METRICS_PORT of each service, from its listening line. */
   const metricsPorts: Record<string, number> = {};
 
   beforeAll(async () => {
-    const token = generateInferenceToken();
-    const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug', NUMERIC_LATENCY_MS: '300', INFERENCE_TOKEN: token });
-    processes.push(inference);
-    const i = (await inference.waitForLog('inference-grpc listening')) as { port: number; metricsPort: number };
-    ports.inference = i.port;
-    metricsPorts.inference = i.metricsPort;
-    const prediction = spawnService('subgraphs/prediction/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
-    const models = spawnService('subgraphs/models/src/main.ts', { LOG_LEVEL: 'debug', INFERENCE_URL: `127.0.0.1:${i.port}`, INFERENCE_TOKEN: token });
-    processes.push(prediction, models);
-    for (const [name, p] of [['prediction', prediction], ['models', models]] as const) {
-      const line = (await p.waitForLog(`${name} subgraph listening`)) as { port: number; metricsPort: number };
-      ports[name] = line.port;
-      metricsPorts[name] = line.metricsPort;
-    }
-    const supergraph = spawnService('supergraph/src/main.ts', {
-      LOG_LEVEL: 'debug',
-      PREDICTION_URL: `http://127.0.0.1:${ports.prediction}/graphql`,
-      MODELS_URL: `http://127.0.0.1:${ports.models}/graphql`,
-      RATE_LIMIT_PER_MINUTE: '0',
-      SHUTDOWN_GRACE_MS: '20000',
-    });
-    processes.push(supergraph);
-    const s = (await supergraph.waitForLog('supergraph listening')) as { port: number; metricsPort: number };
-    ports.supergraph = s.port;
-    metricsPorts.supergraph = s.metricsPort;
-    url = `http://127.0.0.1:${ports.supergraph}/graphql`;
+    const debug = { LOG_LEVEL: 'debug' };
     // Ready once every subgraph is: the prediction subgraph's model catalog has synced.
-    await until(async () => (await fetch(`http://127.0.0.1:${ports.supergraph}/ready`)).status === 200, 'the supergraph to be ready', 20_000);
-  });
-  afterAll(async () => {
-    for (const p of processes) {
-      p.kill();
-      await p.exited;
+    stack = await startProcessStack({
+      inference: { ...debug, NUMERIC_LATENCY_MS: '300' },
+      prediction: debug,
+      models: debug,
+      supergraph: { ...debug, SHUTDOWN_GRACE_MS: '20000' },
+    });
+    processes = SERVICES.map((s) => stack.service(s.name));
+    for (const { name } of SERVICES) {
+      ports[name] = stack.ports(name).port;
+      metricsPorts[name] = stack.ports(name).metricsPort;
     }
+    url = stack.url;
   });
+  afterAll(() => stack.close());
 
   it('logs a client\'s request id in all four services', async () => {
     const res = await graphql(url, 'mutation Traced { predict(input: { model: "sentiment", text: "trace me", cache: BYPASS }) { label model { defaultVersion } } }', {}, {

@@ -21,6 +21,7 @@ import type { InferenceConfig } from '../../inference-grpc/src/index';
 import { startInferenceServer } from '../../inference-grpc/src/index';
 import type { InferenceServer } from '../../inference-grpc/src/index';
 import type { ModelDefinition } from '../../inference-grpc/src/index';
+import { EPHEMERAL_PORTS, wiring } from '../../stack/topology';
 
 export interface InferenceFixture {
   readonly server: InferenceServer;
@@ -45,7 +46,7 @@ export interface InferenceFixture {
  */
 export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
-  const config = loadInferenceConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', NUMERIC_LATENCY_MS: '20', FAULT_HOOKS: 'true', ...env, INFERENCE_TOKEN: token });
+  const config = loadInferenceConfig({ HOST: '127.0.0.1', ...EPHEMERAL_PORTS, NUMERIC_LATENCY_MS: '20', FAULT_HOOKS: 'true', ...env, INFERENCE_TOKEN: token });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -66,7 +67,7 @@ export async function startInference(env: Record<string, string> = {}, catalog?:
     config,
     token,
     security,
-    clientEnv: { INFERENCE_URL: address, INFERENCE_TOKEN: token },
+    clientEnv: { ...wiring('prediction', new Map([['inference', [server]]])), INFERENCE_TOKEN: token },
     predict: (model, input, options = {}) =>
       unary<PredictResponse__Output>((cb) =>
         client.Predict(

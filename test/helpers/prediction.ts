@@ -7,6 +7,7 @@ import { graphql } from '../../stack/graphql-client';
 import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startInference } from './inference';
 import type { InferenceFixture } from './inference';
+import { EPHEMERAL_PORTS } from '../../stack/topology';
 
 export interface PredictionStack {
   readonly inference: InferenceFixture;
@@ -34,7 +35,7 @@ export async function startPredictionStack(
   const inference = await startInference(options.inferenceEnv);
   const protocolEnv = options.protocol === 'oip' ? { INFERENCE_PROTOCOL: 'oip', ...policyOf(options.inferenceEnv ?? {}) } : {};
   const subgraph = await startPredictionSubgraph(
-    loadPredictionConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...inference.clientEnv, ...protocolEnv, ...options.predictionEnv }),
+    loadPredictionConfig({ HOST: '127.0.0.1', ...EPHEMERAL_PORTS, ...inference.clientEnv, ...protocolEnv, ...options.predictionEnv }),
     createLogger('prediction-subgraph', 'silent'),
   );
   await subgraph.catalog.whenSynced();

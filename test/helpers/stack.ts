@@ -9,6 +9,7 @@ import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startModels } from './models';
 import { startPredictionStack } from './prediction';
 import type { InferenceProtocol, PredictionStack } from './prediction';
+import { EPHEMERAL_PORTS, wiring } from '../../stack/topology';
 
 export interface Stack {
   readonly prediction: PredictionStack;
@@ -34,7 +35,12 @@ export async function startStack(
   const prediction = await startPredictionStack(options);
   const models = await startModels(prediction.inference, options.modelsEnv);
   const supergraph = await startSupergraph(
-    loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: prediction.subgraph.url, MODELS_URL: models.url, ...options.supergraphEnv }),
+    loadSupergraphConfig({
+      HOST: '127.0.0.1',
+      ...EPHEMERAL_PORTS,
+      ...wiring('supergraph', new Map([['prediction', [prediction.subgraph]], ['models', [models]]])),
+      ...options.supergraphEnv,
+    }),
     createLogger('supergraph', 'silent'),
     options.supergraphNow ? { now: options.supergraphNow } : {},
   );
