@@ -1,7 +1,8 @@
 /** inference-grpc settings: the only place this service reads the environment. */
 import { ConfigError, SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
 import { inferenceTokenSetting, pemFileSetting } from '../../lib/grpc/security';
-import { batchingSettings, inputLimitSettings } from '../../lib/input-limits';
+import { batchingSettings } from '../../lib/limits/batching';
+import { inputLimitSettings } from '../../lib/limits/input';
 import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';

@@ -9,7 +9,7 @@ import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
-import { maxBatchItemsSetting } from '../../lib/input-limits';
+import { maxBatchItemsSetting } from '../../lib/limits/input';
 import { maxBodyBytesSetting } from '../../lib/graphql/http';
 import { wsMaxPayloadSetting } from '../../lib/graphql/serve';
 

@@ -5,8 +5,8 @@
  * serve, store the answer and count it.
  */
 import { InferGraphError, asInferGraphError } from '../../../lib/errors';
-import { checkFeatureCount, checkText } from '../../../lib/input-limits';
-import type { InputLimits } from '../../../lib/input-limits';
+import { checkFeatureCount, checkText } from '../../../lib/limits/input';
+import type { InputLimits } from '../../../lib/limits/input';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import type { Logger } from '../../../lib/logger';

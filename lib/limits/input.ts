@@ -3,8 +3,8 @@
  * by inference-grpc and, before batching, by the prediction subgraph, so one
  * oversized input is refused alone instead of sinking the batch it would join.
  */
-import { int } from './config';
-import { InferGraphError } from './errors';
+import { int } from '../config';
+import { InferGraphError } from '../errors';
 
 /** MAX_BATCH_ITEMS: the same name, default and range wherever a batch of inputs is bounded. */
 export function maxBatchItemsSetting(doc: string) {
@@ -21,15 +21,6 @@ export function inputLimitSettings(docs: { text: string; features: string; batch
     maxTextLength: int('MAX_TEXT_LENGTH', 10000, docs.text, { min: 1, max: 10_000_000 }),
     maxFeatures: int('MAX_FEATURES', 1024, docs.features, { min: 1, max: 1_000_000 }),
     maxBatchItems: maxBatchItemsSetting(docs.batchItems),
-  };
-}
-
-/** BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS and BATCH_MAX_QUEUE of a batching layer; `docs` say which layer. */
-export function batchingSettings(docs: { size: string; delay: string; queue: string }) {
-  return {
-    batchMaxSize: int('BATCH_MAX_SIZE', 64, docs.size, { min: 1, max: 4096 }),
-    batchMaxDelayMs: int('BATCH_MAX_DELAY_MS', 5, docs.delay, { min: 0, max: 10000 }),
-    batchMaxQueue: int('BATCH_MAX_QUEUE', 1024, docs.queue, { min: 1, max: 1_000_000 }),
   };
 }
 
