@@ -1,19 +1,27 @@
 import { Registry } from 'prom-client';
 
-import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
-import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { metricValue } from '../../../stack/prometheus';
+import type { SendBatch } from './backends/backend';
 import { BatchingLoaders } from './batching';
-import type { SendBatch } from './batching';
+import type { ModelView } from './domain';
 import { PredictionMetrics } from './metrics';
 
 const catalog = {
-  get: (name: string) => (name === 'sentiment' ? ({ name, versions: [{ version: 'v1' }, { version: 'v2' }] } as ModelInfo__Output) : undefined),
+  get: (name: string): ModelView | undefined =>
+    name === 'sentiment'
+      ? {
+          name,
+          inputKind: 'TEXT',
+          defaultVersion: 'v1',
+          canary: null,
+          versions: ['v1', 'v2'].map((version) => ({ version, state: 'LOADED', default: version === 'v1', canary: false })),
+        }
+      : undefined,
 };
 
 /** Answers every input at once, as a model server would, echoing the version it was sent to. */
 const answerAll: SendBatch = (target, inputs) =>
-  inputs.map(() => Promise.resolve({ model: target.model, modelVersion: target.version, batchSize: inputs.length } as Prediction__Output));
+  inputs.map(() => Promise.resolve({ modelVersion: target.version, batchSize: inputs.length, sentiment: { label: 'POSITIVE', score: 1, confidence: 1 } }));
 
 describe('BatchingLoaders', () => {
   it('drops the loader of a version once nothing waits for it, so loaders stay bounded by work in flight', async () => {

@@ -17,9 +17,8 @@
 import DataLoader from 'dataloader';
 
 import { InferGraphError } from '../../../lib/errors';
-import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
-import type { BatchAnswer } from './inference';
+import type { SendBatch } from './backends/backend';
+import type { ModelInput, Prediction } from './domain';
 import type { PredictionMetrics } from './metrics';
 
 export interface BatchingOptions {
@@ -28,15 +27,8 @@ export interface BatchingOptions {
   readonly maxQueue: number;
 }
 
-/** Sends one batch; answers one promise per input, in order. */
-export type SendBatch = (
-  target: { model: string; version: string },
-  inputs: readonly PredictInput[],
-  requestIds: readonly string[],
-) => BatchAnswer;
-
 interface Pending {
-  readonly input: PredictInput;
+  readonly input: ModelInput;
   readonly requestId: string;
   readonly enqueuedAt: number;
 }
@@ -44,7 +36,7 @@ interface Pending {
 interface VersionQueue {
   // The batch function answers with one promise per input: each load settles
   // as soon as its own input is answered, not when the whole batch is.
-  readonly loader: DataLoader<Pending, Promise<Prediction__Output>>;
+  readonly loader: DataLoader<Pending, Promise<Prediction>>;
   waiting: number;
 }
 
@@ -62,7 +54,7 @@ export class BatchingLoaders {
     return this.queues.size;
   }
 
-  async load(model: string, version: string, input: PredictInput, requestId: string): Promise<Prediction__Output> {
+  async load(model: string, version: string, input: ModelInput, requestId: string): Promise<Prediction> {
     const key = `${model}:${version}`;
     const queue = this.queue(key, model, version);
     if (queue.waiting >= this.options.maxQueue) {
@@ -84,7 +76,7 @@ export class BatchingLoaders {
   private queue(key: string, model: string, version: string): VersionQueue {
     const existing = this.queues.get(key);
     if (existing) return existing;
-    const loader = new DataLoader<Pending, Promise<Prediction__Output>>(
+    const loader = new DataLoader<Pending, Promise<Prediction>>(
       (batch) => {
         const sentAt = performance.now();
         this.metrics.batchSent(

@@ -1,8 +1,8 @@
-import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { ModelView } from './domain';
 import { bucketOf, chooseRoute } from './canary';
 
-function model(canary: { version: string; percent: number } | null): ModelInfo__Output {
-  return { name: 'm', description: '', inputKind: 'TEXT', defaultVersion: 'v1', canary, versions: [] };
+function model(canary: { version: string; percent: number } | null): ModelView {
+  return { name: 'm', inputKind: 'TEXT', defaultVersion: 'v1', canary, versions: [] };
 }
 
 describe('chooseRoute', () => {

@@ -3,7 +3,7 @@
  * for its share of traffic (CANARY), sticky by a hash of the routing key when
  * one is given and random otherwise; else the default version (DEFAULT).
  */
-import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { ModelView } from './domain';
 
 export type Routing = 'DEFAULT' | 'EXPLICIT' | 'CANARY' | 'FALLBACK';
 
@@ -24,7 +24,7 @@ export function bucketOf(routingKey: string): number {
 }
 
 export function chooseRoute(
-  model: ModelInfo__Output | undefined,
+  model: ModelView | undefined,
   request: { readonly version?: string | null; readonly routingKey?: string | null },
   random: () => number,
 ): Route {

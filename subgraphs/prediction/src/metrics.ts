@@ -8,7 +8,7 @@ import type { Registry } from 'prom-client';
 
 import type { ErrorCode } from '../../../lib/errors';
 import { batchSizeBuckets } from '../../../lib/metrics';
-import type { Catalog } from './backend';
+import type { Catalog } from './backends/backend';
 import type { Routing } from './canary';
 import type { CacheStatus } from './predictor';
 

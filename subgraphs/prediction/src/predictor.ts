@@ -7,15 +7,14 @@
 import { InferGraphError, asInferGraphError } from '../../../lib/errors';
 import { checkFeatureCount, checkText } from '../../../lib/limits/input';
 import type { InputLimits } from '../../../lib/limits/input';
-import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import type { Prediction__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
 import type { Logger } from '../../../lib/logger';
-import type { Catalog } from './backend';
+import type { Catalog } from './backends/backend';
 import type { BatchingLoaders } from './batching';
 import type { Cache, CachedPrediction } from './cache/cache';
 import { predictionCacheKey } from './cache/key';
 import { chooseRoute } from './canary';
 import type { Routing } from './canary';
+import type { ModelInput, Prediction } from './domain';
 import type { PredictionMetrics } from './metrics';
 
 export type CachePolicy = 'USE' | 'BYPASS' | 'REFRESH';
@@ -36,7 +35,7 @@ export interface PlannedPrediction {
   readonly model: string;
   readonly version: string;
   readonly routing: Routing;
-  readonly input: PredictInput;
+  readonly input: ModelInput;
   readonly cachePolicy: CachePolicy;
   /** Identical plans within one operation run once. */
   readonly dedupeKey: string;
@@ -66,14 +65,11 @@ function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
 }
 
-function toCached(p: Prediction__Output): CachedPrediction {
+function toCached(p: Prediction): CachedPrediction {
   if (p.sentiment) {
     return { modelVersion: p.modelVersion, label: p.sentiment.label, score: p.sentiment.score, confidence: p.sentiment.confidence, classId: null, probability: null };
   }
-  if (p.numeric) {
-    return { modelVersion: p.modelVersion, label: p.numeric.label, score: null, confidence: null, classId: p.numeric.classId, probability: p.numeric.probability };
-  }
-  throw new InferGraphError('INFERENCE_FAILED', `inference-grpc answered ${p.model}:${p.modelVersion} with no output`);
+  return { modelVersion: p.modelVersion, label: p.numeric.label, score: null, confidence: null, classId: p.numeric.classId, probability: p.numeric.probability };
 }
 
 export class Predictor {
@@ -113,7 +109,7 @@ export class Predictor {
       );
     }
     const route = chooseRoute(known, request, this.random);
-    const input: PredictInput = hasText ? { text: request.text ?? '' } : { features: { values: [...(request.features ?? [])] } };
+    const input: ModelInput = hasText ? { text: request.text ?? '' } : { features: [...(request.features ?? [])] };
     const cachePolicy = request.cache ?? 'USE';
     return {
       model: request.model,

@@ -16,8 +16,8 @@ import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../../lib/metrics';
 import { connectRedisClient } from '../../../lib/redis';
 import { createNonceStore } from '../../../lib/signing/nonces';
-import { createBackend } from './backend';
-import type { Catalog } from './backend';
+import type { Catalog } from './backends/backend';
+import { createBackend } from './backends/create-backend';
 import { BatchingLoaders } from './batching';
 import type { Cache } from './cache/cache';
 import { MemoryCache } from './cache/memory';
@@ -118,8 +118,7 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
       await service.close(config.shutdownGraceMs);
       await metricsEndpoint.close();
       await apollo.stop();
-      backend.close();
-      await Promise.all([cache.dispose(), events.dispose(), auth.dispose()]);
+      await Promise.all([backend.dispose(), cache.dispose(), events.dispose(), auth.dispose()]);
     },
   };
 }

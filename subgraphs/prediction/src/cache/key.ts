@@ -6,15 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { ModelInput } from '../domain';
 
-export function canonicalInput(input: PredictInput): string {
+export function canonicalInput(input: ModelInput): string {
   if (input.text !== undefined) return `text:${input.text.normalize('NFC')}`;
-  const values = input.features?.values ?? [];
-  return `features:${values.map((v) => (typeof v === 'number' && Object.is(v, -0) ? '0' : String(v))).join(',')}`;
+  return `features:${input.features.map((v) => (Object.is(v, -0) ? '0' : String(v))).join(',')}`;
 }
 
-export function predictionCacheKey(model: string, version: string, input: PredictInput): string {
+export function predictionCacheKey(model: string, version: string, input: ModelInput): string {
   const digest = createHash('sha256').update(canonicalInput(input)).digest('base64url');
   return `prediction:${model}:${version}:${digest}`;
 }

@@ -12,32 +12,32 @@
 import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, requestCallback } from '@grpc/grpc-js';
 
-import type { GRPCInferenceServiceClient } from '../../../../lib/grpc/generated/inference/GRPCInferenceService';
+import type { GRPCInferenceServiceClient } from '../../../../../lib/grpc/generated/inference/GRPCInferenceService';
 import type {
   ModelMetadataResponse__Output,
   _inference_ModelMetadataResponse_TensorMetadata__Output as TensorMetadata,
-} from '../../../../lib/grpc/generated/inference/ModelMetadataResponse';
-import type { ModelReadyResponse__Output } from '../../../../lib/grpc/generated/inference/ModelReadyResponse';
-import type { ModelInfo__Output } from '../../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
-import { unary } from '../../../../lib/grpc/unary';
-import type { Logger } from '../../../../lib/logger';
-import { describeTensor, signatureOf } from '../../../../lib/oip/signatures';
-import { fromOipVersion, toOipVersion } from '../../../../lib/oip/versions';
-import type { CanarySetting } from '../../../../lib/traffic-policy';
+} from '../../../../../lib/grpc/generated/inference/ModelMetadataResponse';
+import type { ModelReadyResponse__Output } from '../../../../../lib/grpc/generated/inference/ModelReadyResponse';
+import { unary } from '../../../../../lib/grpc/unary';
+import type { Logger } from '../../../../../lib/logger';
+import { describeTensor, signatureOf } from '../../../../../lib/oip/signatures';
+import { fromOipVersion, toOipVersion } from '../../../../../lib/oip/versions';
+import type { CanarySetting } from '../../../../../lib/traffic-policy';
+import type { InputKind, ModelView } from '../../domain';
 import type { Catalog } from '../backend';
 import { SyncWaiters } from '../sync-waiters';
 
-export interface OipCatalogOptions {
+export interface MetadataCatalogOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
   readonly canary: readonly CanarySetting[];
   readonly refreshMs: number;
   readonly deadlineMs: number;
 }
 
-const KINDS = ['TEXT', 'FEATURES'] as const;
+const KINDS: readonly InputKind[] = ['TEXT', 'FEATURES'];
 
 /** Which signature the model's inputs match (one tensor: name, datatype, rank); throws saying what the server described. */
-function inputKindOf(name: string, inputs: readonly TensorMetadata[]): (typeof KINDS)[number] {
+function inputKindOf(name: string, inputs: readonly TensorMetadata[]): InputKind {
   const [input, ...more] = inputs;
   const kind = KINDS.find((k) => {
     const spec = signatureOf(k).input;
@@ -56,8 +56,8 @@ function failureKey(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export class OipCatalog implements Catalog {
-  private readonly models = new Map<string, ModelInfo__Output>();
+export class MetadataCatalog implements Catalog {
+  private readonly models = new Map<string, ModelView>();
   private timer: NodeJS.Timeout | undefined;
   private current = false;
   private disposed = false;
@@ -67,7 +67,7 @@ export class OipCatalog implements Catalog {
 
   constructor(
     private readonly client: GRPCInferenceServiceClient,
-    private readonly options: OipCatalogOptions,
+    private readonly options: MetadataCatalogOptions,
     private readonly logger: Logger,
   ) {}
 
@@ -84,7 +84,7 @@ export class OipCatalog implements Catalog {
     return this.current;
   }
 
-  get(name: string): ModelInfo__Output | undefined {
+  get(name: string): ModelView | undefined {
     return this.models.get(name);
   }
 
@@ -92,10 +92,11 @@ export class OipCatalog implements Catalog {
     return this.waiters.wait();
   }
 
-  dispose(): void {
+  dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.timer);
     this.waiters.dispose();
+    return Promise.resolve();
   }
 
   private async refresh(): Promise<void> {
@@ -125,7 +126,7 @@ export class OipCatalog implements Catalog {
     return unary<T>((cb) => start({ deadline: Date.now() + this.options.deadlineMs }, cb));
   }
 
-  private async describe(name: string, defaultVersion: string): Promise<ModelInfo__Output> {
+  private async describe(name: string, defaultVersion: string): Promise<ModelView> {
     const metadata = await this.call<ModelMetadataResponse__Output>((options, cb) => this.client.ModelMetadata({ name }, new Metadata(), options, cb));
     const inputKind = inputKindOf(name, metadata.inputs);
     const canary = this.options.canary.find((c) => c.model === name);
@@ -145,17 +146,12 @@ export class OipCatalog implements Catalog {
     // OIP says only ready or not: a ready version is shown LOADED, one that is not, FAILED.
     return {
       name,
-      description: metadata.properties.description ?? '',
       inputKind,
       defaultVersion,
       canary: canary ? { version: canary.version, percent: canary.percent } : null,
       versions: versions.map((version, i) => ({
         version,
-        description: '',
         state: ready[i]?.ready ? 'LOADED' : 'FAILED',
-        loaded: ready[i]?.ready ?? false,
-        loadedAt: '',
-        loadError: ready[i]?.ready ? '' : 'the OIP server says the version is not ready (ModelReady)',
         default: version === defaultVersion,
         canary: version === canary?.version,
       })),

@@ -1,7 +1,43 @@
-import { metricValue } from '../../../stack/prometheus';
-import { startPredictionStack } from '../../../test/helpers/prediction';
-import type { PredictionStack } from '../../../test/helpers/prediction';
-import { until } from '../../../lib/until';
+import { createInferenceClient } from '../../../../../lib/grpc/client';
+import { createLogger } from '../../../../../lib/logger';
+import { startInference } from '../../../../../test/helpers/inference';
+import { metricValue } from '../../../../../stack/prometheus';
+import { startPredictionStack } from '../../../../../test/helpers/prediction';
+import type { PredictionStack } from '../../../../../test/helpers/prediction';
+import { until } from '../../../../../lib/until';
+import { catalogContract } from '../catalog-contract';
+import { RegistryCatalog } from './registry-catalog';
+
+const silent = createLogger('prediction-subgraph', 'silent');
+
+catalogContract('RegistryCatalog', {
+  name: 'the model registry mirror',
+  reading: async ({ canary }) => {
+    const inference = await startInference(canary ? { CANARY: canary } : {});
+    const catalog = new RegistryCatalog(inference.client, silent);
+    catalog.start();
+    return {
+      catalog,
+      close: async () => {
+        await catalog.dispose();
+        await inference.close();
+      },
+    };
+  },
+  unreachable: () => {
+    // Nothing listens on port 1.
+    const client = createInferenceClient('127.0.0.1:1');
+    const catalog = new RegistryCatalog(client, silent);
+    catalog.start();
+    return {
+      catalog,
+      close: async () => {
+        await catalog.dispose();
+        client.close();
+      },
+    };
+  },
+});
 
 /** Registry streams the subgraph reopens while the test watches its /ready. */
 const ROTATIONS = 3;

@@ -10,18 +10,20 @@
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
 
-import type { ModelEvent__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
-import type { ModelInferenceClient } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
-import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
-import type { Logger } from '../../../lib/logger';
-import { SyncWaiters } from './sync-waiters';
+import type { ModelEvent__Output } from '../../../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import type { ModelInferenceClient } from '../../../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { Logger } from '../../../../../lib/logger';
+import type { ModelView } from '../../domain';
+import type { Catalog } from '../backend';
+import { SyncWaiters } from '../sync-waiters';
+import { fromWireModel } from './wire';
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
 const RESYNC_GRACE_MS = 2000;
 
-export class ModelCatalog {
-  private readonly models = new Map<string, ModelInfo__Output>();
+export class RegistryCatalog implements Catalog {
+  private readonly models = new Map<string, ModelView>();
   private stream: ClientReadableStream<ModelEvent__Output> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private delayMs = RECONNECT_MIN_MS;
@@ -45,7 +47,7 @@ export class ModelCatalog {
     return this.models.size > 0 && (this.connected || Date.now() - this.disconnectedAt < RESYNC_GRACE_MS);
   }
 
-  get(name: string): ModelInfo__Output | undefined {
+  get(name: string): ModelView | undefined {
     return this.models.get(name);
   }
 
@@ -54,11 +56,12 @@ export class ModelCatalog {
     return this.waiters.wait();
   }
 
-  dispose(): void {
+  dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.timer);
     this.stream?.cancel();
     this.waiters.dispose();
+    return Promise.resolve();
   }
 
   private watch(): void {
@@ -69,7 +72,7 @@ export class ModelCatalog {
       if (!event.model) return;
       this.connected = true;
       this.delayMs = RECONNECT_MIN_MS;
-      this.models.set(event.model.name, event.model);
+      this.models.set(event.model.name, fromWireModel(event.model));
       this.waiters.check();
     });
     let ended = false;

@@ -1,120 +1,21 @@
-/**
- * The OIP backend against a stand-in for another OIP server, over a real gRPC
- * channel: it answers as Triton does (typed contents, outputs of shape
- * [batch, 1], no `label` for numeric models) and refuses a whole request for
- * one bad input, as OIP servers must. Two more text models: `broken` fails
- * every input, `limited` refuses batches of more than 8 (as Triton does past
- * a model's max_batch_size). `kserve` lists no versions and answers a bare
- * NOT_FOUND for its version 2. The text `hang` holds its call unanswered.
- */
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-
-import { InferGraphError } from '../../../../lib/errors';
-import type { GRPCInferenceServiceHandlers } from '../../../../lib/grpc/generated/inference/GRPCInferenceService';
-import type { ModelInferRequest__Output } from '../../../../lib/grpc/generated/inference/ModelInferRequest';
-import type { PredictInput } from '../../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import { createOipClient, loadOipProto } from '../../../../lib/grpc/oip-client';
-import { createLogger } from '../../../../lib/logger';
-import { readBytes, readNumbers } from '../../../../lib/oip/tensors';
-import { graphql } from '../../../../stack/graphql-client';
+/** The OIP backend in front of another OIP server (stand-in-server.ts): its catalog, bisection, chunks, deadlines, FP32, NOT_FOUND. */
+import { InferGraphError } from '../../../../../lib/errors';
+import { createLogger } from '../../../../../lib/logger';
+import { graphql } from '../../../../../stack/graphql-client';
+import { loadPredictionConfig } from '../../config';
+import type { ModelInput } from '../../domain';
+import { startPredictionSubgraph } from '../../server';
 import type { InferenceBackend } from '../backend';
-import { loadPredictionConfig } from '../config';
-import { startPredictionSubgraph } from '../server';
-import { createOipBackend } from './backend';
-import { OipCatalog } from './catalog';
-import { until } from '../../../../lib/until';
-
-interface StandIn {
-  readonly address: string;
-  readonly calls: ModelInferRequest__Output[];
-  /** ModelMetadata requests per model: a catalog refresh asks once for each. */
-  readonly metadataAsked: Map<string, number>;
-  close(): void;
-}
-
-const INPUTS: Record<string, { name: string; datatype: string; shape: number[] }> = {
-  sentiment: { name: 'text', datatype: 'BYTES', shape: [-1] },
-  numeric: { name: 'features', datatype: 'FP32', shape: [-1, -1] },
-  broken: { name: 'text', datatype: 'BYTES', shape: [-1] },
-  limited: { name: 'text', datatype: 'BYTES', shape: [-1] },
-  kserve: { name: 'text', datatype: 'BYTES', shape: [-1] },
-  // Text of rank 2 (as Triton describes it with max_batch_size > 0): not the contract's [batch].
-  ranked: { name: 'text', datatype: 'BYTES', shape: [-1, 1] },
-};
-const LIMITED_MAX_BATCH = 8;
-
-async function startStandIn(): Promise<StandIn> {
-  const calls: ModelInferRequest__Output[] = [];
-  const metadataAsked = new Map<string, number>();
-  const notFound = { code: status.NOT_FOUND, details: 'unknown model' };
-  const handlers: GRPCInferenceServiceHandlers = {
-    ServerLive: (_call, cb) => cb(null, { live: true }),
-    ServerReady: (_call, cb) => cb(null, { ready: true }),
-    ServerMetadata: (_call, cb) => cb(null, { name: 'stand-in', version: '1', extensions: [] }),
-    ModelMetadata: (call, cb) => {
-      metadataAsked.set(call.request.name, (metadataAsked.get(call.request.name) ?? 0) + 1);
-      const input = INPUTS[call.request.name];
-      if (!input) return cb(notFound);
-      cb(null, { name: call.request.name, versions: call.request.name === 'kserve' ? [] : ['1', '2'], platform: 'stand-in', inputs: [input], outputs: [] });
-    },
-    // Version 2 of sentiment is not ready.
-    ModelReady: (call, cb) => cb(null, { ready: !(call.request.name === 'sentiment' && call.request.version === '2') }),
-    ModelInfer: (call, cb) => {
-      const req = call.request;
-      calls.push(req);
-      if (!INPUTS[req.modelName]) return cb(notFound);
-      const tensor = req.inputs[0];
-      if (!tensor) return cb({ code: status.INVALID_ARGUMENT, details: 'no input' });
-      const batch = Number(tensor.shape[0]);
-      const shape = [batch, 1];
-      const common = { modelName: req.modelName, modelVersion: req.modelVersion || '1', id: req.id };
-      if (req.modelName === 'kserve' && req.modelVersion === '2') return cb({ code: status.NOT_FOUND, details: 'no such version' });
-      if (req.modelName === 'broken') return cb({ code: status.INTERNAL, details: 'the model crashed' });
-      if (req.modelName === 'limited' && batch > LIMITED_MAX_BATCH) {
-        return cb({ code: status.INVALID_ARGUMENT, details: `inference request batch-size must be <= ${LIMITED_MAX_BATCH} for 'limited'` });
-      }
-      if (INPUTS[req.modelName]?.datatype === 'BYTES') {
-        const texts = readBytes('text', batch, tensor.contents, req.rawInputContents[0]).map(String);
-        // Never answered: the call lasts until the caller's deadline.
-        if (texts.includes('hang')) return;
-        if (texts.includes('bad')) return cb({ code: status.INVALID_ARGUMENT, details: `input text, element ${texts.indexOf('bad')} is bad` });
-        return cb(null, {
-          ...common,
-          outputs: [
-            { name: 'label', datatype: 'BYTES', shape, contents: { bytesContents: texts.map(() => Buffer.from('POSITIVE')) } },
-            { name: 'score', datatype: 'FP32', shape, contents: { fp32Contents: texts.map(() => 0.5) } },
-            { name: 'confidence', datatype: 'FP32', shape, contents: { fp32Contents: texts.map(() => 0.75) } },
-          ],
-        });
-      }
-      const width = Number(tensor.shape[1]);
-      const values = readNumbers('features', 'FP32', batch * width, tensor.contents, req.rawInputContents[0]);
-      const rows = Array.from({ length: batch }, (_, r) => values.slice(r * width, (r + 1) * width));
-      cb(null, {
-        ...common,
-        outputs: [
-          { name: 'class_id', datatype: 'INT64', shape, contents: { int64Contents: rows.map((row) => String(row.length)) } },
-          { name: 'probability', datatype: 'FP32', shape, contents: { fp32Contents: rows.map(() => 0.25) } },
-        ],
-      });
-    },
-  };
-  const server = new Server();
-  server.addService(loadOipProto().inference.GRPCInferenceService.service, handlers);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
-  );
-  return { address: `127.0.0.1:${port}`, calls, metadataAsked, close: () => server.forceShutdown() };
-}
+import { createOipBackend } from './oip-backend';
+import { LIMITED_MAX_BATCH, startStandIn } from './stand-in-server';
+import type { StandIn } from './stand-in-server';
 
 async function outcomes(answers: Promise<unknown>[]): Promise<unknown[]> {
   return Promise.all(answers.map((a) => a.catch((err: unknown) => (err instanceof InferGraphError ? { code: err.code, message: err.message } : err))));
 }
 
-const text = (t: string): PredictInput => ({ text: t });
-const features = (values: number[]): PredictInput => ({ features: { values } });
+const text = (t: string): ModelInput => ({ text: t });
+const features = (values: number[]): ModelInput => ({ features: values });
 
 describe('OIP backend in front of another OIP server', () => {
   let standIn: StandIn;
@@ -128,8 +29,8 @@ describe('OIP backend in front of another OIP server', () => {
   beforeEach(() => {
     standIn.calls.length = 0;
   });
-  afterAll(() => {
-    backend.close();
+  afterAll(async () => {
+    await backend.dispose();
     standIn.close();
   });
 
@@ -210,7 +111,7 @@ describe('OIP backend in front of another OIP server', () => {
       expect(answers).toEqual([...times(16, positive(8)), ...times(4, positive(4))]);
       expect(batchSizes()).toEqual([8, 8, 4]);
     } finally {
-      chunked.close();
+      await chunked.dispose();
     }
   });
 
@@ -222,7 +123,7 @@ describe('OIP backend in front of another OIP server', () => {
       expect(await outcomes(plain.predictBatch({ model: 'sentiment', version: 'v1' }, [text('hang'), text('fine')], ['req-9']))).toEqual([timedOut, timedOut]);
       expect(batchSizes()).toEqual([2]);
     } finally {
-      plain.close();
+      await plain.dispose();
     }
   });
 
@@ -236,7 +137,7 @@ describe('OIP backend in front of another OIP server', () => {
       expect(await outcomes([hang as Promise<unknown>])).toEqual([{ code: 'INFERENCE_TIMEOUT', message: 'sentiment:v1 did not answer within 1000 ms (INFERENCE_DEADLINE_MS)' }]);
       expect(batchSizes()).toEqual([2, 1, 1]);
     } finally {
-      capped.close();
+      await capped.dispose();
     }
   });
 
@@ -271,53 +172,6 @@ describe('OIP backend in front of another OIP server', () => {
       expect(standIn.calls.map((c) => c.modelVersion)).toEqual(['2', '1']);
     } finally {
       await subgraph.close();
-    }
-  });
-
-  it('serves the models it can read when the server cannot serve others as configured, logging one error per model', async () => {
-    const logs: { level: number; model?: string; reason?: string }[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as { level: number; model?: string; reason?: string });
-        done();
-      },
-    });
-    const client = createOipClient(standIn.address);
-    const catalog = new OipCatalog(
-      client,
-      {
-        defaultVersions: new Map([['sentiment', 'v1'], ['numeric', 'v1'], ['ranked', 'v1']]),
-        canary: [{ model: 'numeric', version: 'v9', percent: 10 }],
-        refreshMs: 100,
-        deadlineMs: 1000,
-      },
-      pino({ level: 'info' }, sink),
-    );
-    catalog.start();
-    try {
-      // Bounded, so that a catalog that never syncs fails this test instead of hanging the run.
-      const giveUp = setTimeout(() => catalog.dispose(), 3000);
-      await catalog.whenSynced().finally(() => clearTimeout(giveUp));
-      expect(catalog.get('sentiment')).toMatchObject({ inputKind: 'TEXT', defaultVersion: 'v1' });
-      expect(catalog.get('numeric')).toBeUndefined();
-      expect(catalog.get('ranked')).toBeUndefined();
-      // Three refreshes more, each of which could have logged the errors again: refreshes run one after
-      // another, so once a fourth has asked, three have finished.
-      const asked = (): number => standIn.metadataAsked.get('ranked') ?? 0;
-      const before = asked();
-      await until(() => asked() >= before + 4, 'three more catalog refreshes', 5000);
-      expect(catalog.synced).toBe(true);
-      const errors = logs.filter((l) => l.level === 50).map((l) => [l.model, l.reason]);
-      expect(errors).toEqual(
-        expect.arrayContaining([
-          ['numeric', 'CANARY: the OIP server has no version 9 (v9) of numeric; it has 1, 2'],
-          ['ranked', 'the OIP server describes the inputs of ranked as text (BYTES, shape [-1, 1]); expected one input, text (BYTES, shape [batch]) or features (FP32, shape [batch, n])'],
-        ]),
-      );
-      expect(errors).toHaveLength(2);
-    } finally {
-      catalog.dispose();
-      client.close();
     }
   });
 

@@ -1,0 +1,59 @@
+/**
+ * The prediction subgraph's own words for what it handles: a model input, a
+ * prediction, and its view of a model (versions, default, canary). Routing,
+ * the cache key, batching and the resolvers speak only these; the generated
+ * gRPC types stay in the backends (backends/infergraph, backends/oip), each
+ * of which maps them in its own wire file.
+ */
+
+/** One input of a model: text for text models (sentiment), features for numeric ones. */
+export type ModelInput =
+  | { readonly text: string; readonly features?: undefined }
+  | { readonly features: readonly number[]; readonly text?: undefined };
+
+export interface SentimentAnswer {
+  readonly label: string;
+  readonly score: number;
+  readonly confidence: number;
+}
+
+export interface NumericAnswer {
+  readonly classId: number;
+  readonly probability: number;
+  readonly label: string;
+}
+
+interface PredictionOf {
+  /** The version that answered. */
+  readonly modelVersion: string;
+  /** How many inputs the answering call or server batch held. */
+  readonly batchSize: number;
+}
+
+/** One model's answer to one input: a sentiment or a numeric class. */
+export type Prediction =
+  | (PredictionOf & { readonly sentiment: SentimentAnswer; readonly numeric?: undefined })
+  | (PredictionOf & { readonly numeric: NumericAnswer; readonly sentiment?: undefined });
+
+export type InputKind = 'TEXT' | 'FEATURES';
+
+export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
+
+export interface ModelVersionView {
+  readonly version: string;
+  /** Unknown when the server does not say. */
+  readonly state: VersionState | null;
+  readonly default: boolean;
+  readonly canary: boolean;
+}
+
+/** What the subgraph knows of one model: read by routing (canary.ts), input checks and metric labels. */
+export interface ModelView {
+  readonly name: string;
+  /** Unknown when the server does not say. */
+  readonly inputKind: InputKind | null;
+  readonly defaultVersion: string;
+  /** Null when the model has no canary. */
+  readonly canary: { readonly version: string; readonly percent: number } | null;
+  readonly versions: readonly ModelVersionView[];
+}
