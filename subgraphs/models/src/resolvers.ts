@@ -4,15 +4,14 @@ import type DataLoader from 'dataloader';
 
 import { InferGraphError } from '../../../lib/errors';
 import { toGraphQLError } from '../../../lib/graphql/errors';
-import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
-import type { ModelVersionInfo__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelVersionInfo';
-import type { RegistryClient } from './registry';
+import type { Model } from './domain';
+import type { RegistryClient } from './grpc/registry-client';
 
 export interface ModelsContext {
   readonly requestId: string;
   readonly registry: RegistryClient;
   /** `Model` entities of this operation, read together. */
-  readonly entities: DataLoader<string, ModelInfo__Output | null>;
+  readonly entities: DataLoader<string, Model | null>;
 }
 
 interface TrafficPolicyInput {
@@ -48,18 +47,11 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
           if (canary && (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100)) {
             throw new InferGraphError('BAD_USER_INPUT', `canary.percent must be from 1 to 100, got ${canary.percent}`);
           }
-          return ctx.registry.setTrafficPolicy(
-            { model, defaultVersion: defaultVersion ?? '', ...(canary ? { canary } : clearCanary ? { clearCanary: true } : {}) },
-            ctx.requestId,
-          );
+          return ctx.registry.setTrafficPolicy({ model, defaultVersion: defaultVersion ?? '', canary: canary ?? (clearCanary ? 'clear' : null) }, ctx.requestId);
         }),
     },
     Model: {
       __resolveReference: (ref: { name: string }, ctx: ModelsContext) => graphqlErrors(() => ctx.entities.load(ref.name)),
-    },
-    ModelVersion: {
-      loadedAt: (v: ModelVersionInfo__Output) => v.loadedAt || null,
-      loadError: (v: ModelVersionInfo__Output) => v.loadError || null,
     },
   };
 }

@@ -1,12 +1,7 @@
 /** The models subgraph: the model registry of inference-grpc as the federated `Model` entity. */
 import path from 'node:path';
 
-
-import { connectivityState } from '@grpc/grpc-js';
-
-import { createInferenceClient } from '../../../lib/grpc/client';
 import { PROJECT_ROOT } from '../../../lib/paths';
-import { reconnectOptions } from '../../../lib/grpc/target';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
 import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
@@ -15,7 +10,7 @@ import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../../lib/metrics';
 import { createNonceStore } from '../../../lib/signing/nonces';
 import type { ModelsConfig } from './config';
-import { RegistryClient } from './registry';
+import { RegistryClient } from './grpc/registry-client';
 import { createResolvers } from './resolvers';
 import type { ModelsContext } from './resolvers';
 
@@ -30,13 +25,11 @@ export interface ModelsSubgraph {
 }
 
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
-  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
-  const registry = new RegistryClient(client, { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger });
+  const registry = RegistryClient.connect(config, logger);
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
   const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);
-  // Ready while the channel to inference-grpc is connected (asking reconnects an idle one).
-  const isReady = (): boolean => client.getChannel().getConnectivityState(true) === connectivityState.READY;
+  const isReady = (): boolean => registry.isReady();
   const metricsRegistry = createMetricsRegistry('models-subgraph');
   const service = await serveGraphQL({
     host: config.host,
@@ -62,8 +55,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
       await service.close(config.shutdownGraceMs);
       await metrics.close();
       await apollo.stop();
-      await auth.dispose();
-      client.close();
+      await Promise.all([auth.dispose(), registry.dispose()]);
     },
   };
 }
