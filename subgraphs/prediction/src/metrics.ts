@@ -9,8 +9,8 @@ import type { Registry } from 'prom-client';
 import type { ErrorCode } from '../../../lib/errors';
 import { batchSizeBuckets } from '../../../lib/metrics';
 import type { Catalog } from './backends/backend';
+import type { CacheStatus } from './cache/cache';
 import type { Routing } from './canary';
-import type { CacheStatus } from './predictor';
 
 const UNKNOWN = 'unknown';
 

@@ -10,15 +10,12 @@ import type { InputLimits } from '../../../lib/limits/input';
 import type { Logger } from '../../../lib/logger';
 import type { Catalog } from './backends/backend';
 import type { BatchingLoaders } from './batching';
-import type { Cache, CachedPrediction } from './cache/cache';
+import type { Cache, CachePolicy, CacheStatus, CachedPrediction } from './cache/cache';
 import { predictionCacheKey } from './cache/key';
 import { chooseRoute } from './canary';
 import type { Routing } from './canary';
 import type { ModelInput, Prediction } from './domain';
 import type { PredictionMetrics } from './metrics';
-
-export type CachePolicy = 'USE' | 'BYPASS' | 'REFRESH';
-export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
 
 /** The GraphQL `PredictInput`. */
 export interface PredictRequest {

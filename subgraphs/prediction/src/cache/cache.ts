@@ -8,6 +8,12 @@
  * when its backend is back.
  */
 
+/** What a prediction asks of the cache: use it, bypass it, or refresh its entry. */
+export type CachePolicy = 'USE' | 'BYPASS' | 'REFRESH';
+
+/** Where an answer came from: the cache (HIT), the model and then the cache (MISS), or the model alone (BYPASS). */
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+
 /** What is stored for one model version and canonical input. */
 export interface CachedPrediction {
   readonly modelVersion: string;
