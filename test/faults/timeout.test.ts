@@ -4,7 +4,7 @@
  * (plus what the trip costs in the same round), and the inputs batched with
  * it answer before it does: they are not held until its deadline.
  * (The subgraph alone, with one slow and one fast input, is in
- * subgraphs/prediction/src/server.test.ts.)
+ * subgraphs/prediction/src/server-batching-and-faults.test.ts.)
  */
 import { graphql } from '../../stack/graphql-client';
 import type { GraphQLResponse } from '../../stack/graphql-client';
