@@ -1,6 +1,6 @@
 /**
  * Process-wide batching: one DataLoader per model version merges the inputs
- * of every concurrent GraphQL operation into PredictBatchStream calls of at most
+ * of every concurrent GraphQL operation into batch calls (backends/) of at most
  * `maxBatchSize` inputs, sent at most `maxDelayMs` after the first input
  * arrived. Its cache is off (the prediction cache is a separate layer), so
  * every `load` is one input sent and answered.
