@@ -5,6 +5,7 @@
  * against their implementation, in front of the real inference-grpc (which
  * speaks both protocols), so the two catalogs cannot drift apart.
  */
+import { until } from '../../../../lib/until';
 import type { ModelView } from '../domain';
 import type { Catalog } from './backend';
 
@@ -29,12 +30,11 @@ export interface CatalogFactory {
 }
 
 /**
- * The catalog's description of `name` once it has one (undefined after 5 s):
- * synced means it knows a model, and the rest of its first read may still be arriving.
+ * The catalog's description of `name` once it has one: synced means it knows
+ * a model, and the rest of its first read may still be arriving.
  */
 async function described(catalog: Catalog, name: string): Promise<ModelView | undefined> {
-  const giveUp = Date.now() + 5000;
-  while (!catalog.get(name) && Date.now() < giveUp) await new Promise((resolve) => setTimeout(resolve, 10));
+  await until(() => catalog.get(name) !== undefined, `the catalog to describe ${name}`, 5000);
   return catalog.get(name);
 }
 
