@@ -8,7 +8,7 @@ import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
-import { isLoopbackHost } from './auth';
+import { isLoopbackHost } from './grpc/auth';
 
 export type { CanarySetting } from '../../lib/traffic-policy';
 

@@ -7,8 +7,8 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
 import { batchSizeBuckets } from '../../lib/metrics';
-import type { BatcherObserver } from './batcher';
-import type { ModelRegistry } from './registry';
+import type { BatcherObserver } from './engine/batcher';
+import type { ModelRegistry } from './registry/model-registry';
 
 const UNKNOWN = 'unknown';
 

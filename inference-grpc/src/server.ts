@@ -14,21 +14,21 @@ import type { Logger } from '../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../lib/metrics';
 import { connectRedisClient } from '../../lib/redis';
 import type { HttpEndpoint } from '../../lib/metrics';
-import { isLoopbackHost, serverCredentials, tokenInterceptor } from './auth';
+import { isLoopbackHost, serverCredentials, tokenInterceptor } from './grpc/auth';
 import type { InferenceConfig } from './config';
-import { InferenceEngine } from './engine';
+import { InferenceEngine } from './engine/engine';
 import { InferenceMetrics } from './metrics';
-import { modelCatalog } from './models/catalog';
+import { builtinModels } from './models/builtin';
 import type { ModelDefinition } from './models/types';
-import { ModelRegistry } from './registry';
+import { ModelRegistry } from './registry/model-registry';
 import { MemoryPolicyStore } from './policy/memory';
 import { RedisPolicyStore } from './policy/redis';
 import type { PolicyStore } from './policy/store';
 import { withLoadFailures } from './faults';
-import { callTracker } from './calls';
-import type { ServiceState } from './calls';
-import { createOipHandlers } from './oip/service';
-import { createHandlers } from './service';
+import { callTracker } from './grpc/calls';
+import type { ServiceState } from './grpc/calls';
+import { oipHandlers } from './oip/grpc-inference-service';
+import { modelInferenceHandlers } from './grpc/model-inference';
 
 /**
  * The largest request the limits allow: MAX_BATCH_ITEMS inputs of MAX_TEXT_LENGTH
@@ -87,7 +87,7 @@ export interface InferenceServer {
 export async function startInferenceServer(
   config: InferenceConfig,
   logger: Logger,
-  catalog: readonly ModelDefinition[] = modelCatalog({
+  catalog: readonly ModelDefinition[] = builtinModels({
     batchLatencyMs: config.numericLatencyMs,
     itemLatencyUs: config.numericItemLatencyUs,
   }),
@@ -115,10 +115,10 @@ export async function startInferenceServer(
     // scale-up get calls too; calls on the old connection get SHUTDOWN_GRACE_MS to finish.
     ...(config.maxConnectionAgeMs > 0 ? { 'grpc.max_connection_age_ms': config.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': config.shutdownGraceMs } : {}),
   });
-  server.addService(proto.infergraph.inference.v1.ModelInference.service, createHandlers(engine, registry, metrics, logger, state));
+  server.addService(proto.infergraph.inference.v1.ModelInference.service, modelInferenceHandlers(engine, registry, metrics, logger, state));
   // The Open Inference Protocol v2 on the same port, over the same engine.
   const oipDefinition = loadOipPackageDefinition();
-  server.addService(loadOipProto(oipDefinition).inference.GRPCInferenceService.service, createOipHandlers(engine, registry, callTracker(metrics, logger, state), state));
+  server.addService(loadOipProto(oipDefinition).inference.GRPCInferenceService.service, oipHandlers(engine, registry, callTracker(metrics, logger, state), state));
   const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING', [OIP_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   new ReflectionService({ ...packageDefinition, ...oipDefinition, ...loadSync(healthProtoPath) }).addToServer(server);

@@ -4,8 +4,8 @@
  */
 import { until } from '../../../lib/until';
 import type { LoadedModel, ModelDefinition } from '../models/types';
-import { ModelRegistry } from '../registry';
-import type { RegistryEvent } from '../registry';
+import { ModelRegistry } from '../registry/model-registry';
+import type { RegistryEvent } from '../registry/model-registry';
 import type { PolicyStore } from './store';
 
 const loaded: LoadedModel = { run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))) };

@@ -5,7 +5,7 @@ import { describeRedis } from '../../../test/helpers/redis';
 import { deletePrefix, freshPrefix, redisUrl } from '../../../stack/redis';
 import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
-import { ModelRegistry } from '../registry';
+import { ModelRegistry } from '../registry/model-registry';
 import { policyStoreContract, testCatalog } from './contract';
 import { RedisPolicyStore } from './redis';
 

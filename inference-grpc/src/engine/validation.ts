@@ -1,9 +1,9 @@
 /** Checks one input against its model's input kind and the configured limits. */
-import { InferGraphError } from '../../lib/errors';
-import { checkFeatureCount, checkText } from '../../lib/limits/input';
-import type { InputLimits } from '../../lib/limits/input';
-import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
-import type { InputKind, ModelInput } from './models/types';
+import { InferGraphError } from '../../../lib/errors';
+import { checkFeatureCount, checkText } from '../../../lib/limits/input';
+import type { InputLimits } from '../../../lib/limits/input';
+import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { InputKind, ModelInput } from '../models/types';
 
 export type { InputLimits };
 

@@ -9,7 +9,7 @@
  * before its batch runs, never run. Every submitted input settles exactly
  * once: with its own output, or with its own error.
  */
-import { InferGraphError } from '../../lib/errors';
+import { InferGraphError } from '../../../lib/errors';
 
 export interface BatcherOptions<I, O> {
   /** For messages and metrics, e.g. "numeric:v1". */

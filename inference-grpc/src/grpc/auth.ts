@@ -10,9 +10,9 @@ import { isIP } from 'node:net';
 import { Metadata, ServerCredentials, ServerInterceptingCall, status } from '@grpc/grpc-js';
 import type { ServerInterceptor } from '@grpc/grpc-js';
 
-import { CODE_METADATA_KEY } from '../../lib/grpc/errors';
-import { AUTHORIZATION_METADATA_KEY } from '../../lib/grpc/security';
-import type { InferenceConfig } from './config';
+import { CODE_METADATA_KEY } from '../../../lib/grpc/errors';
+import { AUTHORIZATION_METADATA_KEY } from '../../../lib/grpc/security';
+import type { InferenceConfig } from '../config';
 
 /** Open to anyone: load balancers and Kubernetes probe it without credentials. */
 const OPEN_SERVICE_PREFIX = '/grpc.health.v1.Health/';

@@ -21,11 +21,11 @@ import { PROJECT_ROOT } from '../../../lib/paths';
 import { signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
 import { toOipVersion } from '../../../lib/oip/versions';
-import { callContext } from '../calls';
-import type { CallTracker, ServiceState } from '../calls';
-import type { InferenceEngine } from '../engine';
-import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry';
-import { decodeInferRequest, encodeOutputs } from './tensors';
+import { callContext } from '../grpc/calls';
+import type { CallTracker, ServiceState } from '../grpc/calls';
+import type { InferenceEngine } from '../engine/engine';
+import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
+import { decodeInferRequest, encodeOutputs } from './codec';
 
 const SERVER_NAME = 'infergraph';
 const SERVER_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -49,7 +49,7 @@ function tensorMetadata(spec: TensorSpec): { name: string; datatype: string; sha
   return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
 }
 
-export function createOipHandlers(engine: InferenceEngine, registry: ModelRegistry, tracker: CallTracker, state: ServiceState): GRPCInferenceServiceHandlers {
+export function oipHandlers(engine: InferenceEngine, registry: ModelRegistry, tracker: CallTracker, state: ServiceState): GRPCInferenceServiceHandlers {
   const { unary } = tracker;
   return {
     // Draining refuses every call (UNAVAILABLE) before these answer, which OIP clients read as not live / not ready.

@@ -11,7 +11,7 @@ import type { PredictInput__Output } from '../../../lib/grpc/generated/infergrap
 import { FEATURES_OUTPUTS, TEXT_OUTPUTS, describeTensor, outputValue, signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
 import { TensorFormatError, elementCount, rawBytes, rawNumbers, readBytes, readNumbers, typedNumbers, utf8 } from '../../../lib/oip/tensors';
-import type { PredictionResult } from '../engine';
+import type { PredictionResult } from '../engine/engine';
 import type { InputKind } from '../models/types';
 
 export interface DecodedRequest {

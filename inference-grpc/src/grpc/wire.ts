@@ -1,11 +1,11 @@
 /** Conversions between the registry / engine values and the generated proto messages. */
-import type { InferGraphError } from '../../lib/errors';
-import { grpcStatusOf } from '../../lib/grpc/errors';
-import type { ModelInfo } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
-import type { PredictBatchItem } from '../../lib/grpc/generated/infergraph/inference/v1/PredictBatchItem';
-import type { Prediction } from '../../lib/grpc/generated/infergraph/inference/v1/Prediction';
-import type { PredictionResult } from './engine';
-import type { ModelSnapshot } from './registry';
+import type { InferGraphError } from '../../../lib/errors';
+import { grpcStatusOf } from '../../../lib/grpc/errors';
+import type { ModelInfo } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { PredictBatchItem } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchItem';
+import type { Prediction } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
+import type { PredictionResult } from '../engine/engine';
+import type { ModelSnapshot } from '../registry/model-registry';
 
 export function predictionToWire(result: PredictionResult): Prediction {
   const { output } = result;

@@ -1,18 +1,18 @@
 /** gRPC handlers of infergraph.inference.v1.ModelInference over the engine and registry. */
-import { asInferGraphError } from '../../lib/errors';
-import type { InferGraphError } from '../../lib/errors';
-import type { ModelInferenceHandlers } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
-import type { Logger } from '../../lib/logger';
+import { asInferGraphError } from '../../../lib/errors';
+import type { InferGraphError } from '../../../lib/errors';
+import type { ModelInferenceHandlers } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { Logger } from '../../../lib/logger';
 import { callContext, callTracker } from './calls';
 import type { ServiceState } from './calls';
-import type { InferenceEngine, PredictionResult } from './engine';
-import type { InferenceMetrics } from './metrics';
-import type { ModelRegistry, PolicyChange, RegistryEvent } from './registry';
+import type { InferenceEngine, PredictionResult } from '../engine/engine';
+import type { InferenceMetrics } from '../metrics';
+import type { ModelRegistry, PolicyChange, RegistryEvent } from '../registry/model-registry';
 import { batchItemToWire, modelToWire, predictionToWire } from './wire';
 
 export type { ServiceState };
 
-export function createHandlers(
+export function modelInferenceHandlers(
   engine: InferenceEngine,
   registry: ModelRegistry,
   metrics: InferenceMetrics,

@@ -1,4 +1,4 @@
-import { InferGraphError } from '../../lib/errors';
+import { InferGraphError } from '../../../lib/errors';
 import { DynamicBatcher } from './batcher';
 import type { BatcherOptions } from './batcher';
 

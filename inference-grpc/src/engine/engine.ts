@@ -3,13 +3,13 @@
  * needed, apply the fault hooks, and hand the input to the version's batcher.
  * Knows nothing of gRPC; the service adapts it.
  */
-import { InferGraphError, asInferGraphError } from '../../lib/errors';
-import type { PredictInput__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import { InferGraphError, asInferGraphError } from '../../../lib/errors';
+import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import { DynamicBatcher } from './batcher';
-import { SIMULATE_TIMEOUT, faultOf, simulateFault } from './faults';
-import type { InferenceMetrics } from './metrics';
-import type { ModelInput, ModelOutput } from './models/types';
-import type { ModelRegistry } from './registry';
+import { SIMULATE_TIMEOUT, faultOf, simulateFault } from '../faults';
+import type { InferenceMetrics } from '../metrics';
+import type { ModelInput, ModelOutput } from '../models/types';
+import type { ModelRegistry } from '../registry/model-registry';
 import { validateInput } from './validation';
 import type { InputLimits } from './validation';
 

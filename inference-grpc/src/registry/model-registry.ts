@@ -15,13 +15,13 @@
  */
 import { EventEmitter } from 'node:events';
 
-import { ConfigError } from '../../lib/config';
-import { InferGraphError } from '../../lib/errors';
-import type { Logger } from '../../lib/logger';
-import type { CanarySetting } from './config';
-import { MemoryPolicyStore } from './policy/memory';
-import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicy, TrafficPolicy } from './policy/store';
-import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition } from './models/types';
+import { ConfigError } from '../../../lib/config';
+import { InferGraphError } from '../../../lib/errors';
+import type { Logger } from '../../../lib/logger';
+import type { CanarySetting } from '../config';
+import { MemoryPolicyStore } from '../policy/memory';
+import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicy, TrafficPolicy } from '../policy/store';
+import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition } from '../models/types';
 
 export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
 

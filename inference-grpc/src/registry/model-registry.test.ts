@@ -1,7 +1,7 @@
-import { ConfigError } from '../../lib/config';
-import type { LoadedModel, ModelDefinition } from './models/types';
-import { ModelRegistry } from './registry';
-import type { RegistryEvent } from './registry';
+import { ConfigError } from '../../../lib/config';
+import type { LoadedModel, ModelDefinition } from '../models/types';
+import { ModelRegistry } from './model-registry';
+import type { RegistryEvent } from './model-registry';
 
 const loaded: LoadedModel = { run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))) };
 

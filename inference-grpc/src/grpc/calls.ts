@@ -7,14 +7,14 @@ import { setMaxListeners } from 'node:events';
 
 import type { Metadata, ServerUnaryCall, ServerWritableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
 
-import { InferGraphError } from '../../lib/errors';
-import { toServiceError } from '../../lib/grpc/errors';
-import type { ModelEvent } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
-import type { WatchModelsRequest__Output } from '../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
-import { REQUEST_ID_KEY, requestIdsOr } from '../../lib/logger';
-import type { Logger } from '../../lib/logger';
-import type { CallContext } from './engine';
-import type { InferenceMetrics } from './metrics';
+import { InferGraphError } from '../../../lib/errors';
+import { toServiceError } from '../../../lib/grpc/errors';
+import type { ModelEvent } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import type { WatchModelsRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/WatchModelsRequest';
+import { REQUEST_ID_KEY, requestIdsOr } from '../../../lib/logger';
+import type { Logger } from '../../../lib/logger';
+import type { CallContext } from '../engine/engine';
+import type { InferenceMetrics } from '../metrics';
 
 export interface ServiceState {
   /** Unary calls being answered now. */

@@ -1,16 +1,16 @@
 import { Metadata, status } from '@grpc/grpc-js';
 
-import { createInferenceClient } from '../../lib/grpc/client';
-import type { ModelInferenceClient } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
-import type { PredictResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
-import type { InferenceClientSecurity } from '../../lib/grpc/security';
-import { unary } from '../../lib/grpc/unary';
-import { loadModelsConfig } from '../../subgraphs/models/src/index';
-import { failure, startInference } from '../../test/helpers/inference';
-import type { InferenceFixture } from '../../test/helpers/inference';
-import { PREDICTION_FIELDS, startPredictionStack } from '../../test/helpers/prediction';
-import { makeTestPki } from '../../test/helpers/tls';
-import type { TestPki } from '../../test/helpers/tls';
+import { createInferenceClient } from '../../../lib/grpc/client';
+import type { ModelInferenceClient } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
+import type { PredictResponse__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
+import type { InferenceClientSecurity } from '../../../lib/grpc/security';
+import { unary } from '../../../lib/grpc/unary';
+import { loadModelsConfig } from '../../../subgraphs/models/src/index';
+import { failure, startInference } from '../../../test/helpers/inference';
+import type { InferenceFixture } from '../../../test/helpers/inference';
+import { PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
+import { makeTestPki } from '../../../test/helpers/tls';
+import type { TestPki } from '../../../test/helpers/tls';
 
 /** A client's security as a subgraph reads it from its environment. */
 const clientSecurity = (env: Record<string, string>): InferenceClientSecurity => loadModelsConfig(env);
