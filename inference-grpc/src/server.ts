@@ -24,7 +24,7 @@ import { ModelRegistry } from './registry/model-registry';
 import { MemoryPolicyStore } from './policy/memory';
 import { RedisPolicyStore } from './policy/redis';
 import type { PolicyStore } from './policy/store';
-import { withLoadFailures } from './faults';
+import { withFaultHooks, withLoadFailures } from './faults';
 import { callTracker } from './grpc/calls';
 import type { ServiceState } from './grpc/calls';
 import { oipHandlers } from './oip/grpc-inference-service';
@@ -100,7 +100,7 @@ export async function startInferenceServer(
   });
   const metricsRegistry = createMetricsRegistry('inference-grpc');
   const metrics = new InferenceMetrics(metricsRegistry, registry, config.batchMaxSize);
-  const engine = new InferenceEngine(registry, metrics, config);
+  const engine = new InferenceEngine(registry, metrics, config, config.faultHooks ? withFaultHooks : undefined);
   const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
 
   const packageDefinition = loadInferencePackageDefinition();

@@ -41,6 +41,12 @@ export interface SubmitOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Where one input is submitted to run in some batch: a DynamicBatcher, or a wrapper around one. */
+export interface InputQueue<I, O> {
+  /** Settles once with the input's own output, or its own error. */
+  submit(input: I, options: SubmitOptions): Promise<Batched<O>>;
+}
+
 interface Pending<I, O> {
   readonly input: I;
   readonly deadline: number;
@@ -50,7 +56,7 @@ interface Pending<I, O> {
   detach(): void;
 }
 
-export class DynamicBatcher<I, O> {
+export class DynamicBatcher<I, O> implements InputQueue<I, O> {
   private queue: Pending<I, O>[] = [];
   private running = false;
   private timer: NodeJS.Timeout | undefined;

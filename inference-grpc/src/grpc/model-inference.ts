@@ -7,8 +7,8 @@ import { callContext, callTracker } from './calls';
 import type { ServiceState } from './calls';
 import type { InferenceEngine, PredictionResult } from '../engine/engine';
 import type { InferenceMetrics } from '../metrics';
-import type { ModelRegistry, PolicyChange, RegistryEvent } from '../registry/model-registry';
-import { batchItemToWire, modelToWire, predictionToWire } from './wire';
+import type { ModelRegistry, RegistryEvent } from '../registry/model-registry';
+import { batchItemToWire, batchRequestFromWire, modelToWire, policyChangeFromWire, predictRequestFromWire, predictionToWire } from './wire';
 
 export type { ServiceState };
 
@@ -23,11 +23,11 @@ export function modelInferenceHandlers(
 
   return {
     Predict: unary('Predict', async (req, call) => ({
-      prediction: predictionToWire(await engine.predict(req.model, req.version, req.input, callContext(call))),
+      prediction: predictionToWire(await engine.predict(predictRequestFromWire(req), callContext(call))),
     })),
 
     PredictBatch: unary('PredictBatch', async (req, call) => {
-      const result = await engine.predictBatch(req.model, req.version, req.inputs, callContext(call));
+      const result = await engine.predictBatch(batchRequestFromWire(req), callContext(call));
       return { modelVersion: result.version, items: result.items.map(batchItemToWire) };
     }),
 
@@ -36,12 +36,11 @@ export function modelInferenceHandlers(
         'PredictBatchStream',
         call.metadata,
         async () => {
-          const { model, version, inputs } = call.request;
-          const batch = await engine.startBatch(model, version, inputs, callContext(call));
+          const batch = await engine.startBatch(batchRequestFromWire(call.request), callContext(call));
           const send = (index: number, outcome: PredictionResult | InferGraphError): void => {
             if (!call.cancelled) call.write({ index, modelVersion: batch.version, item: batchItemToWire(outcome) });
           };
-          await Promise.all(batch.runs.map((run, index) => run.result.then((p) => send(index, p), (err: unknown) => send(index, asInferGraphError(err)))));
+          await Promise.all(batch.results.map((result, index) => result.then((p) => send(index, p), (err: unknown) => send(index, asInferGraphError(err)))));
           call.end();
         },
         (error) => call.emit('error', error),
@@ -52,17 +51,7 @@ export function modelInferenceHandlers(
     GetModel: unary('GetModel', (req) => modelToWire(registry.get(req.name))),
 
     SetTrafficPolicy: unary('SetTrafficPolicy', async (req) => {
-      const change: PolicyChange = {
-        model: req.model,
-        defaultVersion: req.defaultVersion === '' ? undefined : req.defaultVersion,
-        canary:
-          req.canaryChange === 'canary' && req.canary
-            ? { version: req.canary.version, percent: req.canary.percent }
-            : req.canaryChange === 'clearCanary' && req.clearCanary
-              ? null
-              : undefined,
-      };
-      const model = await registry.setTrafficPolicy(change);
+      const model = await registry.setTrafficPolicy(policyChangeFromWire(req));
       logger.info({ model: model.name, defaultVersion: model.defaultVersion, canary: model.canary }, 'traffic policy changed');
       return modelToWire(model);
     }),

@@ -1,11 +1,48 @@
-/** Conversions between the registry / engine values and the generated proto messages. */
+/**
+ * ModelInference messages to and from the service's own types: requests
+ * into the engine's and the registry's, their answers back. The one place
+ * that reads which oneof a message set.
+ */
 import type { InferGraphError } from '../../../lib/errors';
 import { grpcStatusOf } from '../../../lib/grpc/errors';
 import type { ModelInfo } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import type { PredictBatchItem } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchItem';
+import type { PredictBatchRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchRequest';
+import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import type { PredictRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictRequest';
 import type { Prediction } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
-import type { PredictionResult } from '../engine/engine';
-import type { ModelSnapshot } from '../registry/model-registry';
+import type { SetTrafficPolicyRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
+import type { BatchRequest, PredictRequest, PredictionResult } from '../engine/engine';
+import type { ModelInput } from '../models/types';
+import type { ModelSnapshot, PolicyChange } from '../registry/model-registry';
+
+/** The input a message carries, by the oneof it set; undefined when it set none (the engine says what the model takes). */
+export function inputFromWire(input: PredictInput__Output | null | undefined): ModelInput | undefined {
+  if (input?.input === 'text') return { kind: 'text', text: input.text ?? '' };
+  if (input?.input === 'features') return { kind: 'features', values: input.features?.values ?? [] };
+  return undefined;
+}
+
+export function predictRequestFromWire(request: PredictRequest__Output): PredictRequest {
+  return { model: request.model, version: request.version, input: inputFromWire(request.input) };
+}
+
+export function batchRequestFromWire(request: PredictBatchRequest__Output): BatchRequest {
+  return { model: request.model, version: request.version, inputs: request.inputs.map(inputFromWire) };
+}
+
+export function policyChangeFromWire(request: SetTrafficPolicyRequest__Output): PolicyChange {
+  return {
+    model: request.model,
+    defaultVersion: request.defaultVersion === '' ? undefined : request.defaultVersion,
+    canary:
+      request.canaryChange === 'canary' && request.canary
+        ? { version: request.canary.version, percent: request.canary.percent }
+        : request.canaryChange === 'clearCanary' && request.clearCanary
+          ? null
+          : undefined,
+  };
+}
 
 export function predictionToWire(result: PredictionResult): Prediction {
   const { output } = result;

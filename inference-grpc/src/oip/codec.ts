@@ -7,16 +7,15 @@
 import { InferGraphError } from '../../../lib/errors';
 import type { ModelInferRequest__Output } from '../../../lib/grpc/generated/inference/ModelInferRequest';
 import type { _inference_ModelInferResponse_InferOutputTensor as InferOutputTensor } from '../../../lib/grpc/generated/inference/ModelInferResponse';
-import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import { FEATURES_OUTPUTS, TEXT_OUTPUTS, describeTensor, outputValue, signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
 import { TensorFormatError, elementCount, rawBytes, rawNumbers, readBytes, readNumbers, typedNumbers, utf8 } from '../../../lib/oip/tensors';
 import type { PredictionResult } from '../engine/engine';
-import type { InputKind } from '../models/types';
+import type { InputKind, ModelInput } from '../models/types';
 
 export interface DecodedRequest {
   /** One engine input per batch element, in order. */
-  readonly inputs: PredictInput__Output[];
+  readonly inputs: ModelInput[];
   /** The input tensor's name, for messages about one element. */
   readonly tensor: string;
   /** The outputs to answer, in the order to answer them. */
@@ -85,7 +84,7 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
     const rawContents = raw ? request.rawInputContents[0] : undefined;
     if (kind === 'TEXT') {
       const texts = readBytes(spec.name, count, tensor.contents, rawContents);
-      return { inputs: texts.map((bytes, i) => ({ input: 'text', text: utf8(spec.name, i, bytes) })), tensor: spec.name, outputs, raw };
+      return { inputs: texts.map((bytes, i) => ({ kind: 'text', text: utf8(spec.name, i, bytes) })), tensor: spec.name, outputs, raw };
     }
     const width = count / batch;
     const values = readNumbers(spec.name, spec.datatype, count, tensor.contents, rawContents);
@@ -95,10 +94,7 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
         `tensor ${spec.name}, element ${Math.floor(notFinite / width)}, feature ${notFinite % width} is ${String(values[notFinite])}; every feature must be a finite number`,
       );
     }
-    const inputs = Array.from({ length: batch }, (_, row): PredictInput__Output => ({
-      input: 'features',
-      features: { values: values.slice(row * width, (row + 1) * width) },
-    }));
+    const inputs = Array.from({ length: batch }, (_, row): ModelInput => ({ kind: 'features', values: values.slice(row * width, (row + 1) * width) }));
     return { inputs, tensor: spec.name, outputs, raw };
   } catch (err) {
     if (err instanceof TensorFormatError) throw bad(`input ${err.message}`);

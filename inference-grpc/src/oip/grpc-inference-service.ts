@@ -9,8 +9,8 @@
  * prediction subgraph makes it), as Triton serves its policy's version.
  * ModelInfer answers all or nothing, as OIP has no per-element errors: the
  * first failed element fails the call with its own code, naming the tensor
- * and the element. So an element that hangs (simulate-timeout) holds the
- * call until the caller's deadline.
+ * and the element. So an element that hangs holds the call until the
+ * caller's deadline.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,7 +77,7 @@ export function oipHandlers(engine: InferenceEngine, registry: ModelRegistry, tr
     ModelInfer: unary('ModelInfer', async (req, call) => {
       const { model, version } = resolveVersion(registry, req.modelName, req.modelVersion);
       const decoded = decodeInferRequest(model.name, model.inputKind, req, engine.limits);
-      const batch = await engine.predictWhole(model.name, version.version, decoded.inputs, callContext(call));
+      const batch = await engine.predictBatch({ model: model.name, version: version.version, inputs: decoded.inputs }, callContext(call));
       const results = batch.items.map((item, index) => {
         if (!(item instanceof InferGraphError)) return item;
         // Naming the element matters only when there are several.

@@ -51,8 +51,8 @@ export interface ModelInferenceClient extends grpc.Client {
   
   /**
    * Many inputs for one model version; every item gets its own result or error.
-   * The answer comes when every item is done; an item that hangs (simulate-timeout)
-   * is answered as timed out once the others are done.
+   * The answer comes when every item is done: an item that hangs holds the
+   * call until its deadline (PredictBatchStream answers the others first).
    */
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
@@ -60,8 +60,8 @@ export interface ModelInferenceClient extends grpc.Client {
   PredictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Many inputs for one model version; every item gets its own result or error.
-   * The answer comes when every item is done; an item that hangs (simulate-timeout)
-   * is answered as timed out once the others are done.
+   * The answer comes when every item is done: an item that hangs holds the
+   * call until its deadline (PredictBatchStream answers the others first).
    */
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
   predictBatch(argument: _infergraph_inference_v1_PredictBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_PredictBatchResponse__Output>): grpc.ClientUnaryCall;
@@ -123,8 +123,8 @@ export interface ModelInferenceHandlers extends grpc.UntypedServiceImplementatio
   
   /**
    * Many inputs for one model version; every item gets its own result or error.
-   * The answer comes when every item is done; an item that hangs (simulate-timeout)
-   * is answered as timed out once the others are done.
+   * The answer comes when every item is done: an item that hangs holds the
+   * call until its deadline (PredictBatchStream answers the others first).
    */
   PredictBatch: grpc.handleUnaryCall<_infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchResponse>;
   
