@@ -14,7 +14,8 @@ import type { Prediction } from '../../../lib/grpc/generated/infergraph/inferenc
 import type { SetTrafficPolicyRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
 import type { BatchRequest, PredictRequest, PredictionResult } from '../engine/engine';
 import type { ModelInput } from '../models/types';
-import type { ModelSnapshot, PolicyChange } from '../registry/model-registry';
+import type { PolicyChange } from '../policy/validation';
+import type { ModelSnapshot } from '../registry/model-registry';
 
 /** The input a message carries, by the oneof it set; undefined when it set none (the engine says what the model takes). */
 export function inputFromWire(input: PredictInput__Output | null | undefined): ModelInput | undefined {

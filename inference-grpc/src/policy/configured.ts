@@ -1,0 +1,42 @@
+/**
+ * The traffic policy configuration asks for at start-up: each model's first
+ * version as default unless DEFAULT_MODEL_VERSIONS names another, and the
+ * canaries of CANARY. It only seeds a store that holds no policy yet. Every
+ * problem is named, with its variable, in one ConfigError.
+ */
+import { ConfigError } from '../../../lib/config';
+import type { CanarySetting } from '../config';
+import type { ModelDefinition } from '../models/types';
+import type { ReplicatedModel } from './replication';
+
+export function configuredPolicies(
+  catalog: readonly ModelDefinition[],
+  defaultVersions: ReadonlyMap<string, string>,
+  canaries: readonly CanarySetting[],
+): Map<string, ReplicatedModel> {
+  const models = new Map(
+    catalog.map((definition) => {
+      const first = definition.versions[0];
+      if (first === undefined) throw new Error(`model ${definition.name} has no versions`);
+      const versions = definition.versions.map((v) => v.version);
+      return [definition.name, { versions, configured: { defaultVersion: first.version, canary: undefined } }] as [string, ReplicatedModel];
+    }),
+  );
+  const names = [...models.keys()].join(', ');
+  const problems: string[] = [];
+  for (const [model, version] of defaultVersions) {
+    const found = models.get(model);
+    if (!found) problems.push(`DEFAULT_MODEL_VERSIONS: unknown model ${model}; models are ${names}`);
+    else if (!found.versions.includes(version)) problems.push(`DEFAULT_MODEL_VERSIONS: ${model} has no version ${version}; versions are ${found.versions.join(', ')}`);
+    else models.set(model, { ...found, configured: { ...found.configured, defaultVersion: version } });
+  }
+  for (const c of canaries) {
+    const found = models.get(c.model);
+    if (!found) problems.push(`CANARY: unknown model ${c.model}; models are ${names}`);
+    else if (!found.versions.includes(c.version)) problems.push(`CANARY: ${c.model} has no version ${c.version}; versions are ${found.versions.join(', ')}`);
+    else if (c.version === found.configured.defaultVersion) problems.push(`CANARY: ${c.model}:${c.version} is already the default version`);
+    else models.set(c.model, { ...found, configured: { ...found.configured, canary: { version: c.version, percent: c.percent } } });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return models;
+}
