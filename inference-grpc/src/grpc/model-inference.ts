@@ -3,24 +3,21 @@ import { asInferGraphError } from '../../../lib/errors';
 import type { InferGraphError } from '../../../lib/errors';
 import type { ModelInferenceHandlers } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { Logger } from '../../../lib/logger';
-import { callContext, callTracker } from './calls';
-import type { ServiceState } from './calls';
+import { callContext } from './calls';
+import type { CallTracker, ServiceState } from './calls';
 import type { InferenceEngine, PredictionResult } from '../engine/engine';
 import type { InferenceMetrics } from '../metrics';
 import type { ModelRegistry, RegistryEvent } from '../registry/model-registry';
 import { batchItemToWire, batchRequestFromWire, modelToWire, policyChangeFromWire, predictRequestFromWire, predictionToWire } from './wire';
 
-export type { ServiceState };
-
 export function modelInferenceHandlers(
   engine: InferenceEngine,
   registry: ModelRegistry,
+  { track, unary }: CallTracker,
   metrics: InferenceMetrics,
   logger: Logger,
   state: ServiceState,
 ): ModelInferenceHandlers {
-  const { track, unary } = callTracker(metrics, logger, state);
-
   return {
     Predict: unary('Predict', async (req, call) => ({
       prediction: predictionToWire(await engine.predict(predictRequestFromWire(req), callContext(call))),
