@@ -10,8 +10,6 @@ import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
 import { isLoopbackHost } from './grpc/auth';
 
-export type { CanarySetting } from '../../lib/traffic-policy';
-
 function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
   const out = new Map<string, string[]>();
   for (const part of raw.split(',')) {

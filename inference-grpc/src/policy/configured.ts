@@ -5,7 +5,7 @@
  * problem is named, with its variable, in one ConfigError.
  */
 import { ConfigError } from '../../../lib/config';
-import type { CanarySetting } from '../config';
+import type { CanarySetting } from '../../../lib/traffic-policy';
 import type { ModelDefinition } from '../models/types';
 import type { ReplicatedModel } from './replication';
 

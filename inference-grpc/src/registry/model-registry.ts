@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
-import type { CanarySetting } from '../config';
+import type { CanarySetting } from '../../../lib/traffic-policy';
 import type { InputKind, LoadedModel, ModelDefinition } from '../models/types';
 import { configuredPolicies } from '../policy/configured';
 import { MemoryPolicyStore } from '../policy/memory';
