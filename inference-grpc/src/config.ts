@@ -1,4 +1,6 @@
 /** inference-grpc settings: the only place this service reads the environment. */
+import { isIP } from 'node:net';
+
 import { ConfigError, SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
 import { inferenceTokenSetting, pemFileSetting } from '../../lib/grpc/security';
 import { batchingSettings } from '../../lib/limits/batching';
@@ -8,7 +10,6 @@ import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service';
 import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
-import { isLoopbackHost } from './grpc/auth';
 
 function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
   const out = new Map<string, string[]>();
@@ -84,6 +85,15 @@ export const inferenceSettings = {
 };
 
 export type InferenceConfig = ConfigOf<typeof inferenceSettings>;
+
+/** Whether HOST reaches only this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare);
+  return false;
+}
 
 /** Settings that are wrong only together, each named. */
 function securityProblems(config: InferenceConfig): string[] {

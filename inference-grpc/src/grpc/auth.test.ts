@@ -22,8 +22,7 @@ import { listServices } from '../../../test/helpers/reflection';
 import { failure, startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
 import { spawnService } from '../../../stack/process';
-import { isLoopbackHost } from './auth';
-import { loadInferenceConfig } from '../config';
+import { isLoopbackHost, loadInferenceConfig } from '../config';
 
 const withToken = (inferenceToken: string): InferenceClientSecurity => ({ ...OPEN_CLIENT, inferenceToken });
 

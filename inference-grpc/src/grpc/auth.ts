@@ -5,7 +5,6 @@
  * reflection answers for a caller without it). Health stays open for probes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 
 import { Metadata, ServerCredentials, ServerInterceptingCall, status } from '@grpc/grpc-js';
 import type { ServerInterceptor } from '@grpc/grpc-js';
@@ -69,13 +68,4 @@ export function tokenInterceptor(token: string): ServerInterceptor {
 export function serverCredentials(config: InferenceConfig): ServerCredentials {
   if (config.tlsCert === undefined || config.tlsKey === undefined) return ServerCredentials.createInsecure();
   return ServerCredentials.createSsl(config.tlsClientCa ?? null, [{ cert_chain: config.tlsCert, private_key: config.tlsKey }], config.tlsClientCa !== undefined);
-}
-
-/** Whether HOST reaches only this machine: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare);
-  return false;
 }
