@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import { ApolloServer } from '@apollo/server';
@@ -44,5 +45,26 @@ describe('graphqlHandler body limit', () => {
       expect(res.status).toBe(413);
       expect(await res.json()).toEqual({ errors: [{ message: `request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
     }
+  });
+
+  it('keeps reading what a refused client still sends for LINGER_MS (so it can read its 413), then closes', async () => {
+    // allowHalfOpen: the client goes on sending after the server's FIN, as a client uploading a large body does.
+    const socket = net.connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1', allowHalfOpen: true });
+    let answer = '';
+    let answeredAt = 0;
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      answer += chunk;
+      answeredAt ||= performance.now();
+    });
+    socket.on('error', () => undefined);
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+    socket.write('POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 1000000000\r\n\r\n');
+    const chunk = Buffer.alloc(16 * 1024, 0x20);
+    const sending = setInterval(() => socket.writable && socket.write(chunk), 5);
+    const closedAt = await closed.finally(() => clearInterval(sending));
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    // Closing at once would reset the connection under the client's feet; it closes when lingering ends (2 s).
+    expect(closedAt - answeredAt).toBeGreaterThanOrEqual(1500);
   });
 });

@@ -10,6 +10,7 @@
  * validation and no entry in Apollo's caches.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
@@ -61,14 +62,36 @@ function sendRefusal(res: ServerResponse, refusal: Refusal): void {
   res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { ...refusal.extensions, code: refusal.code } }] }));
 }
 
+/** How long a refused request's connection goes on reading, and dropping, what its client still sends. */
+const LINGER_MS = 2000;
+
 /**
  * Answers a request whose body is not read to its end. The rest of the body is still on its
- * way and is never read: a client that reused this connection would wait forever for the
- * answer to its next request, so the connection closes.
+ * way: a client that reused this connection would wait behind it, so the connection closes.
  */
 function refuseUnread(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
-  if (!req.complete) res.shouldKeepAlive = false;
+  if (!req.complete) {
+    res.shouldKeepAlive = false;
+    lingerBeforeClosing(req.socket);
+  }
   sendRefusal(res, refusal);
+}
+
+/**
+ * A lingering close, as nginx and Apache make one. Node destroys the socket as soon as the answer
+ * is written, while the client may still be sending its body; a socket closed with data unread
+ * makes the kernel answer RST, and the client loses the answer it has not read yet ("fetch
+ * failed" instead of 413). So once the answer is out (FIN), the socket goes on reading and
+ * dropping until the client closes its side, for at most LINGER_MS.
+ */
+function lingerBeforeClosing(socket: Socket): void {
+  socket.destroySoon = () => {
+    socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once('end', () => socket.destroy());
+    socket.once('close', () => clearTimeout(timer));
+  };
 }
 
 function tooLarge(maxBytes: number): Refusal {
