@@ -1,13 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+import boundaries from './scripts/lint/boundaries.mjs';
+
 export default tseslint.config(
   { ignores: ['tmp/', 'node_modules/', 'dist/', 'ui/dist/', 'lib/grpc/generated/', 'coverage/', 'bench/results/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'test/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'test/*.js', 'scripts/lint/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -16,6 +18,13 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       eqeqeq: 'error',
     },
+  },
+  {
+    // What may import what: lib knows no service, services meet only over the network, clients and ui import
+    // no server code, generated gRPC types only in adapters (scripts/lint/boundaries.mjs).
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    plugins: { infergraph: boundaries },
+    rules: { 'infergraph/boundaries': ['error', { root: import.meta.dirname }] },
   },
   {
     // Jest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { sentimentModel } from '../inference-grpc/src/models/sentiment';
+import { sentimentModel } from '../inference-grpc/src/index';
 
 export const DATASETS = ['amazon', 'imdb', 'yelp'] as const;
 export type Dataset = (typeof DATASETS)[number];
