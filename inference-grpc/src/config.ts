@@ -7,7 +7,7 @@ import { batchingSettings } from '../../lib/limits/batching';
 import { inputLimitSettings } from '../../lib/limits/input';
 import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
-import { serviceSettings } from '../../lib/service';
+import { serviceSettings } from '../../lib/service-process';
 import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
 

@@ -1,5 +1,5 @@
 /** Entry point of inference-grpc: `npm run start:inference`. */
-import { runService } from '../../lib/service';
+import { runService } from '../../lib/service-process';
 import { loadInferenceConfig } from './config';
 import { startInferenceServer } from './server';
 

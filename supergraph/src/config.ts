@@ -7,7 +7,7 @@ import { checkSecret, parseApiKeys } from '../../lib/auth';
 import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
-import { serviceSettings } from '../../lib/service';
+import { serviceSettings } from '../../lib/service-process';
 import type { ConfigOf, Env } from '../../lib/config';
 import { maxBatchItemsSetting } from '../../lib/limits/input';
 import { maxBodyBytesSetting } from '../../lib/graphql/http';

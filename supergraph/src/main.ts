@@ -1,5 +1,5 @@
 /** Entry point of the supergraph: `npm run start:supergraph`. */
-import { runService } from '../../lib/service';
+import { runService } from '../../lib/service-process';
 import { loadSupergraphConfig } from './config';
 import { startSupergraph } from './server';
 

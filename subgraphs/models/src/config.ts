@@ -7,7 +7,7 @@ import { maxBodyBytesSetting } from '../../../lib/graphql/http';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
-import { serviceSettings } from '../../../lib/service';
+import { serviceSettings } from '../../../lib/service-process';
 import type { ConfigOf, Env } from '../../../lib/config';
 
 export const modelsSettings = {

@@ -1,5 +1,5 @@
 /** Entry point of the models subgraph: `npm run start:models`. */
-import { runService } from '../../../lib/service';
+import { runService } from '../../../lib/service-process';
 import { loadModelsConfig } from './config';
 import { startModelsSubgraph } from './server';
 

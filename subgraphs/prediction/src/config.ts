@@ -10,7 +10,7 @@ import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../l
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
-import { serviceSettings } from '../../../lib/service';
+import { serviceSettings } from '../../../lib/service-process';
 import type { ConfigOf, Env } from '../../../lib/config';
 import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-policy';
 

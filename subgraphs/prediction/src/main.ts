@@ -1,5 +1,5 @@
 /** Entry point of the prediction subgraph: `npm run start:prediction`. */
-import { runService } from '../../../lib/service';
+import { runService } from '../../../lib/service-process';
 import { loadPredictionConfig } from './config';
 import { startPredictionSubgraph } from './server';
 
