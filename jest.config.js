@@ -1,7 +1,16 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/lib', '<rootDir>/clients', '<rootDir>/inference-grpc', '<rootDir>/subgraphs', '<rootDir>/supergraph', '<rootDir>/scripts', '<rootDir>/stack', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/lib',
+    '<rootDir>/clients',
+    '<rootDir>/inference-grpc',
+    '<rootDir>/subgraphs',
+    '<rootDir>/supergraph',
+    '<rootDir>/scripts',
+    '<rootDir>/stack',
+    '<rootDir>/test',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 30000,

@@ -12,14 +12,35 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 import { parseLoadArgs } from './load';
 
-export const BENCHES = ['inference', 'batching', 'gateway', 'peer', 'baseline', 'cache', 'subscriptions', 'replicas', 'ws-payload', 'unauthenticated'] as const;
+export const BENCHES = [
+  'inference',
+  'batching',
+  'gateway',
+  'peer',
+  'baseline',
+  'cache',
+  'subscriptions',
+  'replicas',
+  'ws-payload',
+  'unauthenticated',
+] as const;
 
 const args = parseLoadArgs();
-const forwarded = ['--seconds', String(args.windowMs / 1000), '--warmup-seconds', String(args.warmupMs / 1000), '--results-dir', args.resultsDir];
+const forwarded = [
+  '--seconds',
+  String(args.windowMs / 1000),
+  '--warmup-seconds',
+  String(args.warmupMs / 1000),
+  '--results-dir',
+  args.resultsDir,
+];
 const started = Date.now();
 for (const name of BENCHES) {
   console.log(`\n=== bench:${name} ===`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...forwarded], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...forwarded], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) {
     console.error(`bench:${name} failed (exit ${run.status ?? run.signal})`);
     process.exit(1);

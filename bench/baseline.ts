@@ -27,7 +27,11 @@ async function post(url: string, body: unknown, signal: AbortSignal): Promise<vo
 }
 
 async function baseline(): Promise<LoadResult> {
-  const inference = spawnService(serviceSpec('inference').entry, { NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_SIZE: '1', LOAD_ALL_MODELS: 'true' });
+  const inference = spawnService(serviceSpec('inference').entry, {
+    NUMERIC_LATENCY_MS: String(args.latencyMs),
+    BATCH_MAX_SIZE: '1',
+    LOAD_ALL_MODELS: 'true',
+  });
   const rest = { current: undefined as ReturnType<typeof spawnService> | undefined };
   try {
     const { port: grpcPort } = (await inference.waitForLog(serviceSpec('inference').listening)) as { port: number };
@@ -50,16 +54,21 @@ async function baseline(): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, NUMERIC_LATENCY_MS=${args.latencyMs}`);
+  console.log(
+    `${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, NUMERIC_LATENCY_MS=${args.latencyMs}`,
+  );
   const base = await baseline();
   logLoad('baseline: REST, one gRPC Predict per call', base);
-  const ours = await withBenchStack({ NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_QUEUE: String(Math.max(1024, args.concurrency)) }, async (stack) => {
-    const fresh = await predictLoad(stack.gateway, args, freshInput);
-    logLoad('ours, fresh inputs (cache BYPASS)', fresh);
-    const hit = await cacheHitLoad(stack.gateway, args);
-    logLoad('ours, cache hit', hit);
-    return { fresh, hit };
-  });
+  const ours = await withBenchStack(
+    { NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_QUEUE: String(Math.max(1024, args.concurrency)) },
+    async (stack) => {
+      const fresh = await predictLoad(stack.gateway, args, freshInput);
+      logLoad('ours, fresh inputs (cache BYPASS)', fresh);
+      const hit = await cacheHitLoad(stack.gateway, args);
+      logLoad('ours, cache hit', hit);
+      return { fresh, hit };
+    },
+  );
   const summary = {
     ...runInfo(args),
     numericLatencyMs: args.latencyMs,

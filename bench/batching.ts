@@ -24,8 +24,14 @@ const ITEM_US = 200;
 const load = (url: string): Promise<LoadResult> => predictLoad(url, args, freshInput);
 
 async function main(): Promise<void> {
-  console.log(`${args.concurrency} concurrent callers of predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, NUMERIC_LATENCY_MS=${args.latencyMs}`);
-  const env = (batch: number) => ({ NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_SIZE: String(batch), BATCH_MAX_QUEUE: String(Math.max(1024, args.concurrency)) });
+  console.log(
+    `${args.concurrency} concurrent callers of predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, NUMERIC_LATENCY_MS=${args.latencyMs}`,
+  );
+  const env = (batch: number) => ({
+    NUMERIC_LATENCY_MS: String(args.latencyMs),
+    BATCH_MAX_SIZE: String(batch),
+    BATCH_MAX_QUEUE: String(Math.max(1024, args.concurrency)),
+  });
   const [on, direct] = await withBenchStack(env(MAX_BATCH), async (stack) => [await load(stack.gateway), await load(stack.prediction)]);
   logLoad('batching on, through the supergraph', on);
   logLoad('batching on, straight to the prediction subgraph', direct);
@@ -38,7 +44,11 @@ async function main(): Promise<void> {
     maxBatch: MAX_BATCH,
     runs: { batchingOn: on, batchingOff: off, batchingOnDirect: direct },
     capacityPerSecond: capacity,
-    ratios: { onOverOff: on.throughput / off.throughput, fractionOfCapacity: on.throughput / capacity, gatewayOverDirect: on.throughput / direct.throughput },
+    ratios: {
+      onOverOff: on.throughput / off.throughput,
+      fractionOfCapacity: on.throughput / capacity,
+      gatewayOverDirect: on.throughput / direct.throughput,
+    },
   };
   writeResults(args.resultsDir, 'batching', summary, [
     `# Batching through the supergraph (${summary.date})`,

@@ -32,13 +32,18 @@ function measure(name: string, env: Record<string, string>): Promise<Runs> {
 }
 
 async function main(): Promise<void> {
-  console.log(`${args.concurrency} concurrent callers of a cache-hit predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`);
+  console.log(
+    `${args.concurrency} concurrent callers of a cache-hit predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`,
+  );
   const memory = await measure('memory', {});
   const redis = await measure('Redis', { REDIS_URL: redisUrl(), REDIS_PREFIX: freshPrefix() });
   const summary = {
     ...runInfo(args),
     runs: { memory, redis },
-    ratios: { redisOverMemoryDirect: redis.direct.throughput / memory.direct.throughput, redisOverMemoryGateway: redis.gateway.throughput / memory.gateway.throughput },
+    ratios: {
+      redisOverMemoryDirect: redis.direct.throughput / memory.direct.throughput,
+      redisOverMemoryGateway: redis.gateway.throughput / memory.gateway.throughput,
+    },
   };
   writeResults(args.resultsDir, 'cache', summary, [
     `# Prediction cache: memory vs Redis hit path (${summary.date})`,

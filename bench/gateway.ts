@@ -18,7 +18,9 @@ const args = parseLoadArgs({ concurrency: '64', rounds: '2' });
 const ROUNDS = Number(args.extra.rounds);
 
 async function main(): Promise<void> {
-  console.log(`${args.concurrency} concurrent callers of a cache-hit predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`);
+  console.log(
+    `${args.concurrency} concurrent callers of a cache-hit predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`,
+  );
   const { gateway, direct } = await withBenchStack({}, async (stack) => {
     const viaGateway: LoadResult[] = [];
     const straight: LoadResult[] = [];

@@ -63,7 +63,12 @@ async function measure(mode: string, batchMaxSize: number): Promise<Run> {
     const client = createInferenceClient(`127.0.0.1:${port}`);
     const call = (i: number, signal: AbortSignal) =>
       unary<PredictResponse__Output>((cb) => {
-        const pending = client.Predict({ model: 'numeric', input: { features: { values: [i, i / 2, -i] } } }, new Metadata(), { deadline: Date.now() + 600_000 }, cb);
+        const pending = client.Predict(
+          { model: 'numeric', input: { features: { values: [i, i / 2, -i] } } },
+          new Metadata(),
+          { deadline: Date.now() + 600_000 },
+          cb,
+        );
         // Calls still queued when the window closes are cancelled: the server drops them unrun.
         signal.addEventListener('abort', () => pending.cancel(), { once: true });
       });
@@ -98,7 +103,9 @@ async function measure(mode: string, batchMaxSize: number): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  console.log(`${CONCURRENCY} concurrent callers of numeric Predict, ${WINDOW_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, NUMERIC_LATENCY_MS=${LATENCY_MS}, NUMERIC_ITEM_LATENCY_US=${ITEM_US}`);
+  console.log(
+    `${CONCURRENCY} concurrent callers of numeric Predict, ${WINDOW_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, NUMERIC_LATENCY_MS=${LATENCY_MS}, NUMERIC_ITEM_LATENCY_US=${ITEM_US}`,
+  );
   const on = await measure('batching on', MAX_BATCH);
   console.log(`  batching on  (BATCH_MAX_SIZE=${MAX_BATCH}): ${on.throughput.toFixed(1)} calls/s`);
   const off = await measure('batching off', 1);

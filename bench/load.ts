@@ -27,10 +27,14 @@ export interface LoadArgs {
 /** The command-line options every load bench takes, plus its own (`--name value`, with defaults). */
 export function parseLoadArgs(extra: Record<string, string> = {}): LoadArgs {
   const options = Object.fromEntries(
-    Object.entries({ concurrency: '256', seconds: '10', 'warmup-seconds': '1', 'latency-ms': '500', 'results-dir': DEFAULT_RESULTS_DIR, ...extra }).map(([name, def]) => [
-      name,
-      { type: 'string' as const, default: def },
-    ]),
+    Object.entries({
+      concurrency: '256',
+      seconds: '10',
+      'warmup-seconds': '1',
+      'latency-ms': '500',
+      'results-dir': DEFAULT_RESULTS_DIR,
+      ...extra,
+    }).map(([name, def]) => [name, { type: 'string' as const, default: def }]),
   );
   const { values } = parseArgs({ options });
   const value = (name: string): string => String(values[name]);
@@ -134,7 +138,12 @@ export async function postGraphQL(url: string, query: string, variables: Record<
 
 /** POSTs one GraphQL operation and answers its data; rejects on an HTTP failure or a GraphQL error. */
 export async function postGraphQLData<D>(url: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<D> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal,
+  });
   const body = (await res.json()) as { data?: D; errors?: { message: string }[] };
   if (body.errors || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${res.status} without data`);
   return body.data;

@@ -30,7 +30,9 @@ type QueryName = keyof typeof QUERIES;
 const GATEWAYS = ['InferGraph supergraph (Apollo Gateway 2.14.4)', 'Hive Gateway 2.15.1'] as const;
 
 async function main(): Promise<void> {
-  console.log(`${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, ${ROUNDS} round(s)`);
+  console.log(
+    `${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, ${ROUNDS} round(s)`,
+  );
   const results = await withBenchStack({}, async (stack) => {
     const hive = await startHiveGateway({ prediction: stack.prediction, models: stack.models });
     try {
@@ -53,7 +55,10 @@ async function main(): Promise<void> {
         }
       }
       return Object.fromEntries(
-        Object.keys(QUERIES).map((name) => [name, { ours: meanResult(runs.get(`${name}|0`) ?? []), hive: meanResult(runs.get(`${name}|1`) ?? []) }]),
+        Object.keys(QUERIES).map((name) => [
+          name,
+          { ours: meanResult(runs.get(`${name}|0`) ?? []), hive: meanResult(runs.get(`${name}|1`) ?? []) },
+        ]),
       ) as Record<QueryName, { ours: LoadResult; hive: LoadResult }>;
     } finally {
       await hive.stop();
@@ -72,7 +77,10 @@ async function main(): Promise<void> {
     `The same schema/supergraph.graphql served by our supergraph and by Hive Gateway (\`@graphql-hive/gateway\` 2.15.1, its CLI, LOG_LEVEL=warn), in front of the same prediction and models subgraph processes; ${args.concurrency} concurrent callers of the same operation (numeric \`predict\`, answered from the prediction cache), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up per run, one gateway at a time, ${ROUNDS} round(s) averaged; ours runs with its auth, limits, logging (info) and metrics plugins as shipped (auth off, rate limit off); ${summary.machine}; \`npm run bench:peer\`.`,
     '',
     ...LOAD_HEADER,
-    ...Object.entries(results).flatMap(([name, r]) => [loadRow(`${GATEWAYS[0]}: ${name}`, r.ours), loadRow(`${GATEWAYS[1]}: ${name}`, r.hive)]),
+    ...Object.entries(results).flatMap(([name, r]) => [
+      loadRow(`${GATEWAYS[0]}: ${name}`, r.ours),
+      loadRow(`${GATEWAYS[1]}: ${name}`, r.hive),
+    ]),
     '',
     ...Object.entries(summary.ratios).map(([name, ratio]) => `- ${name}: ours / Hive Gateway **${ratio.toFixed(2)}×**`),
   ]);

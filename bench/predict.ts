@@ -8,7 +8,11 @@ export const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input
 export const HIT_INPUT = { model: 'numeric', features: [1, 2, 3] };
 
 /** A new input per call, never cached: every answer runs the model. */
-export const freshInput = (w: number, i: number): Record<string, unknown> => ({ model: 'numeric', features: [w, i, w * 0.5 - i], cache: 'BYPASS' });
+export const freshInput = (w: number, i: number): Record<string, unknown> => ({
+  model: 'numeric',
+  features: [w, i, w * 0.5 - i],
+  cache: 'BYPASS',
+});
 
 /** `args.concurrency` callers of `predict` at `url`, with `input(worker, iteration)`. */
 export function predictLoad(url: string, args: LoadArgs, input: (w: number, i: number) => Record<string, unknown>): Promise<LoadResult> {

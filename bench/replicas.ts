@@ -44,7 +44,8 @@ async function measure(replicas: number): Promise<Run> {
     SUBGRAPH_TIMEOUT_MS: '600000',
   });
   try {
-    const gateways = replicas === 1 ? [cluster.url('supergraph')] : Array.from({ length: replicas }, (_, r) => cluster.url(`supergraph-${r + 1}`));
+    const gateways =
+      replicas === 1 ? [cluster.url('supergraph')] : Array.from({ length: replicas }, (_, r) => cluster.url(`supergraph-${r + 1}`));
     const load = (input: (w: number, i: number) => Record<string, unknown>): Promise<LoadResult> =>
       closedLoop({
         concurrency: args.concurrency,
@@ -56,7 +57,9 @@ async function measure(replicas: number): Promise<Run> {
     const hit = { model: 'sentiment', text: 'the same words every time' };
     const cacheHit = await load(() => hit);
     for (const [name, r] of Object.entries({ 'model-bound': modelBound, 'cache hit': cacheHit })) {
-      console.log(`  ${replicas} replica(s), ${name}: ${r.throughput.toFixed(1)} predictions/s, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.errors} errors`);
+      console.log(
+        `  ${replicas} replica(s), ${name}: ${r.throughput.toFixed(1)} predictions/s, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${r.errors} errors`,
+      );
     }
     return { replicas, modelBound, cacheHit };
   } finally {

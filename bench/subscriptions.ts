@@ -33,81 +33,99 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function main(): Promise<void> {
   console.log(`${SUBSCRIBERS} subscribers through the supergraph, ${EVENTS} mutations one at a time, NUMERIC_LATENCY_MS=${args.latencyMs}`);
-  const result = await withBenchStack({ NUMERIC_LATENCY_MS: String(args.latencyMs), MAX_SUBSCRIPTIONS_PER_CONNECTION: '1' }, async (stack) => {
-    /** Per prediction id, when each subscriber heard it. */
-    const heard = new Map<string, number[]>();
-    const waiting = new Map<string, () => void>();
-    const clients: Client[] = [];
-    const failures: string[] = [];
-    const subscribe = (client: Client): void => {
-      client.subscribe<{ latencyEvents: { predictionId: string } }>(
-        { query: SUBSCRIPTION },
-        {
-          next: (event) => {
-            const at = performance.now();
-            const id = event.data?.latencyEvents.predictionId;
-            if (!id) return;
-            const times = heard.get(id) ?? [];
-            times.push(at);
-            heard.set(id, times);
-            if (times.length === SUBSCRIBERS) waiting.get(id)?.();
+  const result = await withBenchStack(
+    { NUMERIC_LATENCY_MS: String(args.latencyMs), MAX_SUBSCRIPTIONS_PER_CONNECTION: '1' },
+    async (stack) => {
+      /** Per prediction id, when each subscriber heard it. */
+      const heard = new Map<string, number[]>();
+      const waiting = new Map<string, () => void>();
+      const clients: Client[] = [];
+      const failures: string[] = [];
+      const subscribe = (client: Client): void => {
+        client.subscribe<{ latencyEvents: { predictionId: string } }>(
+          { query: SUBSCRIPTION },
+          {
+            next: (event) => {
+              const at = performance.now();
+              const id = event.data?.latencyEvents.predictionId;
+              if (!id) return;
+              const times = heard.get(id) ?? [];
+              times.push(at);
+              heard.set(id, times);
+              if (times.length === SUBSCRIBERS) waiting.get(id)?.();
+            },
+            error: (err) => failures.push(String(err)),
+            complete: () => undefined,
           },
-          error: (err) => failures.push(String(err)),
-          complete: () => undefined,
-        },
-      );
-    };
-    try {
-      for (let i = 0; i < SUBSCRIBERS; i += CONNECT_STEP) {
-        const step = Array.from({ length: Math.min(CONNECT_STEP, SUBSCRIBERS - i) }, () => wsClient(stack.gateway));
-        await Promise.all(step.map((c) => new Promise<void>((resolve) => {
-          const off = c.on('connected', () => {
-            off();
-            resolve();
-          });
-          subscribe(c);
-        })));
-        clients.push(...step);
-      }
-      /** Sends one mutation; resolves with the send time, the answer time and every subscriber's delay. */
-      const fire = async (n: number): Promise<{ answerMs: number; delays: number[] }> => {
-        const sent = performance.now();
-        const data = await postGraphQLData<{ predict: { id: string } }>(stack.gateway, PREDICT, { input: { model: 'numeric', features: [n, Date.now()], cache: 'BYPASS' } });
-        const answerMs = performance.now() - sent;
-        const id = data.predict.id;
-        if ((heard.get(id)?.length ?? 0) < SUBSCRIBERS) {
-          await new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`${heard.get(id)?.length ?? 0} of ${SUBSCRIBERS} subscribers heard ${id} within ${EVENT_TIMEOUT_MS} ms; errors: ${failures.slice(0, 3).join('; ')}`)), EVENT_TIMEOUT_MS);
-            waiting.set(id, () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          });
-        }
-        waiting.delete(id);
-        return { answerMs, delays: (heard.get(id) ?? []).map((t) => t - sent) };
+        );
       };
-      // Until one event reaches everyone, not every subscription is live at the subgraph yet.
-      for (let warm = 0; ; warm += 1) {
-        try {
-          await fire(-1 - warm);
-          break;
-        } catch (err) {
-          if (warm >= 3) throw err;
+      try {
+        for (let i = 0; i < SUBSCRIBERS; i += CONNECT_STEP) {
+          const step = Array.from({ length: Math.min(CONNECT_STEP, SUBSCRIBERS - i) }, () => wsClient(stack.gateway));
+          await Promise.all(
+            step.map(
+              (c) =>
+                new Promise<void>((resolve) => {
+                  const off = c.on('connected', () => {
+                    off();
+                    resolve();
+                  });
+                  subscribe(c);
+                }),
+            ),
+          );
+          clients.push(...step);
         }
+        /** Sends one mutation; resolves with the send time, the answer time and every subscriber's delay. */
+        const fire = async (n: number): Promise<{ answerMs: number; delays: number[] }> => {
+          const sent = performance.now();
+          const data = await postGraphQLData<{ predict: { id: string } }>(stack.gateway, PREDICT, {
+            input: { model: 'numeric', features: [n, Date.now()], cache: 'BYPASS' },
+          });
+          const answerMs = performance.now() - sent;
+          const id = data.predict.id;
+          if ((heard.get(id)?.length ?? 0) < SUBSCRIBERS) {
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(
+                () =>
+                  reject(
+                    new Error(
+                      `${heard.get(id)?.length ?? 0} of ${SUBSCRIBERS} subscribers heard ${id} within ${EVENT_TIMEOUT_MS} ms; errors: ${failures.slice(0, 3).join('; ')}`,
+                    ),
+                  ),
+                EVENT_TIMEOUT_MS,
+              );
+              waiting.set(id, () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            });
+          }
+          waiting.delete(id);
+          return { answerMs, delays: (heard.get(id) ?? []).map((t) => t - sent) };
+        };
+        // Until one event reaches everyone, not every subscription is live at the subgraph yet.
+        for (let warm = 0; ; warm += 1) {
+          try {
+            await fire(-1 - warm);
+            break;
+          } catch (err) {
+            if (warm >= 3) throw err;
+          }
+        }
+        const answers: number[] = [];
+        const delays: number[] = [];
+        for (let n = 0; n < EVENTS; n += 1) {
+          const r = await fire(n);
+          answers.push(r.answerMs);
+          delays.push(...r.delays);
+        }
+        return { answers: answers.sort((a, b) => a - b), delays: delays.sort((a, b) => a - b) };
+      } finally {
+        for (const c of clients) void c.dispose();
       }
-      const answers: number[] = [];
-      const delays: number[] = [];
-      for (let n = 0; n < EVENTS; n += 1) {
-        const r = await fire(n);
-        answers.push(r.answerMs);
-        delays.push(...r.delays);
-      }
-      return { answers: answers.sort((a, b) => a - b), delays: delays.sort((a, b) => a - b) };
-    } finally {
-      for (const c of clients) void c.dispose();
-    }
-  });
+    },
+  );
   const summary = {
     date: new Date().toISOString(),
     machine: machine(),

@@ -40,7 +40,11 @@ async function post(url: string, body: string | Buffer, key: string, signal?: Ab
 }
 
 /** Round trips of unauthenticated 1 MB queries sent one at a time, and the supergraph's CPU time per query. */
-async function unauthenticatedCost(url: string, pid: number, body: Buffer | string): Promise<{ p50Ms: number; maxMs: number; cpuMsPerQuery: number; statuses: number[] }> {
+async function unauthenticatedCost(
+  url: string,
+  pid: number,
+  body: Buffer | string,
+): Promise<{ p50Ms: number; maxMs: number; cpuMsPerQuery: number; statuses: number[] }> {
   const times: number[] = [];
   const statuses = new Set<number>();
   const cpuBefore = cpuMs(pid);
@@ -51,7 +55,12 @@ async function unauthenticatedCost(url: string, pid: number, body: Buffer | stri
   }
   const cpuMsPerQuery = (cpuMs(pid) - cpuBefore) / SAMPLES;
   times.sort((a, b) => a - b);
-  return { p50Ms: times[Math.floor(times.length / 2)] ?? Number.NaN, maxMs: times[times.length - 1] ?? Number.NaN, cpuMsPerQuery, statuses: [...statuses] };
+  return {
+    p50Ms: times[Math.floor(times.length / 2)] ?? Number.NaN,
+    maxMs: times[times.length - 1] ?? Number.NaN,
+    cpuMsPerQuery,
+    statuses: [...statuses],
+  };
 }
 
 async function reader(url: string): Promise<LoadResult> {
@@ -67,7 +76,9 @@ async function reader(url: string): Promise<LoadResult> {
 }
 
 async function main(): Promise<void> {
-  console.log(`one unauthenticated 1 MB query at a time (${SAMPLES}); then a reader alone and beside ${ATTACKERS} attackers, ${args.windowMs / 1000} s each after ${args.warmupMs / 1000} s warm-up`);
+  console.log(
+    `one unauthenticated 1 MB query at a time (${SAMPLES}); then a reader alone and beside ${ATTACKERS} attackers, ${args.windowMs / 1000} s each after ${args.warmupMs / 1000} s warm-up`,
+  );
   const result = await withBenchStack({ API_KEYS: `reader=${KEY}:reader` }, async (stack) => {
     const supergraph = stack.cluster.instances.find((i) => i.label === 'supergraph');
     if (!supergraph) throw new Error('no supergraph in the stack');
@@ -77,7 +88,9 @@ async function main(): Promise<void> {
     console.log(
       `  unauthenticated 1 MB query: round trip p50 ${cost.p50Ms.toFixed(2)} ms, max ${cost.maxMs.toFixed(2)} ms; supergraph CPU ${cost.cpuMsPerQuery.toFixed(2)} ms a query; answered ${cost.statuses.join(', ')}`,
     );
-    console.log(`  unauthenticated small query: round trip p50 ${small.p50Ms.toFixed(2)} ms; supergraph CPU ${small.cpuMsPerQuery.toFixed(2)} ms a query`);
+    console.log(
+      `  unauthenticated small query: round trip p50 ${small.p50Ms.toFixed(2)} ms; supergraph CPU ${small.cpuMsPerQuery.toFixed(2)} ms a query`,
+    );
     const alone = await reader(stack.gateway);
     logLoad('reader alone', alone);
     const stop = new AbortController();
@@ -102,7 +115,13 @@ async function main(): Promise<void> {
   const summary = {
     ...runInfo(args),
     attackers: ATTACKERS,
-    unauthenticated1MbQuery: { p50Ms: result.cost.p50Ms, maxMs: result.cost.maxMs, supergraphCpuMs: result.cost.cpuMsPerQuery, samples: SAMPLES, statuses: result.cost.statuses },
+    unauthenticated1MbQuery: {
+      p50Ms: result.cost.p50Ms,
+      maxMs: result.cost.maxMs,
+      supergraphCpuMs: result.cost.cpuMsPerQuery,
+      samples: SAMPLES,
+      statuses: result.cost.statuses,
+    },
     unauthenticatedSmallQuery: { p50Ms: result.small.p50Ms, supergraphCpuMs: result.small.cpuMsPerQuery, samples: SAMPLES },
     runs: { alone: result.alone, attacked: result.attacked },
     attacksPerSecond: result.attacksPerSecond,

@@ -139,7 +139,10 @@ function measure(maxPayload: string): Promise<Run> {
     const rssBeforeMiB = procStatusMiB(pid, 'VmRSS');
     const started = performance.now();
     const attacks = Promise.all(Array.from({ length: clients }, () => attack(stack.gateway, message)));
-    const [outcomes, slowestHealthMs] = await Promise.all([attacks, slowestHealth(stack.gateway.replace(/\/graphql$/, '/health'), attacks)]);
+    const [outcomes, slowestHealthMs] = await Promise.all([
+      attacks,
+      slowestHealth(stack.gateway.replace(/\/graphql$/, '/health'), attacks),
+    ]);
     const run: Run = {
       maxPayloadBytes: Number(maxPayload),
       rssBeforeMiB,

@@ -33,7 +33,9 @@ async function printModels(client: TypedClient): Promise<void> {
   for (const model of models) {
     const canary = model.canary ? `${model.canary.version} at ${model.canary.percent}%` : 'none';
     const versions = model.versions.map((v) => `${v.version}${v.loaded ? ' (loaded)' : ''}`).join(', ');
-    console.log(`  ${model.name.padEnd(10)} ${model.inputKind.padEnd(8)} default ${model.defaultVersion}  canary ${canary}  versions ${versions}`);
+    console.log(
+      `  ${model.name.padEnd(10)} ${model.inputKind.padEnd(8)} default ${model.defaultVersion}  canary ${canary}  versions ${versions}`,
+    );
   }
 }
 
@@ -42,7 +44,9 @@ async function printPrediction(client: TypedClient): Promise<void> {
   const { predict } = await client.request(PredictDocument, { input: { model: 'sentiment', text } });
   const score = predict.score === null || predict.score === undefined ? '' : ` score ${predict.score.toFixed(3)}`;
   console.log(`\npredict ${predict.model.name} ${JSON.stringify(text)}: ${predict.label}${score}`);
-  console.log(`  version ${predict.modelVersion}, routing ${predict.routing}, cache ${predict.cache}, ${predict.latencyMs.toFixed(1)} ms, batch of ${predict.batchSize}`);
+  console.log(
+    `  version ${predict.modelVersion}, routing ${predict.routing}, cache ${predict.cache}, ${predict.latencyMs.toFixed(1)} ms, batch of ${predict.batchSize}`,
+  );
 }
 
 function describeEvent({ latencyEvents: e }: LatencyEventsSubscription): string {
@@ -75,7 +79,8 @@ async function printLatencyEvents(client: TypedClient): Promise<void> {
     clearTimeout(timeout);
   }
   if (failure !== undefined) throw failure;
-  if (printed < EVENTS_TO_PRINT) throw new Error(`only ${printed} of ${EVENTS_TO_PRINT} latency events arrived within ${EVENTS_TIMEOUT_MS} ms`);
+  if (printed < EVENTS_TO_PRINT)
+    throw new Error(`only ${printed} of ${EVENTS_TO_PRINT} latency events arrived within ${EVENTS_TIMEOUT_MS} ms`);
 }
 
 async function main(): Promise<void> {

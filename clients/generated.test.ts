@@ -6,7 +6,11 @@ import { expectNoDrift } from '../test/helpers/drift';
 
 /** In its own process: GraphQL Code Generator loads ES modules that jest's CommonJS runtime cannot. */
 function generateInto(dir: string): void {
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'generate-client.ts'), dir], { cwd: PROJECT_ROOT, stdio: 'pipe', timeout: 60_000 });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'generate-client.ts'), dir], {
+    cwd: PROJECT_ROOT,
+    stdio: 'pipe',
+    timeout: 60_000,
+  });
 }
 
 describe('generated GraphQL client', () => {

@@ -54,7 +54,8 @@ function isExecutionResult<R>(body: unknown): body is FormattedExecutionResult<R
 
 function dataOf<R>(result: FormattedExecutionResult<R, unknown>, status?: number): R {
   if (result.errors?.length) throw new GraphQLRequestError(result.errors, status);
-  if (result.data === undefined || result.data === null) throw new GraphQLRequestError([{ message: 'the answer has neither data nor errors' }], status);
+  if (result.data === undefined || result.data === null)
+    throw new GraphQLRequestError([{ message: 'the answer has neither data nor errors' }], status);
   return result.data;
 }
 

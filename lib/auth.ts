@@ -25,7 +25,8 @@ export interface Identity {
 /** A secret must not be the placeholder of a manifest, nor short enough to guess offline. */
 export function checkSecret(value: string, minLength: number): string {
   if (/^replace-/i.test(value)) throw new SettingValueError('is still the placeholder of a manifest; set a real secret');
-  if (value.length < minLength || /^(.)\1*$/.test(value)) throw new SettingValueError(`must be at least ${minLength} characters and not one repeated character`);
+  if (value.length < minLength || /^(.)\1*$/.test(value))
+    throw new SettingValueError(`must be at least ${minLength} characters and not one repeated character`);
   return value;
 }
 
@@ -81,7 +82,8 @@ export function verifyJwt(token: string, secret: string, rolesClaim: string, now
   } catch {
     return 'the bearer token is not a JWT';
   }
-  if (typeof head !== 'object' || head === null || typeof body !== 'object' || body === null || Array.isArray(body)) return 'the bearer token is not a JWT';
+  if (typeof head !== 'object' || head === null || typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'the bearer token is not a JWT';
   const claims = body as Record<string, unknown>;
   if ((head as { alg?: unknown }).alg !== 'HS256') return 'the bearer token must be signed with HS256';
   if (!sameBytes(Buffer.from(signature, 'base64url'), hmac(secret, `${header}.${payload}`))) return 'the bearer token has a bad signature';

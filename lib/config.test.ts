@@ -13,7 +13,12 @@ describe('readConfig', () => {
   });
 
   it('parses set variables into typed values', () => {
-    expect(readConfig({ PORT: '0', VERBOSE: 'true', MODE: 'safe', NAME: 'x' }, spec)).toEqual({ port: 0, verbose: true, mode: 'safe', name: 'x' });
+    expect(readConfig({ PORT: '0', VERBOSE: 'true', MODE: 'safe', NAME: 'x' }, spec)).toEqual({
+      port: 0,
+      verbose: true,
+      mode: 'safe',
+      name: 'x',
+    });
   });
 
   it('names every bad variable, its value and what is allowed, all at once', () => {

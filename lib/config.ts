@@ -60,14 +60,7 @@ export function describeSettings(spec: Spec): { env: string; default: string; do
   return Object.values(spec).map((s) => ({ env: s.env, default: s.defaultText, doc: s.doc }));
 }
 
-function setting<T>(
-  env: string,
-  def: T,
-  doc: string,
-  allowed: string,
-  parse: (raw: string) => T,
-  defaultText = String(def),
-): Setting<T> {
+function setting<T>(env: string, def: T, doc: string, allowed: string, parse: (raw: string) => T, defaultText = String(def)): Setting<T> {
   return { env, default: def, doc, allowed, defaultText, parse };
 }
 
@@ -105,13 +98,6 @@ export function oneOf<const T extends string>(env: string, def: T, doc: string, 
 }
 
 /** A setting with its own parser; `parse` throws SettingValueError saying what is allowed. */
-export function custom<T>(
-  env: string,
-  def: T,
-  defaultText: string,
-  doc: string,
-  allowed: string,
-  parse: (raw: string) => T,
-): Setting<T> {
+export function custom<T>(env: string, def: T, defaultText: string, doc: string, allowed: string, parse: (raw: string) => T): Setting<T> {
   return setting(env, def, doc, allowed, parse, defaultText);
 }

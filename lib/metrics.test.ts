@@ -14,7 +14,12 @@ describe('the metrics port', () => {
   it('listens on loopback by default (METRICS_HOST), so /metrics is not reachable from another host', async () => {
     const config = readConfig({ METRICS_PORT: '0' }, metricsSettings(9999));
     expect(config.metricsHost).toBe('127.0.0.1');
-    const endpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: createMetricsRegistry('test'), isReady: () => true });
+    const endpoint = await startMetricsServer({
+      host: config.metricsHost,
+      port: config.metricsPort,
+      registry: createMetricsRegistry('test'),
+      isReady: () => true,
+    });
     try {
       const res = await fetch(`http://127.0.0.1:${endpoint.port}/metrics`);
       expect(res.status).toBe(200);

@@ -19,10 +19,15 @@ export function metricsSettings(defaultPort: number) {
       '127.0.0.1',
       'Interface of the metrics port (/metrics, /health, /ready): loopback by default; 0.0.0.0 where a scraper or probe on another host must reach it.',
     ),
-    metricsPort: int('METRICS_PORT', defaultPort, 'HTTP port of /metrics, /health and /ready, apart from the API port (0 picks a free port).', {
-      min: 0,
-      max: 65535,
-    }),
+    metricsPort: int(
+      'METRICS_PORT',
+      defaultPort,
+      'HTTP port of /metrics, /health and /ready, apart from the API port (0 picks a free port).',
+      {
+        min: 0,
+        max: 65535,
+      },
+    ),
   };
 }
 

@@ -8,7 +8,11 @@ import { LOG_LEVELS, createLogger } from './logger';
 import type { Logger, LevelWithSilent } from 'pino';
 
 /** HOST, PORT, LOG_LEVEL and SHUTDOWN_GRACE_MS: what every service reads, each with its own default port (and host, where it differs). */
-export function serviceSettings(defaultPort: number, portDoc: string, host: { default: string; doc: string } = { default: '0.0.0.0', doc: 'Interface the service listens on.' }) {
+export function serviceSettings(
+  defaultPort: number,
+  portDoc: string,
+  host: { default: string; doc: string } = { default: '0.0.0.0', doc: 'Interface the service listens on.' },
+) {
   return {
     host: str('HOST', host.default, host.doc),
     port: int('PORT', defaultPort, `${portDoc} (0 picks a free port).`, { min: 0, max: 65535 }),

@@ -57,7 +57,14 @@ function parseCanary(raw: string): readonly CanarySetting[] {
 const DEFAULT_VERSIONS_TEXT = 'sentiment:v1,numeric:v1';
 
 export function defaultVersionsSetting(doc: string): Setting<ReadonlyMap<string, string>> {
-  return custom('DEFAULT_MODEL_VERSIONS', parseDefaultVersions(DEFAULT_VERSIONS_TEXT), DEFAULT_VERSIONS_TEXT, doc, 'expected model:version pairs', parseDefaultVersions);
+  return custom(
+    'DEFAULT_MODEL_VERSIONS',
+    parseDefaultVersions(DEFAULT_VERSIONS_TEXT),
+    DEFAULT_VERSIONS_TEXT,
+    doc,
+    'expected model:version pairs',
+    parseDefaultVersions,
+  );
 }
 
 export function canarySetting(doc: string): Setting<readonly CanarySetting[]> {

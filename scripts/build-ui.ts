@@ -16,7 +16,16 @@ export const UI_BUILD_DIR = path.join(PROJECT_ROOT, 'ui', 'dist');
 /** Written after a build succeeds: its time is the build's. */
 const STAMP = path.join(UI_BUILD_DIR, '.built');
 /** What the build is made from; a change to any of them makes it stale. */
-const SOURCES = ['ui/playground', 'ui/dashboard', 'ui/tsconfig.json', 'clients/operations', 'clients/generated', 'clients/transport.ts', 'vite.config.mts', 'package-lock.json'];
+const SOURCES = [
+  'ui/playground',
+  'ui/dashboard',
+  'ui/tsconfig.json',
+  'clients/operations',
+  'clients/generated',
+  'clients/transport.ts',
+  'vite.config.mts',
+  'package-lock.json',
+];
 
 function newestChange(file: string): number {
   const stat = statSync(file);
@@ -33,10 +42,14 @@ export function uiBuildStaleness(): string | undefined {
 }
 
 export function buildUi(): void {
-  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.config.mts'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.config.mts'],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+    },
+  );
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 
@@ -55,7 +68,9 @@ export function buildUiIfStale(): void {
   try {
     buildUi();
   } catch (err) {
-    console.error(`the UI build failed (${err instanceof Error ? err.message : String(err)}); GraphQL still starts, run npm run build:ui to retry`);
+    console.error(
+      `the UI build failed (${err instanceof Error ? err.message : String(err)}); GraphQL still starts, run npm run build:ui to retry`,
+    );
   }
 }
 

@@ -12,7 +12,9 @@ describe('schema:check', () => {
 
   it('catches a removed field as a breaking change, listed the way rover lists it', () => {
     const subgraphs = readSubgraphs().map((s) =>
-      s.name === 'prediction' ? { ...s, sdl: s.sdl.replace(/^\s*"Confidence in the sentiment label[^\n]*\n\s*confidence: Float\n/m, '\n') } : s,
+      s.name === 'prediction'
+        ? { ...s, sdl: s.sdl.replace(/^\s*"Confidence in the sentiment label[^\n]*\n\s*confidence: Float\n/m, '\n') }
+        : s,
     );
     expect(subgraphs.find((s) => s.name === 'prediction')?.sdl).not.toContain('confidence: Float');
     const report = checkSchemas(subgraphs, committed());
@@ -24,7 +26,11 @@ describe('schema:check', () => {
   });
 
   it('lets an added optional field through, but reports the drift until the schemas are composed again', () => {
-    const subgraphs = readSubgraphs().map((s) => (s.name === 'models' ? { ...s, sdl: s.sdl.replace('  description: String!\n  inputKind', '  description: String!\n  owner: String\n  inputKind') } : s));
+    const subgraphs = readSubgraphs().map((s) =>
+      s.name === 'models'
+        ? { ...s, sdl: s.sdl.replace('  description: String!\n  inputKind', '  description: String!\n  owner: String\n  inputKind') }
+        : s,
+    );
     const report = checkSchemas(subgraphs, committed());
     expect(report.ok).toBe(false);
     expect(report.lines.join('\n')).not.toContain('FAIL');
@@ -32,7 +38,14 @@ describe('schema:check', () => {
   });
 
   it('reports composition errors with their codes', () => {
-    const subgraphs = readSubgraphs().map((s) => (s.name === 'models' ? { ...s, sdl: s.sdl.replace('type Model @key(fields: "name") {\n  name: String!', 'type Model @key(fields: "name") {\n  name: Int!') } : s));
+    const subgraphs = readSubgraphs().map((s) =>
+      s.name === 'models'
+        ? {
+            ...s,
+            sdl: s.sdl.replace('type Model @key(fields: "name") {\n  name: String!', 'type Model @key(fields: "name") {\n  name: Int!'),
+          }
+        : s,
+    );
     const report = checkSchemas(subgraphs, committed());
     expect(report.ok).toBe(false);
     expect(report.lines[0]).toBe('Composition failed:');

@@ -51,7 +51,9 @@ export interface Composed {
 export function compose(subgraphs: readonly SubgraphSource[]): Composed | { errors: string[] } {
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
   if (result.errors) {
-    return { errors: result.errors.map((e) => `${typeof e.extensions.code === 'string' ? e.extensions.code : 'COMPOSITION_ERROR'}: ${e.message}`) };
+    return {
+      errors: result.errors.map((e) => `${typeof e.extensions.code === 'string' ? e.extensions.code : 'COMPOSITION_ERROR'}: ${e.message}`),
+    };
   }
   return {
     supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`,
@@ -96,7 +98,10 @@ export function checkSchemas(subgraphs: readonly SubgraphSource[], committed: { 
     composed.supergraphSdl !== committed.supergraphSdl ? 'schema/supergraph.graphql' : undefined,
     composed.apiSdl !== committed.apiSdl ? 'schema/api.graphql' : undefined,
   ].filter((f): f is string => f !== undefined);
-  if (drift.length > 0) lines.push(`${drift.join(' and ')} differ from what the subgraph schemas compose to: run \`npm run schema:compose\` and commit the result.`);
+  if (drift.length > 0)
+    lines.push(
+      `${drift.join(' and ')} differ from what the subgraph schemas compose to: run \`npm run schema:compose\` and commit the result.`,
+    );
   const ok = breaking.length === 0 && drift.length === 0;
   if (ok) lines.push(`Schema check passed: ${subgraphs.map((s) => s.name).join(' + ')} compose, with no breaking change and no drift.`);
   return { ok, lines };
@@ -121,9 +126,14 @@ function main(): void {
     }
     writeFileSync(SUPERGRAPH_FILE, composed.supergraphSdl);
     writeFileSync(API_FILE, composed.apiSdl);
-    console.log(`Wrote ${path.relative(PROJECT_ROOT, SUPERGRAPH_FILE)} and ${path.relative(PROJECT_ROOT, API_FILE)} from ${subgraphs.map((s) => s.name).join(', ')}.`);
+    console.log(
+      `Wrote ${path.relative(PROJECT_ROOT, SUPERGRAPH_FILE)} and ${path.relative(PROJECT_ROOT, API_FILE)} from ${subgraphs.map((s) => s.name).join(', ')}.`,
+    );
   } else if (command === 'check') {
-    const report = checkSchemas(subgraphs, { supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'), apiSdl: readFileSync(API_FILE, 'utf8') });
+    const report = checkSchemas(subgraphs, {
+      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+      apiSdl: readFileSync(API_FILE, 'utf8'),
+    });
     (report.ok ? console.log : console.error)(report.lines.join('\n'));
     process.exit(report.ok ? 0 : 1);
   } else {

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const { PORT, METRICS_PORT, ...inherited } = process.env;
   const env = Object.fromEntries(Object.entries(inherited).filter((e): e is [string, string] => e[1] !== undefined));
   if (env.LOG_LEVEL && !LEVELS_WITH_INFO.has(env.LOG_LEVEL)) {
-    console.error(`npm start reads where each service listens from its info log line: LOG_LEVEL=${env.LOG_LEVEL} hides it; use info, debug or trace (or start a service alone).`);
+    console.error(
+      `npm start reads where each service listens from its info log line: LOG_LEVEL=${env.LOG_LEVEL} hides it; use info, debug or trace (or start a service alone).`,
+    );
     process.exit(1);
   }
   // inference-grpc lets in only callers with its token: one random token per run, given to every service (or the one set).

@@ -31,11 +31,15 @@ const STOP_TIMEOUT_MS = 30_000;
 
 export async function startCluster(replicas: number, env: Record<string, string>): Promise<Cluster> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let out = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -74,15 +74,11 @@ export function createSupervisor(topology: Topology, onUnexpectedExit: (label: s
   const startReplica = async (spec: ServiceSpec, index: number, replica: number): Promise<StartedProcess> => {
     const label = topology.replicas > 1 ? `${spec.name}-${replica + 1}` : spec.name;
     const prefix = logPrefix(label, index, colour);
-    const p = runEntry(
-      spec.entry,
-      processEnv(topology, spec, replica, started),
-      {
-        keepLines: false,
-        onStdout: (line) => process.stdout.write(`${prefix}${formatLogLine(line)}\n`),
-        onStderr: (line) => process.stderr.write(`${prefix}${line}\n`),
-      },
-    );
+    const p = runEntry(spec.entry, processEnv(topology, spec, replica, started), {
+      keepLines: false,
+      onStdout: (line) => process.stdout.write(`${prefix}${formatLogLine(line)}\n`),
+      onStderr: (line) => process.stderr.write(`${prefix}${line}\n`),
+    });
     const listening = p.waitForLog(spec.listening, READY_TIMEOUT_MS);
     running.push({ service: spec.name, process: p });
     void p.exited.then((code) => {
@@ -90,7 +86,11 @@ export function createSupervisor(topology: Topology, onUnexpectedExit: (label: s
     });
     const line = await listening.catch(async () => {
       const code = p.child.exitCode !== null || p.child.signalCode !== null ? await p.exited : undefined;
-      throw new Error(code === undefined ? `${label} did not log where it listens within ${READY_TIMEOUT_MS} ms` : `${label} exited with ${code} before it was ready`);
+      throw new Error(
+        code === undefined
+          ? `${label} did not log where it listens within ${READY_TIMEOUT_MS} ms`
+          : `${label} exited with ${code} before it was ready`,
+      );
     });
     const ports = { port: Number(line.port), metricsPort: Number(line.metricsPort) };
     await waitReady(label, ports.metricsPort, p.exited, READY_TIMEOUT_MS);

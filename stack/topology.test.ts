@@ -17,7 +17,10 @@ describe('the stack topology', () => {
     ]);
     expect(wiring('prediction', started, 1)).toEqual({ INFERENCE_URL: '127.0.0.1:50051,127.0.0.1:50061' });
     expect(wiring('models', started, 0)).toEqual({ INFERENCE_URL: '127.0.0.1:50051,127.0.0.1:50061' });
-    expect(wiring('supergraph', started, 1)).toEqual({ PREDICTION_URL: 'http://127.0.0.1:4011/graphql', MODELS_URL: 'http://127.0.0.1:4012/graphql' });
+    expect(wiring('supergraph', started, 1)).toEqual({
+      PREDICTION_URL: 'http://127.0.0.1:4011/graphql',
+      MODELS_URL: 'http://127.0.0.1:4012/graphql',
+    });
     expect(() => wiring('supergraph', new Map(), 0)).toThrow('prediction must start before the services wired to it');
   });
 
@@ -25,7 +28,12 @@ describe('the stack topology', () => {
     const inference = serviceSpec('inference');
     const shared = { INFERENCE_TOKEN: 't', FAULT_HOOKS: 'false' };
     const two: Topology = { replicas: 2, ephemeralPorts: false, shared };
-    expect(processEnv(two, inference, 1, new Map())).toEqual({ FAULT_HOOKS: 'false', INFERENCE_TOKEN: 't', PORT: '50061', METRICS_PORT: '9474' });
+    expect(processEnv(two, inference, 1, new Map())).toEqual({
+      FAULT_HOOKS: 'false',
+      INFERENCE_TOKEN: 't',
+      PORT: '50061',
+      METRICS_PORT: '9474',
+    });
     expect(processEnv({ ...two, replicas: 1 }, inference, 0, new Map())).toEqual({ FAULT_HOOKS: 'false', INFERENCE_TOKEN: 't' });
     expect(processEnv({ ...two, ephemeralPorts: true }, inference, 1, new Map())).toMatchObject({ PORT: '0', METRICS_PORT: '0' });
   });

@@ -43,9 +43,27 @@ export const SERVICES: readonly ServiceSpec[] = [
     // simulate-timeout and simulate-error work in development, for trying faults by hand.
     defaults: { FAULT_HOOKS: 'true' },
   },
-  { name: 'prediction', entry: 'subgraphs/prediction/src/main.ts', listening: 'prediction subgraph listening', ports: { port: 4001, metricsPort: 9461 }, defaults: {} },
-  { name: 'models', entry: 'subgraphs/models/src/main.ts', listening: 'models subgraph listening', ports: { port: 4002, metricsPort: 9462 }, defaults: {} },
-  { name: 'supergraph', entry: 'supergraph/src/main.ts', listening: 'supergraph listening', ports: { port: 4000, metricsPort: 9460 }, defaults: {} },
+  {
+    name: 'prediction',
+    entry: 'subgraphs/prediction/src/main.ts',
+    listening: 'prediction subgraph listening',
+    ports: { port: 4001, metricsPort: 9461 },
+    defaults: {},
+  },
+  {
+    name: 'models',
+    entry: 'subgraphs/models/src/main.ts',
+    listening: 'models subgraph listening',
+    ports: { port: 4002, metricsPort: 9462 },
+    defaults: {},
+  },
+  {
+    name: 'supergraph',
+    entry: 'supergraph/src/main.ts',
+    listening: 'supergraph listening',
+    ports: { port: 4000, metricsPort: 9460 },
+    defaults: {},
+  },
 ];
 
 export function serviceSpec(name: ServiceName): ServiceSpec {

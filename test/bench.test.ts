@@ -12,12 +12,16 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 
 function runBench(name: string, args: readonly string[], dir: string): Record<string, unknown> {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...args, '--results-dir', dir], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '' },
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...args, '--results-dir', dir],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    },
+  );
   if (run.status !== 0) throw new Error(`bench:${name} exited with ${run.status ?? run.signal}: ${run.stderr}`);
   expect(readFileSync(path.join(dir, `${name}.md`), 'utf8')).toContain(`npm run bench:${name}`);
   return JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as Record<string, unknown>;
@@ -42,7 +46,10 @@ describe('benchmarks', () => {
   }, 120_000);
 
   it('bench:subscriptions delivers every event to every subscriber', () => {
-    const summary = runBench('subscriptions', ['--subscribers', '10', '--events', '2'], dir) as { deliveries: number; mutationToEventMs: { p50: number } };
+    const summary = runBench('subscriptions', ['--subscribers', '10', '--events', '2'], dir) as {
+      deliveries: number;
+      mutationToEventMs: { p50: number };
+    };
     expect(summary.deliveries).toBe(20);
     expect(summary.mutationToEventMs.p50).toBeGreaterThan(0);
   }, 120_000);

@@ -37,7 +37,9 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
       ['inference-1', 'inference-2'].map(async (label) => {
         const client = createInferenceClient(cluster.url(label), {}, cluster.inferenceSecurity);
         try {
-          const model = await unary<ModelInfo__Output>((cb) => client.GetModel({ name: 'numeric' }, new Metadata(), { deadline: Date.now() + 2000 }, cb));
+          const model = await unary<ModelInfo__Output>((cb) =>
+            client.GetModel({ name: 'numeric' }, new Metadata(), { deadline: Date.now() + 2000 }, cb),
+          );
           return model.defaultVersion;
         } finally {
           client.close();
@@ -80,18 +82,41 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   }, 40_000);
 
   it('applies a policy change made through gateway 1 to predictions through gateway 2 within a second', async () => {
-    const changed = await graphql(gateway1, 'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }', {}, auth);
+    const changed = await graphql(
+      gateway1,
+      'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v2" }) { defaultVersion } }',
+      {},
+      auth,
+    );
     expect(changed.data).toEqual({ setTrafficPolicy: { defaultVersion: 'v2' } });
     const since = Date.now();
-    await until(async () => (await predict(gateway2, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v2', 'gateway 2 to predict with v2', 1000);
-    const models = await graphql<{ model: { defaultVersion: string } }>(gateway2, '{ model(name: "numeric") { defaultVersion } }', {}, auth);
+    await until(
+      async () => (await predict(gateway2, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v2',
+      'gateway 2 to predict with v2',
+      1000,
+    );
+    const models = await graphql<{ model: { defaultVersion: string } }>(
+      gateway2,
+      '{ model(name: "numeric") { defaultVersion } }',
+      {},
+      auth,
+    );
     expect(models.data?.model.defaultVersion).toBe('v2');
     expect(Date.now() - since).toBeLessThan(1000);
     // Whichever replica each subgraph happens to talk to, both inference replicas took the change.
     expect(await numericDefaults()).toEqual(['v2', 'v2']);
 
-    await graphql(gateway2, 'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { defaultVersion } }', {}, auth);
-    await until(async () => (await predict(gateway1, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v1', 'gateway 1 to predict with v1 again', 1000);
+    await graphql(
+      gateway2,
+      'mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v1" }) { defaultVersion } }',
+      {},
+      auth,
+    );
+    await until(
+      async () => (await predict(gateway1, { model: 'numeric', features: [1, 2], cache: 'BYPASS' })).data?.predict.modelVersion === 'v1',
+      'gateway 1 to predict with v1 again',
+      1000,
+    );
     expect(await numericDefaults()).toEqual(['v1', 'v1']);
   });
 
@@ -116,11 +141,14 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
       const collecting = (async () => {
         for await (const event of events) ids.push(event.data?.latencyEvents.predictionId ?? '');
       })();
-      const made = await Promise.all(Array.from({ length: 5 }, (_, n) => predict(gateway1, { model: 'sentiment', text: `event ${n} ${marker}`, cache: 'BYPASS' })));
+      const made = await Promise.all(
+        Array.from({ length: 5 }, (_, n) => predict(gateway1, { model: 'sentiment', text: `event ${n} ${marker}`, cache: 'BYPASS' })),
+      );
       const madeIds = made.map((r) => r.data?.predict.id ?? 'missing');
       await until(() => madeIds.every((id) => ids.includes(id)), 'every event on gateway 2', 3000);
       // A duplicate of those five would arrive before the event of a later prediction on the same channel.
-      const later = (await predict(gateway1, { model: 'sentiment', text: `later ${marker}`, cache: 'BYPASS' })).data?.predict.id ?? 'missing';
+      const later =
+        (await predict(gateway1, { model: 'sentiment', text: `later ${marker}`, cache: 'BYPASS' })).data?.predict.id ?? 'missing';
       await until(() => ids.includes(later), 'the event of a later prediction', 3000);
       await events.return?.();
       await collecting;
@@ -133,7 +161,9 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   it('holds a rate limit across both gateways', async () => {
     const started = Date.now();
     const probes = await Promise.all(
-      Array.from({ length: BURST + 100 }, (_, n) => graphql(n % 2 === 0 ? gateway1 : gateway2, '{ __typename }', {}, { 'x-api-key': PROBE_KEY })),
+      Array.from({ length: BURST + 100 }, (_, n) =>
+        graphql(n % 2 === 0 ? gateway1 : gateway2, '{ __typename }', {}, { 'x-api-key': PROBE_KEY }),
+      ),
     );
     const refilled = Math.ceil(((Date.now() - started) / 60_000) * PER_MINUTE);
     const limited = probes.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED').length;
@@ -162,7 +192,12 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
         inFlight += 1;
         const r = await predict(n % 2 === 0 ? gateway1 : gateway2, { model: 'numeric', features: [n, i], cache: 'BYPASS' });
         inFlight -= 1;
-        results.push({ startedAt, answeredAt: Date.now(), code: r.errors?.[0]?.extensions?.code, ok: typeof r.data?.predict.label === 'string' });
+        results.push({
+          startedAt,
+          answeredAt: Date.now(),
+          code: r.errors?.[0]?.extensions?.code,
+          ok: typeof r.data?.predict.label === 'string',
+        });
       }
     };
     const load = Promise.all(Array.from({ length: CALLERS }, (_, n) => caller(n)));

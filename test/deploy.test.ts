@@ -57,7 +57,8 @@ describe('deploy/Dockerfile', () => {
 
   it('copies every folder the compiled services read at run time', () => {
     for (const folder of ['proto', 'schema']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
-    for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph', 'clients', 'ui']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+    for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph', 'clients', 'ui'])
+      expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
   });
 });
 
@@ -68,23 +69,28 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['inference', 'models', 'prediction', 'redis', 'supergraph']);
   });
 
-  it.each(Object.keys(SERVICES) as ServiceName[])('%s: runs its compiled entry point with variables its config reads, a health check on its /ready and a restart policy', (name) => {
-    const spec = SERVICES[name];
-    const service = compose.services[name] as ComposeService;
-    expect(service.command).toEqual(['node', `dist/${spec.entry}.js`]);
-    expect(existsSync(path.join(PROJECT_ROOT, `${spec.entry}.ts`))).toBe(true);
-    const variables = Object.keys(service.environment ?? {});
-    expect(variables.filter((v) => !known(name).has(v))).toEqual([]);
-    expect(service.environment?.PORT).toBe(String(spec.port));
-    expect(service.environment?.METRICS_PORT).toBe(String(spec.metricsPort));
-    expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${spec.probePort}/ready`);
-    expect(service.restart ?? (compose as unknown as { 'x-service': ComposeService })['x-service'].restart).toBe('unless-stopped');
-  });
+  it.each(Object.keys(SERVICES) as ServiceName[])(
+    '%s: runs its compiled entry point with variables its config reads, a health check on its /ready and a restart policy',
+    (name) => {
+      const spec = SERVICES[name];
+      const service = compose.services[name] as ComposeService;
+      expect(service.command).toEqual(['node', `dist/${spec.entry}.js`]);
+      expect(existsSync(path.join(PROJECT_ROOT, `${spec.entry}.ts`))).toBe(true);
+      const variables = Object.keys(service.environment ?? {});
+      expect(variables.filter((v) => !known(name).has(v))).toEqual([]);
+      expect(service.environment?.PORT).toBe(String(spec.port));
+      expect(service.environment?.METRICS_PORT).toBe(String(spec.metricsPort));
+      expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${spec.probePort}/ready`);
+      expect(service.restart ?? (compose as unknown as { 'x-service': ComposeService })['x-service'].restart).toBe('unless-stopped');
+    },
+  );
 
-  it('gives inference-grpc and only the subgraphs the token, and keeps the supergraph off inference-grpc\'s network', () => {
-    const service = (name: string): ComposeService & { networks?: string[] } => compose.services[name] as ComposeService & { networks?: string[] };
+  it("gives inference-grpc and only the subgraphs the token, and keeps the supergraph off inference-grpc's network", () => {
+    const service = (name: string): ComposeService & { networks?: string[] } =>
+      compose.services[name] as ComposeService & { networks?: string[] };
     expect(service('inference').environment?.HOST).toBe('0.0.0.0');
-    for (const name of ['inference', 'prediction', 'models']) expect(service(name).environment?.INFERENCE_TOKEN).toBe('${INFERENCE_TOKEN:?set INFERENCE_TOKEN}');
+    for (const name of ['inference', 'prediction', 'models'])
+      expect(service(name).environment?.INFERENCE_TOKEN).toBe('${INFERENCE_TOKEN:?set INFERENCE_TOKEN}');
     expect(service('supergraph').environment).not.toHaveProperty('INFERENCE_TOKEN');
     expect(service('inference').networks).toEqual(['inference']);
     for (const name of ['prediction', 'models']) expect(service(name).networks).toContain('inference');
@@ -150,17 +156,21 @@ describe('deploy/k8s', () => {
     }
   });
 
-  it.each(Object.keys(SERVICES) as ServiceName[])('%s: serves /metrics on its own port, open to scrapers in the cluster but behind no Service', (name) => {
-    const spec = SERVICES[name];
-    const container = (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
-    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: spec.metricsPort });
-    expect(container.env.find((e) => e.name === 'METRICS_PORT')?.value).toBe(String(spec.metricsPort));
-    expect(container.env.find((e) => e.name === 'METRICS_HOST')?.value).toBe('0.0.0.0');
-    for (const service of docs.filter((d) => d.kind === 'Service')) {
-      const ports = (service.spec as { ports: { targetPort: number | string }[] }).ports;
-      expect([service.metadata.name, ports.some((p) => p.targetPort === spec.metricsPort)]).toEqual([service.metadata.name, false]);
-    }
-  });
+  it.each(Object.keys(SERVICES) as ServiceName[])(
+    '%s: serves /metrics on its own port, open to scrapers in the cluster but behind no Service',
+    (name) => {
+      const spec = SERVICES[name];
+      const container = (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec
+        .containers[0] as Container;
+      expect(container.ports).toContainEqual({ name: 'metrics', containerPort: spec.metricsPort });
+      expect(container.env.find((e) => e.name === 'METRICS_PORT')?.value).toBe(String(spec.metricsPort));
+      expect(container.env.find((e) => e.name === 'METRICS_HOST')?.value).toBe('0.0.0.0');
+      for (const service of docs.filter((d) => d.kind === 'Service')) {
+        const ports = (service.spec as { ports: { targetPort: number | string }[] }).ports;
+        expect([service.metadata.name, ports.some((p) => p.targetPort === spec.metricsPort)]).toEqual([service.metadata.name, false]);
+      }
+    },
+  );
 
   it('puts inference replicas sharing their traffic policy in Redis behind a headless Service the subgraphs reach with round-robin', () => {
     const headless = find('Service', 'inference-headless');
@@ -168,11 +178,14 @@ describe('deploy/k8s', () => {
     expect(configMap?.data?.INFERENCE_URL).toBe('dns:///inference-headless:50051');
     const inference = find('Deployment', 'inference')?.spec as { replicas: number; template: { spec: { containers: Container[] } } };
     expect(inference.replicas).toBeGreaterThan(1);
-    expect(inference.template.spec.containers[0]?.env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.configMapKeyRef?.key).toBe('REDIS_URL');
+    expect(inference.template.spec.containers[0]?.env.find((e) => e.name === 'REDIS_URL')?.valueFrom?.configMapKeyRef?.key).toBe(
+      'REDIS_URL',
+    );
   });
 
   it('guards inference-grpc: all interfaces but the token from the Secret in it and both subgraphs, and a NetworkPolicy letting only the subgraphs reach its gRPC port', () => {
-    const containerOf = (name: string) => (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    const containerOf = (name: string) =>
+      (find('Deployment', name)?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
     expect(containerOf('inference').env.find((e) => e.name === 'HOST')?.value).toBe('0.0.0.0');
     for (const name of ['inference', 'prediction', 'models']) {
       expect(containerOf(name).env.find((e) => e.name === 'INFERENCE_TOKEN')?.valueFrom?.secretKeyRef?.key).toBe('INFERENCE_TOKEN');
@@ -180,15 +193,22 @@ describe('deploy/k8s', () => {
     expect(containerOf('supergraph').env.map((e) => e.name)).not.toContain('INFERENCE_TOKEN');
 
     const policies = docs.filter((d) => d.kind === 'NetworkPolicy');
-    const policy = policies.find((d) => (d.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels?.app === 'inference');
+    const policy = policies.find(
+      (d) => (d.spec as { podSelector: { matchLabels?: Record<string, string> } }).podSelector.matchLabels?.app === 'inference',
+    );
     const spec = policy?.spec as {
       policyTypes: string[];
-      ingress: { from?: { podSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] } }[]; ports: { port: number }[] }[];
+      ingress: {
+        from?: { podSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] } }[];
+        ports: { port: number }[];
+      }[];
     };
     expect(spec.policyTypes).toEqual(['Ingress']);
     const grpcRules = spec.ingress.filter((rule) => rule.ports.some((p) => p.port === 50051));
     expect(grpcRules).toHaveLength(1);
-    expect(grpcRules[0]?.from).toEqual([{ podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['prediction', 'models'] }] } }]);
+    expect(grpcRules[0]?.from).toEqual([
+      { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['prediction', 'models'] }] } },
+    ]);
     // Whatever else is open (probes, Prometheus) is not the gRPC port.
     for (const rule of spec.ingress.filter((r) => r !== grpcRules[0])) expect(rule.ports.map((p) => p.port)).not.toContain(50051);
   });
@@ -210,7 +230,8 @@ describe('deploy/k8s', () => {
   });
 
   it('runs the supergraph in production with its secrets', () => {
-    const container = (find('Deployment', 'supergraph')?.spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0] as Container;
+    const container = (find('Deployment', 'supergraph')?.spec as { template: { spec: { containers: Container[] } } }).template.spec
+      .containers[0] as Container;
     expect(container.env.find((e) => e.name === 'NODE_ENV')?.value).toBe('production');
     expect(container.env.find((e) => e.name === 'INTROSPECTION')?.value).toBe('false');
     expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual(['API_KEYS', 'INFERENCE_TOKEN', 'JWT_SECRET', 'SUBGRAPH_SECRET']);
@@ -220,7 +241,11 @@ describe('deploy/k8s', () => {
 describe('fault hooks in deployments', () => {
   it('are off in the image, compose and the manifests (FAULT_HOOKS is never set there, and defaults to false)', () => {
     expect(describeSettings(inferenceSettings).find((s) => s.env === 'FAULT_HOOKS')?.default).toBe('false');
-    for (const name of ['deploy/Dockerfile', 'docker-compose.yml', ...readdirSync(path.join(PROJECT_ROOT, 'deploy/k8s')).map((f) => `deploy/k8s/${f}`)]) {
+    for (const name of [
+      'deploy/Dockerfile',
+      'docker-compose.yml',
+      ...readdirSync(path.join(PROJECT_ROOT, 'deploy/k8s')).map((f) => `deploy/k8s/${f}`),
+    ]) {
       expect([name, file(name).includes('FAULT_HOOKS')]).toEqual([name, false]);
     }
   });

@@ -48,8 +48,15 @@ describe('GraphQL over HTTP', () => {
       { body: { query: 'query One($name: String!) { model(name: $name) { name } }', variables: { name: 5 } }, code: 'BAD_USER_INPUT' },
     ];
     for (const { body, code } of cases) {
-      for (const [accept, status] of [['application/json', 200], ['application/graphql-response+json', 400]] as const) {
-        const res = await fetch(stack.supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+      for (const [accept, status] of [
+        ['application/json', 200],
+        ['application/graphql-response+json', 400],
+      ] as const) {
+        const res = await fetch(stack.supergraph.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept },
+          body: JSON.stringify(body),
+        });
         expect({ code, accept, status: res.status }).toEqual({ code, accept, status });
         expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(code);
       }

@@ -37,10 +37,15 @@ describe('the stack as processes', () => {
   });
   afterAll(() => stack.close());
 
-  it('logs a client\'s request id in all four services', async () => {
-    const res = await graphql(url, 'mutation Traced { predict(input: { model: "sentiment", text: "trace me", cache: BYPASS }) { label model { defaultVersion } } }', {}, {
-      'x-request-id': 'req-four-services',
-    });
+  it("logs a client's request id in all four services", async () => {
+    const res = await graphql(
+      url,
+      'mutation Traced { predict(input: { model: "sentiment", text: "trace me", cache: BYPASS }) { label model { defaultVersion } } }',
+      {},
+      {
+        'x-request-id': 'req-four-services',
+      },
+    );
     expect(res.errors).toBeUndefined();
     // Each service logs after it answers: wait for the four lines, with a deadline.
     const seenIn = (): boolean[] => processes.map((p) => p.lines.some((l) => String(l.requestId).split(',').includes('req-four-services')));
@@ -72,19 +77,30 @@ describe('the stack as processes', () => {
     // when the server stops listening is reset, and that is not a request in flight.
     await Promise.all(Array.from({ length: 200 }, () => graphql(url, '{ models { name } }')));
     const dispatched = async (): Promise<number> =>
-      metricValue(await (await fetch(`http://127.0.0.1:${metricsPorts.prediction}/metrics`)).text(), 'infergraph_predict_queue_delay_seconds_count', {
-        model: 'numeric',
-        version: 'v1',
-      }) ?? 0;
+      metricValue(
+        await (await fetch(`http://127.0.0.1:${metricsPorts.prediction}/metrics`)).text(),
+        'infergraph_predict_queue_delay_seconds_count',
+        {
+          model: 'numeric',
+          version: 'v1',
+        },
+      ) ?? 0;
     const before = await dispatched();
     const inFlight = Array.from({ length: 200 }, (_, i) =>
-      graphql<{ predict: { classId: number } }>(url, `mutation { predict(input: { model: "numeric", features: [${i}], cache: BYPASS }) { classId } }`),
+      graphql<{ predict: { classId: number } }>(
+        url,
+        `mutation { predict(input: { model: "numeric", features: [${i}], cache: BYPASS }) { classId } }`,
+      ),
     );
     // SIGTERM once every request has reached the supergraph and gone on to inference-grpc,
     // whose four 300 ms batches keep most of them in flight for a second more.
     await until(async () => (await dispatched()) >= before + 200, 'every prediction dispatched to inference-grpc', 15_000);
     let answeredBefore = 0;
-    for (const p of inFlight) void p.then(() => (answeredBefore += 1), () => undefined);
+    for (const p of inFlight)
+      void p.then(
+        () => (answeredBefore += 1),
+        () => undefined,
+      );
     await new Promise((r) => setImmediate(r));
     const stillInFlight = 200 - answeredBefore;
     supergraph.child.kill('SIGTERM');

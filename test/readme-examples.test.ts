@@ -9,7 +9,9 @@ import type { Stack } from './helpers/stack';
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 
 /** The JSON bodies of the README's `curl ... localhost:4000/graphql ... -d '...'` lines. */
-const curlBodies = [...readme.matchAll(/^curl -s localhost:4000\/graphql .* -d '(.*)'$/gm)].map((m) => JSON.parse(m[1] ?? '') as { query: string });
+const curlBodies = [...readme.matchAll(/^curl -s localhost:4000\/graphql .* -d '(.*)'$/gm)].map(
+  (m) => JSON.parse(m[1] ?? '') as { query: string },
+);
 
 /** The operations of the README's graphql block, each with the variables its `# variables:` line gives. */
 const graphqlBlock = /```graphql\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';

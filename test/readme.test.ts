@@ -16,7 +16,9 @@ describe('README', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(firstBlock).toContain('npm ci && npm start');
     expect(firstBlock).toContain('npm test');
-    expect(packageJson.scripts.test).toBe('npm run typecheck && npm run lint && npm run schema:check && npm run test:unit');
+    expect(packageJson.scripts.test).toBe(
+      'npm run typecheck && npm run lint && npm run format:check && npm run schema:check && npm run test:unit',
+    );
   });
 
   it.each([

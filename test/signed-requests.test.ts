@@ -27,13 +27,20 @@ const OTHER_POLICY = 'mutation { setTrafficPolicy(input: { model: "sentiment", c
 const MODELS = '{ models { name } }';
 const WINDOW_MS = 60_000;
 
-const refused = (message: string) => ({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining(message) }] });
+const refused = (message: string) => ({
+  status: 401,
+  errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining(message) }],
+});
 
 describe('signed subgraph requests', () => {
   let stack: Stack;
   beforeAll(async () => {
     const env = { SUBGRAPH_SECRET: SECRET };
-    stack = await startStack({ predictionEnv: env, modelsEnv: env, supergraphEnv: { ...env, API_KEYS: `ops=${ADMIN_KEY}:admin+reader,app=${PREDICTOR_KEY}:predictor` } });
+    stack = await startStack({
+      predictionEnv: env,
+      modelsEnv: env,
+      supergraphEnv: { ...env, API_KEYS: `ops=${ADMIN_KEY}:admin+reader,app=${PREDICTOR_KEY}:predictor` },
+    });
   });
   afterAll(() => stack.close());
 
@@ -47,7 +54,9 @@ describe('signed subgraph requests', () => {
     const captured = await signedRequest(stack.models.url, MODELS, ADMIN, SECRET);
     const body = JSON.stringify({ query: OTHER_POLICY, variables: {} });
     expect(await send(captured, { body })).toMatchObject(refused('does not match its content-digest'));
-    expect(await send(captured, { body, headers: { ...captured.headers, [CONTENT_DIGEST_HEADER]: contentDigest(body) } })).toMatchObject(refused('signature does not match'));
+    expect(await send(captured, { body, headers: { ...captured.headers, [CONTENT_DIGEST_HEADER]: contentDigest(body) } })).toMatchObject(
+      refused('signature does not match'),
+    );
     // Neither attempt spent the nonce: the request as signed still goes through.
     expect(await send(captured)).toMatchObject({ status: 200, data: { models: expect.arrayContaining([{ name: 'numeric' }]) } });
   });
@@ -100,7 +109,8 @@ describe('signed subgraph requests', () => {
           { query: QUERY, variables, extensions },
           {
             next: (result) => resolve(result.errors ? String(result.errors[0]?.extensions?.code) : 'subscribed'),
-            error: (err: unknown) => resolve(Array.isArray(err) ? String((err[0] as { extensions?: { code?: unknown } }).extensions?.code) : JSON.stringify(err)),
+            error: (err: unknown) =>
+              resolve(Array.isArray(err) ? String((err[0] as { extensions?: { code?: unknown } }).extensions?.code) : JSON.stringify(err)),
             complete: () => resolve('complete'),
           },
         );
@@ -109,7 +119,11 @@ describe('signed subgraph requests', () => {
       let answered = false;
       const poking = (async () => {
         while (!answered) {
-          await stack.query('mutation { predict(input: { model: "sentiment", text: "signed and sealed" }) { label } }', {}, { 'x-api-key': PREDICTOR_KEY });
+          await stack.query(
+            'mutation { predict(input: { model: "sentiment", text: "signed and sealed" }) { label } }',
+            {},
+            { 'x-api-key': PREDICTOR_KEY },
+          );
           await sleep(20);
         }
       })();
@@ -143,9 +157,13 @@ describe('SUBGRAPH_NONCE_MAX_ENTRIES', () => {
   afterAll(() => stack.close());
 
   it('answers 503 OVERLOADED past the bound, rather than forget a nonce', async () => {
-    for (let i = 0; i < 2; i += 1) expect(await send(await signedRequest(stack.models.url, MODELS, READER, SECRET))).toMatchObject({ status: 200 });
+    for (let i = 0; i < 2; i += 1)
+      expect(await send(await signedRequest(stack.models.url, MODELS, READER, SECRET))).toMatchObject({ status: 200 });
     const third = await send(await signedRequest(stack.models.url, MODELS, READER, SECRET));
-    expect(third).toMatchObject({ status: 503, errors: [{ extensions: { code: 'OVERLOADED' }, message: expect.stringContaining('SUBGRAPH_NONCE_MAX_ENTRIES') }] });
+    expect(third).toMatchObject({
+      status: 503,
+      errors: [{ extensions: { code: 'OVERLOADED' }, message: expect.stringContaining('SUBGRAPH_NONCE_MAX_ENTRIES') }],
+    });
   });
 });
 
@@ -170,6 +188,8 @@ describeRedis('signed requests with Redis', () => {
     const captured = await signedRequest(a.url, POLICY, ADMIN, SECRET);
     expect(await send(captured)).toMatchObject({ status: 200, data: { setTrafficPolicy: { name: 'numeric' } } });
     // Same Host header and path as the first replica, so only the shared nonce tells them apart.
-    expect(await send(captured, { url: b.url, headers: { ...captured.headers, host: new URL(a.url).host } })).toMatchObject(refused('already used'));
+    expect(await send(captured, { url: b.url, headers: { ...captured.headers, host: new URL(a.url).host } })).toMatchObject(
+      refused('already used'),
+    );
   });
 });

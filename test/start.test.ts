@@ -48,9 +48,7 @@ describe('npm start', () => {
       expect(await exited).toBe(0);
       expect(out).toContain('[inference] INFO  stopped');
       for (const name of ['supergraph', 'models', 'prediction']) expect(out).toContain(`[${name}] INFO  shutting down`);
-      const after = await failure(
-        unary((cb) => client.ListModels({}, new Metadata(), { deadline: Date.now() + 1000 }, cb)),
-      );
+      const after = await failure(unary((cb) => client.ListModels({}, new Metadata(), { deadline: Date.now() + 1000 }, cb)));
       expect(after.grpc).toBeGreaterThan(0);
       client.close();
     } finally {

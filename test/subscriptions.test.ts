@@ -24,7 +24,10 @@ function poke(stack: Stack, model = 'sentiment') {
     );
 }
 
-async function nextMatching<T>(iterator: AsyncIterableIterator<{ data?: T | null; errors?: unknown }>, match: (data: T) => boolean): Promise<T> {
+async function nextMatching<T>(
+  iterator: AsyncIterableIterator<{ data?: T | null; errors?: unknown }>,
+  match: (data: T) => boolean,
+): Promise<T> {
   for await (const result of iterator) {
     if (result.data && match(result.data)) return result.data;
   }
@@ -48,7 +51,11 @@ describe('subscriptions through the supergraph', () => {
     try {
       await stack.query('mutation { setTrafficPolicy(input: { model: "sentiment", canary: { version: "v2", percent: 10 } }) { name } }');
       const iterator = await liveSubscription<{ latencyEvents: EventData }>(client, EVENTS, poke(stack));
-      await stack.query('mutation { predict(input: { model: "sentiment", text: "through the gateway", cache: BYPASS, routingKey: "k" }) { id } }', {}, { 'x-request-id': 'req-sub-1' });
+      await stack.query(
+        'mutation { predict(input: { model: "sentiment", text: "through the gateway", cache: BYPASS, routingKey: "k" }) { id } }',
+        {},
+        { 'x-request-id': 'req-sub-1' },
+      );
       const event = await nextMatching(iterator, (d) => d.latencyEvents.predictionId === 'req-sub-1:0');
       expect(event.latencyEvents).toMatchObject({ model: { name: 'sentiment', defaultVersion: 'v1', canary: { percent: 10 } } });
       expect(event.latencyEvents.latencyMs).toBeGreaterThan(0);
@@ -66,7 +73,11 @@ describe('subscriptions through the supergraph', () => {
         ev: latencyEvents(model: $m) { __typename ...Fields owner: model @include(if: $withModel) { name d: defaultVersion } }
       }
       fragment Fields on LatencyEvent { predictionId cache }`;
-      const iterator = client.iterate<{ ev: Record<string, unknown> }>({ query, variables: { m: 'numeric', withModel: true }, operationName: 'Watch' });
+      const iterator = client.iterate<{ ev: Record<string, unknown> }>({
+        query,
+        variables: { m: 'numeric', withModel: true },
+        operationName: 'Watch',
+      });
       const first = iterator.next();
       let n = 0;
       let arrived = false;
@@ -77,7 +88,12 @@ describe('subscriptions through the supergraph', () => {
       }
       const result = await first;
       if (result.done) throw new Error('the subscription ended before its first event');
-      expect(result.value.data?.ev).toEqual({ __typename: 'LatencyEvent', predictionId: expect.stringMatching(/^req-warm-\d+:0$/), cache: 'BYPASS', owner: { name: 'numeric', d: 'v1' } });
+      expect(result.value.data?.ev).toEqual({
+        __typename: 'LatencyEvent',
+        predictionId: expect.stringMatching(/^req-warm-\d+:0$/),
+        cache: 'BYPASS',
+        owner: { name: 'numeric', d: 'v1' },
+      });
       await iterator.return?.();
     } finally {
       await client.dispose();
@@ -111,7 +127,12 @@ describe('subscriptions through the supergraph', () => {
           { query, operationName },
           {
             next: (result) => resolve(`next: ${JSON.stringify(result)}`),
-            error: (err) => resolve(Array.isArray(err) ? `error: ${(err as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code).join()}` : `closed: ${String(err)}`),
+            error: (err) =>
+              resolve(
+                Array.isArray(err)
+                  ? `error: ${(err as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code).join()}`
+                  : `closed: ${String(err)}`,
+              ),
             complete: () => resolve('complete without an error'),
           },
         );
@@ -158,7 +179,10 @@ describe('a subscription whose subgraph goes away', () => {
       const rest: { errors?: { message: string; extensions?: { code?: string } }[] }[] = [];
       for await (const result of iterator) rest.push(result as (typeof rest)[number]);
       const last = rest[rest.length - 1];
-      expect(last?.errors?.[0]).toMatchObject({ message: expect.stringContaining('the subscription to subgraph prediction ended'), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+      expect(last?.errors?.[0]).toMatchObject({
+        message: expect.stringContaining('the subscription to subgraph prediction ended'),
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
     } finally {
       await client.dispose();
       await stack.close();

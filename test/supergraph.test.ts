@@ -28,7 +28,9 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
   afterAll(() => stack.close());
 
   it('lists both models with their versions', async () => {
-    const res = await stack.query<{ models: { name: string; versions: { version: string }[] }[] }>('{ models { name versions { version } } }');
+    const res = await stack.query<{ models: { name: string; versions: { version: string }[] }[] }>(
+      '{ models { name versions { version } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data?.models.map((m) => [m.name, m.versions.map((v) => v.version)])).toEqual([
       ['sentiment', ['v1', 'v2']],
@@ -37,7 +39,11 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
   });
 
   it('predicts a sentiment label for text and a class for features, with the model resolved by the models subgraph', async () => {
-    const text = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'sentiment', text: 'I absolutely love it' } }, { 'x-request-id': 'req-gw-1' });
+    const text = await stack.query<{ predict: PredictionData }>(
+      PREDICT,
+      { input: { model: 'sentiment', text: 'I absolutely love it' } },
+      { 'x-request-id': 'req-gw-1' },
+    );
     expect(text.errors).toBeUndefined();
     expect(text.data?.predict).toMatchObject({
       id: 'req-gw-1:0',
@@ -51,7 +57,11 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
     });
     expect(text.data?.predict.latencyMs).toBeGreaterThan(0);
     const numeric = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [0.3, -1.2, 4] } });
-    expect(numeric.data?.predict).toMatchObject({ modelVersion: 'v1', classId: expect.any(Number), model: { name: 'numeric', defaultVersion: 'v1' } });
+    expect(numeric.data?.predict).toMatchObject({
+      modelVersion: 'v1',
+      classId: expect.any(Number),
+      model: { name: 'numeric', defaultVersion: 'v1' },
+    });
   });
 
   it('resolves the Model of 50 batch items with one registry read', async () => {
@@ -61,7 +71,9 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
         code: 'OK',
       }) ?? 0;
     const before = await read();
-    const inputs = Array.from({ length: 50 }, (_, i) => (i % 2 ? { model: 'sentiment', text: `item ${i}` } : { model: 'numeric', features: [i] }));
+    const inputs = Array.from({ length: 50 }, (_, i) =>
+      i % 2 ? { model: 'sentiment', text: `item ${i}` } : { model: 'numeric', features: [i] },
+    );
     const res = await stack.query<{ predictBatch: { model: { defaultVersion: string } }[] }>(
       'mutation ($inputs: [PredictInput!]!) { predictBatch(inputs: $inputs) { ... on Prediction { model { defaultVersion } } } }',
       { inputs },
@@ -83,7 +95,9 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
         const until = Date.now() + 3000;
         let version = '';
         while (version !== 'v2' && Date.now() < until) {
-          version = (await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [1, 2] } })).data?.predict.modelVersion ?? '';
+          version =
+            (await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [1, 2] } })).data?.predict
+              .modelVersion ?? '';
         }
         expect(version).toBe('v2');
         const res = await stack.query<{ predict: PredictionData }>(PREDICT, { input: { model: 'numeric', features: [5, 6] } });
@@ -96,12 +110,20 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
 
   it('keeps the error codes of the subgraphs intact', async () => {
     const bad = await stack.query(PREDICT, { input: { model: 'numeric', text: 'not features' } });
-    expect(bad.errors?.[0]).toMatchObject({ message: 'model numeric takes features, not text', path: ['predict'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({
+      message: 'model numeric takes features, not text',
+      path: ['predict'],
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const unknown = await stack.query(PREDICT, { input: { model: 'vision', text: 'x' } });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('MODEL_NOT_FOUND');
     const policy = await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", defaultVersion: "v9" }) { name } }');
     expect(policy.errors?.[0]?.extensions?.code).toBe('MODEL_VERSION_NOT_FOUND');
-    const timeout = await stack.query('mutation { predictBatch(inputs: [{ model: "sentiment", text: "simulate-error" }]) { ... on PredictionError { code message } } }');
-    expect(timeout.data).toEqual({ predictBatch: [{ code: 'INFERENCE_FAILED', message: 'sentiment:v1 failed on purpose: the input was "simulate-error"' }] });
+    const timeout = await stack.query(
+      'mutation { predictBatch(inputs: [{ model: "sentiment", text: "simulate-error" }]) { ... on PredictionError { code message } } }',
+    );
+    expect(timeout.data).toEqual({
+      predictBatch: [{ code: 'INFERENCE_FAILED', message: 'sentiment:v1 failed on purpose: the input was "simulate-error"' }],
+    });
   });
 });

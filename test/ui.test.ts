@@ -42,7 +42,14 @@ describe('browser pages served by the supergraph', () => {
 
   const supergraphWith = async (env: Record<string, string>): Promise<string> => {
     const sg = await startSupergraph(
-      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack!.prediction.subgraph.url, MODELS_URL: stack!.models.url, ...env }),
+      loadSupergraphConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        METRICS_PORT: '0',
+        PREDICTION_URL: stack!.prediction.subgraph.url,
+        MODELS_URL: stack!.models.url,
+        ...env,
+      }),
       createLogger('supergraph', 'silent'),
     );
     extra.push(sg);
@@ -100,7 +107,11 @@ describe('browser pages served by the supergraph', () => {
 
   it('serves hashed assets with their content type, cached as immutable, and HEAD without a body', async () => {
     const js = await fetch(`${origin}/ui/assets/playground-AbC123.js`);
-    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control')]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
+    ]);
     expect(await js.text()).toBe('console.log("hashed asset");');
     const css = await fetch(`${origin}/ui/assets/playground-AbC123.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
@@ -133,7 +144,11 @@ describe('browser pages served by the supergraph', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await res.text()).toContain('Run <code>npm run build:ui</code>');
-    const posted = await fetch(`${bare}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const posted = await fetch(`${bare}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await posted.json()).toEqual({ data: { __typename: 'Query' } });
   });
 

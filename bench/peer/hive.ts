@@ -41,11 +41,23 @@ export async function startHiveGateway(subgraphUrls: Record<string, string>): Pr
     ),
   );
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'), 'supergraph', file, '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(PROJECT_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+      'supergraph',
+      file,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -57,8 +69,11 @@ export async function startHiveGateway(subgraphUrls: Record<string, string>): Pr
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}/graphql`;
-  for (const until = Date.now() + READY_TIMEOUT_MS; ; ) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readiness`).then((r) => r.ok, () => false);
+  for (const until = Date.now() + READY_TIMEOUT_MS; ;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readiness`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, stop };
     if (child.exitCode !== null || Date.now() > until) {
       await stop();

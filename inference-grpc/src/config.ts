@@ -31,18 +31,29 @@ export const inferenceSettings = {
   token: inferenceTokenSetting(
     'Bearer token every call must carry (authorization metadata), compared in constant time before any work; wrong or missing answers UNAUTHENTICATED. Health stays open; reflection, control calls and the OIP service need it. Give the subgraphs the same value. Empty: no token (allowed only on a loopback HOST, or with INFERENCE_INSECURE=true).',
   ),
-  insecure: bool('INFERENCE_INSECURE', false, 'Serve on a non-loopback HOST with no INFERENCE_TOKEN, open to anyone who reaches the port (logged as a warning at start-up). Without it such a start is refused.'),
+  insecure: bool(
+    'INFERENCE_INSECURE',
+    false,
+    'Serve on a non-loopback HOST with no INFERENCE_TOKEN, open to anyone who reaches the port (logged as a warning at start-up). Without it such a start is refused.',
+  ),
   tlsCert: pemFileSetting('INFERENCE_TLS_CERT', 'PEM certificate chain of the gRPC port; with INFERENCE_TLS_KEY the port speaks TLS only.'),
   tlsKey: pemFileSetting('INFERENCE_TLS_KEY', 'PEM private key of INFERENCE_TLS_CERT.'),
-  tlsClientCa: pemFileSetting('INFERENCE_TLS_CLIENT_CA', 'PEM CA certificate(s); set, every client must present a certificate signed by it (mutual TLS). Needs INFERENCE_TLS_CERT.'),
+  tlsClientCa: pemFileSetting(
+    'INFERENCE_TLS_CLIENT_CA',
+    'PEM CA certificate(s); set, every client must present a certificate signed by it (mutual TLS). Needs INFERENCE_TLS_CERT.',
+  ),
   ...metricsSettings(9464),
   defaultVersions: defaultVersionsSetting('Default version per model, as model:version pairs.'),
   canary: canarySetting('Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).'),
-  ...redisSettings({
-    url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
-    prefix: 'Prefix of the policy keys and channel in Redis.',
-    timeout: 'Longest a Redis command may take; past it a policy change answers INFERENCE_UNAVAILABLE saying it may or may not have been made, and the replica reads the policy again.',
-  }, 1000),
+  ...redisSettings(
+    {
+      url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
+      prefix: 'Prefix of the policy keys and channel in Redis.',
+      timeout:
+        'Longest a Redis command may take; past it a policy change answers INFERENCE_UNAVAILABLE saying it may or may not have been made, and the replica reads the policy again.',
+    },
+    1000,
+  ),
   maxConnectionAgeMs: int(
     'GRPC_MAX_CONNECTION_AGE_MS',
     300_000,
@@ -61,17 +72,30 @@ export const inferenceSettings = {
   faultHooks: bool(
     'FAULT_HOOKS',
     false,
-    'Fault hooks for tests and drills: the text simulate-timeout sleeps past the caller\'s deadline and simulate-error fails like a broken model. Off, both are ordinary input. On for npm start, off in the image.',
+    "Fault hooks for tests and drills: the text simulate-timeout sleeps past the caller's deadline and simulate-error fails like a broken model. Off, both are ordinary input. On for npm start, off in the image.",
   ),
-  loadRetryMs: int('MODEL_LOAD_RETRY_MS', 30000, 'After a version fails to load, calls fail fast for this long before the next load attempt.', {
+  loadRetryMs: int(
+    'MODEL_LOAD_RETRY_MS',
+    30000,
+    'After a version fails to load, calls fail fast for this long before the next load attempt.',
+    {
+      min: 0,
+      max: 3_600_000,
+    },
+  ),
+  numericLatencyMs: int(
+    'NUMERIC_LATENCY_MS',
+    500,
+    'Cost of one batch of the mock numeric model, whatever its size (simulated accelerator).',
+    {
+      min: 0,
+      max: 60000,
+    },
+  ),
+  numericItemLatencyUs: int('NUMERIC_ITEM_LATENCY_US', 200, 'Extra cost per item of a numeric batch, in microseconds.', {
     min: 0,
-    max: 3_600_000,
+    max: 1_000_000,
   }),
-  numericLatencyMs: int('NUMERIC_LATENCY_MS', 500, 'Cost of one batch of the mock numeric model, whatever its size (simulated accelerator).', {
-    min: 0,
-    max: 60000,
-  }),
-  numericItemLatencyUs: int('NUMERIC_ITEM_LATENCY_US', 200, 'Extra cost per item of a numeric batch, in microseconds.', { min: 0, max: 1_000_000 }),
   ...batchingSettings({
     size: 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.',
     delay: 'Longest time the first input of a batch waits for others to join it.',
@@ -98,8 +122,10 @@ export function isLoopbackHost(host: string): boolean {
 /** Settings that are wrong only together, each named. */
 function securityProblems(config: InferenceConfig): string[] {
   const problems: string[] = [];
-  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) problems.push('INFERENCE_TLS_CERT and INFERENCE_TLS_KEY: set both for TLS, or neither');
-  if (config.tlsClientCa !== undefined && config.tlsCert === undefined) problems.push('INFERENCE_TLS_CLIENT_CA: mutual TLS needs INFERENCE_TLS_CERT and INFERENCE_TLS_KEY too');
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined))
+    problems.push('INFERENCE_TLS_CERT and INFERENCE_TLS_KEY: set both for TLS, or neither');
+  if (config.tlsClientCa !== undefined && config.tlsCert === undefined)
+    problems.push('INFERENCE_TLS_CLIENT_CA: mutual TLS needs INFERENCE_TLS_CERT and INFERENCE_TLS_KEY too');
   if (config.token === '' && !config.insecure && !isLoopbackHost(config.host)) {
     problems.push(
       `HOST=${config.host} is not a loopback address and INFERENCE_TOKEN is empty: anyone reaching the port could run models and change the traffic policy. Set INFERENCE_TOKEN (and the same value in the subgraphs), listen on 127.0.0.1, or set INFERENCE_INSECURE=true to serve open anyway`,

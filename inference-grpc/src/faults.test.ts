@@ -28,10 +28,14 @@ describe('FAULT_HOOKS on', () => {
     expect(order).toEqual(['other', 'timeout']);
     // A PredictBatch answers once every item is done: a hanging item holds the call to its deadline.
     const batchStarted = Date.now();
-    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout'), text('good')], '', 300))).toMatchObject({ grpc: status.DEADLINE_EXCEEDED });
+    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout'), text('good')], '', 300))).toMatchObject({
+      grpc: status.DEADLINE_EXCEEDED,
+    });
     expect(Date.now() - batchStarted).toBeGreaterThanOrEqual(290);
     // Alone in a PredictBatch it sleeps past the deadline.
-    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout')], '', 200))).toMatchObject({ grpc: status.DEADLINE_EXCEEDED });
+    expect(await failure(predictBatch(f, 'sentiment', [text('simulate-timeout')], '', 200))).toMatchObject({
+      grpc: status.DEADLINE_EXCEEDED,
+    });
     await expect(f.predict('sentiment', text('fine'))).resolves.toBeDefined();
   });
 
@@ -68,11 +72,19 @@ describe('a model version that fails to load', () => {
     ]);
     try {
       const first = await failure(f.predict('broken', text('x')));
-      expect(first).toEqual({ grpc: status.UNAVAILABLE, code: 'INFERENCE_UNAVAILABLE', message: 'broken:v1 failed to load (weights file not found)' });
+      expect(first).toEqual({
+        grpc: status.UNAVAILABLE,
+        code: 'INFERENCE_UNAVAILABLE',
+        message: 'broken:v1 failed to load (weights file not found)',
+      });
       const again = await failure(f.predict('broken', text('x')));
       expect(again.message).toMatch(/^broken:v1 failed to load \(weights file not found\); next attempt in \d+ s$/);
       expect(loads).toBe(1);
-      expect((await getModel(f, 'broken')).versions[0]).toMatchObject({ state: 'FAILED', loaded: false, loadError: 'weights file not found' });
+      expect((await getModel(f, 'broken')).versions[0]).toMatchObject({
+        state: 'FAILED',
+        loaded: false,
+        loadError: 'weights file not found',
+      });
       expect(metricValue(await metricsText(f), 'infergraph_model_version_loaded', { model: 'broken', version: 'v1' })).toBe(0);
     } finally {
       await f.close();
@@ -134,7 +146,9 @@ describe('withFaultHooks around a version queue', () => {
     setTimeout(() => gone.abort(), 50);
     await expect(hung).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(5000);
-    await expect(queue.submit({ kind: 'text', text: ' simulate-error ' }, { deadline: Infinity })).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
+    await expect(queue.submit({ kind: 'text', text: ' simulate-error ' }, { deadline: Infinity })).rejects.toMatchObject({
+      code: 'INFERENCE_FAILED',
+    });
     await expect(queue.submit({ kind: 'text', text: 'fine' }, { deadline: Infinity })).resolves.toMatchObject({ batchSize: 1 });
     expect(seen).toEqual(['fine']);
   });

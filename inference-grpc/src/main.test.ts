@@ -36,7 +36,9 @@ describe('inference-grpc as a process', () => {
       health.close();
 
       const late = await failure(
-        unary((cb) => client.Predict({ model: 'numeric', input: { features: { values: [3] } } }, new Metadata(), { deadline: Date.now() + 3000 }, cb)),
+        unary((cb) =>
+          client.Predict({ model: 'numeric', input: { features: { values: [3] } } }, new Metadata(), { deadline: Date.now() + 3000 }, cb),
+        ),
       );
       expect(late.grpc).toBe(status.UNAVAILABLE);
       await expect(inFlight).resolves.toMatchObject({ prediction: { model: 'numeric', modelVersion: 'v1' } });
@@ -49,7 +51,7 @@ describe('inference-grpc as a process', () => {
     }
   });
 
-  it('logs each call with the caller\'s x-request-id', async () => {
+  it("logs each call with the caller's x-request-id", async () => {
     const service = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
     try {
       const { port } = (await service.waitForLog('inference-grpc listening')) as { port: number };
@@ -68,6 +70,8 @@ describe('inference-grpc as a process', () => {
   it('refuses to start on bad configuration, naming the variable and what is allowed', async () => {
     const service = spawnService('inference-grpc/src/main.ts', { CANARY: 'sentiment:v2:150' });
     expect(await service.exited).toBe(2);
-    expect(service.stderr).toContain('CANARY="sentiment:v2:150": "sentiment:v2:150" is malformed; expected a comma-separated list of model:version:percent with percent from 1 to 100');
+    expect(service.stderr).toContain(
+      'CANARY="sentiment:v2:150": "sentiment:v2:150" is malformed; expected a comma-separated list of model:version:percent with percent from 1 to 100',
+    );
   });
 });

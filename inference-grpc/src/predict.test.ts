@@ -71,13 +71,33 @@ describe('inference-grpc over a real channel', () => {
     const res = await predictBatch(f, 'numeric', [features([1, 2]), features([Number.NaN]), features([]), features([3])], 'v2');
     expect(res.modelVersion).toBe('v2');
     expect(res.items.map((i) => i.result)).toEqual(['prediction', 'error', 'error', 'prediction']);
-    expect(res.items[1]?.error).toMatchObject({ grpcCode: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT', message: expect.stringContaining('features[0] is NaN') });
-    expect(res.items[0]?.prediction?.numeric).toEqual((await f.predict('numeric', features([1, 2]), { version: 'v2' })).prediction?.numeric);
+    expect(res.items[1]?.error).toMatchObject({
+      grpcCode: status.INVALID_ARGUMENT,
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('features[0] is NaN'),
+    });
+    expect(res.items[0]?.prediction?.numeric).toEqual(
+      (await f.predict('numeric', features([1, 2]), { version: 'v2' })).prediction?.numeric,
+    );
   });
 
   it('bounds PredictBatch at MAX_BATCH_ITEMS', async () => {
-    await expect(predictBatch(f, 'sentiment', Array.from({ length: 5 }, () => text('ok')))).resolves.toMatchObject({ items: expect.any(Array) });
-    expect(await failure(predictBatch(f, 'sentiment', Array.from({ length: 6 }, () => text('ok'))))).toMatchObject({
+    await expect(
+      predictBatch(
+        f,
+        'sentiment',
+        Array.from({ length: 5 }, () => text('ok')),
+      ),
+    ).resolves.toMatchObject({ items: expect.any(Array) });
+    expect(
+      await failure(
+        predictBatch(
+          f,
+          'sentiment',
+          Array.from({ length: 6 }, () => text('ok')),
+        ),
+      ),
+    ).toMatchObject({
       grpc: status.INVALID_ARGUMENT,
       code: 'BAD_USER_INPUT',
       message: expect.stringContaining('at most 5'),
@@ -95,7 +115,11 @@ describe('inference-grpc over a real channel', () => {
     ['a NaN feature', 'numeric', features([1, Number.NaN]), 'features[1] is NaN'],
     ['an infinite feature', 'numeric', features([Number.POSITIVE_INFINITY]), 'features[0] is Infinity'],
   ])('rejects %s with INVALID_ARGUMENT / BAD_USER_INPUT', async (_name, model, input, message) => {
-    expect(await failure(f.predict(model, input))).toEqual({ grpc: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT', message: expect.stringContaining(message) });
+    expect(await failure(f.predict(model, input))).toEqual({
+      grpc: status.INVALID_ARGUMENT,
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining(message),
+    });
   });
 
   it('accepts inputs exactly at the limits, counting characters not UTF-16 units', async () => {
@@ -170,7 +194,9 @@ describe('inference-grpc over a real channel', () => {
 
   it('lists its services through server reflection', async () => {
     const names = await listServices(f.address, f.security);
-    expect(names).toEqual(expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'inference.GRPCInferenceService', 'grpc.health.v1.Health']));
+    expect(names).toEqual(
+      expect.arrayContaining(['infergraph.inference.v1.ModelInference', 'inference.GRPCInferenceService', 'grpc.health.v1.Health']),
+    );
   });
 
   it('exposes Prometheus metrics: latency and batch size per version, queue depth, loaded versions', async () => {

@@ -36,7 +36,8 @@ describe('inference-grpc under pressure', () => {
     expect((await late).grpc).toBe(status.DEADLINE_EXCEEDED);
     await first;
     // Dropped where it would have run: once counted, no batch can run it any more.
-    const droppedOf = (text: string): number[] => ['cancelled', 'deadline'].map((reason) => metricValue(text, 'infergraph_inference_dropped_total', { model: 'numeric', reason }) ?? 0);
+    const droppedOf = (text: string): number[] =>
+      ['cancelled', 'deadline'].map((reason) => metricValue(text, 'infergraph_inference_dropped_total', { model: 'numeric', reason }) ?? 0);
     await until(async () => droppedOf(await metricsText(f)).some((n) => n > 0), 'the late input to be dropped', 5000);
     const text = await metricsText(f);
     expect(batchCount(text) - batchesBefore).toBe(1);

@@ -41,9 +41,17 @@ describeRedis('inference replicas sharing Redis', () => {
     await until(() => events.length >= 2, 'the snapshot from replica b');
 
     await setPolicy(a, { model: 'numeric', defaultVersion: 'v2' });
-    await until(() => events.some((e) => e.kind === 'POLICY_CHANGED' && e.model?.defaultVersion === 'v2'), 'replica b to report the change made on replica a', 1000);
+    await until(
+      () => events.some((e) => e.kind === 'POLICY_CHANGED' && e.model?.defaultVersion === 'v2'),
+      'replica b to report the change made on replica a',
+      1000,
+    );
     expect((await b.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion).toBe('v2');
     await setPolicy(b, { model: 'numeric', defaultVersion: 'v1' });
-    await until(async () => (await a.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion === 'v1', 'replica a to serve the change made on replica b', 1000);
+    await until(
+      async () => (await a.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion === 'v1',
+      'replica a to serve the change made on replica b',
+      1000,
+    );
   });
 });

@@ -17,7 +17,13 @@ export function listModels(f: InferenceFixture): Promise<ListModelsResponse__Out
 export function getModel(f: InferenceFixture, name: string): Promise<ModelInfo__Output> {
   return unary((cb) => f.client.GetModel({ name }, cb));
 }
-export function predictBatch(f: InferenceFixture, model: string, inputs: PredictInput[], version = '', deadlineMs = 5000): Promise<PredictBatchResponse__Output> {
+export function predictBatch(
+  f: InferenceFixture,
+  model: string,
+  inputs: PredictInput[],
+  version = '',
+  deadlineMs = 5000,
+): Promise<PredictBatchResponse__Output> {
   return unary((cb) => f.client.PredictBatch({ model, version, inputs }, new Metadata(), { deadline: Date.now() + deadlineMs }, cb));
 }
 export async function metricsText(f: InferenceFixture): Promise<string> {

@@ -48,7 +48,10 @@ export async function startInferenceServer(
   const engine = new InferenceEngine(registry, metrics, config, config.faultHooks ? withFaultHooks : undefined);
   const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
   if (config.token === '' && !isLoopbackHost(config.host)) {
-    logger.warn({ host: config.host }, 'INFERENCE_INSECURE=true: serving with no INFERENCE_TOKEN on a non-loopback address; anyone who reaches the port can run models and change the traffic policy');
+    logger.warn(
+      { host: config.host },
+      'INFERENCE_INSECURE=true: serving with no INFERENCE_TOKEN on a non-loopback address; anyone who reaches the port can run models and change the traffic policy',
+    );
   }
   const { server, notServing } = grpcServices(config, { engine, registry, metrics, logger, state });
 
@@ -60,13 +63,28 @@ export async function startInferenceServer(
     port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${config.host}:${config.port}`, serverCredentials(config), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
-    metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => !state.draining });
+    metricsEndpoint = await startMetricsServer({
+      host: config.metricsHost,
+      port: config.metricsPort,
+      registry: metricsRegistry,
+      isReady: () => !state.draining,
+    });
   } catch (err) {
     server.forceShutdown();
     await registry.dispose();
     throw err;
   }
-  logger.info({ port, metricsPort: metricsEndpoint.port, token: config.token !== '', tls: config.tlsCert === undefined ? 'off' : config.tlsClientCa === undefined ? 'on' : 'mutual', policy: registry.policyStoreKind, models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`) }, 'inference-grpc listening');
+  logger.info(
+    {
+      port,
+      metricsPort: metricsEndpoint.port,
+      token: config.token !== '',
+      tls: config.tlsCert === undefined ? 'off' : config.tlsClientCa === undefined ? 'on' : 'mutual',
+      policy: registry.policyStoreKind,
+      models: registry.list().map((m) => `${m.name}:${m.defaultVersion}`),
+    },
+    'inference-grpc listening',
+  );
 
   // grpc-js cancels in-flight unary calls on the client when the server sends GOAWAY
   // (grpc/grpc-node#2091), so the server is closed only once they have answered:

@@ -40,7 +40,9 @@ describe('the traffic policy over a real channel', () => {
     expect(cleared.canary).toBeNull();
 
     await until(() => events.filter((e) => e.kind === 'POLICY_CHANGED').length >= 4, 'four policy changes on the watch stream', 3000);
-    const policies = events.filter((e) => e.kind === 'POLICY_CHANGED').map((e) => [e.model?.defaultVersion, e.model?.canary?.percent ?? null]);
+    const policies = events
+      .filter((e) => e.kind === 'POLICY_CHANGED')
+      .map((e) => [e.model?.defaultVersion, e.model?.canary?.percent ?? null]);
     expect(policies).toEqual([
       ['v1', 25],
       ['v2', null],
@@ -52,17 +54,24 @@ describe('the traffic policy over a real channel', () => {
   });
 
   it('rejects a traffic policy that cannot hold', async () => {
-    expect(await failure(setPolicy(f, { model: 'numeric', defaultVersion: 'v7' }))).toMatchObject({ grpc: status.NOT_FOUND, code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(await failure(setPolicy(f, { model: 'numeric', defaultVersion: 'v7' }))).toMatchObject({
+      grpc: status.NOT_FOUND,
+      code: 'MODEL_VERSION_NOT_FOUND',
+    });
     expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 0 } }))).toMatchObject({
       code: 'BAD_USER_INPUT',
       message: 'canary percent must be an integer from 1 to 100, got 0',
     });
-    expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 101 } }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 101 } }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
     expect(await failure(setPolicy(f, { model: 'numeric', canary: { version: 'v1', percent: 10 } }))).toMatchObject({
       code: 'BAD_USER_INPUT',
       message: expect.stringContaining('is the default version'),
     });
     expect(await failure(setPolicy(f, { model: 'nope', clearCanary: true }))).toMatchObject({ code: 'MODEL_NOT_FOUND' });
-    await expect(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 100 } })).resolves.toMatchObject({ canary: { percent: 100 } });
+    await expect(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 100 } })).resolves.toMatchObject({
+      canary: { percent: 100 },
+    });
   });
 });

@@ -1,6 +1,6 @@
 /** Role checks over an operation's root fields, the same at the supergraph and in the subgraphs. */
 import { Kind, getOperationAST } from 'graphql';
-import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode , GraphQLError} from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, GraphQLError } from 'graphql';
 
 import { requiredRole } from '../auth';
 import type { Identity, Role } from '../auth';
@@ -10,7 +10,12 @@ export function unauthenticated(message: string): GraphQLError {
   return requestError('UNAUTHENTICATED', message);
 }
 
-function rootFields(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>, out: string[]): string[] {
+function rootFields(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  seen: Set<string>,
+  out: string[],
+): string[] {
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) out.push(selection.name.value);
     else if (selection.kind === Kind.INLINE_FRAGMENT) rootFields(selection.selectionSet, fragments, seen, out);
@@ -33,7 +38,10 @@ export function checkRoles(document: DocumentNode, operationName: string | null 
   for (const field of rootFields(operation.selectionSet, fragments, new Set(), [])) {
     const role: Role | undefined = requiredRole(operation.operation, field);
     if (role && !identity.roles.includes(role)) {
-      return requestError('FORBIDDEN', `${field} needs the ${role} role; ${identity.subject} has ${identity.roles.join(', ') || 'no role'}`);
+      return requestError(
+        'FORBIDDEN',
+        `${field} needs the ${role} role; ${identity.subject} has ${identity.roles.join(', ') || 'no role'}`,
+      );
     }
   }
   return undefined;

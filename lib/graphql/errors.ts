@@ -14,7 +14,12 @@ export function graphQLError(code: ErrorCode, message: string, extensions: Graph
  * An error that refuses a whole request: Apollo Server answers it with the
  * code's HTTP status (`extensions.http`, dropped from the body), plus any headers.
  */
-export function requestError(code: ErrorCode, message: string, extensions: GraphQLErrorExtensions = {}, headers?: ReadonlyMap<string, string>): GraphQLError {
+export function requestError(
+  code: ErrorCode,
+  message: string,
+  extensions: GraphQLErrorExtensions = {},
+  headers?: ReadonlyMap<string, string>,
+): GraphQLError {
   return graphQLError(code, message, { ...extensions, http: { status: ERROR_CODES[code].http, ...(headers ? { headers } : {}) } });
 }
 

@@ -43,7 +43,9 @@ describe('graphqlHandler body limit', () => {
     for (const bytes of [MAX_BODY_BYTES + 1, 4 * 1024 * 1024]) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOf(bytes) });
       expect(res.status).toBe(413);
-      expect(await res.json()).toEqual({ errors: [{ message: `request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      expect(await res.json()).toEqual({
+        errors: [{ message: `request body is larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
   });
 

@@ -22,7 +22,10 @@ export class BodyTooLargeError extends Error {}
 
 /** MAX_BODY_BYTES, one definition for every GraphQL service; each says what its bodies hold. */
 export function maxBodyBytesSetting(doc: string): Setting<number> {
-  return int('MAX_BODY_BYTES', 1_048_576, `${doc} Past it the answer is 413, the rest of the body unread.`, { min: 1024, max: 268_435_456 });
+  return int('MAX_BODY_BYTES', 1_048_576, `${doc} Past it the answer is 413, the rest of the body unread.`, {
+    min: 1024,
+    max: 268_435_456,
+  });
 }
 
 /** Why a request is turned away before Apollo Server sees it. */
@@ -100,7 +103,8 @@ function tooLarge(maxBytes: number): Refusal {
 
 /** The operation text of a request, where it has one as a string. */
 function queryOf(method: string, search: URLSearchParams, body: unknown): string | undefined {
-  const query = method === 'GET' ? search.get('query') : typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  const query =
+    method === 'GET' ? search.get('query') : typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
   return typeof query === 'string' ? query : undefined;
 }
 
@@ -131,7 +135,10 @@ function statusOf(status: number, contentType: string | undefined, body: string)
   } catch {
     return status;
   }
-  const requestErrors = Array.isArray(errors) && errors.length > 0 && errors.every((e) => REQUEST_ERROR_CODES.has((e as { extensions?: { code?: unknown } }).extensions?.code));
+  const requestErrors =
+    Array.isArray(errors) &&
+    errors.length > 0 &&
+    errors.every((e) => REQUEST_ERROR_CODES.has((e as { extensions?: { code?: unknown } }).extensions?.code));
   return requestErrors ? 200 : status;
 }
 
@@ -160,7 +167,12 @@ export function graphqlHandler<C extends BaseContext>(
       text = await readBody(req, options.maxBodyBytes);
     } catch (err) {
       if (err instanceof BodyTooLargeError) refuseUnread(req, res, tooLarge(options.maxBodyBytes));
-      else sendRefusal(res, { status: 400, code: 'BAD_REQUEST', message: `request body could not be read: ${err instanceof Error ? err.message : String(err)}` });
+      else
+        sendRefusal(res, {
+          status: 400,
+          code: 'BAD_REQUEST',
+          message: `request body could not be read: ${err instanceof Error ? err.message : String(err)}`,
+        });
       return;
     }
     const refused = await options.verify?.(req, text);
@@ -172,7 +184,11 @@ export function graphqlHandler<C extends BaseContext>(
     try {
       body = text === '' ? undefined : headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
     } catch (err) {
-      sendRefusal(res, { status: 400, code: 'BAD_REQUEST', message: `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}` });
+      sendRefusal(res, {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');

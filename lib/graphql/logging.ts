@@ -13,7 +13,12 @@ export function operationLogPlugin<C extends BaseContext & { readonly requestId:
           const fieldErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           // `errors` holds the request's errors when there are any; the result's errors repeat them.
           const codes = (errors ?? fieldErrors).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
-          const line = { requestId: contextValue.requestId, operationName: operationName ?? null, ms: performance.now() - started, errors: codes };
+          const line = {
+            requestId: contextValue.requestId,
+            operationName: operationName ?? null,
+            ms: performance.now() - started,
+            errors: codes,
+          };
           if (codes.length > 0) logger.info(line, 'operation answered with errors');
           else logger.debug(line, 'operation answered');
           return Promise.resolve();

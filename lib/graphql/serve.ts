@@ -97,10 +97,15 @@ function refuseUpgrade(socket: Duplex, status: number): void {
 
 /** WS_MAX_PAYLOAD_BYTES, one definition for every service that serves graphql-ws. */
 export function wsMaxPayloadSetting(): Setting<number> {
-  return int('WS_MAX_PAYLOAD_BYTES', 65_536, 'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.', {
-    min: 1024,
-    max: 104_857_600,
-  });
+  return int(
+    'WS_MAX_PAYLOAD_BYTES',
+    65_536,
+    'Largest graphql-ws message (connection_init, subscribe), in bytes; a longer frame closes the socket with 1009 before it is read.',
+    {
+      min: 1024,
+      max: 104_857_600,
+    },
+  );
 }
 
 export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<C>): Promise<GraphQLService> {

@@ -13,7 +13,17 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, parse } from 'graphql';
 
 import type { Logger } from '../logger';
-import { CONTENT_DIGEST_HEADER, IDENTITY_HEADER, SIGNATURE_HEADER, SIGNATURE_INPUT_HEADER, SUBSCRIBE_METHOD, contentDigest, decodeIdentity, subscribeBody, verifyRequest } from '../signing/message-signature';
+import {
+  CONTENT_DIGEST_HEADER,
+  IDENTITY_HEADER,
+  SIGNATURE_HEADER,
+  SIGNATURE_INPUT_HEADER,
+  SUBSCRIBE_METHOD,
+  contentDigest,
+  decodeIdentity,
+  subscribeBody,
+  verifyRequest,
+} from '../signing/message-signature';
 import type { SignatureRefusal } from '../signing/message-signature';
 import type { NonceStore } from '../signing/nonce-store';
 import { checkRoles, unauthenticated } from './authorize';
@@ -49,7 +59,8 @@ export class SubgraphAuth {
 
   constructor(private readonly options: SubgraphAuthOptions) {
     this.now = options.now ?? Date.now;
-    if (!options.secret) options.logger.warn('SUBGRAPH_SECRET is not set: this subgraph accepts requests from anyone, not only the supergraph');
+    if (!options.secret)
+      options.logger.warn('SUBGRAPH_SECRET is not set: this subgraph accepts requests from anyone, not only the supergraph');
   }
 
   /**
@@ -78,7 +89,9 @@ export class SubgraphAuth {
             if (!secret) return Promise.resolve();
             const encoded = request.http?.headers.get(IDENTITY_HEADER);
             const identity = encoded === undefined ? undefined : decodeIdentity(encoded);
-            const error = identity ? checkRoles(document, operationName, identity) : unauthenticated('the request carries no identity from the supergraph');
+            const error = identity
+              ? checkRoles(document, operationName, identity)
+              : unauthenticated('the request carries no identity from the supergraph');
             return error ? Promise.reject(error) : Promise.resolve();
           },
         }),
@@ -111,7 +124,9 @@ export class SubgraphAuth {
       { secret: this.options.secret, windowMs: this.options.windowMs, nonces: this.options.nonces, now: this.now() },
     );
     if ('status' in verified) {
-      return verified.code === 'UNAUTHENTICATED' ? unauthenticated(verified.message) : new GraphQLError(verified.message, { extensions: { code: verified.code } });
+      return verified.code === 'UNAUTHENTICATED'
+        ? unauthenticated(verified.message)
+        : new GraphQLError(verified.message, { extensions: { code: verified.code } });
     }
     return checkRoles(parse(message.query), message.operationName, verified);
   }

@@ -26,11 +26,19 @@ export interface InferenceCallOptions {
  * passed on our side, no connection) a message naming what did not answer, and a log line saying
  * where the call went and why it failed.
  */
-export function describeCallFailure(err: ServiceError, options: InferenceCallOptions, what: string, requestIds: readonly string[]): InferGraphError {
+export function describeCallFailure(
+  err: ServiceError,
+  options: InferenceCallOptions,
+  what: string,
+  requestIds: readonly string[],
+): InferGraphError {
   const mapped = fromServiceError(err);
   // The service's own token was refused: the GraphQL caller's credentials are not at fault, the deployment is.
   if (mapped.code === 'UNAUTHENTICATED') {
-    return new InferGraphError('INFERENCE_UNAVAILABLE', `the inference service refused this service's credentials (INFERENCE_TOKEN): ${err.details}`);
+    return new InferGraphError(
+      'INFERENCE_UNAVAILABLE',
+      `the inference service refused this service's credentials (INFERENCE_TOKEN): ${err.details}`,
+    );
   }
   if (err.metadata?.get(CODE_METADATA_KEY).length) return mapped;
   const grpcStatus = status[err.code] ?? String(err.code);

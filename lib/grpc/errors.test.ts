@@ -24,7 +24,9 @@ describe('error registry', () => {
   it('carries the precise code across the wire in trailing metadata', () => {
     const sent = toServiceError(new InferGraphError('MODEL_VERSION_NOT_FOUND', 'model numeric has no version "v9"'));
     expect(sent.code).toBe(status.NOT_FOUND);
-    const received = fromServiceError(serviceError(status.NOT_FOUND, sent.details ?? '', sent.metadata?.get(CODE_METADATA_KEY)[0] as string));
+    const received = fromServiceError(
+      serviceError(status.NOT_FOUND, sent.details ?? '', sent.metadata?.get(CODE_METADATA_KEY)[0] as string),
+    );
     expect(received).toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND', message: 'model numeric has no version "v9"' });
   });
 

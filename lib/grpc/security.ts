@@ -57,7 +57,7 @@ export function inferenceClientSecuritySettings() {
     ),
     inferenceTlsCa: pemFileSetting(
       'INFERENCE_TLS_CA',
-      'PEM file of the CA that signed inference-grpc\'s certificate; set, calls to inference-grpc use TLS and check its certificate against this CA.',
+      "PEM file of the CA that signed inference-grpc's certificate; set, calls to inference-grpc use TLS and check its certificate against this CA.",
     ),
     inferenceTlsClientCert: pemFileSetting(
       'INFERENCE_TLS_CLIENT_CERT',
@@ -90,7 +90,7 @@ export function checkClientSecurity(security: InferenceClientSecurity): void {
     problems.push('INFERENCE_TLS_CLIENT_CERT and INFERENCE_TLS_CLIENT_KEY: set both for mutual TLS, or neither');
   }
   if (security.inferenceTlsClientCert !== undefined && security.inferenceTlsCa === undefined) {
-    problems.push('INFERENCE_TLS_CLIENT_CERT: mutual TLS needs INFERENCE_TLS_CA too (the CA of inference-grpc\'s certificate)');
+    problems.push("INFERENCE_TLS_CLIENT_CERT: mutual TLS needs INFERENCE_TLS_CA too (the CA of inference-grpc's certificate)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -36,7 +36,9 @@ describe('INFERENCE_URL', () => {
   });
 
   it('takes a comma-separated list of host:port entries', () => {
-    expect(readConfig({ INFERENCE_URL: '127.0.0.1:50051, localhost:50052,[::1]:50053' }, settings).url).toBe('127.0.0.1:50051,localhost:50052,[::1]:50053');
+    expect(readConfig({ INFERENCE_URL: '127.0.0.1:50051, localhost:50052,[::1]:50053' }, settings).url).toBe(
+      '127.0.0.1:50051,localhost:50052,[::1]:50053',
+    );
   });
 
   it('names every malformed entry of a list', () => {
@@ -54,7 +56,9 @@ describe('a client over a list of inference replicas', () => {
   let client: ModelInferenceClient;
 
   const predict = (): Promise<PredictResponse__Output> =>
-    unary<PredictResponse__Output>((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+    unary<PredictResponse__Output>((cb) =>
+      client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
+    );
 
   beforeAll(async () => {
     // Replicas of one deployment share its token.
@@ -100,11 +104,17 @@ describe('a client over a list whose entries come and go', () => {
   });
 
   const predictWith = (client: ModelInferenceClient): Promise<PredictResponse__Output> =>
-    unary<PredictResponse__Output>((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 3000 }, cb));
+    unary<PredictResponse__Output>((cb) =>
+      client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 3000 }, cb),
+    );
 
   it('answers again after the channel has gone idle and let go of its resolver', async () => {
     // grpc-js's shortest idle timeout is 1 s (30 min by default): idling destroys the resolver, the next call restarts it.
-    const client = createInferenceClient(`127.0.0.1:${server.server.port},localhost:${server.server.port}`, { 'grpc.client_idle_timeout_ms': 1000 }, server.security);
+    const client = createInferenceClient(
+      `127.0.0.1:${server.server.port},localhost:${server.server.port}`,
+      { 'grpc.client_idle_timeout_ms': 1000 },
+      server.security,
+    );
     fixtures.push(client);
     expect((await predictWith(client)).prediction?.sentiment?.label).toBe('POSITIVE');
     await until(() => client.getChannel().getConnectivityState(false) === connectivityState.IDLE, 'the channel to go idle', 10_000);
@@ -115,16 +125,22 @@ describe('a client over a list whose entries come and go', () => {
     // Stands in for a restarted container whose DNS record comes back: the name first fails to resolve, then resolves.
     let resolvable = false;
     const real = dns.promises.lookup.bind(dns.promises);
-    jest.spyOn(dns.promises, 'lookup').mockImplementation(((host: string, options: dns.LookupAllOptions) =>
-      host === 'replica-two.invalid' && !resolvable
-        ? Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))
-        : real(host === 'replica-two.invalid' ? '127.0.0.1' : host, options)) as typeof dns.promises.lookup);
+    jest
+      .spyOn(dns.promises, 'lookup')
+      .mockImplementation(((host: string, options: dns.LookupAllOptions) =>
+        host === 'replica-two.invalid' && !resolvable
+          ? Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }))
+          : real(host === 'replica-two.invalid' ? '127.0.0.1' : host, options)) as typeof dns.promises.lookup);
     const other = await startInference({ DEFAULT_MODEL_VERSIONS: 'sentiment:v2', INFERENCE_TOKEN: server.token });
     fixtures.push({ close: () => void other.close() });
     const client = createInferenceClient(`127.0.0.1:${server.server.port},replica-two.invalid:${other.server.port}`, {}, server.security);
     fixtures.push(client);
     expect((await predictWith(client)).prediction?.modelVersion).toBe('v1');
     resolvable = true;
-    await until(async () => (await predictWith(client)).prediction?.modelVersion === 'v2', 'the second replica to answer once its name resolves', 5000);
+    await until(
+      async () => (await predictWith(client)).prediction?.modelVersion === 'v2',
+      'the second replica to answer once its name resolves',
+      5000,
+    );
   });
 });

@@ -135,7 +135,16 @@ class HostListResolver implements experimental.Resolver {
     if (addresses.length === 0) {
       const reasons = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
       const metadata: MetadataType = new Metadata();
-      accepted = this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details: `no inference address resolved: ${reasons.join('; ')}`, metadata }), {}, null, '');
+      accepted = this.listener(
+        experimental.statusOrFromError({
+          code: status.UNAVAILABLE,
+          details: `no inference address resolved: ${reasons.join('; ')}`,
+          metadata,
+        }),
+        {},
+        null,
+        '',
+      );
     } else {
       accepted = this.listener(experimental.statusOrFromValue(addresses.map((address) => ({ addresses: [address] }))), {}, null, '');
     }

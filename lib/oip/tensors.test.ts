@@ -12,7 +12,9 @@ describe('OIP tensor contents', () => {
 
   it('refuses raw BYTES cut short, or with another element count than the shape', () => {
     const raw = rawBytes(['abc']);
-    expect(() => readBytes('text', 1, NO_CONTENTS, raw.subarray(0, 5))).toThrow('tensor text: raw BYTES element 0 says 3 bytes but 1 remain');
+    expect(() => readBytes('text', 1, NO_CONTENTS, raw.subarray(0, 5))).toThrow(
+      'tensor text: raw BYTES element 0 says 3 bytes but 1 remain',
+    );
     expect(() => readBytes('text', 1, NO_CONTENTS, raw.subarray(0, 2))).toThrow(TensorFormatError);
     expect(() => readBytes('text', 2, NO_CONTENTS, raw)).toThrow('tensor text has 1 elements; its shape needs 2');
   });
@@ -27,13 +29,24 @@ describe('OIP tensor contents', () => {
   it.each(['FP32', 'FP64', 'INT32', 'INT64'])('reads back %s written raw and typed alike', (datatype) => {
     const values = [1, -2, 300];
     expect(readNumbers('x', datatype, 3, NO_CONTENTS, rawNumbers(datatype, values))).toEqual(values);
-    const typed = { boolContents: [], intContents: [], int64Contents: [], uintContents: [], uint64Contents: [], fp32Contents: [], fp64Contents: [], bytesContents: [] };
+    const typed = {
+      boolContents: [],
+      intContents: [],
+      int64Contents: [],
+      uintContents: [],
+      uint64Contents: [],
+      fp32Contents: [],
+      fp64Contents: [],
+      bytesContents: [],
+    };
     const contents = { ...typed, ...typedNumbers(datatype, values) } as typeof typed;
     expect(readNumbers('x', datatype, 3, { ...contents, int64Contents: contents.int64Contents.map(String) }, undefined)).toEqual(values);
   });
 
   it('refuses raw numbers of the wrong length and datatypes it does not know', () => {
-    expect(() => readNumbers('features', 'FP32', 3, NO_CONTENTS, Buffer.alloc(8))).toThrow('tensor features has 8 raw bytes; 3 FP32 elements take 12');
+    expect(() => readNumbers('features', 'FP32', 3, NO_CONTENTS, Buffer.alloc(8))).toThrow(
+      'tensor features has 8 raw bytes; 3 FP32 elements take 12',
+    );
     expect(() => readNumbers('features', 'FP16', 1, NO_CONTENTS, Buffer.alloc(2))).toThrow('tensor features has datatype FP16');
   });
 

@@ -58,7 +58,8 @@ const NUMERIC: Readonly<Record<string, NumericType>> = {
 export function elementCount(name: string, shape: readonly (string | number)[]): number {
   return shape.reduce<number>((count, dim) => {
     const n = Number(dim);
-    if (!Number.isSafeInteger(n) || n < 0) throw new TensorFormatError(`tensor ${name} has shape [${shape.join(', ')}]; every dimension must be a whole number of 0 or more`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new TensorFormatError(`tensor ${name} has shape [${shape.join(', ')}]; every dimension must be a whole number of 0 or more`);
     return count * n;
   }, 1);
 }
@@ -68,12 +69,20 @@ function checkCount(name: string, got: number, expected: number): void {
 }
 
 /** The elements of a numeric tensor, from its typed contents or its raw bytes (exactly one of them). */
-export function readNumbers(name: string, datatype: string, expected: number, contents: InferTensorContents__Output | null, raw: Buffer | undefined): number[] {
+export function readNumbers(
+  name: string,
+  datatype: string,
+  expected: number,
+  contents: InferTensorContents__Output | null,
+  raw: Buffer | undefined,
+): number[] {
   const type = NUMERIC[datatype];
   if (!type) throw new TensorFormatError(`tensor ${name} has datatype ${datatype}; expected one of ${Object.keys(NUMERIC).join(', ')}`);
   if (raw !== undefined) {
     if (raw.length !== expected * type.size) {
-      throw new TensorFormatError(`tensor ${name} has ${raw.length} raw bytes; ${expected} ${datatype} elements take ${expected * type.size}`);
+      throw new TensorFormatError(
+        `tensor ${name} has ${raw.length} raw bytes; ${expected} ${datatype} elements take ${expected * type.size}`,
+      );
     }
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     return Array.from({ length: expected }, (_, i) => type.read(view, i * type.size));
@@ -94,11 +103,14 @@ export function readBytes(name: string, expected: number, contents: InferTensorC
   let offset = 0;
   while (offset < raw.length) {
     // Stop at the first element past the shape: a sender must not make us parse more than it declared.
-    if (out.length === expected) throw new TensorFormatError(`tensor ${name} has more than ${expected} raw BYTES elements; its shape needs ${expected}`);
-    if (offset + 4 > raw.length) throw new TensorFormatError(`tensor ${name}: raw BYTES element ${out.length} is cut short in its 4-byte length`);
+    if (out.length === expected)
+      throw new TensorFormatError(`tensor ${name} has more than ${expected} raw BYTES elements; its shape needs ${expected}`);
+    if (offset + 4 > raw.length)
+      throw new TensorFormatError(`tensor ${name}: raw BYTES element ${out.length} is cut short in its 4-byte length`);
     const length = raw.readUInt32LE(offset);
     offset += 4;
-    if (offset + length > raw.length) throw new TensorFormatError(`tensor ${name}: raw BYTES element ${out.length} says ${length} bytes but ${raw.length - offset} remain`);
+    if (offset + length > raw.length)
+      throw new TensorFormatError(`tensor ${name}: raw BYTES element ${out.length} says ${length} bytes but ${raw.length - offset} remain`);
     out.push(raw.subarray(offset, offset + length));
     offset += length;
   }

@@ -11,7 +11,10 @@ const WINDOW_MS = 60_000;
 
 async function verifyAt(signedAt: number, checkedAt: number, nonces = new MemoryNonceStore(100)): Promise<string> {
   const headers = await signRequest({ method: 'POST', url: URL_, body: BODY }, encodeIdentity(IDENTITY), SECRET, signedAt);
-  const result = await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers }, { secret: SECRET, windowMs: WINDOW_MS, nonces, now: checkedAt });
+  const result = await verifyRequest(
+    { method: 'POST', url: URL_, body: BODY, headers },
+    { secret: SECRET, windowMs: WINDOW_MS, nonces, now: checkedAt },
+  );
   return 'status' in result ? result.message : `OK ${result.subject}`;
 }
 
@@ -32,7 +35,10 @@ describe('verifyRequest against its own clock', () => {
     const headers = await signRequest({ method: 'POST', url: URL_, body: BODY }, encodeIdentity(IDENTITY), SECRET, T + WINDOW_MS);
     const check = async (at: number): Promise<string> => {
       now = at;
-      const result = await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers }, { secret: SECRET, windowMs: WINDOW_MS, nonces, now: at });
+      const result = await verifyRequest(
+        { method: 'POST', url: URL_, body: BODY, headers },
+        { secret: SECRET, windowMs: WINDOW_MS, nonces, now: at },
+      );
       return 'status' in result ? result.message : 'OK';
     };
     // Created a window ahead of this clock, seen at once: good until two windows from now.
@@ -53,7 +59,10 @@ describe('verifyRequest against its own clock', () => {
       [SIGNATURE_INPUT_HEADER]: `${headers[SIGNATURE_INPUT_HEADER] ?? ''}, ${(second[SIGNATURE_INPUT_HEADER] ?? '').replace(/^infergraph=/, 'other=')}`,
       [SIGNATURE_HEADER]: `${headers[SIGNATURE_HEADER] ?? ''}, ${(second[SIGNATURE_HEADER] ?? '').replace(/^infergraph=/, 'other=')}`,
     };
-    expect(await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers: doubled }, options)).toMatchObject({ status: 401, message: 'the request must carry exactly one signature' });
+    expect(await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers: doubled }, options)).toMatchObject({
+      status: 401,
+      message: 'the request must carry exactly one signature',
+    });
     expect(await verifyRequest({ method: 'POST', url: URL_, body: BODY, headers }, options)).toEqual({ subject: 'ops', roles: ['admin'] });
   });
 });

@@ -94,7 +94,12 @@ export interface SignableRequest {
  * The headers that sign `request` for the caller `identity` (an IDENTITY_HEADER value, see
  * `encodeIdentity`): `content-digest`, `signature-input` and `signature`. Each call has a fresh nonce.
  */
-export async function signRequest(request: SignableRequest, identity: string, secret: string, now = Date.now()): Promise<Record<string, string>> {
+export async function signRequest(
+  request: SignableRequest,
+  identity: string,
+  secret: string,
+  now = Date.now(),
+): Promise<Record<string, string>> {
   const headers = { [IDENTITY_HEADER]: identity, [CONTENT_DIGEST_HEADER]: contentDigest(request.body) };
   const signed = await httpbis.signMessage(
     {
@@ -106,7 +111,9 @@ export async function signRequest(request: SignableRequest, identity: string, se
     },
     { method: request.method, url: new URL(request.url).toString(), headers },
   );
-  return Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]));
+  return Object.fromEntries(
+    Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value]),
+  );
 }
 
 export interface VerifyOptions {
@@ -149,7 +156,9 @@ export async function verifyRequest(
   const input = single(request.headers[SIGNATURE_INPUT_HEADER]);
   const signature = single(request.headers[SIGNATURE_HEADER]);
   if (identityHeader === undefined || input === undefined || signature === undefined) {
-    return refuse(`the request does not come from the supergraph (it needs one ${IDENTITY_HEADER}, ${SIGNATURE_INPUT_HEADER} and ${SIGNATURE_HEADER})`);
+    return refuse(
+      `the request does not come from the supergraph (it needs one ${IDENTITY_HEADER}, ${SIGNATURE_INPUT_HEADER} and ${SIGNATURE_HEADER})`,
+    );
   }
   if (digest !== contentDigest(request.body)) return refuse(`the body does not match its ${CONTENT_DIGEST_HEADER} (sha-256)`);
 
@@ -168,7 +177,16 @@ export async function verifyRequest(
         // `created` is checked below, against the window and the caller's clock, not the library's.
         notAfter: Number.MAX_SAFE_INTEGER,
       },
-      { method: request.method, url: new URL(request.url).toString(), headers: { [IDENTITY_HEADER]: identityHeader, [CONTENT_DIGEST_HEADER]: digest, [SIGNATURE_INPUT_HEADER]: input, [SIGNATURE_HEADER]: signature } } satisfies SignedMessage,
+      {
+        method: request.method,
+        url: new URL(request.url).toString(),
+        headers: {
+          [IDENTITY_HEADER]: identityHeader,
+          [CONTENT_DIGEST_HEADER]: digest,
+          [SIGNATURE_INPUT_HEADER]: input,
+          [SIGNATURE_HEADER]: signature,
+        },
+      } satisfies SignedMessage,
     );
   } catch (err) {
     return refuse(`the supergraph signature is not acceptable: ${err instanceof Error ? err.message : String(err)}`);
@@ -181,19 +199,29 @@ export async function verifyRequest(
   const now = options.now ?? Date.now();
   const created = params.created instanceof Date ? params.created.getTime() : NaN;
   if (!(Math.abs(now - created) <= options.windowMs)) {
-    return refuse(`the signature was created ${Math.round((now - created) / 1000)} s from now, outside ±${options.windowMs} ms (SUBGRAPH_SIGNATURE_WINDOW_MS)`);
+    return refuse(
+      `the signature was created ${Math.round((now - created) / 1000)} s from now, outside ±${options.windowMs} ms (SUBGRAPH_SIGNATURE_WINDOW_MS)`,
+    );
   }
   if (typeof params.nonce !== 'string' || params.nonce === '') return refuse('the signature has no nonce');
   // A signature is good until created + window, at most window past now: the nonce is kept for twice the window.
   const claim = await options.nonces.claim(params.nonce, 2 * options.windowMs);
   if (claim === 'replayed') return refuse('the signature was already used (its nonce was seen within the window): a replay');
-  if (claim === 'full') return refusal('OVERLOADED', 'too many signed requests within the window to remember their nonces (SUBGRAPH_NONCE_MAX_ENTRIES); retry later');
+  if (claim === 'full')
+    return refusal(
+      'OVERLOADED',
+      'too many signed requests within the window to remember their nonces (SUBGRAPH_NONCE_MAX_ENTRIES); retry later',
+    );
 
   return decodeIdentity(identityHeader) ?? refuse(`the ${IDENTITY_HEADER} header is malformed`);
 }
 
 /** The body a graphql-ws subscribe message is signed over: its operation, operation name and variables. */
-export function subscribeBody(message: { readonly query: string; readonly operationName?: string | null; readonly variables?: unknown }): string {
+export function subscribeBody(message: {
+  readonly query: string;
+  readonly operationName?: string | null;
+  readonly variables?: unknown;
+}): string {
   return JSON.stringify([message.query, message.operationName ?? null, message.variables ?? null]);
 }
 
@@ -210,5 +238,9 @@ export async function signSubscription(
   now = Date.now(),
 ): Promise<Record<string, string>> {
   const signed = await signRequest({ method: SUBSCRIBE_METHOD, url, body: subscribeBody(message) }, identity, secret, now);
-  return { [IDENTITY_HEADER]: identity, [SIGNATURE_INPUT_HEADER]: signed[SIGNATURE_INPUT_HEADER] ?? '', [SIGNATURE_HEADER]: signed[SIGNATURE_HEADER] ?? '' };
+  return {
+    [IDENTITY_HEADER]: identity,
+    [SIGNATURE_INPUT_HEADER]: signed[SIGNATURE_INPUT_HEADER] ?? '',
+    [SIGNATURE_HEADER]: signed[SIGNATURE_HEADER] ?? '',
+  };
 }

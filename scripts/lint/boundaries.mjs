@@ -53,8 +53,10 @@ export function violation(from, to) {
     if (fromArea === 'generated' || testCode || tool || ADAPTERS.some((a) => from.startsWith(a))) return undefined;
     return "generated gRPC types are for the adapters that speak the wire (ADAPTERS in scripts/lint/boundaries.mjs); map them to this service's own types there";
   }
-  if (fromArea === 'clients' && !testCode) return toArea === 'clients' ? undefined : 'clients/ is what a frontend copies: it imports nothing outside clients/';
-  if (fromArea === 'ui') return toArea === 'ui' || toArea === 'clients' ? undefined : 'ui/ runs in the browser: it imports only ui/ and clients/';
+  if (fromArea === 'clients' && !testCode)
+    return toArea === 'clients' ? undefined : 'clients/ is what a frontend copies: it imports nothing outside clients/';
+  if (fromArea === 'ui')
+    return toArea === 'ui' || toArea === 'clients' ? undefined : 'ui/ runs in the browser: it imports only ui/ and clients/';
   if (toArea === 'test' && !testCode) return 'source never imports test/: share through lib/ or stack/';
   if (fromArea === 'lib') {
     // Its tests may use the harness (stack/) and the test helpers; lib itself knows only lib.

@@ -51,9 +51,21 @@ describe('authentication and roles', () => {
       const res = await stack.query(query, {}, as(key));
       return res.errors?.[0]?.extensions?.code ?? 'OK';
     };
-    expect([await outcome(MODELS, KEYS.reader), await outcome(PREDICT, KEYS.reader), await outcome(POLICY, KEYS.reader)]).toEqual(['OK', 'FORBIDDEN', 'FORBIDDEN']);
-    expect([await outcome(MODELS, KEYS.predictor), await outcome(PREDICT, KEYS.predictor), await outcome(POLICY, KEYS.predictor)]).toEqual(['FORBIDDEN', 'OK', 'FORBIDDEN']);
-    expect([await outcome(MODELS, KEYS.admin), await outcome(PREDICT, KEYS.admin), await outcome(POLICY, KEYS.admin)]).toEqual(['OK', 'FORBIDDEN', 'OK']);
+    expect([await outcome(MODELS, KEYS.reader), await outcome(PREDICT, KEYS.reader), await outcome(POLICY, KEYS.reader)]).toEqual([
+      'OK',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+    expect([await outcome(MODELS, KEYS.predictor), await outcome(PREDICT, KEYS.predictor), await outcome(POLICY, KEYS.predictor)]).toEqual([
+      'FORBIDDEN',
+      'OK',
+      'FORBIDDEN',
+    ]);
+    expect([await outcome(MODELS, KEYS.admin), await outcome(PREDICT, KEYS.admin), await outcome(POLICY, KEYS.admin)]).toEqual([
+      'OK',
+      'FORBIDDEN',
+      'OK',
+    ]);
     const forbidden = await stack.query(PREDICT, {}, as(KEYS.reader));
     expect(forbidden.status).toBe(403);
     expect(forbidden.errors?.[0]?.message).toBe('predict needs the predictor role; dashboard has reader');
@@ -80,27 +92,61 @@ describe('authentication and roles', () => {
 
   it('subgraphs accept only requests the supergraph signed, and enforce roles themselves', async () => {
     const direct = await graphql(stack.models.url, MODELS);
-    expect(direct.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('does not come from the supergraph') });
-    const unsigned = await graphql(stack.models.url, POLICY, {}, { [IDENTITY_HEADER]: encodeIdentity({ subject: 'mallory', roles: ['admin'] }) });
+    expect(direct.errors?.[0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: expect.stringContaining('does not come from the supergraph'),
+    });
+    const unsigned = await graphql(
+      stack.models.url,
+      POLICY,
+      {},
+      { [IDENTITY_HEADER]: encodeIdentity({ subject: 'mallory', roles: ['admin'] }) },
+    );
     expect(unsigned).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
-    const forged = await send(await signedRequest(stack.models.url, POLICY, { subject: 'mallory', roles: ['admin'] }, 'guessed-secret-0123456789abcdefghijkl'));
-    expect(forged).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('another key') }] });
-    const signedReader = await send(await signedRequest(stack.prediction.subgraph.url, PREDICT.replace(' model { defaultVersion }', ''), { subject: 'dashboard', roles: ['reader'] }, SECRET));
+    const forged = await send(
+      await signedRequest(stack.models.url, POLICY, { subject: 'mallory', roles: ['admin'] }, 'guessed-secret-0123456789abcdefghijkl'),
+    );
+    expect(forged).toMatchObject({
+      status: 401,
+      errors: [{ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('another key') }],
+    });
+    const signedReader = await send(
+      await signedRequest(
+        stack.prediction.subgraph.url,
+        PREDICT.replace(' model { defaultVersion }', ''),
+        { subject: 'dashboard', roles: ['reader'] },
+        SECRET,
+      ),
+    );
     expect(signedReader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('authenticates graphql-ws in connection_init: unknown callers are turned away, readers subscribe', async () => {
     const wsUrl = stack.supergraph.url.replace(/^http/, 'ws');
-    const stranger = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: 'wrong-key-0123456789' } });
+    const stranger = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { apiKey: 'wrong-key-0123456789' },
+    });
     const refused = await new Promise<string>((resolve) => {
-      stranger.subscribe({ query: 'subscription { latencyEvents { cache } }' }, { next: () => resolve('event'), error: (e) => resolve(String((e as { code?: unknown }).code)), complete: () => resolve('complete') });
+      stranger.subscribe(
+        { query: 'subscription { latencyEvents { cache } }' },
+        {
+          next: () => resolve('event'),
+          error: (e) => resolve(String((e as { code?: unknown }).code)),
+          complete: () => resolve('complete'),
+        },
+      );
     });
     expect(refused).toBe('4403');
     await stranger.dispose();
 
     const reader = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: KEYS.reader } });
     try {
-      const iterator = await liveSubscription(reader, 'subscription { latencyEvents { cache model { defaultVersion } } }', () => stack.query(PREDICT, {}, as(KEYS.predictor)));
+      const iterator = await liveSubscription(reader, 'subscription { latencyEvents { cache model { defaultVersion } } }', () =>
+        stack.query(PREDICT, {}, as(KEYS.predictor)),
+      );
       await iterator.return?.();
     } finally {
       await reader.dispose();
@@ -150,13 +196,16 @@ describe('JWT validity in time (verifyJwt with a clock of its own)', () => {
   });
 });
 
-describe('JWTs against the supergraph\'s clock, over HTTP and graphql-ws', () => {
+describe("JWTs against the supergraph's clock, over HTTP and graphql-ws", () => {
   const SKEW_MS = 5000;
   let stack: Stack;
   // The supergraph's clock runs this far ahead of the real one; each test moves it.
   let ahead = 0;
   beforeAll(async () => {
-    stack = await startStack({ supergraphEnv: { JWT_SECRET, JWT_CLOCK_SKEW_MS: String(SKEW_MS) }, supergraphNow: () => Date.now() + ahead });
+    stack = await startStack({
+      supergraphEnv: { JWT_SECRET, JWT_CLOCK_SKEW_MS: String(SKEW_MS) },
+      supergraphNow: () => Date.now() + ahead,
+    });
   });
   afterAll(() => stack.close());
   beforeEach(() => {
@@ -205,7 +254,11 @@ describe('JWTs against the supergraph\'s clock, over HTTP and graphql-ws', () =>
       new Promise<string>((resolve) => {
         client.subscribe(
           { query },
-          { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(`closed ${String((e as { code?: unknown }).code)}`), complete: () => undefined },
+          {
+            next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'),
+            error: (e) => resolve(`closed ${String((e as { code?: unknown }).code)}`),
+            complete: () => undefined,
+          },
         );
       });
     return { client, run, closed: () => closed };

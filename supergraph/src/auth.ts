@@ -28,7 +28,9 @@ export class Authenticator {
   ) {
     this.open = config.apiKeys.size === 0 && !config.jwtSecret;
     if (this.open) {
-      logger.warn('*** AUTH IS OFF: API_KEYS and JWT_SECRET are empty, so anyone may query, predict and change traffic policy. Set them before exposing this. ***');
+      logger.warn(
+        '*** AUTH IS OFF: API_KEYS and JWT_SECRET are empty, so anyone may query, predict and change traffic policy. Set them before exposing this. ***',
+      );
     }
   }
 
@@ -41,7 +43,8 @@ export class Authenticator {
       if (!token) return 'the Authorization header must be "Bearer <token>"';
       const key = this.config.apiKeys.get(token);
       if (key) return key;
-      if (this.config.jwtSecret) return verifyJwt(token, this.config.jwtSecret, this.config.jwtRolesClaim, this.now(), this.config.jwtClockSkewMs);
+      if (this.config.jwtSecret)
+        return verifyJwt(token, this.config.jwtSecret, this.config.jwtRolesClaim, this.now(), this.config.jwtClockSkewMs);
       return 'the bearer token is not a known API key';
     }
     return `no credentials: ${HOW}`;

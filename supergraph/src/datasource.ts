@@ -57,15 +57,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       logger.warn({ requestId: context?.requestId, subgraph: name, url: this.url, err: error.message, code }, 'a subgraph fetch failed');
       throw graphQLError('SUBGRAPH_UNAVAILABLE', message);
     };
-    if (error.name === 'TimeoutError') return failed(`the subgraph ${name} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, undefined);
+    if (error.name === 'TimeoutError')
+      return failed(`the subgraph ${name} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, undefined);
     if (error.name === 'TypeError' && error.message === 'fetch failed') {
       const cause: unknown = (error as { cause?: unknown }).cause;
-      const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+      const code =
+        typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
       return failed(`the subgraph ${name} is unavailable${code ? ` (${code})` : ''}`, code);
     }
     // A non-2xx answer: Apollo's error carries the subgraph's URL and body in extensions.response.
     const response = error instanceof GraphQLError ? (error.extensions.response as { status?: unknown } | undefined) : undefined;
-    if (response !== undefined) return failed(`the subgraph ${name} refused the request (HTTP ${String(response.status)})`, String(response.status));
+    if (response !== undefined)
+      return failed(`the subgraph ${name} refused the request (HTTP ${String(response.status)})`, String(response.status));
     throw error;
   }
 

@@ -9,18 +9,33 @@ const KEY = 'key-of-the-reader-0123456789';
 
 /** An operation spreading F0, each fragment spreading the next, `length` fragments in all. */
 const chain = (length: number): string =>
-  '{ ...F0 } ' + Array.from({ length }, (_, i) => (i === length - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ...F${i + 1} }`)).join(' ');
+  '{ ...F0 } ' +
+  Array.from({ length }, (_, i) =>
+    i === length - 1 ? `fragment F${i} on Query { __typename }` : `fragment F${i} on Query { ...F${i + 1} }`,
+  ).join(' ');
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, connection: res.headers.get('connection'), retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] } };
+  return {
+    status: res.status,
+    connection: res.headers.get('connection'),
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as { errors?: { message: string; extensions: { code: string } }[] },
+  };
 }
 
 describe('the supergraph before Apollo Server', () => {
   let stack: Stack;
   const sibling = async (env: Record<string, string>): Promise<Supergraph> =>
     startSupergraph(
-      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url, API_KEYS: `reader=${KEY}:reader`, ...env }),
+      loadSupergraphConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        PREDICTION_URL: stack.prediction.subgraph.url,
+        MODELS_URL: stack.models.url,
+        API_KEYS: `reader=${KEY}:reader`,
+        ...env,
+      }),
       createLogger('supergraph', 'silent'),
     );
   beforeAll(async () => {
@@ -38,19 +53,35 @@ describe('the supergraph before Apollo Server', () => {
     }
     // 1 MB of operation, far past MAX_OPERATION_BYTES and MAX_TOKENS: still only the missing credentials are told.
     const big = JSON.stringify({ query: `{ ${'__typename '.repeat(95_000)}}` });
-    expect(await post(stack.supergraph.url, big)).toMatchObject({ status: 401, connection: 'close', body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(await post(stack.supergraph.url, big)).toMatchObject({
+      status: 401,
+      connection: 'close',
+      body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
     // The connection closed with the unread body; the next request is answered on a new one.
     expect((await stack.query('{ models { name } }', {}, { 'x-api-key': KEY })).status).toBe(200);
   });
 
   it('counts MAX_TOKENS tokens before parsing: exactly the limit is answered, one more is QUERY_TOO_COMPLEX', async () => {
     const names = (n: number): string => JSON.stringify({ query: `{ ${'__typename '.repeat(n)}}` });
-    expect(await post(stack.supergraph.url, names(98), { 'x-api-key': KEY })).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+    expect(await post(stack.supergraph.url, names(98), { 'x-api-key': KEY })).toMatchObject({
+      status: 200,
+      body: { data: { __typename: 'Query' } },
+    });
     expect(await post(stack.supergraph.url, names(99), { 'x-api-key': KEY })).toMatchObject({
       status: 400,
-      body: { errors: [{ message: 'the operation has more than 100 tokens; at most 100 are allowed (MAX_TOKENS)', extensions: { code: 'QUERY_TOO_COMPLEX' } }] },
+      body: {
+        errors: [
+          {
+            message: 'the operation has more than 100 tokens; at most 100 are allowed (MAX_TOKENS)',
+            extensions: { code: 'QUERY_TOO_COMPLEX' },
+          },
+        ],
+      },
     });
-    const get = await fetch(`${stack.supergraph.url}?query=${encodeURIComponent(`{ ${'__typename '.repeat(99)}}`)}`, { headers: { 'x-api-key': KEY, 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${stack.supergraph.url}?query=${encodeURIComponent(`{ ${'__typename '.repeat(99)}}`)}`, {
+      headers: { 'x-api-key': KEY, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(400);
   });
 
@@ -61,10 +92,16 @@ describe('the supergraph before Apollo Server', () => {
       expect((await post(gateway.url, JSON.stringify({ query: aliased(3) }), { 'x-api-key': KEY })).status).toBe(200);
       expect(await post(gateway.url, JSON.stringify({ query: aliased(4) }), { 'x-api-key': KEY })).toMatchObject({
         status: 400,
-        body: { errors: [{ message: 'the operation has 4 aliases; at most 3 are allowed (MAX_ALIASES)', extensions: { code: 'QUERY_TOO_COMPLEX' } }] },
+        body: {
+          errors: [
+            { message: 'the operation has 4 aliases; at most 3 are allowed (MAX_ALIASES)', extensions: { code: 'QUERY_TOO_COMPLEX' } },
+          ],
+        },
       });
       const schemas = JSON.stringify({ query: '{ a: __schema { b: queryType { name } } c: __schema { d: queryType { name } } }' });
-      expect((await post(gateway.url, schemas, { 'x-api-key': KEY })).body.errors?.[0]?.message).toBe('the operation has 4 aliases; at most 3 are allowed (MAX_ALIASES)');
+      expect((await post(gateway.url, schemas, { 'x-api-key': KEY })).body.errors?.[0]?.message).toBe(
+        'the operation has 4 aliases; at most 3 are allowed (MAX_ALIASES)',
+      );
     } finally {
       await gateway.close();
     }
@@ -74,10 +111,15 @@ describe('the supergraph before Apollo Server', () => {
     const gateway = await sibling({ INTROSPECTION: 'false' });
     const schema = JSON.stringify({ query: '{ __schema { queryType { name } } }' });
     try {
-      expect((await post(stack.supergraph.url, schema, { 'x-api-key': KEY })).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+      expect((await post(stack.supergraph.url, schema, { 'x-api-key': KEY })).body).toEqual({
+        data: { __schema: { queryType: { name: 'Query' } } },
+      });
       const refused = await post(gateway.url, schema, { 'x-api-key': KEY, accept: 'application/graphql-response+json' });
       expect(refused.status).toBe(400);
-      expect(refused.body.errors?.[0]).toMatchObject({ message: expect.stringContaining('introspection is not allowed'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      expect(refused.body.errors?.[0]).toMatchObject({
+        message: expect.stringContaining('introspection is not allowed'),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
       expect((await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': KEY })).status).toBe(200);
     } finally {
       await gateway.close();
@@ -89,20 +131,26 @@ describe('the supergraph before Apollo Server', () => {
     try {
       expect(await post(gateway.url, JSON.stringify({ query: chain(20_000) }), { 'x-api-key': KEY })).toMatchObject({
         status: 400,
-        body: { errors: [{ message: expect.stringContaining('at most 64 is allowed (MAX_NESTING)'), extensions: { code: 'QUERY_TOO_COMPLEX' } }] },
+        body: {
+          errors: [{ message: expect.stringContaining('at most 64 is allowed (MAX_NESTING)'), extensions: { code: 'QUERY_TOO_COMPLEX' } }],
+        },
       });
-      expect(await post(gateway.url, JSON.stringify({ query: chain(63) }), { 'x-api-key': KEY })).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+      expect(await post(gateway.url, JSON.stringify({ query: chain(63) }), { 'x-api-key': KEY })).toMatchObject({
+        status: 200,
+        body: { data: { __typename: 'Query' } },
+      });
     } finally {
       await gateway.close();
     }
   });
 
-  it('spends the address\'s rate-limit tokens on failed authentication: 120 bad keys end in 429', async () => {
+  it("spends the address's rate-limit tokens on failed authentication: 120 bad keys end in 429", async () => {
     // A bucket of 60 for this address alone, refilled at one a minute: none comes back while the test runs.
     const gateway = await sibling({ RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '60' });
     try {
       const answers = [];
-      for (let i = 0; i < 120; i += 1) answers.push(await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': `guess-${i}` }));
+      for (let i = 0; i < 120; i += 1)
+        answers.push(await post(gateway.url, JSON.stringify({ query: '{ models { name } }' }), { 'x-api-key': `guess-${i}` }));
       const statuses = answers.map((a) => a.status);
       expect(statuses.slice(0, 60)).toEqual(Array(60).fill(401));
       expect(statuses.slice(60)).toEqual(Array(60).fill(429));

@@ -13,14 +13,23 @@ describe('the supergraph to browsers', () => {
       const simpleGet = await fetch(`${url}?query=${encodeURIComponent('{ models { name } }')}`);
       expect(simpleGet.status).toBe(400);
       expect(await simpleGet.text()).toContain('CSRF');
-      const withPreflightHeader = await fetch(`${url}?query=${encodeURIComponent('{ models { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      const withPreflightHeader = await fetch(`${url}?query=${encodeURIComponent('{ models { name } }')}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       expect(withPreflightHeader.status).toBe(200);
 
-      const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      const preflight = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
       expect(preflight.headers.get('access-control-allow-headers')).toContain('x-api-key');
-      const other = await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example.com', 'content-type': 'application/json' }, body: '{"query":"{ models { name } }"}' });
+      const other = await fetch(url, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example.com', 'content-type': 'application/json' },
+        body: '{"query":"{ models { name } }"}',
+      });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await stack.close();
@@ -39,7 +48,8 @@ describeRedis('rate limits across supergraph replicas', () => {
     const prefix = freshPrefix();
     const env = {
       HOST: '127.0.0.1',
-      PORT: '0', METRICS_PORT: '0',
+      PORT: '0',
+      METRICS_PORT: '0',
       PREDICTION_URL: stack.prediction.subgraph.url,
       MODELS_URL: stack.models.url,
       REDIS_URL: redisUrl(),
@@ -52,7 +62,15 @@ describeRedis('rate limits across supergraph replicas', () => {
     try {
       const statuses: number[] = [];
       for (const gateway of [one, two, one, two]) {
-        statuses.push((await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ models { name } }"}' })).status);
+        statuses.push(
+          (
+            await fetch(gateway.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{"query":"{ models { name } }"}',
+            })
+          ).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
     } finally {
@@ -69,10 +87,16 @@ describe('a subgraph that does not answer', () => {
     try {
       // The message names SUBGRAPH_TIMEOUT_MS: the answer did not wait for the subgraph's own 20 s deadline.
       const hung = await stack.query('mutation { predict(input: { model: "sentiment", text: "simulate-timeout" }) { label } }');
-      expect(hung.errors?.[0]).toMatchObject({ message: expect.stringContaining('did not answer within 400 ms (SUBGRAPH_TIMEOUT_MS)'), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+      expect(hung.errors?.[0]).toMatchObject({
+        message: expect.stringContaining('did not answer within 400 ms (SUBGRAPH_TIMEOUT_MS)'),
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
       await stack.models.close();
       const down = await stack.query('{ models { name } }');
-      expect(down.errors?.[0]).toMatchObject({ message: expect.stringContaining('is unavailable'), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+      expect(down.errors?.[0]).toMatchObject({
+        message: expect.stringContaining('is unavailable'),
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
     } finally {
       await stack.close();
     }
@@ -83,7 +107,12 @@ describe('a request body past MAX_BODY_BYTES', () => {
   it('is answered 413 at the limit, and the connection closed so the next requests are not stuck behind the unread rest', async () => {
     const stack = await startStack({ supergraphEnv: { MAX_BODY_BYTES: '1024' } });
     const post = async (body: string) => {
-      const res = await fetch(stack.supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(3000) });
+      const res = await fetch(stack.supergraph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(3000),
+      });
       return { status: res.status, connection: res.headers.get('connection'), body: await res.json() };
     };
     const sized = (bytes: number): string => {
@@ -136,7 +165,11 @@ describe('a subgraph that refuses the gateway', () => {
   it('is named with its HTTP status and SUBGRAPH_UNAVAILABLE; its URL and body stay in the gateway', async () => {
     // The subgraphs hold another secret than the supergraph: each answers the signed fetch with 401.
     const theirs = { SUBGRAPH_SECRET: 'subgraph-secret-of-the-subgraphs-0123' };
-    const stack = await startStack({ predictionEnv: theirs, modelsEnv: theirs, supergraphEnv: { SUBGRAPH_SECRET: 'subgraph-secret-of-the-gateway-012345' } });
+    const stack = await startStack({
+      predictionEnv: theirs,
+      modelsEnv: theirs,
+      supergraphEnv: { SUBGRAPH_SECRET: 'subgraph-secret-of-the-gateway-012345' },
+    });
     try {
       const res = await stack.query('{ models { name } }');
       expect(res.errors?.map((e) => ({ message: e.message, extensions: e.extensions }))).toEqual([

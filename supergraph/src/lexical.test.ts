@@ -6,7 +6,10 @@ const LIMITS = { maxOperationBytes: 10_000_000, maxTokens: 100, maxNesting: 5 };
 const nested = (depth: number): string => '{ a '.repeat(depth).trimEnd() + ' }'.repeat(depth);
 /** An operation spreading F0, each fragment spreading the next, `length` fragments in all. */
 const chain = (length: number): string =>
-  '{ ...F0 } ' + Array.from({ length }, (_, i) => (i === length - 1 ? `fragment F${i} on Query { a }` : `fragment F${i} on Query { ...F${i + 1} }`)).join(' ');
+  '{ ...F0 } ' +
+  Array.from({ length }, (_, i) => (i === length - 1 ? `fragment F${i} on Query { a }` : `fragment F${i} on Query { ...F${i + 1} }`)).join(
+    ' ',
+  );
 
 describe('checks on an operation text before parsing', () => {
   it('allows MAX_TOKENS tokens and refuses one more', () => {
@@ -21,7 +24,9 @@ describe('checks on an operation text before parsing', () => {
 
   it('allows MAX_NESTING braces and refuses one more', () => {
     expect(checkOperationText(nested(5), LIMITS)).toBeUndefined();
-    expect(checkOperationText(nested(6), LIMITS)?.message).toBe('the operation nests 6 deep (braces, brackets and fragment spreads); at most 5 is allowed (MAX_NESTING)');
+    expect(checkOperationText(nested(6), LIMITS)?.message).toBe(
+      'the operation nests 6 deep (braces, brackets and fragment spreads); at most 5 is allowed (MAX_NESTING)',
+    );
   });
 
   it('counts brackets and parentheses of arguments as nesting', () => {
@@ -34,7 +39,9 @@ describe('checks on an operation text before parsing', () => {
     expect(checkOperationText(chain(4), LIMITS)).toBeUndefined();
     expect(checkOperationText(chain(5), LIMITS)?.message).toContain('nests 6 deep');
     expect(checkOperationText('query Q { ...F } fragment F on Query { a { b { c { d } } } }', LIMITS)).toBeUndefined();
-    expect(checkOperationText('query Q { x { ...F } } fragment F on Query { a { b { c { d } } } }', LIMITS)?.message).toContain('nests 6 deep');
+    expect(checkOperationText('query Q { x { ...F } } fragment F on Query { a { b { c { d } } } }', LIMITS)?.message).toContain(
+      'nests 6 deep',
+    );
   });
 
   it('refuses a chain of 20 000 fragments without recursing through it', () => {
@@ -48,7 +55,9 @@ describe('checks on an operation text before parsing', () => {
 
   it('tells fragments from operations by position, not by name', () => {
     expect(checkOperationText('{ ...query } fragment query on Query { a { b { c { d } } } }', LIMITS)).toBeUndefined();
-    expect(checkOperationText('{ x { ...query } } fragment query on Query { a { b { c { d } } } }', LIMITS)?.message).toContain('nests 6 deep');
+    expect(checkOperationText('{ x { ...query } } fragment query on Query { a { b { c { d } } } }', LIMITS)?.message).toContain(
+      'nests 6 deep',
+    );
     expect(checkOperationText('query fragment { a } fragment on on Query { b }', LIMITS)).toBeUndefined();
   });
 

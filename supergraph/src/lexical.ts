@@ -30,7 +30,9 @@ const OPENING: ReadonlySet<TokenKind> = new Set([TokenKind.BRACE_L, TokenKind.PA
 const CLOSING: ReadonlySet<TokenKind> = new Set([TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R]);
 
 function tooDeep(depth: number, limits: TextLimits): GraphQLError {
-  return tooComplex(`the operation nests ${depth} deep (braces, brackets and fragment spreads); at most ${limits.maxNesting} is allowed (MAX_NESTING)`);
+  return tooComplex(
+    `the operation nests ${depth} deep (braces, brackets and fragment spreads); at most ${limits.maxNesting} is allowed (MAX_NESTING)`,
+  );
 }
 
 export function checkOperationText(source: string, limits: TextLimits): GraphQLError | undefined {
@@ -51,7 +53,8 @@ export function checkOperationText(source: string, limits: TextLimits): GraphQLE
   };
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-      if (++tokens > limits.maxTokens) return tooComplex(`the operation has more than ${limits.maxTokens} tokens; at most ${limits.maxTokens} are allowed (MAX_TOKENS)`);
+      if (++tokens > limits.maxTokens)
+        return tooComplex(`the operation has more than ${limits.maxTokens} tokens; at most ${limits.maxTokens} are allowed (MAX_TOKENS)`);
       if (depth === 0 && !inHeader) {
         if (token.kind === TokenKind.NAME) {
           const name = lexer.lookahead();

@@ -6,7 +6,14 @@ import { startStack } from '../../test/helpers/stack';
 import { checkOperationLimits } from './limits';
 import type { Stack } from '../../test/helpers/stack';
 
-const LIMITS = { MAX_SUBSCRIPTIONS_PER_CONNECTION: '2', MAX_QUERY_DEPTH: '3', MAX_ALIASES: '3', MAX_QUERY_COST: '10', MAX_BATCH_ITEMS: '6', MAX_OPERATION_BYTES: '1000' };
+const LIMITS = {
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',
+  MAX_QUERY_DEPTH: '3',
+  MAX_ALIASES: '3',
+  MAX_QUERY_COST: '10',
+  MAX_BATCH_ITEMS: '6',
+  MAX_OPERATION_BYTES: '1000',
+};
 
 function batch(n: number): string {
   return `[${Array.from({ length: n }, (_, i) => `{ model: "sentiment", text: "t${i}" }`).join(', ')}]`;
@@ -21,14 +28,29 @@ describe('operation limits at the supergraph', () => {
 
   async function subgraphOperations(): Promise<number> {
     const text = await (await fetch(stack.metricsUrl('inference'))).text();
-    return ['PredictBatchStream', 'ListModels'].reduce((sum, method) => sum + (metricValue(text, 'infergraph_inference_rpcs_total', { method, code: 'OK' }) ?? 0), 0);
+    return ['PredictBatchStream', 'ListModels'].reduce(
+      (sum, method) => sum + (metricValue(text, 'infergraph_inference_rpcs_total', { method, code: 'OK' }) ?? 0),
+      0,
+    );
   }
 
   it.each([
-    ['4 fields deep through a fragment (MAX_QUERY_DEPTH=3)', 'mutation { predict(input: { model: "sentiment", text: "x" }) { ...P } } fragment P on Prediction { model { versions { version } } }', 'the operation is 4 fields deep; at most 3'],
+    [
+      '4 fields deep through a fragment (MAX_QUERY_DEPTH=3)',
+      'mutation { predict(input: { model: "sentiment", text: "x" }) { ...P } } fragment P on Prediction { model { versions { version } } }',
+      'the operation is 4 fields deep; at most 3',
+    ],
     ['4 aliases (MAX_ALIASES=3)', '{ a: models { name } b: models { name } c: models { name } d: models { name } }', 'aliases; at most 3'],
-    ['a predictBatch of 7 (MAX_BATCH_ITEMS=6)', `mutation { predictBatch(inputs: ${batch(7)}) { __typename } }`, 'a predictBatch has 7 inputs; at most 6'],
-    ['a cost of 12 (MAX_QUERY_COST=10)', `mutation { a: predictBatch(inputs: ${batch(6)}) { __typename } b: predictBatch(inputs: ${batch(6)}) { __typename } }`, 'costs 12 predictions; at most 10'],
+    [
+      'a predictBatch of 7 (MAX_BATCH_ITEMS=6)',
+      `mutation { predictBatch(inputs: ${batch(7)}) { __typename } }`,
+      'a predictBatch has 7 inputs; at most 6',
+    ],
+    [
+      'a cost of 12 (MAX_QUERY_COST=10)',
+      `mutation { a: predictBatch(inputs: ${batch(6)}) { __typename } b: predictBatch(inputs: ${batch(6)}) { __typename } }`,
+      'costs 12 predictions; at most 10',
+    ],
   ])('refuses %s with QUERY_TOO_COMPLEX before any subgraph is called', async (_name, query, message) => {
     const before = await subgraphOperations();
     const res = await stack.query(query);
@@ -42,10 +64,19 @@ describe('operation limits at the supergraph', () => {
   it.each([
     ['an empty operationName', TOO_DEEP, '', 'Unknown operation named "".'],
     ['an operationName no operation has', TOO_DEEP, 'Nope', 'Unknown operation named "Nope".'],
-    ['no operationName for two operations', `${TOO_DEEP} query Other { models { name } }`, undefined, 'Must provide operation name if query contains multiple operations.'],
+    [
+      'no operationName for two operations',
+      `${TOO_DEEP} query Other { models { name } }`,
+      undefined,
+      'Must provide operation name if query contains multiple operations.',
+    ],
   ])('refuses %s with OPERATION_RESOLUTION_FAILURE before any subgraph is called', async (_name, query, operationName, message) => {
     const before = await subgraphOperations();
-    const res = await fetch(stack.supergraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, operationName }) });
+    const res = await fetch(stack.supergraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, operationName }),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
     expect(await subgraphOperations()).toBe(before);
@@ -73,7 +104,10 @@ describe('operation limits at the supergraph', () => {
 
   it('refuses an operation longer than MAX_OPERATION_BYTES', async () => {
     const res = await stack.query(`{ models { name } } # ${'x'.repeat(1000)}`);
-    expect(res.errors?.[0]).toMatchObject({ message: expect.stringContaining('at most 1000 are allowed (MAX_OPERATION_BYTES)'), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('at most 1000 are allowed (MAX_OPERATION_BYTES)'),
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
   });
 
   it('answers a subscription sent over HTTP with a request error pointing to graphql-ws (400 as graphql-response+json, 200 as application/json)', async () => {
@@ -85,7 +119,10 @@ describe('operation limits at the supergraph', () => {
       });
       return { status: res.status, body: (await res.json()) as { errors: { message: string; extensions: { code: string } }[] } };
     };
-    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+    for (const [accept, status] of [
+      ['application/graphql-response+json', 400],
+      ['application/json', 200],
+    ] as const) {
       const res = await send(accept);
       expect(res.status).toBe(status);
       expect(res.body.errors[0]).toMatchObject({ message: expect.stringContaining('graphql-ws'), extensions: { code: 'BAD_USER_INPUT' } });
@@ -97,7 +134,10 @@ describe('operation limits at the supergraph', () => {
     const poke = () => stack.query('mutation { predict(input: { model: "sentiment", text: "capped", cache: BYPASS }) { label } }');
     try {
       // MAX_SUBSCRIPTIONS_PER_CONNECTION (2) subscriptions, each live (an event came), then one more.
-      const live = [await liveSubscription(client, 'subscription { latencyEvents { cache } }', poke), await liveSubscription(client, 'subscription { latencyEvents { cache } }', poke)];
+      const live = [
+        await liveSubscription(client, 'subscription { latencyEvents { cache } }', poke),
+        await liveSubscription(client, 'subscription { latencyEvents { cache } }', poke),
+      ];
       const third = await new Promise<string>((resolve) => {
         client.subscribe(
           { query: 'subscription { latencyEvents { cache } }' },
@@ -115,15 +155,31 @@ describe('operation limits at the supergraph', () => {
     const client = wsClient(stack.supergraph.url);
     const run = (query: string) =>
       new Promise<string>((resolve) => {
-        client.subscribe({ query }, { next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'), error: (e) => resolve(String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code)), complete: () => resolve('complete') });
+        client.subscribe(
+          { query },
+          {
+            next: (r) => resolve(r.errors ? String(r.errors[0]?.extensions?.code) : 'OK'),
+            error: (e) => resolve(String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code)),
+            complete: () => resolve('complete'),
+          },
+        );
       });
     try {
       // Three times MAX_SUBSCRIPTIONS_PER_CONNECTION (2) failures on one connection.
-      for (const query of ['subscription { latencyEvents { nope } }', 'subscription { nope }', '{ models { nope } }', 'subscription { latencyEvents { cache nope } }', 'subscription { latencyEvents { nope } }', '{ nope }']) {
+      for (const query of [
+        'subscription { latencyEvents { nope } }',
+        'subscription { nope }',
+        '{ models { nope } }',
+        'subscription { latencyEvents { cache nope } }',
+        'subscription { latencyEvents { nope } }',
+        '{ nope }',
+      ]) {
         expect(await run(query)).toBe('GRAPHQL_VALIDATION_FAILED');
       }
       expect(await run('{ models { name } }')).toBe('OK');
-      const events = await liveSubscription(client, 'subscription { latencyEvents { cache } }', () => stack.query('mutation { predict(input: { model: "sentiment", text: "freed" }) { label } }'));
+      const events = await liveSubscription(client, 'subscription { latencyEvents { cache } }', () =>
+        stack.query('mutation { predict(input: { model: "sentiment", text: "freed" }) { label } }'),
+      );
       await events.return?.();
     } finally {
       await client.dispose();
@@ -164,6 +220,8 @@ describe('operation limits against hostile documents', () => {
     const op = `mutation M($x: [PredictInput!]! = [${items}]) { a: predictBatch(inputs: $x) { __typename } b: predictBatch(inputs: $x) { __typename } }`;
     expect(checkOperationLimits(parse(op), 'M', {}, { ...limits, maxCost: 19 })?.message).toContain('costs 20 predictions');
     const lone = 'mutation L($x: [PredictInput!]!) { predictBatch(inputs: $x) { __typename } }';
-    expect(checkOperationLimits(parse(lone), 'L', { x: { model: 'sentiment', text: 'y' } }, { ...limits, maxCost: 0 })?.message).toContain('costs 1 prediction');
+    expect(checkOperationLimits(parse(lone), 'L', { x: { model: 'sentiment', text: 'y' } }, { ...limits, maxCost: 0 })?.message).toContain(
+      'costs 1 prediction',
+    );
   });
 });

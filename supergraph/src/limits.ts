@@ -114,12 +114,15 @@ export function checkOperationLimits(
   };
   const measure = measureSet(operation.selectionSet, new Set());
 
-  if (measure.depth > limits.maxDepth) return tooComplex(`the operation is ${measure.depth} fields deep; at most ${limits.maxDepth} are allowed (MAX_QUERY_DEPTH)`);
-  if (measure.aliases > limits.maxAliases) return tooComplex(`the operation has ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (MAX_ALIASES)`);
+  if (measure.depth > limits.maxDepth)
+    return tooComplex(`the operation is ${measure.depth} fields deep; at most ${limits.maxDepth} are allowed (MAX_QUERY_DEPTH)`);
+  if (measure.aliases > limits.maxAliases)
+    return tooComplex(`the operation has ${measure.aliases} aliases; at most ${limits.maxAliases} are allowed (MAX_ALIASES)`);
   if (measure.largestBatch > limits.maxBatchItems) {
     return tooComplex(`a predictBatch has ${measure.largestBatch} inputs; at most ${limits.maxBatchItems} are allowed (MAX_BATCH_ITEMS)`);
   }
-  if (measure.cost > limits.maxCost) return tooComplex(`the operation costs ${measure.cost} predictions; at most ${limits.maxCost} are allowed (MAX_QUERY_COST)`);
+  if (measure.cost > limits.maxCost)
+    return tooComplex(`the operation costs ${measure.cost} predictions; at most ${limits.maxCost} are allowed (MAX_QUERY_COST)`);
   return undefined;
 }
 
@@ -131,7 +134,9 @@ export function checkOperationLimits(
  */
 function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
   return new GraphQLError(
-    typeof operationName === 'string' ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.',
+    typeof operationName === 'string'
+      ? `Unknown operation named "${operationName}".`
+      : 'Must provide operation name if query contains multiple operations.',
     { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } },
   );
 }

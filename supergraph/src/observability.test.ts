@@ -19,8 +19,12 @@ describe('supergraph observability', () => {
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'Hello', outcome: 'OK' })).toBe(1);
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'Broken', outcome: 'BAD_USER_INPUT' })).toBe(1);
       expect(metricValue(text, 'infergraph_graphql_operation_duration_seconds_count', { operation: 'Hello' })).toBe(1);
-      expect(metricValue(text, 'infergraph_subgraph_fetch_duration_seconds_count', { subgraph: 'prediction', outcome: 'OK' })).toBeGreaterThanOrEqual(1);
-      expect(metricValue(text, 'infergraph_subgraph_fetch_duration_seconds_count', { subgraph: 'models', outcome: 'OK' })).toBeGreaterThanOrEqual(1);
+      expect(
+        metricValue(text, 'infergraph_subgraph_fetch_duration_seconds_count', { subgraph: 'prediction', outcome: 'OK' }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        metricValue(text, 'infergraph_subgraph_fetch_duration_seconds_count', { subgraph: 'models', outcome: 'OK' }),
+      ).toBeGreaterThanOrEqual(1);
 
       // The supergraph checks its subgraphs every 2 s.
       await until(async () => (await status(`${base}/ready`)) === 200, 'the supergraph to be ready', 5000);
@@ -53,16 +57,21 @@ describe('operation-name labels', () => {
     new Set([...text.matchAll(/^infergraph_graphql_operations_total\{[^}]*operation="([^"]*)"/gm)].map((m) => m[1] ?? ''));
 
   it('counts callers who did not authenticate, or whose operation did not validate, as "unknown", and caps the names at METRICS_MAX_OPERATION_NAMES', async () => {
-    const stack = await startStack({ supergraphEnv: { API_KEYS: `tester=${KEY}:reader`, METRICS_MAX_OPERATION_NAMES: '2', RATE_LIMIT_PER_MINUTE: '0' } });
+    const stack = await startStack({
+      supergraphEnv: { API_KEYS: `tester=${KEY}:reader`, METRICS_MAX_OPERATION_NAMES: '2', RATE_LIMIT_PER_MINUTE: '0' },
+    });
     try {
       for (let i = 0; i < 50; i += 1) await stack.query(named(`Stranger${i}`));
       await stack.query('query NotValid { nothingHere }', undefined, auth);
-      for (const name of ['First', 'Second', 'Third', 'Fourth']) expect((await stack.query(named(name), undefined, auth)).errors).toBeUndefined();
+      for (const name of ['First', 'Second', 'Third', 'Fourth'])
+        expect((await stack.query(named(name), undefined, auth)).errors).toBeUndefined();
       await stack.query('{ models { name } }', undefined, auth);
       const text = await (await fetch(stack.metricsUrl('supergraph'))).text();
       expect(operationsOf(text)).toEqual(new Set(['unknown', 'First', 'Second', 'other']));
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'UNAUTHENTICATED' })).toBe(50);
-      expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+      expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'unknown', outcome: 'GRAPHQL_VALIDATION_FAILED' })).toBe(
+        1,
+      );
       expect(metricValue(text, 'infergraph_graphql_operations_total', { operation: 'other', outcome: 'OK' })).toBe(3);
     } finally {
       await stack.close();

@@ -67,9 +67,17 @@ export interface SupergraphOptions {
 export async function startSupergraph(config: SupergraphConfig, logger: Logger, options: SupergraphOptions = {}): Promise<Supergraph> {
   const supergraphSdl = readFileSync(SUPERGRAPH_FILE, 'utf8');
   const overrides: Record<string, string> = { prediction: config.predictionUrl, models: config.modelsUrl };
-  const urls = Object.fromEntries(FederatedSupergraph.build(supergraphSdl).subgraphs().values().map((sg) => [sg.name, overrides[sg.name] || sg.url]));
+  const urls = Object.fromEntries(
+    FederatedSupergraph.build(supergraphSdl)
+      .subgraphs()
+      .values()
+      .map((sg) => [sg.name, overrides[sg.name] || sg.url]),
+  );
   const metricsRegistry = createMetricsRegistry('supergraph');
-  const metrics = new SupergraphMetrics(metricsRegistry, { operationNames: config.metricsOperationNames, maxOperationNames: config.metricsMaxOperationNames });
+  const metrics = new SupergraphMetrics(metricsRegistry, {
+    operationNames: config.metricsOperationNames,
+    maxOperationNames: config.metricsMaxOperationNames,
+  });
   const dataSources = Object.fromEntries(
     Object.entries(urls).map(([name, url]) => [
       name,
@@ -88,7 +96,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     logger,
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMib,
     buildService: ({ name, url }) =>
-      dataSources[name] ?? new SubgraphDataSource({ name, url: url ?? '', subgraphSecret: config.subgraphSecret, timeoutMs: config.subgraphTimeoutMs, logger }),
+      dataSources[name] ??
+      new SubgraphDataSource({ name, url: url ?? '', subgraphSecret: config.subgraphSecret, timeoutMs: config.subgraphTimeoutMs, logger }),
   });
   const upstreams = new Map<string, Client>();
   const authenticator = new Authenticator(config, logger, options.now);
@@ -97,7 +106,12 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     config.rateLimitPerMinute === 0
       ? undefined
       : config.redisUrl
-        ? new RedisRateLimiter(await connectRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger }), `${config.redisPrefix}rate:`, bucket, logger)
+        ? new RedisRateLimiter(
+            await connectRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisTimeoutMs, logger }),
+            `${config.redisPrefix}rate:`,
+            bucket,
+            logger,
+          )
         : new MemoryRateLimiter(bucket);
   const bridge = new SubscriptionBridge({
     supergraphSdl,
@@ -156,18 +170,31 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     apollo,
     context: (headers, remoteAddress) => {
       const identity = authenticator.identify(headers['x-api-key'], headers.authorization);
-      return { requestId: requestIdOr(headers[REQUEST_ID_KEY]), identity, rateKey: rateKeyOf(identity, remoteAddress), admittedAtGate: true };
+      return {
+        requestId: requestIdOr(headers[REQUEST_ID_KEY]),
+        identity,
+        rateKey: rateKeyOf(identity, remoteAddress),
+        admittedAtGate: true,
+      };
     },
     admit: async (context) => counted(await admit(context)),
     checkQuery: (query) => counted(checkQuery(query)),
-    websocket: { maxPayloadBytes: config.wsMaxPayloadBytes, serve: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }) },
+    websocket: {
+      maxPayloadBytes: config.wsMaxPayloadBytes,
+      serve: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),
+    },
     metrics: metricsRegistry,
     isReady: () => readiness.ready,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     ...(config.uiEnabled ? { pages: uiHandler({ dir: config.uiDir }) } : {}),
   });
-  const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => readiness.ready });
+  const metricsEndpoint = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    isReady: () => readiness.ready,
+  });
   logger.info({ port: service.port, metricsPort: metricsEndpoint.port }, 'supergraph listening');
   return {
     port: service.port,
@@ -178,9 +205,11 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       await metricsEndpoint.close();
       readiness.dispose();
       await limiter?.dispose();
-      await Promise.all([...upstreams.values()].map(async (client) => {
-        await client.dispose();
-      }));
+      await Promise.all(
+        [...upstreams.values()].map(async (client) => {
+          await client.dispose();
+        }),
+      );
       await apollo.stop();
     },
   };

@@ -42,7 +42,10 @@ function timeoutError(url: string, timeoutMs: number): Error {
 
 /** A fetcher whose every request, body included, must finish within `timeoutMs`. */
 export function keepAliveFetcher(timeoutMs: number): SubgraphFetcher {
-  const agents = { http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
   const send = (url: string, init: SubgraphRequestInit, retried: boolean): Promise<SubgraphResponse> =>
     new Promise((resolve, reject) => {
       const body = init.body ?? '';

@@ -68,7 +68,8 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string,
 
 export function uiHandler(options: { readonly dir: string }): PageHandler {
   const assetsDir = path.join(options.dir, 'assets');
-  const notFound = (req: IncomingMessage, res: ServerResponse) => (): void => send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'not found\n');
+  const notFound = (req: IncomingMessage, res: ServerResponse) => (): void =>
+    send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'not found\n');
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');

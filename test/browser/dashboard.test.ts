@@ -117,7 +117,8 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     secured = await startSupergraph(
       loadSupergraphConfig({
         HOST: '127.0.0.1',
-        PORT: '0', METRICS_PORT: '0',
+        PORT: '0',
+        METRICS_PORT: '0',
         PREDICTION_URL: stack!.prediction.subgraph.url,
         MODELS_URL: stack!.models.url,
         API_KEYS: `ops=${ADMIN_KEY}:reader+predictor+admin,viewer=${READER_KEY}:reader`,
@@ -134,14 +135,18 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     const numericSlider = p.getByLabel('canary percent of numeric');
     await numericSlider.focus();
     await p.keyboard.press('ArrowRight');
-    await row(p, 'numeric').getByText(/setTrafficPolicy needs the admin role; viewer has reader \(FORBIDDEN\)/).waitFor();
+    await row(p, 'numeric')
+      .getByText(/setTrafficPolicy needs the admin role; viewer has reader \(FORBIDDEN\)/)
+      .waitFor();
     const unchanged = await graphql<Policy>(secured.url, '{ models { name canary { version percent } } }', {}, { 'x-api-key': ADMIN_KEY });
     expect(unchanged.data?.models.find((m) => m.name === 'numeric')?.canary).toBeNull();
 
     await p.getByLabel('API key').fill(ADMIN_KEY);
     await p.getByLabel('canary percent of numeric').focus();
     await p.keyboard.press('ArrowRight');
-    await row(p, 'numeric').getByText(/saved: v2 at \d+%/).waitFor();
+    await row(p, 'numeric')
+      .getByText(/saved: v2 at \d+%/)
+      .waitFor();
     const changed = await graphql<Policy>(secured.url, '{ models { name canary { version percent } } }', {}, { 'x-api-key': ADMIN_KEY });
     expect(changed.data?.models.find((m) => m.name === 'numeric')?.canary?.version).toBe('v2');
     await screenshot(p, 'dashboard-api-key');

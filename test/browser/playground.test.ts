@@ -29,7 +29,10 @@ async function openPlayground(page: Page, url: string): Promise<void> {
 }
 
 async function openTab(page: Page, title: string, firstLine: string): Promise<void> {
-  await page.locator('.graphiql-tab-button', { hasText: new RegExp(`^${title}$`) }).first().click();
+  await page
+    .locator('.graphiql-tab-button', { hasText: new RegExp(`^${title}$`) })
+    .first()
+    .click();
   await page.locator('.graphiql-query-editor', { hasText: firstLine }).waitFor();
 }
 
@@ -55,14 +58,21 @@ async function predictUntilShown(page: Page, url: string, headers: Record<string
   const deadline = Date.now() + EVENT_TIMEOUT_MS;
   const ids: string[] = [];
   for (let n = 0; Date.now() < deadline; n += 1) {
-    const sent = await graphql<{ predict: { id: string } }>(url, 'mutation($input: PredictInput!) { predict(input: $input) { id } }', { input: { model: 'sentiment', text: `event ${n} from the test` } }, headers);
+    const sent = await graphql<{ predict: { id: string } }>(
+      url,
+      'mutation($input: PredictInput!) { predict(input: $input) { id } }',
+      { input: { model: 'sentiment', text: `event ${n} from the test` } },
+      headers,
+    );
     if (sent.data?.predict.id) ids.push(sent.data.predict.id);
     await sleep(200);
     const text = await resultText(page);
     const shown = ids.find((id) => text.includes(id));
     if (shown) return shown;
   }
-  throw new Error(`no latency event of ${ids.length} predictions appeared in the result pane within ${EVENT_TIMEOUT_MS} ms; it shows: ${await resultText(page)}`);
+  throw new Error(
+    `no latency event of ${ids.length} predictions appeared in the result pane within ${EVENT_TIMEOUT_MS} ms; it shows: ${await resultText(page)}`,
+  );
 }
 
 describeBrowser('playground (GraphiQL served by the supergraph)', () => {
@@ -88,7 +98,13 @@ describeBrowser('playground (GraphiQL served by the supergraph)', () => {
     for (const path of ['/graphql', '/']) {
       const { page, elsewhere } = await originOnlyPage(browser!, origin);
       await openPlayground(page, `${origin}${path}`);
-      expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual(['Models', 'Predict', 'Predict', 'PredictBatch', 'LatencyEvents']);
+      expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual([
+        'Models',
+        'Predict',
+        'Predict',
+        'PredictBatch',
+        'LatencyEvents',
+      ]);
       // The schema was introspected through the gateway: the docs explorer knows Query.
       await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
       await page.locator('.graphiql-doc-explorer', { hasText: 'Query' }).waitFor();
@@ -130,7 +146,8 @@ describeBrowser('playground (GraphiQL served by the supergraph)', () => {
     secured = await startSupergraph(
       loadSupergraphConfig({
         HOST: '127.0.0.1',
-        PORT: '0', METRICS_PORT: '0',
+        PORT: '0',
+        METRICS_PORT: '0',
         PREDICTION_URL: stack!.prediction.subgraph.url,
         MODELS_URL: stack!.models.url,
         API_KEYS: `playground=${API_KEY}:reader+predictor+admin`,

@@ -59,7 +59,9 @@ export function problemWith(answer: Answered, mustBeGraphQL: boolean): string | 
     body = JSON.parse(answer.text) as typeof body;
   } catch {
     // A rejection before GraphQL (e.g. Apollo's CSRF prevention answers 400 in plain text) is protocol-level.
-    return mustBeGraphQL || answer.status < 400 ? `HTTP ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 300)}` : undefined;
+    return mustBeGraphQL || answer.status < 400
+      ? `HTTP ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 300)}`
+      : undefined;
   }
   if (body.errors === undefined) return body.data === undefined ? `neither data nor errors: ${answer.text.slice(0, 300)}` : undefined;
   const bad = body.errors.map((e) => e.extensions?.code).filter((code) => typeof code !== 'string' || !ACCEPTED_CODES.has(code));
@@ -110,15 +112,22 @@ export function wsExchange(url: string, protocol: string, message: string | Buff
       } else if (parsed.type === 'pong') {
         done(undefined);
       } else if (parsed.type === 'error' || parsed.type === 'next') {
-        const errors = (parsed.type === 'error' ? parsed.payload : (parsed.payload as { errors?: unknown }).errors) as { extensions?: { code?: unknown } }[] | undefined;
+        const errors = (parsed.type === 'error' ? parsed.payload : (parsed.payload as { errors?: unknown }).errors) as
+          { extensions?: { code?: unknown } }[] | undefined;
         const bad = (errors ?? []).map((e) => e.extensions?.code).filter((code) => typeof code !== 'string' || !ACCEPTED_CODES.has(code));
         if (bad.length > 0) done(`graphql-ws ${parsed.type} with codes ${JSON.stringify(bad)}: ${data.toString().slice(0, 300)}`);
       }
     });
     socket.on('close', (code, reason) =>
-      done(ACCEPTED_CLOSE_CODES.has(code) || (code === 4500 && SERVER_ONLY_MESSAGE.test(reason.toString())) ? undefined : `closed with ${code} ${reason.toString()}`),
+      done(
+        ACCEPTED_CLOSE_CODES.has(code) || (code === 4500 && SERVER_ONLY_MESSAGE.test(reason.toString()))
+          ? undefined
+          : `closed with ${code} ${reason.toString()}`,
+      ),
     );
-    socket.on('unexpected-response', (_req, res) => done(res.statusCode !== undefined && res.statusCode < 500 ? undefined : `handshake answered HTTP ${res.statusCode}`));
+    socket.on('unexpected-response', (_req, res) =>
+      done(res.statusCode !== undefined && res.statusCode < 500 ? undefined : `handshake answered HTTP ${res.statusCode}`),
+    );
     socket.on('error', () => undefined);
   });
 }

@@ -34,7 +34,10 @@ describe('bad input through the supergraph (fast-check)', () => {
   it('answers odd variables of predict and predictBatch with registered codes', async () => {
     await fc.assert(
       fc.asyncProperty(variables, async (request) => {
-        const problem = problemWith(await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }), true);
+        const problem = problemWith(
+          await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }),
+          true,
+        );
         if (problem) throw new Error(problem);
       }),
       { seed: SEED, numRuns: RUNS },
@@ -45,7 +48,10 @@ describe('bad input through the supergraph (fast-check)', () => {
   it('answers deep, alias-heavy, cyclic and garbage operations with registered codes', async () => {
     await fc.assert(
       fc.asyncProperty(documents, async (request) => {
-        const problem = problemWith(await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }), true);
+        const problem = problemWith(
+          await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }),
+          true,
+        );
         if (problem) throw new Error(problem);
       }),
       { seed: SEED, numRuns: RUNS },
@@ -59,7 +65,10 @@ describe('bad input through the supergraph (fast-check)', () => {
         const headers: Record<string, string> = r.preflight ? { 'apollo-require-preflight': 'true' } : {};
         if (r.contentType) headers['content-type'] = r.contentType;
         const hasBody = r.method !== 'GET';
-        const problem = problemWith(await send(`${url}${r.search}`, { method: r.method, headers, ...(hasBody ? { body: r.body } : {}) }), false);
+        const problem = problemWith(
+          await send(`${url}${r.search}`, { method: r.method, headers, ...(hasBody ? { body: r.body } : {}) }),
+          false,
+        );
         if (problem) throw new Error(problem);
       }),
       { seed: SEED, numRuns: RUNS },
@@ -69,17 +78,24 @@ describe('bad input through the supergraph (fast-check)', () => {
 
   it('closes graphql-ws sockets with a client-error code or answers, for malformed messages and wrong subprotocols', async () => {
     await fc.assert(
-      fc.asyncProperty(wsMessages, fc.constantFrom(GRAPHQL_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, 'graphql-ws', 'nonsense', ''), async (message, protocol) => {
-        const problem = await wsExchange(url, protocol, message);
-        if (problem) throw new Error(problem);
-      }),
+      fc.asyncProperty(
+        wsMessages,
+        fc.constantFrom(GRAPHQL_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, 'graphql-ws', 'nonsense', ''),
+        async (message, protocol) => {
+          const problem = await wsExchange(url, protocol, message);
+          if (problem) throw new Error(problem);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
     check('graphql-ws');
   }, 90_000);
 
   it('still answers a normal prediction, and no service exited', async () => {
-    const res = await graphql<{ predict: { label: string } }>(url, 'mutation { predict(input: { model: "sentiment", text: "still fine", cache: BYPASS }) { label } }');
+    const res = await graphql<{ predict: { label: string } }>(
+      url,
+      'mutation { predict(input: { model: "sentiment", text: "still fine", cache: BYPASS }) { label } }',
+    );
     expect(res.data?.predict.label).toBe('POSITIVE');
     check('after the fuzz');
   });

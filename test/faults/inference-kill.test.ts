@@ -45,7 +45,13 @@ describe('inference-grpc killed under load', () => {
           'mutation ($f: [Float!]!) { predict(input: { model: "numeric", features: $f, cache: BYPASS }) { classId } }',
           { f: [n, i] },
         );
-        answers.push({ startedAt, ms: Date.now() - startedAt, status: res.status, code: res.errors?.[0]?.extensions?.code, ok: typeof res.data?.predict.classId === 'number' });
+        answers.push({
+          startedAt,
+          ms: Date.now() - startedAt,
+          status: res.status,
+          code: res.errors?.[0]?.extensions?.code,
+          ok: typeof res.data?.predict.classId === 'number',
+        });
       }
     };
     const load = Promise.all(Array.from({ length: CALLERS }, (_, n) => caller(n)));
@@ -58,7 +64,11 @@ describe('inference-grpc killed under load', () => {
     const restartingAt = Date.now();
     await s.restartInference();
     const restartedAt = Date.now();
-    await until(() => answers.filter((a) => a.startedAt >= restartedAt + RECOVERY_MS).length > CALLERS, 'answers after the restart', 15_000);
+    await until(
+      () => answers.filter((a) => a.startedAt >= restartedAt + RECOVERY_MS).length > CALLERS,
+      'answers after the restart',
+      15_000,
+    );
     stop = true;
     await load;
 

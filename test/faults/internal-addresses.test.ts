@@ -13,7 +13,9 @@ import { until } from '../../lib/until';
 const INTERNAL_ADDRESS = /\b(?:\d{1,3}\.){3}\d{1,3}\b|:\d{2,5}\b|\w+:\/\/|localhost|\[::/;
 
 /** Every error of an answer, with its message and code. */
-function errorsOf(res: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }): { message: string; code: unknown }[] {
+function errorsOf(res: {
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}): { message: string; code: unknown }[] {
   return (res.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
 }
 
@@ -27,7 +29,15 @@ describe('errors when an internal service is down', () => {
     const ask = (query: string, requestId: string) => graphql(s.url, query, {}, { 'x-request-id': requestId });
     const logged = (service: 'prediction' | 'models' | 'supergraph', msg: string, requestId: string, where: string): Promise<void> =>
       until(
-        () => s.service(service).lines.some((l) => l.msg === msg && String(l.requestIds ?? l.requestId).split(',').includes(requestId) && JSON.stringify(l).includes(where)),
+        () =>
+          s.service(service).lines.some(
+            (l) =>
+              l.msg === msg &&
+              String(l.requestIds ?? l.requestId)
+                .split(',')
+                .includes(requestId) &&
+              JSON.stringify(l).includes(where),
+          ),
         `${service} to log "${msg}" for ${requestId}`,
         5000,
       );
@@ -35,8 +45,13 @@ describe('errors when an internal service is down', () => {
     expect(errorsOf(await ask('{ models { name } }', 'warm-up'))).toEqual([]);
     await s.killInference();
 
-    const predict = await ask('mutation { predict(input: { model: "sentiment", text: "anyone there?", cache: BYPASS }) { label } }', 'no-address-predict');
-    expect(errorsOf(predict)).toEqual([{ message: expect.stringMatching(/^inference-grpc is unavailable/), code: 'INFERENCE_UNAVAILABLE' }]);
+    const predict = await ask(
+      'mutation { predict(input: { model: "sentiment", text: "anyone there?", cache: BYPASS }) { label } }',
+      'no-address-predict',
+    );
+    expect(errorsOf(predict)).toEqual([
+      { message: expect.stringMatching(/^inference-grpc is unavailable/), code: 'INFERENCE_UNAVAILABLE' },
+    ]);
     expect(errorsOf(predict)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
     await logged('prediction', 'a call to inference-grpc failed', 'no-address-predict', '127.0.0.1:');
 
@@ -49,7 +64,9 @@ describe('errors when an internal service is down', () => {
     models2.kill();
     await models2.exited;
     const down = await ask('{ models { name } }', 'no-address-subgraph');
-    expect(errorsOf(down)).toEqual([{ message: expect.stringMatching(/^the subgraph models is unavailable/), code: 'SUBGRAPH_UNAVAILABLE' }]);
+    expect(errorsOf(down)).toEqual([
+      { message: expect.stringMatching(/^the subgraph models is unavailable/), code: 'SUBGRAPH_UNAVAILABLE' },
+    ]);
     expect(errorsOf(down)[0]?.message).not.toMatch(INTERNAL_ADDRESS);
     await logged('supergraph', 'a subgraph fetch failed', 'no-address-subgraph', 'http://127.0.0.1:');
 
@@ -59,9 +76,15 @@ describe('errors when an internal service is down', () => {
     const client = wsClient(s.url);
     try {
       const [ended] = await collect(client.iterate({ query: 'subscription { latencyEvents { predictionId } }' }), 1);
-      expect(errorsOf(ended ?? {})).toEqual([{ message: 'the subscription to subgraph prediction ended: the connection failed (ECONNREFUSED)', code: 'SUBGRAPH_UNAVAILABLE' }]);
+      expect(errorsOf(ended ?? {})).toEqual([
+        { message: 'the subscription to subgraph prediction ended: the connection failed (ECONNREFUSED)', code: 'SUBGRAPH_UNAVAILABLE' },
+      ]);
       expect(errorsOf(ended ?? {})[0]?.message).not.toMatch(INTERNAL_ADDRESS);
-      await until(() => s.service('supergraph').lines.some((l) => l.msg === 'a subgraph subscription failed' && String(l.err).includes('127.0.0.1:')), 'the supergraph to log the failed subscription', 5000);
+      await until(
+        () => s.service('supergraph').lines.some((l) => l.msg === 'a subgraph subscription failed' && String(l.err).includes('127.0.0.1:')),
+        'the supergraph to log the failed subscription',
+        5000,
+      );
     } finally {
       await client.dispose();
     }

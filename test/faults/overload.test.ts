@@ -42,7 +42,10 @@ describe.each(CASES)('overload past %s', (_name, env) => {
   afterAll(() => stack?.close(), 30_000);
 
   it('answers OVERLOADED past the bound, sooner than accepted predictions, and nothing else', async () => {
-    stack = await startProcessStack({ ...env, inference: { NUMERIC_LATENCY_MS: String(BATCH_MS), NUMERIC_ITEM_LATENCY_US: '0', ...env.inference } });
+    stack = await startProcessStack({
+      ...env,
+      inference: { NUMERIC_LATENCY_MS: String(BATCH_MS), NUMERIC_ITEM_LATENCY_US: '0', ...env.inference },
+    });
     const url = stack.url;
     const answers: Answer[] = [];
     const stopAt = Date.now() + LOAD_MS;

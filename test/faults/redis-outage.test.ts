@@ -42,11 +42,18 @@ describe('Redis stopped under load and started again', () => {
     });
     const url = stack.url;
     const predict = (text: string, cache = 'USE', requestId = ''): Promise<Predicted> =>
-      graphql(url, 'mutation ($t: String!, $c: CachePolicy) { predict(input: { model: "sentiment", text: $t, cache: $c }) { id cache label } }', { t: text, c: cache }, requestId ? { 'x-request-id': requestId } : {});
+      graphql(
+        url,
+        'mutation ($t: String!, $c: CachePolicy) { predict(input: { model: "sentiment", text: $t, cache: $c }) { id cache label } }',
+        { t: text, c: cache },
+        requestId ? { 'x-request-id': requestId } : {},
+      );
 
     client = wsClient(url);
-    const events = await liveSubscription<{ latencyEvents: { predictionId: string } }>(client, 'subscription { latencyEvents(model: "sentiment") { predictionId } }', (i) =>
-      predict('poke', 'BYPASS', `req-poke-${i}`),
+    const events = await liveSubscription<{ latencyEvents: { predictionId: string } }>(
+      client,
+      'subscription { latencyEvents(model: "sentiment") { predictionId } }',
+      (i) => predict('poke', 'BYPASS', `req-poke-${i}`),
     );
     const seen: string[] = [];
     let ended = false;

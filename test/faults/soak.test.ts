@@ -65,7 +65,11 @@ function mixed(i: number): { query: string; variables: Record<string, unknown>; 
         expect: [],
       };
     case 8:
-      return { query: predict, variables: { input: { model: i % 2 ? 'vision' : 'numeric', text: 'wrong' } }, expect: ['MODEL_NOT_FOUND', 'BAD_USER_INPUT'] };
+      return {
+        query: predict,
+        variables: { input: { model: i % 2 ? 'vision' : 'numeric', text: 'wrong' } },
+        expect: ['MODEL_NOT_FOUND', 'BAD_USER_INPUT'],
+      };
     default:
       return { query: '{ models { name', variables: {}, expect: ['GRAPHQL_PARSE_FAILED'] };
   }
@@ -100,7 +104,11 @@ describe('soak through the supergraph', () => {
 
   it(`answers ${options.requests} mixed requests and ${options.wsCycles} subscription cycles, and heap and handles come back near their start`, async () => {
     // A small prediction cache is full after the warm-up, so its filling is not mistaken for a leak.
-    stack = await startProcessStack({ inference: { NUMERIC_LATENCY_MS: '2' }, prediction: { CACHE_MAX_ENTRIES: '50', ...INSPECT_ENV }, supergraph: INSPECT_ENV });
+    stack = await startProcessStack({
+      inference: { NUMERIC_LATENCY_MS: '2' },
+      prediction: { CACHE_MAX_ENTRIES: '50', ...INSPECT_ENV },
+      supergraph: INSPECT_ENV,
+    });
     const s = stack;
     const unexpected: string[] = [];
 
@@ -110,10 +118,16 @@ describe('soak through the supergraph', () => {
         Array.from({ length: CONCURRENCY }, async () => {
           for (let i = next++; i < count; i = next++) {
             const request = mixed(i);
-            const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request), signal: AbortSignal.timeout(10_000) });
+            const res = await fetch(s.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(request),
+              signal: AbortSignal.timeout(10_000),
+            });
             const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
             const codes = (body.errors ?? []).map((e) => e.extensions?.code ?? 'none');
-            if (res.status >= 500 || codes.some((c) => !request.expect.includes(c))) unexpected.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+            if (res.status >= 500 || codes.some((c) => !request.expect.includes(c)))
+              unexpected.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
           }
         }),
       );
@@ -128,7 +142,8 @@ describe('soak through the supergraph', () => {
               // Subscribed for real: one event (the HTTP load makes them) before leaving.
               const events = client.iterate({ query: 'subscription { latencyEvents { predictionId } }' });
               const first = await Promise.race([events.next(), sleep(5000).then(() => 'timeout' as const)]);
-              if (first === 'timeout' || first.done) unexpected.push(`ws cycle ${i}: ${first === 'timeout' ? 'no event within 5 s' : 'ended at once'}`);
+              if (first === 'timeout' || first.done)
+                unexpected.push(`ws cycle ${i}: ${first === 'timeout' ? 'no event within 5 s' : 'ended at once'}`);
               await events.return?.();
             } finally {
               await client.dispose();
@@ -173,14 +188,22 @@ describe('soak through the supergraph', () => {
     const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     console.info(
       `soak: ${options.requests} requests and ${options.wsCycles} subscription cycles in ${tookMs} ms; ` +
-        (['supergraph', 'prediction'] as const).map((n) => `${n} heap ${mb(before[n].heap)} -> ${mb(after[n].heap)}, handles ${before[n].handles} -> ${after[n].handles}`).join('; '),
+        (['supergraph', 'prediction'] as const)
+          .map((n) => `${n} heap ${mb(before[n].heap)} -> ${mb(after[n].heap)}, handles ${before[n].handles} -> ${after[n].handles}`)
+          .join('; '),
     );
     expect(unexpected.slice(0, 10)).toEqual([]);
     for (const name of ['supergraph', 'prediction'] as const) {
       const heapGrowth = after[name].heap - before[name].heap;
       const handleGrowth = after[name].handles - before[name].handles;
-      expect({ name, heapGrowth: heapGrowth <= HEAP_TOLERANCE_BYTES ? 'within tolerance' : heapGrowth }).toEqual({ name, heapGrowth: 'within tolerance' });
-      expect({ name, handleGrowth: handleGrowth <= HANDLE_TOLERANCE ? 'within tolerance' : handleGrowth }).toEqual({ name, handleGrowth: 'within tolerance' });
+      expect({ name, heapGrowth: heapGrowth <= HEAP_TOLERANCE_BYTES ? 'within tolerance' : heapGrowth }).toEqual({
+        name,
+        heapGrowth: 'within tolerance',
+      });
+      expect({ name, handleGrowth: handleGrowth <= HANDLE_TOLERANCE ? 'within tolerance' : handleGrowth }).toEqual({
+        name,
+        handleGrowth: 'within tolerance',
+      });
     }
     expect(s.crashes()).toEqual([]);
   }, 180_000);

@@ -33,14 +33,18 @@ async function timed<T>(call: () => Promise<T>): Promise<Timed<T>> {
 }
 
 type Predicted = GraphQLResponse<{ predict: { label: string } }>;
-type Batch = GraphQLResponse<{ predictBatch: ({ __typename: 'Prediction'; label: string } | { __typename: 'PredictionError'; code: string })[] }>;
+type Batch = GraphQLResponse<{
+  predictBatch: ({ __typename: 'Prediction'; label: string } | { __typename: 'PredictionError'; code: string })[];
+}>;
 
 describe('simulate-timeout through the supergraph', () => {
   let stack: ProcessStack | undefined;
   afterAll(() => stack?.close(), 30_000);
 
   it('answers INFERENCE_TIMEOUT within the deadline + 100 ms, and the inputs batched with it before it', async () => {
-    stack = await startProcessStack({ prediction: { INFERENCE_DEADLINE_MS: String(DEADLINE_MS), BATCH_MAX_DELAY_MS: String(BATCH_DELAY_MS) } });
+    stack = await startProcessStack({
+      prediction: { INFERENCE_DEADLINE_MS: String(DEADLINE_MS), BATCH_MAX_DELAY_MS: String(BATCH_DELAY_MS) },
+    });
     const url = stack.url;
     const predict = (text: string): Promise<Predicted> =>
       graphql(url, 'mutation ($t: String!) { predict(input: { model: "sentiment", text: $t, cache: BYPASS }) { label } }', { t: text });
@@ -53,9 +57,11 @@ describe('simulate-timeout through the supergraph', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const hung = Array.from({ length: HUNG }, () => timed(() => predict('simulate-timeout')));
       const fine = Array.from({ length: FINE }, (_, i) => timed(() => predict(`a lovely day ${round}-${i}`)));
-      const batch = timed(
-        (): Promise<Batch> =>
-          graphql(url, 'mutation { predictBatch(inputs: [{ model: "sentiment", text: "simulate-timeout", cache: BYPASS }, { model: "sentiment", text: "a fine start", cache: BYPASS }]) { __typename ... on Prediction { label } ... on PredictionError { code } } }'),
+      const batch = timed((): Promise<Batch> =>
+        graphql(
+          url,
+          'mutation { predictBatch(inputs: [{ model: "sentiment", text: "simulate-timeout", cache: BYPASS }, { model: "sentiment", text: "a fine start", cache: BYPASS }]) { __typename ... on Prediction { label } ... on PredictionError { code } } }',
+        ),
       );
       // Everything settles before any check, so a failed check leaves no request in flight.
       const [hungAnswers, fineAnswers, mixed] = await Promise.all([Promise.all(hung), Promise.all(fine), batch]);
@@ -70,11 +76,13 @@ describe('simulate-timeout through the supergraph', () => {
       const path = Math.max(...fineAnswers.map((a) => a.ms));
       for (const { ms } of [...hungAnswers, mixed]) {
         hungMs.push(ms);
-        if (ms < DEADLINE_MS || ms > DEADLINE_MS + 100 + path) late.push(`round ${round}: ${Math.round(ms)} ms (path ${Math.round(path)} ms)`);
+        if (ms < DEADLINE_MS || ms > DEADLINE_MS + 100 + path)
+          late.push(`round ${round}: ${Math.round(ms)} ms (path ${Math.round(path)} ms)`);
       }
       // Not held hostage: every input sent beside the hung ones is answered before the first of them times out.
       const firstTimeout = Math.min(...hungAnswers.map((a) => a.at));
-      for (const { at } of fineAnswers) if (at >= firstTimeout) hostages.push(`round ${round}: answered ${Math.round(at - firstTimeout)} ms after a hung input timed out`);
+      for (const { at } of fineAnswers)
+        if (at >= firstTimeout) hostages.push(`round ${round}: answered ${Math.round(at - firstTimeout)} ms after a hung input timed out`);
       // One predictBatch is one batch call: its hung item times out alone, the other answers.
       expect(mixed.res.data?.predictBatch).toEqual([
         { __typename: 'PredictionError', code: 'INFERENCE_TIMEOUT' },

@@ -15,7 +15,14 @@ import type { Browser, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../lib/paths';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const LAUNCH_TIMEOUT_MS = 30_000;
 export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'test-artifacts', 'browser');
 

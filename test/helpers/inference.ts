@@ -46,7 +46,14 @@ export interface InferenceFixture {
  */
 export async function startInference(env: Record<string, string> = {}, catalog?: readonly ModelDefinition[]): Promise<InferenceFixture> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
-  const config = loadInferenceConfig({ HOST: '127.0.0.1', ...EPHEMERAL_PORTS, NUMERIC_LATENCY_MS: '20', FAULT_HOOKS: 'true', ...env, INFERENCE_TOKEN: token });
+  const config = loadInferenceConfig({
+    HOST: '127.0.0.1',
+    ...EPHEMERAL_PORTS,
+    NUMERIC_LATENCY_MS: '20',
+    FAULT_HOOKS: 'true',
+    ...env,
+    INFERENCE_TOKEN: token,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -54,7 +61,9 @@ export async function startInference(env: Record<string, string> = {}, catalog?:
       done();
     },
   });
-  const logger = env.LOG_LEVEL ? pino({ level: config.logLevel, base: { service: 'inference-grpc' } }, sink) : createLogger('inference-grpc', 'silent');
+  const logger = env.LOG_LEVEL
+    ? pino({ level: config.logLevel, base: { service: 'inference-grpc' } }, sink)
+    : createLogger('inference-grpc', 'silent');
   const server = await startInferenceServer(config, logger, catalog);
   const address = `127.0.0.1:${server.port}`;
   const security = { ...OPEN_CLIENT, inferenceToken: token };

@@ -13,11 +13,15 @@ const TIMEOUT_MS = 10_000;
 /** Runs HeapProfiler.collectGarbage in the process whose stderr is `stderr`. */
 export async function collectGarbage(stderr: string): Promise<void> {
   const url = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
-  if (!url) throw new Error(`no inspector address in the process's stderr (start it with ${INSPECT_ENV.NODE_OPTIONS}): ${stderr.slice(0, 500)}`);
+  if (!url)
+    throw new Error(`no inspector address in the process's stderr (start it with ${INSPECT_ENV.NODE_OPTIONS}): ${stderr.slice(0, 500)}`);
   const socket = new WebSocket(url);
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the inspector at ${url} did not collect garbage within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`the inspector at ${url} did not collect garbage within ${TIMEOUT_MS} ms`)),
+        TIMEOUT_MS,
+      );
       socket.once('error', reject);
       socket.once('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
       socket.on('message', (data: Buffer) => {

@@ -14,7 +14,11 @@ export interface PredictionStack {
   readonly subgraph: PredictionSubgraph;
   /** http://127.0.0.1:<METRICS_PORT>/metrics of inference-grpc or the prediction subgraph. */
   metricsUrl(service: 'inference' | 'prediction'): string;
-  query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
+  query<D = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<D>>;
   close(): Promise<void>;
 }
 
@@ -54,4 +58,5 @@ export async function startPredictionStack(
   };
 }
 
-export const PREDICTION_FIELDS = 'id model { name } modelVersion routing canary cache latencyMs batchSize label score confidence classId probability';
+export const PREDICTION_FIELDS =
+  'id model { name } modelVersion routing canary cache latencyMs batchSize label score confidence classId probability';

@@ -101,7 +101,9 @@ async function spawnRedis(port: number): Promise<ChildProcess> {
     if (exitReason !== undefined || Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`private redis-server on port ${port} did not answer PING (${exitReason ?? `not within ${READY_TIMEOUT_MS} ms`}): ${output.trim()}`);
+      throw new Error(
+        `private redis-server on port ${port} did not answer PING (${exitReason ?? `not within ${READY_TIMEOUT_MS} ms`}): ${output.trim()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -18,7 +18,9 @@ export function listServices(address: string, security: InferenceClientSecurity)
   const client = new Reflection(address, credentials.createInsecure(), { interceptors: tokenInterceptors(security) });
   const stream = (client as unknown as { ServerReflectionInfo: () => ReflectionStream }).ServerReflectionInfo();
   return new Promise<string[]>((resolve, reject) => {
-    stream.once('data', (m: { listServicesResponse: { service: { name: string }[] } }) => resolve(m.listServicesResponse.service.map((s) => s.name)));
+    stream.once('data', (m: { listServicesResponse: { service: { name: string }[] } }) =>
+      resolve(m.listServicesResponse.service.map((s) => s.name)),
+    );
     stream.once('error', reject);
     stream.write({ listServices: '' });
   }).finally(() => {

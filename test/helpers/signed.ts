@@ -31,7 +31,10 @@ export async function signedRequest(
 }
 
 /** Sends a captured request as it is, or with the parts in `changes`. */
-export function send<D = Record<string, unknown>>(request: CapturedRequest, changes: Partial<CapturedRequest> = {}): Promise<GraphQLResponse<D>> {
+export function send<D = Record<string, unknown>>(
+  request: CapturedRequest,
+  changes: Partial<CapturedRequest> = {},
+): Promise<GraphQLResponse<D>> {
   const { url, method, headers, body } = { ...request, ...changes };
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {

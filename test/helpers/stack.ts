@@ -17,7 +17,11 @@ export interface Stack {
   readonly supergraph: Supergraph;
   /** http://127.0.0.1:<METRICS_PORT>/metrics of a service. */
   metricsUrl(service: 'inference' | 'prediction' | 'models' | 'supergraph'): string;
-  query<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<D>>;
+  query<D = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<D>>;
   close(): Promise<void>;
 }
 
@@ -38,7 +42,13 @@ export async function startStack(
     loadSupergraphConfig({
       HOST: '127.0.0.1',
       ...EPHEMERAL_PORTS,
-      ...wiring('supergraph', new Map([['prediction', [prediction.subgraph]], ['models', [models]]])),
+      ...wiring(
+        'supergraph',
+        new Map([
+          ['prediction', [prediction.subgraph]],
+          ['models', [models]],
+        ]),
+      ),
       ...options.supergraphEnv,
     }),
     createLogger('supergraph', 'silent'),

@@ -57,7 +57,9 @@ function useLatency(client: TypedClient | undefined): { series: LatencySeries; s
       try {
         for await (const { latencyEvents: e } of subscription) {
           const at = Date.parse(e.timestamp);
-          setSeries((s) => addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at: Number.isNaN(at) ? Date.now() : at }));
+          setSeries((s) =>
+            addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at: Number.isNaN(at) ? Date.now() : at }),
+          );
         }
         if (!stopped) setStatus('subscription ended');
       } catch (err) {

@@ -47,7 +47,12 @@ export function LatencyChart({ series }: { series: LatencySeries }): React.JSX.E
         {all.map((s, i) => (
           <g key={s.key} data-series={s.key} stroke={colourOf(i)} fill={colourOf(i)}>
             <polyline fill="none" strokeWidth="2" points={s.points.map((p) => `${x(p.at)},${y(p.p50)}`).join(' ')} />
-            <polyline fill="none" strokeWidth="1.5" strokeDasharray="5 4" points={s.points.map((p) => `${x(p.at)},${y(p.p95)}`).join(' ')} />
+            <polyline
+              fill="none"
+              strokeWidth="1.5"
+              strokeDasharray="5 4"
+              points={s.points.map((p) => `${x(p.at)},${y(p.p95)}`).join(' ')}
+            />
             {s.points.map((p, n) => (
               <circle key={n} cx={x(p.at)} cy={y(p.p50)} r="3">
                 <title>{`${s.key} p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms`}</title>

@@ -31,7 +31,8 @@ function CanaryControl({ model, client, onChanged }: { model: Model; client: Typ
   useEffect(() => {
     if (!dirty) return undefined;
     const timer = setTimeout(() => {
-      const input: TrafficPolicyInput = percent === 0 ? { model: model.name, clearCanary: true } : { model: model.name, canary: { version, percent } };
+      const input: TrafficPolicyInput =
+        percent === 0 ? { model: model.name, clearCanary: true } : { model: model.name, canary: { version, percent } };
       setMessage('saving…');
       client.request(SetTrafficPolicyDocument, { input }).then(
         ({ setTrafficPolicy: saved }) => {
@@ -73,7 +74,15 @@ function CanaryControl({ model, client, onChanged }: { model: Model; client: Typ
   );
 }
 
-export function ModelsTable({ models, client, onChanged }: { models: readonly Model[]; client: TypedClient; onChanged: () => void }): React.JSX.Element {
+export function ModelsTable({
+  models,
+  client,
+  onChanged,
+}: {
+  models: readonly Model[];
+  client: TypedClient;
+  onChanged: () => void;
+}): React.JSX.Element {
   return (
     <table aria-label="models">
       <thead>
@@ -93,7 +102,11 @@ export function ModelsTable({ models, client, onChanged }: { models: readonly Mo
             <td>{m.inputKind.toLowerCase()}</td>
             <td>
               {m.versions.map((v) => (
-                <span key={v.version} className={`version ${v.loaded ? 'loaded' : ''}`} title={v.loadedAt ? `loaded at ${v.loadedAt}` : v.state.toLowerCase()}>
+                <span
+                  key={v.version}
+                  className={`version ${v.loaded ? 'loaded' : ''}`}
+                  title={v.loadedAt ? `loaded at ${v.loadedAt}` : v.state.toLowerCase()}
+                >
                   {v.version} {v.loaded ? 'loaded' : v.state.toLowerCase()}
                 </span>
               ))}

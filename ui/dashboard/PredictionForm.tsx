@@ -15,9 +15,13 @@ type Prediction = PredictMutation['predict'];
 
 /** "1, 2.5, -3" as numbers; a message saying what is wrong otherwise. */
 function parseFeatures(raw: string): number[] | string {
-  const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const numbers = parts.map(Number);
-  if (numbers.length === 0 || numbers.some((n) => !Number.isFinite(n))) return 'features must be numbers separated by commas, e.g. 0.5, 1.5, 2.5';
+  if (numbers.length === 0 || numbers.some((n) => !Number.isFinite(n)))
+    return 'features must be numbers separated by commas, e.g. 0.5, 1.5, 2.5';
   return numbers;
 }
 
@@ -33,7 +37,8 @@ function Answer({ prediction }: { prediction: Prediction }): React.JSX.Element {
   if (prediction.score !== null && prediction.score !== undefined) rows.push(['score', prediction.score.toFixed(3)]);
   if (prediction.confidence !== null && prediction.confidence !== undefined) rows.push(['confidence', prediction.confidence.toFixed(3)]);
   if (prediction.classId !== null && prediction.classId !== undefined) rows.push(['class', String(prediction.classId)]);
-  if (prediction.probability !== null && prediction.probability !== undefined) rows.push(['probability', prediction.probability.toFixed(3)]);
+  if (prediction.probability !== null && prediction.probability !== undefined)
+    rows.push(['probability', prediction.probability.toFixed(3)]);
   rows.push(['id', prediction.id]);
   return (
     <div className="answer" aria-label="prediction answer">
@@ -50,7 +55,15 @@ function Answer({ prediction }: { prediction: Prediction }): React.JSX.Element {
   );
 }
 
-export function PredictionForm({ models, client, onPredicted }: { models: readonly Model[]; client: TypedClient; onPredicted: () => void }): React.JSX.Element {
+export function PredictionForm({
+  models,
+  client,
+  onPredicted,
+}: {
+  models: readonly Model[];
+  client: TypedClient;
+  onPredicted: () => void;
+}): React.JSX.Element {
   const [modelName, setModelName] = useState('sentiment');
   const [version, setVersion] = useState(POLICY);
   const [text, setText] = useState('What a lovely day');

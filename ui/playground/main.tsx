@@ -34,7 +34,12 @@ const fetcher: Fetcher = (params, opts) => {
     return toolkitFetcher(params, opts); // the server explains the syntax error
   }
   const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
-  const operationName = params.operationName && names.includes(params.operationName) ? params.operationName : names.length === 1 ? names[0] : params.operationName;
+  const operationName =
+    params.operationName && names.includes(params.operationName)
+      ? params.operationName
+      : names.length === 1
+        ? names[0]
+        : params.operationName;
   return toolkitFetcher({ ...params, operationName }, { ...opts, documentAST: document });
 };
 

@@ -46,7 +46,10 @@ describe('DynamicBatcher', () => {
     const { b, batches } = batcher();
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => b.submit(x, none)));
     expect(results.map((r) => r.output)).toEqual([10, 20, 30, 40, 50, 60]);
-    expect(batches).toEqual([[1, 2, 3, 4], [5, 6]]);
+    expect(batches).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
     expect(results.map((r) => r.batchSize)).toEqual([4, 4, 4, 4, 2, 2]);
   });
 
@@ -91,7 +94,10 @@ describe('DynamicBatcher', () => {
       await jest.advanceTimersByTimeAsync(30);
       gate.open();
       await first;
-      await expect(late).rejects.toMatchObject({ code: 'INFERENCE_TIMEOUT', message: expect.stringContaining('deadline passed after 30 ms in the queue') });
+      await expect(late).rejects.toMatchObject({
+        code: 'INFERENCE_TIMEOUT',
+        message: expect.stringContaining('deadline passed after 30 ms in the queue'),
+      });
       await onTime;
       expect(batches).toEqual([[1], [3]]);
     });
@@ -114,7 +120,10 @@ describe('DynamicBatcher', () => {
   it('rejects every input of a batch whose run failed, with the reason', async () => {
     const { b } = batcher({ run: () => Promise.reject(new Error('device lost')) });
     const results = await Promise.allSettled([1, 2].map((x) => b.submit(x, none)));
-    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual(['m:v1 failed: device lost', 'm:v1 failed: device lost']);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual([
+      'm:v1 failed: device lost',
+      'm:v1 failed: device lost',
+    ]);
     await expect(b.submit(3, none)).rejects.toThrow('device lost');
   });
 

@@ -142,7 +142,10 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
       if (pending.deadline <= now) {
         this.options.observer?.dropped('deadline');
         pending.reject(
-          new InferGraphError('INFERENCE_TIMEOUT', `${this.options.name}: deadline passed after ${now - pending.enqueuedAt} ms in the queue; not run`),
+          new InferGraphError(
+            'INFERENCE_TIMEOUT',
+            `${this.options.name}: deadline passed after ${now - pending.enqueuedAt} ms in the queue; not run`,
+          ),
         );
       } else {
         batch.push(pending);

@@ -126,7 +126,14 @@ export class InferenceEngine {
     return { version: batch.version, items: settled.map((s) => (s.status === 'fulfilled' ? s.value : asInferGraphError(s.reason))) };
   }
 
-  private async run(queue: VersionQueue, model: string, version: string, input: ModelInput, ctx: CallContext, started: number): Promise<PredictionResult> {
+  private async run(
+    queue: VersionQueue,
+    model: string,
+    version: string,
+    input: ModelInput,
+    ctx: CallContext,
+    started: number,
+  ): Promise<PredictionResult> {
     try {
       const { output, batchSize } = await queue.submit(input, ctx);
       const latencyMs = performance.now() - started;

@@ -8,12 +8,7 @@ function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
 }
 
-export function validateInput(
-  model: string,
-  kind: InputKind,
-  input: ModelInput | undefined,
-  limits: InputLimits,
-): ModelInput {
+export function validateInput(model: string, kind: InputKind, input: ModelInput | undefined, limits: InputLimits): ModelInput {
   const expected = kind === 'TEXT' ? 'text' : 'features';
   if (!input) throw bad(`input is missing; model ${model} takes ${expected}`);
   if (input.kind !== expected) throw bad(`model ${model} takes ${expected}, not ${input.kind}`);

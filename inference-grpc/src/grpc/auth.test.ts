@@ -27,7 +27,9 @@ import { isLoopbackHost, loadInferenceConfig } from '../config';
 const withToken = (inferenceToken: string): InferenceClientSecurity => ({ ...OPEN_CLIENT, inferenceToken });
 
 const predictWith = (client: ModelInferenceClient): Promise<PredictResponse__Output> =>
-  unary((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+  unary((cb) =>
+    client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
+  );
 
 describe('inference-grpc with INFERENCE_TOKEN', () => {
   let f: InferenceFixture;
@@ -83,7 +85,14 @@ describe('inference-grpc with INFERENCE_TOKEN', () => {
     const open = createInferenceClient(small.address);
     try {
       const oversized = (c: ModelInferenceClient) =>
-        unary((cb) => c.Predict({ model: 'sentiment', version: '', input: { text: 'x'.repeat(100_000) } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+        unary((cb) =>
+          c.Predict(
+            { model: 'sentiment', version: '', input: { text: 'x'.repeat(100_000) } },
+            new Metadata(),
+            { deadline: Date.now() + 5000 },
+            cb,
+          ),
+        );
       expect(await failure(oversized(open))).toMatchObject({ grpc: status.UNAUTHENTICATED });
       // With the token the same request is read, and refused for its size.
       expect(await failure(oversized(small.client))).toMatchObject({ grpc: status.RESOURCE_EXHAUSTED });
@@ -118,9 +127,16 @@ describe('inference-grpc with INFERENCE_TOKEN', () => {
     const open = createOipClient(f.address);
     const right = createOipClient(f.address, {}, f.security);
     clients.push(open, right);
-    const infer: ModelInferRequest = { modelName: 'numeric', modelVersion: '1', inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 1], contents: { fp32Contents: [1] } }] };
+    const infer: ModelInferRequest = {
+      modelName: 'numeric',
+      modelVersion: '1',
+      inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 1], contents: { fp32Contents: [1] } }],
+    };
     expect(await failure(unary((cb) => open.ServerLive({}, cb)))).toMatchObject({ grpc: status.UNAUTHENTICATED, code: 'UNAUTHENTICATED' });
-    expect(await failure(unary((cb) => open.ModelInfer(infer, cb)))).toMatchObject({ grpc: status.UNAUTHENTICATED, code: 'UNAUTHENTICATED' });
+    expect(await failure(unary((cb) => open.ModelInfer(infer, cb)))).toMatchObject({
+      grpc: status.UNAUTHENTICATED,
+      code: 'UNAUTHENTICATED',
+    });
     await expect(unary<ServerLiveResponse__Output>((cb) => right.ServerLive({}, cb))).resolves.toEqual({ live: true });
     await expect(unary<ModelInferResponse__Output>((cb) => right.ModelInfer(infer, cb))).resolves.toMatchObject({ modelName: 'numeric' });
   });
@@ -143,13 +159,18 @@ describe('where inference-grpc may listen without a token', () => {
     expect(() => loadInferenceConfig({ HOST: host })).not.toThrow();
   });
 
-  it.each(['0.0.0.0', '::', '10.0.0.5', 'inference.example.com', '128.0.0.1'])('refuses %s with no INFERENCE_TOKEN, naming both settings and the way out', (host) => {
-    expect(isLoopbackHost(host)).toBe(false);
-    expect(() => loadInferenceConfig({ HOST: host })).toThrow(ConfigError);
-    expect(() => loadInferenceConfig({ HOST: host })).toThrow(/HOST=.* is not a loopback address and INFERENCE_TOKEN is empty.*INFERENCE_INSECURE=true/);
-    expect(() => loadInferenceConfig({ HOST: host, INFERENCE_TOKEN: generateInferenceToken() })).not.toThrow();
-    expect(loadInferenceConfig({ HOST: host, INFERENCE_INSECURE: 'true' }).insecure).toBe(true);
-  });
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'inference.example.com', '128.0.0.1'])(
+    'refuses %s with no INFERENCE_TOKEN, naming both settings and the way out',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+      expect(() => loadInferenceConfig({ HOST: host })).toThrow(ConfigError);
+      expect(() => loadInferenceConfig({ HOST: host })).toThrow(
+        /HOST=.* is not a loopback address and INFERENCE_TOKEN is empty.*INFERENCE_INSECURE=true/,
+      );
+      expect(() => loadInferenceConfig({ HOST: host, INFERENCE_TOKEN: generateInferenceToken() })).not.toThrow();
+      expect(loadInferenceConfig({ HOST: host, INFERENCE_INSECURE: 'true' }).insecure).toBe(true);
+    },
+  );
 
   it('takes a token of 32 characters and refuses 31, a placeholder, or one with a space', () => {
     const token = generateInferenceToken();

@@ -53,7 +53,7 @@ export function tokenInterceptor(token: string): ServerInterceptor {
             if (presented === undefined) {
               call.sendStatus(unauthenticated('missing bearer token (authorization metadata); set INFERENCE_TOKEN in the caller'));
             } else if (!tokenMatches(presented, expected)) {
-              call.sendStatus(unauthenticated('wrong bearer token; the caller\'s INFERENCE_TOKEN differs from this server\'s'));
+              call.sendStatus(unauthenticated("wrong bearer token; the caller's INFERENCE_TOKEN differs from this server's"));
             } else {
               metadata.remove(AUTHORIZATION_METADATA_KEY);
               passOn(metadata);
@@ -67,5 +67,9 @@ export function tokenInterceptor(token: string): ServerInterceptor {
 /** TLS when INFERENCE_TLS_CERT and _KEY are set, requiring client certificates signed by INFERENCE_TLS_CLIENT_CA when that is set. */
 export function serverCredentials(config: InferenceConfig): ServerCredentials {
   if (config.tlsCert === undefined || config.tlsKey === undefined) return ServerCredentials.createInsecure();
-  return ServerCredentials.createSsl(config.tlsClientCa ?? null, [{ cert_chain: config.tlsCert, private_key: config.tlsKey }], config.tlsClientCa !== undefined);
+  return ServerCredentials.createSsl(
+    config.tlsClientCa ?? null,
+    [{ cert_chain: config.tlsCert, private_key: config.tlsKey }],
+    config.tlsClientCa !== undefined,
+  );
 }

@@ -37,7 +37,14 @@ export function modelInferenceHandlers(
           const send = (index: number, outcome: PredictionResult | InferGraphError): void => {
             if (!call.cancelled) call.write({ index, modelVersion: batch.version, item: batchItemToWire(outcome) });
           };
-          await Promise.all(batch.results.map((result, index) => result.then((p) => send(index, p), (err: unknown) => send(index, asInferGraphError(err)))));
+          await Promise.all(
+            batch.results.map((result, index) =>
+              result.then(
+                (p) => send(index, p),
+                (err: unknown) => send(index, asInferGraphError(err)),
+              ),
+            ),
+          );
           call.end();
         },
         (error) => call.emit('error', error),

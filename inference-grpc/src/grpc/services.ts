@@ -52,11 +52,16 @@ export function grpcServices(config: InferenceConfig, { engine, registry, metric
     'grpc.max_receive_message_length': maxRequestBytes(config),
     // Clients reconnect (and re-resolve DNS) when a connection reaches its age, so replicas added by a
     // scale-up get calls too; calls on the old connection get SHUTDOWN_GRACE_MS to finish.
-    ...(config.maxConnectionAgeMs > 0 ? { 'grpc.max_connection_age_ms': config.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': config.shutdownGraceMs } : {}),
+    ...(config.maxConnectionAgeMs > 0
+      ? { 'grpc.max_connection_age_ms': config.maxConnectionAgeMs, 'grpc.max_connection_age_grace_ms': config.shutdownGraceMs }
+      : {}),
   });
   const packageDefinition = loadInferencePackageDefinition();
   const tracker = callTracker(metrics, logger, state);
-  server.addService(loadInferenceProto(packageDefinition).infergraph.inference.v1.ModelInference.service, modelInferenceHandlers(engine, registry, tracker, metrics, logger, state));
+  server.addService(
+    loadInferenceProto(packageDefinition).infergraph.inference.v1.ModelInference.service,
+    modelInferenceHandlers(engine, registry, tracker, metrics, logger, state),
+  );
   // The Open Inference Protocol v2 on the same port, over the same engine.
   const oipDefinition = loadOipPackageDefinition();
   server.addService(loadOipProto(oipDefinition).inference.GRPCInferenceService.service, oipHandlers(engine, registry, tracker, state));

@@ -26,7 +26,9 @@ describe('inference-grpc over TLS, with and without client certificates', () => 
   const predictOver = (f: InferenceFixture, security: InferenceClientSecurity): Promise<PredictResponse__Output> => {
     const client = createInferenceClient(f.address, {}, security);
     clients.push(client);
-    return unary((cb) => client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb));
+    return unary((cb) =>
+      client.Predict({ model: 'sentiment', version: '', input: { text: 'good' } }, new Metadata(), { deadline: Date.now() + 5000 }, cb),
+    );
   };
   afterAll(() => {
     for (const c of clients) c.close();
@@ -50,7 +52,9 @@ describe('inference-grpc over TLS, with and without client certificates', () => 
 
     it('fails the handshake of a plaintext client and of one trusting another CA', async () => {
       expect(await failure(predictOver(f, clientSecurity({ INFERENCE_TOKEN: f.token })))).toMatchObject({ grpc: status.UNAVAILABLE });
-      expect(await failure(predictOver(f, clientSecurity({ INFERENCE_TOKEN: f.token, INFERENCE_TLS_CA: pki.otherCa })))).toMatchObject({ grpc: status.UNAVAILABLE });
+      expect(await failure(predictOver(f, clientSecurity({ INFERENCE_TOKEN: f.token, INFERENCE_TLS_CA: pki.otherCa })))).toMatchObject({
+        grpc: status.UNAVAILABLE,
+      });
     });
   });
 
@@ -62,15 +66,26 @@ describe('inference-grpc over TLS, with and without client certificates', () => 
     afterAll(() => f.close());
 
     it('refuses a client with no certificate, and answers one with a certificate its CA signed', async () => {
-      expect(await failure(predictOver(f, clientSecurity({ INFERENCE_TOKEN: f.token, INFERENCE_TLS_CA: pki.ca })))).toMatchObject({ grpc: status.UNAVAILABLE });
-      const mutual = clientSecurity({ INFERENCE_TOKEN: f.token, INFERENCE_TLS_CA: pki.ca, INFERENCE_TLS_CLIENT_CERT: pki.clientCert, INFERENCE_TLS_CLIENT_KEY: pki.clientKey });
+      expect(await failure(predictOver(f, clientSecurity({ INFERENCE_TOKEN: f.token, INFERENCE_TLS_CA: pki.ca })))).toMatchObject({
+        grpc: status.UNAVAILABLE,
+      });
+      const mutual = clientSecurity({
+        INFERENCE_TOKEN: f.token,
+        INFERENCE_TLS_CA: pki.ca,
+        INFERENCE_TLS_CLIENT_CERT: pki.clientCert,
+        INFERENCE_TLS_CLIENT_KEY: pki.clientKey,
+      });
       expect((await predictOver(f, mutual)).prediction?.sentiment?.label).toBe('POSITIVE');
     });
   });
 
   it('refuses client settings that make sense only together', () => {
-    expect(() => clientSecurity({ INFERENCE_TLS_CA: pki.ca, INFERENCE_TLS_CLIENT_CERT: pki.clientCert })).toThrow(/INFERENCE_TLS_CLIENT_CERT and INFERENCE_TLS_CLIENT_KEY/);
-    expect(() => clientSecurity({ INFERENCE_TLS_CLIENT_CERT: pki.clientCert, INFERENCE_TLS_CLIENT_KEY: pki.clientKey })).toThrow(/needs INFERENCE_TLS_CA/);
+    expect(() => clientSecurity({ INFERENCE_TLS_CA: pki.ca, INFERENCE_TLS_CLIENT_CERT: pki.clientCert })).toThrow(
+      /INFERENCE_TLS_CLIENT_CERT and INFERENCE_TLS_CLIENT_KEY/,
+    );
+    expect(() => clientSecurity({ INFERENCE_TLS_CLIENT_CERT: pki.clientCert, INFERENCE_TLS_CLIENT_KEY: pki.clientKey })).toThrow(
+      /needs INFERENCE_TLS_CA/,
+    );
   });
 });
 
@@ -82,7 +97,9 @@ describe('the prediction subgraph in front of inference-grpc over mutual TLS', (
       predictionEnv: { INFERENCE_TLS_CA: pki.ca, INFERENCE_TLS_CLIENT_CERT: pki.clientCert, INFERENCE_TLS_CLIENT_KEY: pki.clientKey },
     });
     try {
-      const res = await stack.query<{ predict: { label: string } }>(`mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { ${PREDICTION_FIELDS} } }`);
+      const res = await stack.query<{ predict: { label: string } }>(
+        `mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { ${PREDICTION_FIELDS} } }`,
+      );
       expect(res.errors).toBeUndefined();
       expect(res.data?.predict.label).toBe('POSITIVE');
     } finally {

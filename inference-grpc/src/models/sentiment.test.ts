@@ -11,7 +11,9 @@ describe('sentiment accuracy on the labelled amazon, imdb and yelp sentences', (
     const accuracy = await evaluateSentiment();
     expect(Object.keys(accuracy)).toEqual(Object.keys(MEASURED));
     const below = Object.entries(MEASURED).flatMap(([version, scores]) =>
-      DATASETS.filter((d) => (accuracy[version]?.[d] ?? 0) < scores[d] - 0.01).map((d) => `${version} on ${d}: ${accuracy[version]?.[d]} < ${scores[d]} - 0.01`),
+      DATASETS.filter((d) => (accuracy[version]?.[d] ?? 0) < scores[d] - 0.01).map(
+        (d) => `${version} on ${d}: ${accuracy[version]?.[d]} < ${scores[d]} - 0.01`,
+      ),
     );
     expect(below).toEqual([]);
   });

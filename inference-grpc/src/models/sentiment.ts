@@ -39,8 +39,7 @@ async function loadVader(): Promise<LoadedModel> {
   const { SentimentIntensityAnalyzer } = await import('vader-sentiment');
   return textModel((text) => {
     const compound = SentimentIntensityAnalyzer.polarity_scores(text).compound;
-    const label: SentimentLabel =
-      compound >= VADER_NEUTRAL_BAND ? 'POSITIVE' : compound <= -VADER_NEUTRAL_BAND ? 'NEGATIVE' : 'NEUTRAL';
+    const label: SentimentLabel = compound >= VADER_NEUTRAL_BAND ? 'POSITIVE' : compound <= -VADER_NEUTRAL_BAND ? 'NEGATIVE' : 'NEUTRAL';
     return output(label, compound);
   });
 }

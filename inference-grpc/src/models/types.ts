@@ -1,6 +1,7 @@
 /** What a model version is to the rest of the service: something that loads, then runs batches. */
 
-export type ModelInput = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'features'; readonly values: readonly number[] };
+export type ModelInput =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'features'; readonly values: readonly number[] };
 
 export type SentimentLabel = 'POSITIVE' | 'NEGATIVE' | 'NEUTRAL';
 

@@ -9,7 +9,16 @@ import type { ModelInferRequest__Output } from '../../../lib/grpc/generated/infe
 import type { _inference_ModelInferResponse_InferOutputTensor as InferOutputTensor } from '../../../lib/grpc/generated/inference/ModelInferResponse';
 import { FEATURES_OUTPUTS, TEXT_OUTPUTS, describeTensor, outputValue, signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
-import { TensorFormatError, elementCount, rawBytes, rawNumbers, readBytes, readNumbers, typedNumbers, utf8 } from '../../../lib/oip/tensors';
+import {
+  TensorFormatError,
+  elementCount,
+  rawBytes,
+  rawNumbers,
+  readBytes,
+  readNumbers,
+  typedNumbers,
+  utf8,
+} from '../../../lib/oip/tensors';
 import type { PredictionResult } from '../engine/engine';
 import type { InputKind, ModelInput } from '../models/types';
 
@@ -45,15 +54,23 @@ function checkShape(name: string, kind: InputKind, shape: readonly (string | num
   const [batch = 0, width = 0] = dims;
   if (batch === 0) throw new TensorFormatError(`tensor ${name} has an empty batch; send at least one element`);
   if (batch > limits.maxBatchItems) {
-    throw new TensorFormatError(`tensor ${name} has a batch of ${batch} elements; at most ${limits.maxBatchItems} are allowed in one request (MAX_BATCH_ITEMS)`);
+    throw new TensorFormatError(
+      `tensor ${name} has a batch of ${batch} elements; at most ${limits.maxBatchItems} are allowed in one request (MAX_BATCH_ITEMS)`,
+    );
   }
-  if (kind === 'FEATURES' && width === 0) throw new TensorFormatError(`tensor ${name} has rows of 0 features; send at least one feature per row`);
+  if (kind === 'FEATURES' && width === 0)
+    throw new TensorFormatError(`tensor ${name} has rows of 0 features; send at least one feature per row`);
   if (kind === 'FEATURES' && width > limits.maxFeatures) {
     throw new TensorFormatError(`tensor ${name} has rows of ${width} features; at most ${limits.maxFeatures} are allowed (MAX_FEATURES)`);
   }
 }
 
-export function decodeInferRequest(model: string, kind: InputKind, request: ModelInferRequest__Output, limits: ShapeLimits): DecodedRequest {
+export function decodeInferRequest(
+  model: string,
+  kind: InputKind,
+  request: ModelInferRequest__Output,
+  limits: ShapeLimits,
+): DecodedRequest {
   const signature = signatureOf(kind);
   const spec = signature.input;
   const takes = `model ${model} takes one input tensor ${describeTensor(spec)}`;
@@ -62,18 +79,24 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
   const extra = request.inputs.find((t) => t.name !== spec.name);
   if (extra) throw bad(`input tensor ${extra.name} is not an input of model ${model}; ${takes}`);
   if (request.inputs.length > 1) throw bad(`input tensor ${spec.name} is given ${request.inputs.length} times; ${takes}`);
-  if (tensor.datatype !== spec.datatype) throw bad(`input tensor ${spec.name} has datatype ${tensor.datatype || '(none)'}; model ${model} takes ${spec.datatype}`);
+  if (tensor.datatype !== spec.datatype)
+    throw bad(`input tensor ${spec.name} has datatype ${tensor.datatype || '(none)'}; model ${model} takes ${spec.datatype}`);
   if (tensor.shape.length !== spec.shape.length) {
     throw bad(`input tensor ${spec.name} has shape [${tensor.shape.join(', ')}]; model ${model} takes ${describeTensor(spec)}`);
   }
   const raw = request.rawInputContents.length > 0;
   if (raw && request.rawInputContents.length !== request.inputs.length) {
-    throw bad(`raw_input_contents has ${request.rawInputContents.length} entries; it needs one per input tensor (${request.inputs.length})`);
+    throw bad(
+      `raw_input_contents has ${request.rawInputContents.length} entries; it needs one per input tensor (${request.inputs.length})`,
+    );
   }
   if (raw && tensor.contents) throw bad(`input tensor ${spec.name} has contents and raw_input_contents; send one of them`);
   const requested = request.outputs.map((o) => {
     const found = signature.outputs.find((s) => s.name === o.name);
-    if (!found) throw bad(`requested output ${o.name} is not an output of model ${model}; outputs are ${signature.outputs.map((s) => s.name).join(', ')}`);
+    if (!found)
+      throw bad(
+        `requested output ${o.name} is not an output of model ${model}; outputs are ${signature.outputs.map((s) => s.name).join(', ')}`,
+      );
     return found;
   });
   const outputs = requested.length > 0 ? requested : signature.outputs;
@@ -94,7 +117,10 @@ export function decodeInferRequest(model: string, kind: InputKind, request: Mode
         `tensor ${spec.name}, element ${Math.floor(notFinite / width)}, feature ${notFinite % width} is ${String(values[notFinite])}; every feature must be a finite number`,
       );
     }
-    const inputs = Array.from({ length: batch }, (_, row): ModelInput => ({ kind: 'features', values: values.slice(row * width, (row + 1) * width) }));
+    const inputs = Array.from({ length: batch }, (_, row): ModelInput => ({
+      kind: 'features',
+      values: values.slice(row * width, (row + 1) * width),
+    }));
     return { inputs, tensor: spec.name, outputs, raw };
   } catch (err) {
     if (err instanceof TensorFormatError) throw bad(`input ${err.message}`);

@@ -24,12 +24,37 @@ describe('Open Inference Protocol v2 on inference-grpc, refusing', () => {
 
   it.each([
     ['a wrong datatype', 'sentiment', [{ name: 'text', datatype: 'FP32', shape: [1], contents: { fp32_contents: [1] } }], 'text'],
-    ['a wrong rank', 'sentiment', [{ name: 'text', datatype: 'BYTES', shape: [1, 1], contents: { bytes_contents: [Buffer.from('hi')] } }], 'text'],
-    ['a shape its contents do not fill', 'sentiment', [{ name: 'text', datatype: 'BYTES', shape: [3], contents: { bytes_contents: [Buffer.from('hi')] } }], 'text'],
-    ['features without a batch dimension', 'numeric', [{ name: 'features', datatype: 'FP32', shape: [3], contents: { fp32_contents: [1, 2, 3] } }], 'features'],
+    [
+      'a wrong rank',
+      'sentiment',
+      [{ name: 'text', datatype: 'BYTES', shape: [1, 1], contents: { bytes_contents: [Buffer.from('hi')] } }],
+      'text',
+    ],
+    [
+      'a shape its contents do not fill',
+      'sentiment',
+      [{ name: 'text', datatype: 'BYTES', shape: [3], contents: { bytes_contents: [Buffer.from('hi')] } }],
+      'text',
+    ],
+    [
+      'features without a batch dimension',
+      'numeric',
+      [{ name: 'features', datatype: 'FP32', shape: [3], contents: { fp32_contents: [1, 2, 3] } }],
+      'features',
+    ],
     ['INT64 features', 'numeric', [{ name: 'features', datatype: 'INT64', shape: [1, 1], contents: { int64_contents: [1] } }], 'features'],
-    ['an input the model does not have', 'numeric', [{ name: 'pixels', datatype: 'FP32', shape: [1, 1], contents: { fp32_contents: [1] } }], 'pixels'],
-    ['text for the numeric model', 'numeric', [{ name: 'text', datatype: 'BYTES', shape: [1], contents: { bytes_contents: [Buffer.from('hi')] } }], 'text'],
+    [
+      'an input the model does not have',
+      'numeric',
+      [{ name: 'pixels', datatype: 'FP32', shape: [1, 1], contents: { fp32_contents: [1] } }],
+      'pixels',
+    ],
+    [
+      'text for the numeric model',
+      'numeric',
+      [{ name: 'text', datatype: 'BYTES', shape: [1], contents: { bytes_contents: [Buffer.from('hi')] } }],
+      'text',
+    ],
   ])('answers INVALID_ARGUMENT naming the tensor for %s', async (_case, model, inputs, tensor) => {
     const error = await failed(call(client, 'ModelInfer', { model_name: model, inputs }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
@@ -38,18 +63,93 @@ describe('Open Inference Protocol v2 on inference-grpc, refusing', () => {
 
   // The server runs with MAX_BATCH_ITEMS 8 and the default MAX_FEATURES 1024.
   it.each([
-    ['a batch of 100000000 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [100_000_000, 0] }] }, 'features', /batch of 100000000 elements; at most 8 .*MAX_BATCH_ITEMS/],
-    ['a batch of 9 rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [9, 0] }] }, 'features', /MAX_BATCH_ITEMS/],
-    ['rows of 0 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 0] }] }, 'features', /rows of 0 features/],
-    ['rows of 2000 features', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2000] }] }, 'features', /at most 1024 .*MAX_FEATURES/],
-    ['a huge dimension with no contents', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [Number.MAX_SAFE_INTEGER] }] }, 'text', /MAX_BATCH_ITEMS/],
-    ['an empty batch', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [0] }], raw_input_contents: [Buffer.alloc(0)] }, 'text', /empty batch/],
-    ['9 raw BYTES elements, more than MAX_BATCH_ITEMS', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [9] }], raw_input_contents: [rawBytes(Array.from({ length: 9 }, () => ''))] }, 'text', /at most 8 .*MAX_BATCH_ITEMS/],
-    ['50000 raw BYTES elements for a shape of 2', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [2] }], raw_input_contents: [rawBytes(Array.from({ length: 50_000 }, () => ''))] }, 'text', /more than 2 raw BYTES elements/],
-    ['raw BYTES cut short in a length', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [Buffer.from([3, 0])] }, 'text', /cut short/],
-    ['raw BYTES cut short in an element', 'sentiment', { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [rawBytes(['abc']).subarray(0, 5)] }, 'text', /says 3 bytes but 1 remain/],
-    ['a NaN feature', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2], contents: { fp32_contents: [1, Number.NaN] } }] }, 'features', /element 0, feature 1 is NaN/],
-    ['an Infinity feature, raw', 'numeric', { inputs: [{ name: 'features', datatype: 'FP32', shape: [2, 1] }], raw_input_contents: [rawFp32([1, Number.POSITIVE_INFINITY])] }, 'features', /element 1, feature 0 is Infinity/],
+    [
+      'a batch of 100000000 rows of 0 features',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [100_000_000, 0] }] },
+      'features',
+      /batch of 100000000 elements; at most 8 .*MAX_BATCH_ITEMS/,
+    ],
+    [
+      'a batch of 9 rows of 0 features',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [9, 0] }] },
+      'features',
+      /MAX_BATCH_ITEMS/,
+    ],
+    [
+      'rows of 0 features',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 0] }] },
+      'features',
+      /rows of 0 features/,
+    ],
+    [
+      'rows of 2000 features',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2000] }] },
+      'features',
+      /at most 1024 .*MAX_FEATURES/,
+    ],
+    [
+      'a huge dimension with no contents',
+      'sentiment',
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [Number.MAX_SAFE_INTEGER] }] },
+      'text',
+      /MAX_BATCH_ITEMS/,
+    ],
+    [
+      'an empty batch',
+      'sentiment',
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [0] }], raw_input_contents: [Buffer.alloc(0)] },
+      'text',
+      /empty batch/,
+    ],
+    [
+      '9 raw BYTES elements, more than MAX_BATCH_ITEMS',
+      'sentiment',
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [9] }], raw_input_contents: [rawBytes(Array.from({ length: 9 }, () => ''))] },
+      'text',
+      /at most 8 .*MAX_BATCH_ITEMS/,
+    ],
+    [
+      '50000 raw BYTES elements for a shape of 2',
+      'sentiment',
+      {
+        inputs: [{ name: 'text', datatype: 'BYTES', shape: [2] }],
+        raw_input_contents: [rawBytes(Array.from({ length: 50_000 }, () => ''))],
+      },
+      'text',
+      /more than 2 raw BYTES elements/,
+    ],
+    [
+      'raw BYTES cut short in a length',
+      'sentiment',
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [Buffer.from([3, 0])] },
+      'text',
+      /cut short/,
+    ],
+    [
+      'raw BYTES cut short in an element',
+      'sentiment',
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1] }], raw_input_contents: [rawBytes(['abc']).subarray(0, 5)] },
+      'text',
+      /says 3 bytes but 1 remain/,
+    ],
+    [
+      'a NaN feature',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 2], contents: { fp32_contents: [1, Number.NaN] } }] },
+      'features',
+      /element 0, feature 1 is NaN/,
+    ],
+    [
+      'an Infinity feature, raw',
+      'numeric',
+      { inputs: [{ name: 'features', datatype: 'FP32', shape: [2, 1] }], raw_input_contents: [rawFp32([1, Number.POSITIVE_INFINITY])] },
+      'features',
+      /element 1, feature 0 is Infinity/,
+    ],
   ])('answers INVALID_ARGUMENT naming the tensor for %s', async (_case, model, request, tensor, says) => {
     const error = await failed(call(client, 'ModelInfer', { model_name: model, ...request }));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
@@ -75,16 +175,29 @@ describe('Open Inference Protocol v2 on inference-grpc, refusing', () => {
         inputs: [{ name: 'text', datatype: 'BYTES', shape: [2], contents: { bytes_contents: [Buffer.from('fine'), Buffer.from('   ')] } }],
       }),
     );
-    expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('input tensor text, element 1: text is empty') });
+    expect(error).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('input tensor text, element 1: text is empty'),
+    });
   });
 
-  it('holds a request with a hanging element (simulate-timeout) until the caller\'s deadline, as any server would', async () => {
+  it("holds a request with a hanging element (simulate-timeout) until the caller's deadline, as any server would", async () => {
     const started = Date.now();
     const error = await failed(
       call(
         client,
         'ModelInfer',
-        { model_name: 'sentiment', inputs: [{ name: 'text', datatype: 'BYTES', shape: [2], contents: { bytes_contents: [Buffer.from('good'), Buffer.from('simulate-timeout')] } }] },
+        {
+          model_name: 'sentiment',
+          inputs: [
+            {
+              name: 'text',
+              datatype: 'BYTES',
+              shape: [2],
+              contents: { bytes_contents: [Buffer.from('good'), Buffer.from('simulate-timeout')] },
+            },
+          ],
+        },
         { deadline: started + 800 },
       ),
     );
@@ -98,7 +211,10 @@ describe('Open Inference Protocol v2 on inference-grpc, refusing', () => {
       ['ModelReady', { name: 'nope' }],
       ['ModelMetadata', { name: 'nope' }],
     ] as const) {
-      expect(await failed(call(client, method, request))).toMatchObject({ code: status.NOT_FOUND, details: expect.stringContaining('"nope"') });
+      expect(await failed(call(client, method, request))).toMatchObject({
+        code: status.NOT_FOUND,
+        details: expect.stringContaining('"nope"'),
+      });
     }
     for (const [method, request] of [
       ['ModelInfer', { model_name: 'numeric', model_version: '9', inputs: [] }],
@@ -118,7 +234,11 @@ describe('Open Inference Protocol v2 when a version cannot load', () => {
     const f = await startInference({ SIMULATE_LOAD_FAILURE: 'numeric:v2' });
     const client = oipClient(f);
     try {
-      const infer = { model_name: 'numeric', model_version: '2', inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 1], contents: { fp32_contents: [1] } }] };
+      const infer = {
+        model_name: 'numeric',
+        model_version: '2',
+        inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 1], contents: { fp32_contents: [1] } }],
+      };
       expect((await failed(call(client, 'ModelInfer', infer))).code).toBe(status.UNAVAILABLE);
       expect(await call(client, 'ModelReady', { name: 'numeric', version: '2' })).toEqual({ ready: false });
       expect(await call(client, 'ModelReady', { name: 'numeric', version: '1' })).toEqual({ ready: true });

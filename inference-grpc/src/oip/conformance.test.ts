@@ -7,7 +7,19 @@
  */
 import { startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
-import { FEATURES, TEXTS, call, oipClient, output, rawBytes, rawFp32, rawOutput, readRawBytes, readRawFp32, readRawInt64 } from './oip-client.test-helpers';
+import {
+  FEATURES,
+  TEXTS,
+  call,
+  oipClient,
+  output,
+  rawBytes,
+  rawFp32,
+  rawOutput,
+  readRawBytes,
+  readRawFp32,
+  readRawInt64,
+} from './oip-client.test-helpers';
 import type { InferResponse, MetadataResponse, Oip } from './oip-client.test-helpers';
 
 describe('Open Inference Protocol v2 on inference-grpc', () => {
@@ -32,16 +44,24 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
   });
 
   it.each([
-    ['sentiment', [{ name: 'text', datatype: 'BYTES', shape: [-1] }], [
-      { name: 'label', datatype: 'BYTES', shape: [-1] },
-      { name: 'score', datatype: 'FP32', shape: [-1] },
-      { name: 'confidence', datatype: 'FP32', shape: [-1] },
-    ]],
-    ['numeric', [{ name: 'features', datatype: 'FP32', shape: [-1, -1] }], [
-      { name: 'class_id', datatype: 'INT64', shape: [-1] },
-      { name: 'probability', datatype: 'FP32', shape: [-1] },
-      { name: 'label', datatype: 'BYTES', shape: [-1] },
-    ]],
+    [
+      'sentiment',
+      [{ name: 'text', datatype: 'BYTES', shape: [-1] }],
+      [
+        { name: 'label', datatype: 'BYTES', shape: [-1] },
+        { name: 'score', datatype: 'FP32', shape: [-1] },
+        { name: 'confidence', datatype: 'FP32', shape: [-1] },
+      ],
+    ],
+    [
+      'numeric',
+      [{ name: 'features', datatype: 'FP32', shape: [-1, -1] }],
+      [
+        { name: 'class_id', datatype: 'INT64', shape: [-1] },
+        { name: 'probability', datatype: 'FP32', shape: [-1] },
+        { name: 'label', datatype: 'BYTES', shape: [-1] },
+      ],
+    ],
   ])('describes %s and each of its versions, every one ready', async (name, inputs, outputs) => {
     for (const version of ['', '1', '2']) {
       expect(await call(client, 'ModelReady', { name, version })).toEqual({ ready: true });
@@ -120,4 +140,5 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
       outputs: [{ name: 'probability' }, { name: 'class_id' }],
     });
     expect(response.outputs.map((o) => o.name)).toEqual(['probability', 'class_id']);
-  });});
+  });
+});

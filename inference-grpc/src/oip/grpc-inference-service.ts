@@ -49,7 +49,12 @@ function tensorMetadata(spec: TensorSpec): { name: string; datatype: string; sha
   return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
 }
 
-export function oipHandlers(engine: InferenceEngine, registry: ModelRegistry, tracker: CallTracker, state: ServiceState): GRPCInferenceServiceHandlers {
+export function oipHandlers(
+  engine: InferenceEngine,
+  registry: ModelRegistry,
+  tracker: CallTracker,
+  state: ServiceState,
+): GRPCInferenceServiceHandlers {
   const { unary } = tracker;
   return {
     // Draining refuses every call (UNAVAILABLE) before these answer, which OIP clients read as not live / not ready.
@@ -81,7 +86,9 @@ export function oipHandlers(engine: InferenceEngine, registry: ModelRegistry, tr
       const results = batch.items.map((item, index) => {
         if (!(item instanceof InferGraphError)) return item;
         // Naming the element matters only when there are several.
-        throw batch.items.length > 1 ? new InferGraphError(item.code, `input tensor ${decoded.tensor}, element ${index}: ${item.message}`) : item;
+        throw batch.items.length > 1
+          ? new InferGraphError(item.code, `input tensor ${decoded.tensor}, element ${index}: ${item.message}`)
+          : item;
       });
       return {
         modelName: model.name,

@@ -81,7 +81,7 @@ export function rawBytes(texts: string[]): Buffer {
 }
 export function readRawBytes(raw: Buffer): string[] {
   const out: string[] = [];
-  for (let offset = 0; offset < raw.length; ) {
+  for (let offset = 0; offset < raw.length;) {
     const length = raw.readUInt32LE(offset);
     out.push(raw.subarray(offset + 4, offset + 4 + length).toString('utf8'));
     offset += 4 + length;

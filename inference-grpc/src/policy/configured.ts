@@ -27,13 +27,15 @@ export function configuredPolicies(
   for (const [model, version] of defaultVersions) {
     const found = models.get(model);
     if (!found) problems.push(`DEFAULT_MODEL_VERSIONS: unknown model ${model}; models are ${names}`);
-    else if (!found.versions.includes(version)) problems.push(`DEFAULT_MODEL_VERSIONS: ${model} has no version ${version}; versions are ${found.versions.join(', ')}`);
+    else if (!found.versions.includes(version))
+      problems.push(`DEFAULT_MODEL_VERSIONS: ${model} has no version ${version}; versions are ${found.versions.join(', ')}`);
     else models.set(model, { ...found, configured: { ...found.configured, defaultVersion: version } });
   }
   for (const c of canaries) {
     const found = models.get(c.model);
     if (!found) problems.push(`CANARY: unknown model ${c.model}; models are ${names}`);
-    else if (!found.versions.includes(c.version)) problems.push(`CANARY: ${c.model} has no version ${c.version}; versions are ${found.versions.join(', ')}`);
+    else if (!found.versions.includes(c.version))
+      problems.push(`CANARY: ${c.model} has no version ${c.version}; versions are ${found.versions.join(', ')}`);
     else if (c.version === found.configured.defaultVersion) problems.push(`CANARY: ${c.model}:${c.version} is already the default version`);
     else models.set(c.model, { ...found, configured: { ...found.configured, canary: { version: c.version, percent: c.percent } } });
   }

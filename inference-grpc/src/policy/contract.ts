@@ -8,7 +8,9 @@ import { ModelRegistry } from '../registry/model-registry';
 import type { RegistryEvent } from '../registry/model-registry';
 import type { PolicyStore } from './store';
 
-const loaded: LoadedModel = { run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))) };
+const loaded: LoadedModel = {
+  run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))),
+};
 
 export function testCatalog(versions: readonly string[] = ['v1', 'v2', 'v3']): ModelDefinition[] {
   return [
@@ -33,7 +35,10 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
     let backend: PolicyBackend;
     const registries: ModelRegistry[] = [];
 
-    async function replica(config: { defaultVersion?: string; canary?: string } = {}, versions?: readonly string[]): Promise<ModelRegistry> {
+    async function replica(
+      config: { defaultVersion?: string; canary?: string } = {},
+      versions?: readonly string[],
+    ): Promise<ModelRegistry> {
       const registry = new ModelRegistry(testCatalog(versions), {
         defaultVersions: new Map(config.defaultVersion ? [['m', config.defaultVersion]] : []),
         canary: config.canary ? [{ model: 'm', version: config.canary, percent: 10 }] : [],
@@ -87,13 +92,19 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       ]);
       const reader = await backend.store();
       const last = (await reader.load().finally(() => reader.dispose())).policies.get('m');
-      await until(() => a.get('m').canary?.percent === last?.canary?.percent && b.get('m').canary?.percent === last?.canary?.percent, 'both replicas on the stored policy');
+      await until(
+        () => a.get('m').canary?.percent === last?.canary?.percent && b.get('m').canary?.percent === last?.canary?.percent,
+        'both replicas on the stored policy',
+      );
     });
 
     it('keeps both of two changes to different fields made at the same time on different replicas', async () => {
       const a = await replica();
       const b = await replica();
-      await Promise.all([a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 40 } }), b.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' })]);
+      await Promise.all([
+        a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 40 } }),
+        b.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' }),
+      ]);
       const both = { defaultVersion: 'v3', canary: { version: 'v2', percent: 40 } };
       await until(() => a.get('m').defaultVersion === 'v3' && a.get('m').canary?.percent === 40, 'replica a to have both changes');
       await until(() => b.get('m').defaultVersion === 'v3' && b.get('m').canary?.percent === 40, 'replica b to have both changes');

@@ -31,7 +31,8 @@ export class MemoryPolicyStore implements PolicyStore {
 
   save(model: string, policy: TrafficPolicy, base: PolicyBase): Promise<SaveResult> {
     const current = this.backend.policies.get(model);
-    if (current && (current.epoch !== base.epoch || current.revision !== base.revision)) return Promise.resolve({ stored: current, conflict: true });
+    if (current && (current.epoch !== base.epoch || current.revision !== base.revision))
+      return Promise.resolve({ stored: current, conflict: true });
     return Promise.resolve({ stored: this.store(model, policy), conflict: false });
   }
 
@@ -49,7 +50,12 @@ export class MemoryPolicyStore implements PolicyStore {
 
   private store(model: string, policy: TrafficPolicy): StoredPolicy {
     this.backend.revision += 1;
-    const stored: StoredPolicy = { defaultVersion: policy.defaultVersion, canary: policy.canary, epoch: this.backend.epoch, revision: this.backend.revision };
+    const stored: StoredPolicy = {
+      defaultVersion: policy.defaultVersion,
+      canary: policy.canary,
+      epoch: this.backend.epoch,
+      revision: this.backend.revision,
+    };
     this.backend.policies.set(model, stored);
     for (const store of this.backend.stores) store.watcher?.changed(model, stored);
     return stored;

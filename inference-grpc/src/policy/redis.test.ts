@@ -51,7 +51,15 @@ describeRedis('RedisPolicyStore', () => {
 
     /** Retries a change until the replica's connection is back: each reconnects on its own backoff. */
     const changeWhenConnected = (r: ModelRegistry, change: Parameters<ModelRegistry['setTrafficPolicy']>[0], what: string): Promise<void> =>
-      until(() => r.setTrafficPolicy(change).then(() => true, () => false), what, 5000);
+      until(
+        () =>
+          r.setTrafficPolicy(change).then(
+            () => true,
+            () => false,
+          ),
+        what,
+        5000,
+      );
 
     beforeEach(() => {
       raw = new Redis(redis().url);
@@ -79,7 +87,11 @@ describeRedis('RedisPolicyStore', () => {
       // policy as soon as it can, possibly before b has even reconnected.
       await redis().start();
       await changeWhenConnected(a, { model: 'm', defaultVersion: 'v3', canary: null }, 'replica a to take a change again');
-      await until(() => b.get('m').defaultVersion === 'v3' && b.get('m').canary === undefined, 'replica b to follow the change made after the outage', 5000);
+      await until(
+        () => b.get('m').defaultVersion === 'v3' && b.get('m').canary === undefined,
+        'replica b to follow the change made after the outage',
+        5000,
+      );
     });
 
     it('follows changes after the keys vanish with no reconnection (FLUSHDB, a failover to an empty replica)', async () => {
@@ -102,7 +114,11 @@ describeRedis('RedisPolicyStore', () => {
         code: 'INFERENCE_UNAVAILABLE',
         message: expect.stringContaining('may or may not have been done') as unknown,
       });
-      await until(() => a.get('m').defaultVersion === 'v3' && b.get('m').defaultVersion === 'v3', 'both replicas to serve what Redis holds', 3000);
+      await until(
+        () => a.get('m').defaultVersion === 'v3' && b.get('m').defaultVersion === 'v3',
+        'both replicas to serve what Redis holds',
+        3000,
+      );
     });
   });
 });

@@ -108,8 +108,10 @@ export class RedisPolicyStore implements PolicyStore {
   private disposed = false;
 
   constructor(options: RedisPolicyStoreOptions) {
-    if (options.prefix === '') throw new Error('RedisPolicyStore needs a non-empty key prefix, e.g. "infergraph:", so its keys cannot collide with others');
-    if (options.client === options.subscriber) throw new Error('RedisPolicyStore needs two clients: the subscriber must not be the command client');
+    if (options.prefix === '')
+      throw new Error('RedisPolicyStore needs a non-empty key prefix, e.g. "infergraph:", so its keys cannot collide with others');
+    if (options.client === options.subscriber)
+      throw new Error('RedisPolicyStore needs two clients: the subscriber must not be the command client');
     this.client = options.client;
     this.subscriber = options.subscriber;
     this.hash = `${options.prefix}policy`;
@@ -154,7 +156,9 @@ export class RedisPolicyStore implements PolicyStore {
     this.subscriber.on('ready', this.onReady);
     this.client.on('ready', this.onReady);
     // Queued until connected; resubscribed by ioredis after every reconnect.
-    this.subscriber.subscribe(this.channel).catch((err: Error) => this.logger?.warn({ err: err.message }, 'redis SUBSCRIBE to the policy channel failed'));
+    this.subscriber
+      .subscribe(this.channel)
+      .catch((err: Error) => this.logger?.warn({ err: err.message }, 'redis SUBSCRIBE to the policy channel failed'));
     this.onReady();
   }
 
@@ -191,7 +195,10 @@ export class RedisPolicyStore implements PolicyStore {
 
   private async command<T>(what: string, send: () => Promise<T>): Promise<T> {
     if (this.client.status !== 'ready') {
-      throw new InferGraphError('INFERENCE_UNAVAILABLE', `could not ${what}: Redis, where the replicas share it, is not connected (${this.client.status}); nothing changed`);
+      throw new InferGraphError(
+        'INFERENCE_UNAVAILABLE',
+        `could not ${what}: Redis, where the replicas share it, is not connected (${this.client.status}); nothing changed`,
+      );
     }
     try {
       return await send();

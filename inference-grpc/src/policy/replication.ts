@@ -93,7 +93,11 @@ export class PolicyReplica {
     this.store.watch(watcher);
     const ok = await synced;
     clearTimeout(timer);
-    if (!ok) this.logger?.warn({ store: this.store.kind, waitedMs: POLICY_SYNC_WAIT_MS }, 'shared traffic policy not read at start-up; serving the configured one until it is');
+    if (!ok)
+      this.logger?.warn(
+        { store: this.store.kind, waitedMs: POLICY_SYNC_WAIT_MS },
+        'shared traffic policy not read at start-up; serving the configured one until it is',
+      );
   }
 
   dispose(): Promise<void> {
@@ -117,7 +121,10 @@ export class PolicyReplica {
       this.apply(change.model, stored);
       if (!conflict) return;
       if (attempt >= MAX_CHANGE_ATTEMPTS) {
-        throw new InferGraphError('INFERENCE_UNAVAILABLE', `the traffic policy of ${change.model} kept changing on other replicas; ${attempt} attempts failed, try again`);
+        throw new InferGraphError(
+          'INFERENCE_UNAVAILABLE',
+          `the traffic policy of ${change.model} kept changing on other replicas; ${attempt} attempts failed, try again`,
+        );
       }
     }
   }
@@ -155,14 +162,19 @@ export class PolicyReplica {
         this.syncAgain = false;
         if (this.disposed) return;
         try {
-          await Promise.all([...this.models].map(([name, model]) => this.store.seed(name, model.revision > 0 ? model.policy : model.configured)));
+          await Promise.all(
+            [...this.models].map(([name, model]) => this.store.seed(name, model.revision > 0 ? model.policy : model.configured)),
+          );
           const stored = await this.store.load();
           this.follow(stored.epoch);
           for (const [model, policy] of stored.policies) this.apply(model, policy);
           for (const done of [...this.onSynced]) done();
         } catch (err) {
           if (this.disposed) return;
-          this.logger?.warn({ store: this.store.kind, err: (err as Error).message, retryInMs: SYNC_RETRY_MS }, 'traffic policy not synced with its store; serving the last one known');
+          this.logger?.warn(
+            { store: this.store.kind, err: (err as Error).message, retryInMs: SYNC_RETRY_MS },
+            'traffic policy not synced with its store; serving the last one known',
+          );
           clearTimeout(this.retry);
           this.retry = setTimeout(() => void this.sync(), SYNC_RETRY_MS);
           this.retry.unref();
@@ -178,7 +190,8 @@ export class PolicyReplica {
   /** A new epoch: the store lost its data and counts revisions afresh, so what this replica counted no longer compares. */
   private follow(epoch: string): void {
     if (epoch === '' || epoch === this.epoch) return;
-    if (this.epoch !== '') this.logger?.warn({ from: this.epoch, to: epoch }, 'traffic policy store started a new epoch (it lost its data); following it');
+    if (this.epoch !== '')
+      this.logger?.warn({ from: this.epoch, to: epoch }, 'traffic policy store started a new epoch (it lost its data); following it');
     this.epoch = epoch;
     for (const model of this.models.values()) model.revision = 0;
   }
@@ -195,11 +208,19 @@ export class PolicyReplica {
     model.revision = stored.revision;
     const problem = policyProblem(name, model.versions, stored);
     if (problem) {
-      this.logger?.warn({ model: name, revision: stored.revision, problem: problem.message }, 'stored traffic policy ignored: this replica cannot serve it');
+      this.logger?.warn(
+        { model: name, revision: stored.revision, problem: problem.message },
+        'stored traffic policy ignored: this replica cannot serve it',
+      );
       return;
     }
     const { policy } = model;
-    if (policy.defaultVersion === stored.defaultVersion && policy.canary?.version === stored.canary?.version && policy.canary?.percent === stored.canary?.percent) return;
+    if (
+      policy.defaultVersion === stored.defaultVersion &&
+      policy.canary?.version === stored.canary?.version &&
+      policy.canary?.percent === stored.canary?.percent
+    )
+      return;
     model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary };
     this.options.applied(name);
   }

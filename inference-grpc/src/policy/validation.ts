@@ -27,18 +27,27 @@ export function nextPolicy(current: TrafficPolicy, change: PolicyChange): Traffi
 export function policyProblem(model: string, versions: readonly string[], policy: TrafficPolicy): InferGraphError | undefined {
   const listed = versions.join(', ');
   if (!versions.includes(policy.defaultVersion)) {
-    return new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(policy.defaultVersion)}; versions are ${listed}`);
+    return new InferGraphError(
+      'MODEL_VERSION_NOT_FOUND',
+      `model ${model} has no version ${JSON.stringify(policy.defaultVersion)}; versions are ${listed}`,
+    );
   }
   const { canary } = policy;
   if (!canary) return undefined;
   if (!versions.includes(canary.version)) {
-    return new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(canary.version)} for a canary; versions are ${listed}`);
+    return new InferGraphError(
+      'MODEL_VERSION_NOT_FOUND',
+      `model ${model} has no version ${JSON.stringify(canary.version)} for a canary; versions are ${listed}`,
+    );
   }
   if (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100) {
     return new InferGraphError('BAD_USER_INPUT', `canary percent must be an integer from 1 to 100, got ${canary.percent}`);
   }
   if (canary.version === policy.defaultVersion) {
-    return new InferGraphError('BAD_USER_INPUT', `canary version ${canary.version} is the default version; choose another version or clear the canary`);
+    return new InferGraphError(
+      'BAD_USER_INPUT',
+      `canary version ${canary.version} is the default version; choose another version or clear the canary`,
+    );
   }
   return undefined;
 }

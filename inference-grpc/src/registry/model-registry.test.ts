@@ -3,7 +3,9 @@ import type { LoadedModel, ModelDefinition } from '../models/types';
 import { ModelRegistry } from './model-registry';
 import type { RegistryEvent } from './model-registry';
 
-const loaded: LoadedModel = { run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))) };
+const loaded: LoadedModel = {
+  run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))),
+};
 
 function catalog(load: () => Promise<LoadedModel> = () => Promise.resolve(loaded)): ModelDefinition[] {
   return [
@@ -55,7 +57,10 @@ describe('ModelRegistry', () => {
     );
     const events: RegistryEvent[] = [];
     registry.on('change', (e) => events.push(e));
-    await expect(registry.acquire('m', 'v1')).rejects.toMatchObject({ code: 'INFERENCE_UNAVAILABLE', message: 'm:v1 failed to load (disk error)' });
+    await expect(registry.acquire('m', 'v1')).rejects.toMatchObject({
+      code: 'INFERENCE_UNAVAILABLE',
+      message: 'm:v1 failed to load (disk error)',
+    });
     now = 999;
     for (let i = 0; i < 100; i += 1) await expect(registry.acquire('m', 'v1')).rejects.toThrow('next attempt in 1 s');
     expect(attempts).toBe(1);
@@ -76,7 +81,11 @@ describe('ModelRegistry', () => {
   });
 
   it('applies the start-up default and canary', () => {
-    const registry = new ModelRegistry(catalog(), { ...options, defaultVersions: new Map([['m', 'v2']]), canary: [{ model: 'm', version: 'v1', percent: 10 }] });
+    const registry = new ModelRegistry(catalog(), {
+      ...options,
+      defaultVersions: new Map([['m', 'v2']]),
+      canary: [{ model: 'm', version: 'v1', percent: 10 }],
+    });
     expect(registry.get('m')).toMatchObject({ defaultVersion: 'v2', canary: { version: 'v1', percent: 10 } });
     expect(registry.resolve('m', '').version).toBe('v2');
   });

@@ -77,7 +77,9 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     for (const definition of catalog) {
       const name = definition.name;
       const settled = (kind: RegistryEventKind): void => this.changed(kind, name);
-      const versions = new Map(definition.versions.map((v) => [v.version, new ModelVersion(name, v, { loadRetryMs: options.loadRetryMs, now, settled })]));
+      const versions = new Map(
+        definition.versions.map((v) => [v.version, new ModelVersion(name, v, { loadRetryMs: options.loadRetryMs, now, settled })]),
+      );
       this.models.set(name, { definition, versions });
     }
     this.policy = new PolicyReplica({
@@ -153,7 +155,11 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
 
   private model(name: string): ModelSlot {
     const slot = this.models.get(name);
-    if (!slot) throw new InferGraphError('MODEL_NOT_FOUND', `no model named ${JSON.stringify(name)}; models are ${[...this.models.keys()].join(', ')}`);
+    if (!slot)
+      throw new InferGraphError(
+        'MODEL_NOT_FOUND',
+        `no model named ${JSON.stringify(name)}; models are ${[...this.models.keys()].join(', ')}`,
+      );
     return slot;
   }
 

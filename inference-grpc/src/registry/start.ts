@@ -33,9 +33,14 @@ export async function startRegistry(config: InferenceConfig, logger: Logger, cat
     throw err;
   }
   registry.on('change', (event) => {
-    if (event.kind === 'POLICY_CHANGED') logger.info({ model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary }, 'traffic policy applied');
+    if (event.kind === 'POLICY_CHANGED')
+      logger.info(
+        { model: event.model.name, defaultVersion: event.model.defaultVersion, canary: event.model.canary },
+        'traffic policy applied',
+      );
     for (const v of event.model.versions) {
-      if (event.kind === 'VERSION_FAILED' && v.state === 'FAILED') logger.error({ model: event.model.name, version: v.version, error: v.loadError }, 'model version failed to load');
+      if (event.kind === 'VERSION_FAILED' && v.state === 'FAILED')
+        logger.error({ model: event.model.name, version: v.version, error: v.loadError }, 'model version failed to load');
     }
   });
   await registry.startPolicy();

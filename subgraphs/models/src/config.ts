@@ -13,7 +13,14 @@ import type { ConfigOf, Env } from '../../../lib/config';
 export const modelsSettings = {
   ...serviceSettings(4002, 'HTTP port of /graphql, /health and /ready'),
   ...metricsSettings(9462),
-  subgraphSecret: custom('SUBGRAPH_SECRET', '', '(empty)', 'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).', 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32)),
+  subgraphSecret: custom(
+    'SUBGRAPH_SECRET',
+    '',
+    '(empty)',
+    'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).',
+    'a secret of at least 32 characters',
+    (raw) => checkSecret(raw, 32),
+  ),
   signatureWindowMs: signatureWindowSetting(),
   nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),

@@ -47,7 +47,10 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
           if (canary && (!Number.isInteger(canary.percent) || canary.percent < 1 || canary.percent > 100)) {
             throw new InferGraphError('BAD_USER_INPUT', `canary.percent must be from 1 to 100, got ${canary.percent}`);
           }
-          return ctx.registry.setTrafficPolicy({ model, defaultVersion: defaultVersion ?? '', canary: canary ?? (clearCanary ? 'clear' : null) }, ctx.requestId);
+          return ctx.registry.setTrafficPolicy(
+            { model, defaultVersion: defaultVersion ?? '', canary: canary ?? (clearCanary ? 'clear' : null) },
+            ctx.requestId,
+          );
         }),
     },
     Model: {

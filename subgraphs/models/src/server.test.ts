@@ -6,7 +6,8 @@ import { metricValue } from '../../../stack/prometheus';
 import { startModels } from '../../../test/helpers/models';
 import type { ModelsSubgraph } from './server';
 
-const MODEL_FIELDS = 'name description inputKind defaultVersion canary { version percent } versions { version state loaded loadedAt loadError default canary }';
+const MODEL_FIELDS =
+  'name description inputKind defaultVersion canary { version percent } versions { version state loaded loadedAt loadError default canary }';
 
 describe('models subgraph over HTTP, in front of the real inference-grpc', () => {
   let inference: InferenceFixture;
@@ -21,10 +22,15 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
   });
 
   it('lists both models with their versions and traffic policy', async () => {
-    const res = await graphql<{ models: { name: string; inputKind: string; defaultVersion: string; canary: null; versions: { version: string; loaded: boolean; loadedAt: string | null }[] }[] }>(
-      models.url,
-      `{ models { ${MODEL_FIELDS} } }`,
-    );
+    const res = await graphql<{
+      models: {
+        name: string;
+        inputKind: string;
+        defaultVersion: string;
+        canary: null;
+        versions: { version: string; loaded: boolean; loadedAt: string | null }[];
+      }[];
+    }>(models.url, `{ models { ${MODEL_FIELDS} } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data?.models.map((m) => [m.name, m.inputKind, m.defaultVersion, m.canary])).toEqual([
       ['sentiment', 'TEXT', 'v1', null],
@@ -37,7 +43,10 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
   });
 
   it('finds one model by name, and answers null for an unknown name', async () => {
-    const res = await graphql<{ a: { name: string } | null; b: null }>(models.url, '{ a: model(name: "numeric") { name } b: model(name: "vision") { name } }');
+    const res = await graphql<{ a: { name: string } | null; b: null }>(
+      models.url,
+      '{ a: model(name: "numeric") { name } b: model(name: "vision") { name } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: { name: 'numeric' }, b: null });
   });
@@ -70,10 +79,14 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
 
   it('resolves many Model entities of one operation with one registry read', async () => {
     const read = async () =>
-      metricValue(await (await fetch(`http://127.0.0.1:${inference.server.metricsPort}/metrics`)).text(), 'infergraph_inference_rpcs_total', {
-        method: 'ListModels',
-        code: 'OK',
-      }) ?? 0;
+      metricValue(
+        await (await fetch(`http://127.0.0.1:${inference.server.metricsPort}/metrics`)).text(),
+        'infergraph_inference_rpcs_total',
+        {
+          method: 'ListModels',
+          code: 'OK',
+        },
+      ) ?? 0;
     const before = await read();
     const representations = Array.from({ length: 50 }, (_, i) => ({ __typename: 'Model', name: i % 2 ? 'sentiment' : 'numeric' }));
     const res = await graphql<{ _entities: { name: string; defaultVersion: string }[] }>(
@@ -92,17 +105,23 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
     try {
       await lone.close();
       const res = await graphql(orphan.url, '{ models { name } }');
-      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'INFERENCE_UNAVAILABLE' }, message: expect.stringContaining('is unavailable') });
+      expect(res.errors?.[0]).toMatchObject({
+        extensions: { code: 'INFERENCE_UNAVAILABLE' },
+        message: expect.stringContaining('is unavailable'),
+      });
     } finally {
       await orphan.close();
     }
   });
 
-  it('answers INFERENCE_UNAVAILABLE naming INFERENCE_TOKEN, not the caller\'s UNAUTHENTICATED, when inference-grpc refuses its token', async () => {
+  it("answers INFERENCE_UNAVAILABLE naming INFERENCE_TOKEN, not the caller's UNAUTHENTICATED, when inference-grpc refuses its token", async () => {
     const refused = await startModels(inference, { INFERENCE_TOKEN: generateInferenceToken() });
     try {
       const res = await graphql(refused.url, '{ models { name } }');
-      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'INFERENCE_UNAVAILABLE' }, message: expect.stringContaining('refused this service\'s credentials (INFERENCE_TOKEN)') });
+      expect(res.errors?.[0]).toMatchObject({
+        extensions: { code: 'INFERENCE_UNAVAILABLE' },
+        message: expect.stringContaining("refused this service's credentials (INFERENCE_TOKEN)"),
+      });
     } finally {
       await refused.close();
     }

@@ -27,7 +27,12 @@ export interface ModelsSubgraph {
 export async function startModelsSubgraph(config: ModelsConfig, logger: Logger): Promise<ModelsSubgraph> {
   const registry = RegistryClient.connect(config, logger);
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers());
-  const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
+  const auth = new SubgraphAuth({
+    secret: config.subgraphSecret,
+    windowMs: config.signatureWindowMs,
+    nonces: await createNonceStore(config, logger),
+    logger,
+  });
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);
   const isReady = (): boolean => registry.isReady();
   const metricsRegistry = createMetricsRegistry('models-subgraph');

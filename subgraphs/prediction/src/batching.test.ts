@@ -21,12 +21,18 @@ const catalog = {
 
 /** Answers every input at once, as a model server would, echoing the version it was sent to. */
 const answerAll: SendBatch = (target, inputs) =>
-  inputs.map(() => Promise.resolve({ modelVersion: target.version, batchSize: inputs.length, sentiment: { label: 'POSITIVE', score: 1, confidence: 1 } }));
+  inputs.map(() =>
+    Promise.resolve({ modelVersion: target.version, batchSize: inputs.length, sentiment: { label: 'POSITIVE', score: 1, confidence: 1 } }),
+  );
 
 describe('BatchingLoaders', () => {
   it('drops the loader of a version once nothing waits for it, so loaders stay bounded by work in flight', async () => {
     const registry = new Registry();
-    const loaders = new BatchingLoaders(answerAll, { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 }, new PredictionMetrics(registry, 8, catalog));
+    const loaders = new BatchingLoaders(
+      answerAll,
+      { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 },
+      new PredictionMetrics(registry, 8, catalog),
+    );
     const pending = ['v1', 'v2', 'v1'].map((v) => loaders.load('sentiment', v, { text: 'hi' }, 'r'));
     expect(loaders.activeVersions).toBe(2);
     const answers = await Promise.all(pending);
@@ -39,8 +45,16 @@ describe('BatchingLoaders', () => {
 
   it('labels batch metrics only with model versions the catalog knows', async () => {
     const registry = new Registry();
-    const loaders = new BatchingLoaders(answerAll, { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 }, new PredictionMetrics(registry, 8, catalog));
-    await Promise.all([loaders.load('sentiment', 'v1', { text: 'a' }, 'r'), loaders.load('sentiment', 'v9', { text: 'b' }, 'r'), loaders.load('invented', 'v1', { text: 'c' }, 'r')]);
+    const loaders = new BatchingLoaders(
+      answerAll,
+      { maxBatchSize: 8, maxDelayMs: 1, maxQueue: 100 },
+      new PredictionMetrics(registry, 8, catalog),
+    );
+    await Promise.all([
+      loaders.load('sentiment', 'v1', { text: 'a' }, 'r'),
+      loaders.load('sentiment', 'v9', { text: 'b' }, 'r'),
+      loaders.load('invented', 'v1', { text: 'c' }, 'r'),
+    ]);
     const text = await registry.metrics();
     expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'sentiment', version: 'v1' })).toBe(1);
     expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'sentiment', version: 'unknown' })).toBe(1);

@@ -8,8 +8,7 @@
 
 /** One input of a model: text for text models (sentiment), features for numeric ones. */
 export type ModelInput =
-  | { readonly text: string; readonly features?: undefined }
-  | { readonly features: readonly number[]; readonly text?: undefined };
+  { readonly text: string; readonly features?: undefined } | { readonly features: readonly number[]; readonly text?: undefined };
 
 export interface SentimentAnswer {
   readonly label: string;

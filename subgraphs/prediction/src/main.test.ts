@@ -25,10 +25,15 @@ describe('prediction subgraph as a process', () => {
           { 'x-request-id': 'req-end-to-end-1' },
         );
         expect(res.data?.predict.id).toBe('req-end-to-end-1:0');
-        expect(await prediction.waitForLog('operation answered')).toMatchObject({ requestId: 'req-end-to-end-1', operationName: 'Hello', errors: [] });
+        expect(await prediction.waitForLog('operation answered')).toMatchObject({
+          requestId: 'req-end-to-end-1',
+          operationName: 'Hello',
+          errors: [],
+        });
         // inference-grpc logs the call after answering it: its line may arrive after the answer.
         await until(
-          () => inference.lines.some((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1')),
+          () =>
+            inference.lines.some((l) => l.method === 'PredictBatchStream' && String(l.requestId).split(',').includes('req-end-to-end-1')),
           'the request id in the inference-grpc log',
           5000,
         );
@@ -44,9 +49,10 @@ describe('prediction subgraph as a process', () => {
         await until(() => kinds.includes('SNAPSHOT numeric'), 'the registry snapshot', 5000);
         const loaded = until(() => kinds.includes('VERSION_LOADED numeric'), 'numeric v1 to load for the prediction', 10_000);
         let answered = false;
-        const inFlight = graphql<{ predict: { id: string } }>(url, 'mutation { predict(input: { model: "numeric", features: [1], cache: BYPASS }) { id } }').finally(
-          () => (answered = true),
-        );
+        const inFlight = graphql<{ predict: { id: string } }>(
+          url,
+          'mutation { predict(input: { model: "numeric", features: [1], cache: BYPASS }) { id } }',
+        ).finally(() => (answered = true));
         await loaded;
         watch.cancel();
         registry.close();
@@ -68,7 +74,10 @@ describe('prediction subgraph as a process', () => {
     const inference = spawnService('inference-grpc/src/main.ts', { LOG_LEVEL: 'debug' });
     try {
       const { port: grpcPort } = (await inference.waitForLog('inference-grpc listening')) as { port: number };
-      const prediction = spawnService('subgraphs/prediction/src/main.ts', { INFERENCE_URL: `127.0.0.1:${grpcPort}`, INFERENCE_PROTOCOL: 'oip' });
+      const prediction = spawnService('subgraphs/prediction/src/main.ts', {
+        INFERENCE_URL: `127.0.0.1:${grpcPort}`,
+        INFERENCE_PROTOCOL: 'oip',
+      });
       try {
         const listening = await prediction.waitForLog('prediction subgraph listening');
         expect(listening).toMatchObject({ protocol: 'oip' });

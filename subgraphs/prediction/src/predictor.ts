@@ -64,9 +64,23 @@ function bad(message: string): InferGraphError {
 
 function toCached(p: Prediction): CachedPrediction {
   if (p.sentiment) {
-    return { modelVersion: p.modelVersion, label: p.sentiment.label, score: p.sentiment.score, confidence: p.sentiment.confidence, classId: null, probability: null };
+    return {
+      modelVersion: p.modelVersion,
+      label: p.sentiment.label,
+      score: p.sentiment.score,
+      confidence: p.sentiment.confidence,
+      classId: null,
+      probability: null,
+    };
   }
-  return { modelVersion: p.modelVersion, label: p.numeric.label, score: null, confidence: null, classId: p.numeric.classId, probability: p.numeric.probability };
+  return {
+    modelVersion: p.modelVersion,
+    label: p.numeric.label,
+    score: null,
+    confidence: null,
+    classId: p.numeric.classId,
+    probability: p.numeric.probability,
+  };
 }
 
 export class Predictor {
@@ -127,10 +141,17 @@ export class Predictor {
     let routing = plan.routing;
     try {
       const { answer, cache, batchSize } = await this.answer(plan, version, requestId).catch(async (err: unknown) => {
-        if (routing !== 'CANARY' || !(err instanceof InferGraphError) || !['INFERENCE_UNAVAILABLE', 'MODEL_VERSION_NOT_FOUND'].includes(err.code)) {
+        if (
+          routing !== 'CANARY' ||
+          !(err instanceof InferGraphError) ||
+          !['INFERENCE_UNAVAILABLE', 'MODEL_VERSION_NOT_FOUND'].includes(err.code)
+        ) {
           throw err;
         }
-        this.deps.logger.warn({ model: plan.model, version, reason: err.message }, 'canary cannot serve; falling back to the default version');
+        this.deps.logger.warn(
+          { model: plan.model, version, reason: err.message },
+          'canary cannot serve; falling back to the default version',
+        );
         version = this.deps.catalog.get(plan.model)?.defaultVersion ?? '';
         routing = 'FALLBACK';
         return this.answer(plan, version, requestId);

@@ -23,7 +23,12 @@ async function startReplica(inference: InferenceFixture, env: Record<string, str
 }
 
 async function predict(subgraph: PredictionSubgraph, input: Record<string, unknown>, headers: Record<string, string> = {}) {
-  return graphql<{ predict: { id: string; modelVersion: string; cache: string; label: string } }>(subgraph.url, PREDICT, { input }, headers);
+  return graphql<{ predict: { id: string; modelVersion: string; cache: string; label: string } }>(
+    subgraph.url,
+    PREDICT,
+    { input },
+    headers,
+  );
 }
 
 describeRedis('prediction subgraph replicas sharing Redis', () => {
@@ -44,15 +49,20 @@ describeRedis('prediction subgraph replicas sharing Redis', () => {
 
   it('serves a prediction cached by one replica as a HIT on the other, and never across versions', async () => {
     expect((await predict(a, { model: 'numeric', features: [3, 1.5] })).data?.predict.cache).toBe('MISS');
-    expect((await predict(b, { model: 'numeric', features: [3.0, 1.50] })).data?.predict).toMatchObject({ cache: 'HIT', modelVersion: 'v1' });
+    expect((await predict(b, { model: 'numeric', features: [3.0, 1.5] })).data?.predict).toMatchObject({
+      cache: 'HIT',
+      modelVersion: 'v1',
+    });
     expect((await predict(b, { model: 'numeric', version: 'v2', features: [3, 1.5] })).data?.predict.cache).toBe('MISS');
   });
 
   it('delivers a latency event published by one replica to a subscriber on the other, exactly once', async () => {
     const client = wsClient(b.url);
     try {
-      const iterator = await liveSubscription<{ latencyEvents: { predictionId: string } }>(client, 'subscription { latencyEvents { predictionId } }', (i) =>
-        predict(a, { model: 'sentiment', text: 'warming up', cache: 'BYPASS' }, { 'x-request-id': `req-warm-${i}` }),
+      const iterator = await liveSubscription<{ latencyEvents: { predictionId: string } }>(
+        client,
+        'subscription { latencyEvents { predictionId } }',
+        (i) => predict(a, { model: 'sentiment', text: 'warming up', cache: 'BYPASS' }, { 'x-request-id': `req-warm-${i}` }),
       );
       const events = collect(iterator, 100, 700);
       await predict(a, { model: 'sentiment', text: 'across replicas', cache: 'BYPASS' }, { 'x-request-id': 'req-cross' });

@@ -32,7 +32,11 @@ export function createResolvers(options: {
           throw toGraphQLError(err);
         }
       },
-      predictBatch: (_: unknown, args: { inputs: PredictRequest[] }, ctx: OperationContext): Promise<(PredictionView | PredictionErrorView)[]> => {
+      predictBatch: (
+        _: unknown,
+        args: { inputs: PredictRequest[] },
+        ctx: OperationContext,
+      ): Promise<(PredictionView | PredictionErrorView)[]> => {
         if (args.inputs.length > options.maxBatchItems) {
           throw graphQLError(
             'BAD_USER_INPUT',

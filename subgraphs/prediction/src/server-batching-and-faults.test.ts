@@ -22,7 +22,8 @@ const PREDICT_BATCH = `mutation ($inputs: [PredictInput!]!) {
   }
 }`;
 
-type BatchItem = (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
+type BatchItem =
+  (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
 
 async function predict(stack: PredictionStack, input: Record<string, unknown>, headers?: Record<string, string>) {
   return stack.query<{ predict: PredictionData }>(PREDICT, { input }, headers);
@@ -57,7 +58,9 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph batching, speaking %s', 
     const after = await inferenceMetric(stack, 'infergraph_inference_rpcs_total', { method: BATCH_METHOD[protocol], code: 'OK' });
     expect(after - before).toBeLessThanOrEqual(Math.ceil(100 / 32) + 1);
     // Each caller's own answer: what inference-grpc answers for the same features asked alone.
-    const alone = await Promise.all(Array.from({ length: 100 }, (_, i) => stack.inference.predict('numeric', { features: { values: [i, -i / 3] } }, { version: 'v1' })));
+    const alone = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => stack.inference.predict('numeric', { features: { values: [i, -i / 3] } }, { version: 'v1' })),
+    );
     answers.forEach((a, i) => {
       expect(a.data?.predict).toMatchObject({ modelVersion: 'v1', classId: alone[i]?.prediction?.numeric?.classId ?? -1 });
     });
@@ -67,13 +70,18 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph batching, speaking %s', 
 
 describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc struggles, speaking %s', (protocol) => {
   it('falls back to the default version when the canary version cannot load', async () => {
-    const stack = await startPredictionStack({ protocol, inferenceEnv: { SIMULATE_LOAD_FAILURE: 'sentiment:v2', CANARY: 'sentiment:v2:100' } });
+    const stack = await startPredictionStack({
+      protocol,
+      inferenceEnv: { SIMULATE_LOAD_FAILURE: 'sentiment:v2', CANARY: 'sentiment:v2:100' },
+    });
     try {
       for (let i = 0; i < 2; i += 1) {
         const res = await predict(stack, { model: 'sentiment', text: `fallback ${i}` });
         expect(res.data?.predict).toMatchObject({ routing: 'FALLBACK', modelVersion: 'v1', canary: false });
       }
-      expect((await predict(stack, { model: 'sentiment', version: 'v2', text: 'explicit' })).errors?.[0]?.extensions?.code).toBe('INFERENCE_UNAVAILABLE');
+      expect((await predict(stack, { model: 'sentiment', version: 'v2', text: 'explicit' })).errors?.[0]?.extensions?.code).toBe(
+        'INFERENCE_UNAVAILABLE',
+      );
     } finally {
       await stack.close();
     }
@@ -82,7 +90,10 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
   it('answers INFERENCE_TIMEOUT near the deadline for simulate-timeout, while other predictions answer', async () => {
     // Both land in one batch (BATCH_MAX_DELAY_MS). ModelInfer is all or nothing, so under OIP the other answers
     // only because OIP_BATCH_TIMEOUT_MS gives the batch up and halves it; infergraph ignores that setting.
-    const stack = await startPredictionStack({ protocol, predictionEnv: { INFERENCE_DEADLINE_MS: '500', BATCH_MAX_DELAY_MS: '100', OIP_BATCH_TIMEOUT_MS: '150' } });
+    const stack = await startPredictionStack({
+      protocol,
+      predictionEnv: { INFERENCE_DEADLINE_MS: '500', BATCH_MAX_DELAY_MS: '100', OIP_BATCH_TIMEOUT_MS: '150' },
+    });
     try {
       const started = Date.now();
       const [slow, other] = await Promise.all([
@@ -145,7 +156,9 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
       const order: string[] = [];
       await Promise.all(
         [1, 2, 3, 4].map((x) =>
-          predict(stack, { model: 'numeric', features: [x], cache: 'BYPASS' }).then((r) => order.push(r.errors?.[0]?.extensions?.code ?? 'OK')),
+          predict(stack, { model: 'numeric', features: [x], cache: 'BYPASS' }).then((r) =>
+            order.push(r.errors?.[0]?.extensions?.code ?? 'OK'),
+          ),
         ),
       );
       expect(order).toEqual(['OVERLOADED', 'OVERLOADED', 'OK', 'OK']);
@@ -177,7 +190,9 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph when inference-grpc stru
 /** The series of the subgraph's /metrics, without comments: what a scraper stores. */
 async function seriesOf(stack: PredictionStack): Promise<string[]> {
   const text = await (await fetch(stack.metricsUrl('prediction'))).text();
-  return text.split('\n').filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('process_') && !line.startsWith('nodejs_'));
+  return text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('process_') && !line.startsWith('nodejs_'));
 }
 const seriesNames = (series: readonly string[]): string[] => series.map((line) => line.slice(0, line.lastIndexOf(' ')));
 

@@ -30,7 +30,8 @@ const PREDICT_BATCH = `mutation ($inputs: [PredictInput!]!) {
   }
 }`;
 
-type BatchItem = (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
+type BatchItem =
+  (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
 
 async function predict(stack: PredictionStack, input: Record<string, unknown>, headers?: Record<string, string>) {
   return stack.query<{ predict: PredictionData }>(PREDICT, { input }, headers);
@@ -40,7 +41,10 @@ async function predictBatch(stack: PredictionStack, inputs: Record<string, unkno
   return stack.query<{ predictBatch: BatchItem[] }>(PREDICT_BATCH, { inputs });
 }
 
-async function setPolicy(stack: PredictionStack, request: Parameters<PredictionStack['inference']['client']['SetTrafficPolicy']>[0]): Promise<void> {
+async function setPolicy(
+  stack: PredictionStack,
+  request: Parameters<PredictionStack['inference']['client']['SetTrafficPolicy']>[0],
+): Promise<void> {
   const info = await unary<ModelInfo__Output>((cb) => stack.inference.client.SetTrafficPolicy(request, cb));
   // The subgraph learns the policy from its WatchModels stream.
   const until = Date.now() + 3000;
@@ -57,7 +61,11 @@ const MAIN_STACK_ENV = { MAX_BATCH_ITEMS: '200' };
  * registry (SetTrafficPolicy, seen over WatchModels) for the infergraph
  * protocol; OIP has no registry RPCs, so there the subgraph is started with it configured.
  */
-async function withSentimentCanary(stack: PredictionStack, protocol: InferenceProtocol, check: (s: PredictionStack) => Promise<void>): Promise<void> {
+async function withSentimentCanary(
+  stack: PredictionStack,
+  protocol: InferenceProtocol,
+  check: (s: PredictionStack) => Promise<void>,
+): Promise<void> {
   if (protocol === 'oip') {
     const configured = await startPredictionStack({ protocol, inferenceEnv: { CANARY: 'sentiment:v2:25' }, predictionEnv: MAIN_STACK_ENV });
     try {
@@ -108,19 +116,31 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
     });
     expect(first.data?.predict.score).toBeGreaterThan(0);
     const second = await predict(stack, { model: 'sentiment', text: 'What a wonderful, happy day!' });
-    expect(second.data?.predict).toMatchObject({ cache: 'HIT', batchSize: 0, label: 'POSITIVE', score: first.data?.predict.score, modelVersion: 'v1' });
+    expect(second.data?.predict).toMatchObject({
+      cache: 'HIT',
+      batchSize: 0,
+      label: 'POSITIVE',
+      score: first.data?.predict.score,
+      modelVersion: 'v1',
+    });
   });
 
   it('sends the request id of every operation in a batch to inference-grpc in gRPC metadata', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `req-traced-${i}-${'x'.repeat(30)}`);
-    await Promise.all(ids.map((id, i) => predict(stack, { model: 'sentiment', text: `request id check ${i}`, cache: 'BYPASS' }, { 'x-request-id': id })));
-    const logged = new Set(stack.inference.logs.filter((l) => l.method === BATCH_METHOD[protocol]).flatMap((l) => String(l.requestId).split(',')));
+    await Promise.all(
+      ids.map((id, i) => predict(stack, { model: 'sentiment', text: `request id check ${i}`, cache: 'BYPASS' }, { 'x-request-id': id })),
+    );
+    const logged = new Set(
+      stack.inference.logs.filter((l) => l.method === BATCH_METHOD[protocol]).flatMap((l) => String(l.requestId).split(',')),
+    );
     expect(ids.filter((id) => !logged.has(id))).toEqual([]);
   });
 
   it('keys the cache by version and canonical input: never a hit across versions, 1 and 1.0 are one number, NFC text is one text', async () => {
     const q = (literal: string, version: string) =>
-      stack.query<{ predict: PredictionData }>(`mutation { predict(input: { model: "numeric", version: "${version}", features: ${literal} }) { ${PREDICTION_FIELDS} } }`);
+      stack.query<{ predict: PredictionData }>(
+        `mutation { predict(input: { model: "numeric", version: "${version}", features: ${literal} }) { ${PREDICTION_FIELDS} } }`,
+      );
     expect((await q('[1.0, 2, -3.5]', 'v1')).data?.predict).toMatchObject({ cache: 'MISS', routing: 'EXPLICIT', modelVersion: 'v1' });
     expect((await q('[1, 2.0, -3.50]', 'v1')).data?.predict).toMatchObject({ cache: 'HIT', modelVersion: 'v1' });
     expect((await q('[1, 2, -3.5]', 'v2')).data?.predict).toMatchObject({ cache: 'MISS', modelVersion: 'v2' });
@@ -162,11 +182,22 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
     ]);
     expect(res.errors).toBeUndefined();
     const items = res.data?.predictBatch ?? [];
-    expect(items.map((i) => i.__typename)).toEqual(['Prediction', 'PredictionError', 'PredictionError', 'PredictionError', 'PredictionError', 'Prediction']);
+    expect(items.map((i) => i.__typename)).toEqual([
+      'Prediction',
+      'PredictionError',
+      'PredictionError',
+      'PredictionError',
+      'PredictionError',
+      'Prediction',
+    ]);
     expect(items[1]).toMatchObject({ index: 1, code: 'BAD_USER_INPUT', message: 'model numeric takes features, not text' });
     expect(items[2]).toMatchObject({ index: 2, code: 'BAD_USER_INPUT', message: 'give either text or features, not both' });
     expect(items[3]).toMatchObject({ index: 3, code: 'MODEL_NOT_FOUND' });
-    expect(items[4]).toMatchObject({ index: 4, code: 'MODEL_VERSION_NOT_FOUND', message: 'model numeric has no version "v9"; versions are v1, v2' });
+    expect(items[4]).toMatchObject({
+      index: 4,
+      code: 'MODEL_VERSION_NOT_FOUND',
+      message: 'model numeric has no version "v9"; versions are v1, v2',
+    });
   });
 
   it('bounds predictBatch at MAX_BATCH_ITEMS', async () => {
@@ -182,7 +213,11 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
   it('answers a single bad predict with a GraphQL error carrying the registered code', async () => {
     const res = await predict(stack, { model: 'numeric', features: [] });
     expect(res.data).toBeNull();
-    expect(res.errors?.[0]).toMatchObject({ message: expect.stringContaining('features is empty'), path: ['predict'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('features is empty'),
+      path: ['predict'],
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect((await predict(stack, { model: 'sentiment' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -190,7 +225,10 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
     await withSentimentCanary(stack, protocol, async (stack) => {
       let canary = 0;
       for (let round = 0; round < 10; round += 1) {
-        const res = await predictBatch(stack, Array.from({ length: 200 }, (_, i) => ({ model: 'sentiment', text: `split ${round}-${i}`, cache: 'BYPASS' })));
+        const res = await predictBatch(
+          stack,
+          Array.from({ length: 200 }, (_, i) => ({ model: 'sentiment', text: `split ${round}-${i}`, cache: 'BYPASS' })),
+        );
         for (const item of res.data?.predictBatch ?? []) {
           if (item.__typename !== 'Prediction') throw new Error(item.message);
           expect(item.canary).toBe(item.routing === 'CANARY');
@@ -243,7 +281,9 @@ describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of t
   it('counts predictions by model, version, routing and cache in /metrics, on METRICS_PORT only', async () => {
     const text = await (await fetch(stack.metricsUrl('prediction'))).text();
     expect((await fetch(stack.subgraph.url.replace('/graphql', '/metrics'))).status).toBe(404);
-    expect(metricValue(text, 'infergraph_predictions_total', { model: 'sentiment', version: 'v1', routing: 'DEFAULT', cache: 'HIT' })).toBeGreaterThan(0);
+    expect(
+      metricValue(text, 'infergraph_predictions_total', { model: 'sentiment', version: 'v1', routing: 'DEFAULT', cache: 'HIT' }),
+    ).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_prediction_cache_lookups_total', { result: 'hit' })).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'numeric', version: 'v1' })).toBeGreaterThan(0);
     expect(metricValue(text, 'infergraph_predict_queue_delay_seconds_count', { model: 'numeric', version: 'v1' })).toBeGreaterThan(0);

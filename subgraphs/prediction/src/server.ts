@@ -70,7 +70,12 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
   const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
 
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }));
-  const auth = new SubgraphAuth({ secret: config.subgraphSecret, windowMs: config.signatureWindowMs, nonces: await createNonceStore(config, logger), logger });
+  const auth = new SubgraphAuth({
+    secret: config.subgraphSecret,
+    windowMs: config.signatureWindowMs,
+    nonces: await createNonceStore(config, logger),
+    logger,
+  });
   const apollo = await startSubgraphApollo<OperationContext>(schema, logger, auth);
 
   const contextFor = (requestIdHeader: unknown): OperationContext => {
@@ -103,9 +108,20 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     maxBodyBytes: config.maxBodyBytes,
     verify: auth.verifyHttp,
   });
-  const metricsEndpoint = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metricsRegistry, isReady: () => catalog.synced });
+  const metricsEndpoint = await startMetricsServer({
+    host: config.metricsHost,
+    port: config.metricsPort,
+    registry: metricsRegistry,
+    isReady: () => catalog.synced,
+  });
   logger.info(
-    { port: service.port, metricsPort: metricsEndpoint.port, inference: config.inferenceUrl, protocol: config.inferenceProtocol, cache: config.redisUrl ? 'redis' : 'memory' },
+    {
+      port: service.port,
+      metricsPort: metricsEndpoint.port,
+      inference: config.inferenceUrl,
+      protocol: config.inferenceProtocol,
+      cache: config.redisUrl ? 'redis' : 'memory',
+    },
     'prediction subgraph listening',
   );
 

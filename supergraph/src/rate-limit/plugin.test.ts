@@ -11,7 +11,11 @@ describe('rate limits at the supergraph', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      supergraphEnv: { API_KEYS: `a=${KEY_A}:reader,b=${KEY_B}:reader,c=${KEY_C}:reader`, RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: String(BURST) },
+      supergraphEnv: {
+        API_KEYS: `a=${KEY_A}:reader,b=${KEY_B}:reader,c=${KEY_C}:reader`,
+        RATE_LIMIT_PER_MINUTE: '60',
+        RATE_LIMIT_BURST: String(BURST),
+      },
     });
   });
   afterAll(() => stack.close());
@@ -36,7 +40,7 @@ describe('rate limits at the supergraph', () => {
     return refused as Response;
   }
 
-  it('answers RATE_LIMITED (429, Retry-After) past a caller\'s burst, and leaves other callers alone', async () => {
+  it("answers RATE_LIMITED (429, Retry-After) past a caller's burst, and leaves other callers alone", async () => {
     // A token refills every second: on a slow machine one may come back before the refusal, never fewer than the burst.
     const statuses: number[] = [];
     for (let i = 0; i < BURST; i += 1) statuses.push((await stack.query('{ models { name } }', {}, { 'x-api-key': KEY_A })).status);
@@ -44,13 +48,20 @@ describe('rate limits at the supergraph', () => {
     const res = await untilRefused(KEY_A);
     expect(res.headers.get('retry-after')).toBe('1');
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string; retryAfterSeconds: number } }[] };
-    expect(body.errors[0]).toMatchObject({ message: 'too many operations; retry in 1 s (RATE_LIMIT_PER_MINUTE)', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'too many operations; retry in 1 s (RATE_LIMIT_PER_MINUTE)',
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 },
+    });
 
     expect((await stack.query('{ models { name } }', {}, { 'x-api-key': KEY_B })).status).toBe(200);
   });
 
   it('lets a refused caller in again once a token has refilled', async () => {
     await untilRefused(KEY_C);
-    await until(async () => (await stack.query('{ models { name } }', {}, { 'x-api-key': KEY_C })).status === 200, 'the caller let in again', 10_000);
+    await until(
+      async () => (await stack.query('{ models { name } }', {}, { 'x-api-key': KEY_C })).status === 200,
+      'the caller let in again',
+      10_000,
+    );
   });
 });

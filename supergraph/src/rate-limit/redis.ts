@@ -55,7 +55,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   async take(key: string): Promise<RateDecision> {
     try {
-      const [allowed, retryMs] = (await this.client.eval(TAKE, 1, `${this.prefix}${key}`, this.options.perMinute / 60_000, this.options.burst)) as [number, number];
+      const [allowed, retryMs] = (await this.client.eval(
+        TAKE,
+        1,
+        `${this.prefix}${key}`,
+        this.options.perMinute / 60_000,
+        this.options.burst,
+      )) as [number, number];
       return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs / 1000)) };
     } catch (err) {
       const now = Date.now();

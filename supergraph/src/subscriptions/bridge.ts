@@ -88,7 +88,9 @@ export class SubscriptionBridge {
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], { ...request.variables });
     if (coerced.errors) return { errors: coerced.errors };
 
-    const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, request.document, { operationName: request.operationName ?? undefined }));
+    const plan = this.planner.buildQueryPlan(
+      operationFromDocument(this.apiSchema, request.document, { operationName: request.operationName ?? undefined }),
+    );
     const node = plan.node;
     if (node?.kind !== 'Subscription') return { errors: [new GraphQLError('the query planner did not plan a subscription')] };
     const primary = node.primary;
@@ -130,7 +132,11 @@ export class SubscriptionBridge {
       error: (err: unknown) => {
         // The socket's own words may carry the subgraph's address: they go to the log, not to the client.
         const failure = socketFailure(err);
-        if (failure) this.options.logger.warn({ requestId: request.context.requestId, subgraph: primary.serviceName, err: failure.message }, 'a subgraph subscription failed');
+        if (failure)
+          this.options.logger.warn(
+            { requestId: request.context.requestId, subgraph: primary.serviceName, err: failure.message },
+            'a subgraph subscription failed',
+          );
         chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
       },
       complete: () => {
@@ -142,7 +148,10 @@ export class SubscriptionBridge {
       (extensions) => {
         if (!iterator.closed) unsubscribe = client.subscribe({ ...message, extensions }, sink);
       },
-      (err: unknown) => fail(`the subscription to subgraph ${primary.serviceName} could not be signed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) =>
+        fail(
+          `the subscription to subgraph ${primary.serviceName} could not be signed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     );
     return iterator;
   }
@@ -163,7 +172,10 @@ export class SubscriptionBridge {
         // The owning subgraph's part of each event is the event itself; anything else goes to the subgraph.
         process: (options: GraphQLDataSourceProcessOptions<GatewayContext>) =>
           options.request.query === primary.operation
-            ? Promise.resolve({ data: structuredClone(event.data) as Record<string, unknown>, ...(event.errors ? { errors: [...event.errors] } : {}) })
+            ? Promise.resolve({
+                data: structuredClone(event.data) as Record<string, unknown>,
+                ...(event.errors ? { errors: [...event.errors] } : {}),
+              })
             : owner
               ? owner.process(options)
               : Promise.reject(new Error(`no data source for subgraph ${primary.serviceName}`)),
@@ -206,11 +218,13 @@ function socketFailure(err: unknown): { message: string; code: string | undefine
 export function describeUpstreamError(err: unknown): string {
   const failure = socketFailure(err);
   if (failure) return `the connection failed${failure.code ? ` (${failure.code})` : ''}`;
-  if (Array.isArray(err)) return err.map((e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : JSON.stringify(e))).join('; ');
+  if (Array.isArray(err))
+    return err
+      .map((e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : JSON.stringify(e)))
+      .join('; ');
   if (typeof err === 'object' && err !== null && 'code' in err) {
     const { code, reason } = err as { code: number; reason?: string };
     return `the connection closed with ${code}${reason ? ` (${reason})` : ''}`;
   }
   return String(err);
 }
-

@@ -10,7 +10,12 @@ import { GraphQLError, getOperationAST, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 /** The parse or operation-resolution error of a subscribe message, or undefined when it has one operation to run. */
@@ -23,9 +28,14 @@ export function checkDocument(query: string, operationName: string | null | unde
     return withCode(err, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
   }
   if (getOperationAST(document, operationName ?? undefined)) return undefined;
-  return new GraphQLError(typeof operationName === 'string' ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.', {
-    extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE },
-  });
+  return new GraphQLError(
+    typeof operationName === 'string'
+      ? `Unknown operation named "${operationName}".`
+      : 'Must provide operation name if query contains multiple operations.',
+    {
+      extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE },
+    },
+  );
 }
 
 /** graphql's validate, each error coded GRAPHQL_VALIDATION_FAILED as over HTTP. */

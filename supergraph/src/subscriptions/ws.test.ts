@@ -56,7 +56,15 @@ describe('the supergraph WebSocket upgrade', () => {
     const env = { CORS_ORIGINS: APP, WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) };
     stack = await startStack({ supergraphEnv: env, predictionEnv: { WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
     secured = await startSupergraph(
-      loadSupergraphConfig({ ...env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url, API_KEYS: `dashboard=${API_KEY}:reader` }),
+      loadSupergraphConfig({
+        ...env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        METRICS_PORT: '0',
+        PREDICTION_URL: stack.prediction.subgraph.url,
+        MODELS_URL: stack.models.url,
+        API_KEYS: `dashboard=${API_KEY}:reader`,
+      }),
       createLogger('supergraph', 'silent'),
     );
   });
@@ -121,7 +129,11 @@ describe('the supergraph WebSocket upgrade', () => {
       for (let i = 0; i < 4; i += 1) outcomes.push(await connectionInit(guarded.url, 200, wrong));
       expect(outcomes).toEqual(['closed 4403', 'closed 4403', 'closed 4403', 'closed 4429']);
       // The same bucket as HTTP: the address is refused there too, before its key is looked at.
-      const res = await fetch(guarded.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': wrong.apiKey }, body: '{"query":"{ __typename }"}' });
+      const res = await fetch(guarded.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': wrong.apiKey },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(res.status).toBe(429);
       // A caller with a good key has a bucket of its own.
       expect(await connectionInit(guarded.url, 200, { apiKey: API_KEY })).toBe('connection_ack');
@@ -130,10 +142,16 @@ describe('the supergraph WebSocket upgrade', () => {
     }
   });
 
-  it('checks a subscribe message\'s tokens and nesting before parsing it: a deep one is QUERY_TOO_COMPLEX, not a stack overflow', async () => {
+  it("checks a subscribe message's tokens and nesting before parsing it: a deep one is QUERY_TOO_COMPLEX, not a stack overflow", async () => {
     // Default limits: 5 000 levels fit MAX_OPERATION_BYTES (16 KiB) and WS_MAX_PAYLOAD_BYTES, and overflow graphql-js's parser.
     const plain = await startSupergraph(
-      loadSupergraphConfig({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', PREDICTION_URL: stack.prediction.subgraph.url, MODELS_URL: stack.models.url }),
+      loadSupergraphConfig({
+        HOST: '127.0.0.1',
+        PORT: '0',
+        METRICS_PORT: '0',
+        PREDICTION_URL: stack.prediction.subgraph.url,
+        MODELS_URL: stack.models.url,
+      }),
       createLogger('supergraph', 'silent'),
     );
     const client = wsClient(plain.url);
@@ -144,7 +162,12 @@ describe('the supergraph WebSocket upgrade', () => {
           { query: deep },
           {
             next: () => resolve('an event'),
-            error: (e) => resolve(Array.isArray(e) ? String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code) : `closed ${String((e as { code?: unknown }).code)}`),
+            error: (e) =>
+              resolve(
+                Array.isArray(e)
+                  ? String((e as { extensions?: { code?: unknown } }[])[0]?.extensions?.code)
+                  : `closed ${String((e as { code?: unknown }).code)}`,
+              ),
             complete: () => resolve('complete'),
           },
         );

@@ -62,7 +62,10 @@ export interface SubscriptionServing {
   readonly limiter: RateLimiter | undefined;
 }
 
-export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limits, authenticator, limiter }: SubscriptionServing): { dispose(): Promise<void> | void } {
+export function serveSubscriptions(
+  wss: WebSocketServer,
+  { bridge, apollo, limits, authenticator, limiter }: SubscriptionServing,
+): { dispose(): Promise<void> | void } {
   // The caller of each connection, told once in connection_init.
   const callers = new WeakMap<object, Identity>();
   return useServer<Record<string, unknown>>(
@@ -76,7 +79,11 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         const identity = authenticator.identify(params.apiKey ?? params['x-api-key'], params.authorization);
         if (typeof identity === 'string') {
           const decision = await limiter?.take(rateKeyOf(identity, ctx.extra.request.socket.remoteAddress ?? 'unknown'));
-          if (decision && !decision.allowed) ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, `too many failed attempts; retry in ${decision.retryAfterSeconds} s`);
+          if (decision && !decision.allowed)
+            ctx.extra.socket.close(
+              CloseCode.TooManyInitialisationRequests,
+              `too many failed attempts; retry in ${decision.retryAfterSeconds} s`,
+            );
           return false;
         }
         callers.set(ctx.extra, identity);
@@ -92,7 +99,11 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
         const caller = callers.get(ctx.extra);
         // A socket opened with a token is good only as long as the token.
         const identity =
-          caller === undefined ? 'no identity for this connection' : caller.expiresAt !== undefined && caller.expiresAt <= authenticator.now() ? 'the bearer token has expired' : caller;
+          caller === undefined
+            ? 'no identity for this connection'
+            : caller.expiresAt !== undefined && caller.expiresAt <= authenticator.now()
+              ? 'the bearer token has expired'
+              : caller;
         return {
           requestId: requestIdOr(ctx.extra.request.headers[REQUEST_ID_KEY]),
           identity,
@@ -119,7 +130,9 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
       subscribe: async (args) => {
         const context = contextOf(args.contextValue);
         const error =
-          (typeof context.identity === 'string' ? unauthenticated(context.identity) : checkRoles(args.document, args.operationName, context.identity)) ??
+          (typeof context.identity === 'string'
+            ? unauthenticated(context.identity)
+            : checkRoles(args.document, args.operationName, context.identity)) ??
           checkOperationLimits(args.document, args.operationName, args.variableValues, limits);
         if (error) return { errors: [error] };
         const decision = await limiter?.take(context.rateKey);
@@ -137,7 +150,11 @@ export function serveSubscriptions(wss: WebSocketServer, { bridge, apollo, limit
           { contextValue: contextOf(args.contextValue) },
         );
         if (response.body.kind !== 'single') {
-          return { errors: [new GraphQLError('incremental delivery (@defer, @stream) is not served over graphql-ws; send the operation over HTTP')] };
+          return {
+            errors: [
+              new GraphQLError('incremental delivery (@defer, @stream) is not served over graphql-ws; send the operation over HTTP'),
+            ],
+          };
         }
         // Apollo answers formatted errors; graphql-ws needs GraphQLError instances.
         const { data, errors, extensions } = response.body.singleResult;

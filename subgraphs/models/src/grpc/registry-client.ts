@@ -32,7 +32,12 @@ export class RegistryClient {
   /** A client of the inference-grpc at INFERENCE_URL, with the config's reconnection, token and TLS. */
   static connect(config: ModelsConfig, logger: Logger): RegistryClient {
     const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
-    return new RegistryClient(client, { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger });
+    return new RegistryClient(client, {
+      address: config.inferenceUrl,
+      service: 'inference-grpc',
+      deadlineMs: config.inferenceDeadlineMs,
+      logger,
+    });
   }
 
   /** Ready while the channel to inference-grpc is connected (asking reconnects an idle one). */
@@ -41,14 +46,24 @@ export class RegistryClient {
   }
 
   async list(requestId: string): Promise<Model[]> {
-    const res = await this.call<ListModelsResponse__Output>('the model registry', (md, deadline, cb) => this.client.ListModels({}, md, { deadline }, cb), requestId);
+    const res = await this.call<ListModelsResponse__Output>(
+      'the model registry',
+      (md, deadline, cb) => this.client.ListModels({}, md, { deadline }, cb),
+      requestId,
+    );
     return res.models.map(fromWireModel);
   }
 
   /** The model, or undefined when the registry has none of that name. */
   async get(name: string, requestId: string): Promise<Model | undefined> {
     try {
-      return fromWireModel(await this.call<ModelInfo__Output>('the model registry', (md, deadline, cb) => this.client.GetModel({ name }, md, { deadline }, cb), requestId));
+      return fromWireModel(
+        await this.call<ModelInfo__Output>(
+          'the model registry',
+          (md, deadline, cb) => this.client.GetModel({ name }, md, { deadline }, cb),
+          requestId,
+        ),
+      );
     } catch (err) {
       if (err instanceof InferGraphError && err.code === 'MODEL_NOT_FOUND') return undefined;
       throw err;
@@ -57,7 +72,13 @@ export class RegistryClient {
 
   async setTrafficPolicy(change: TrafficPolicyChange, requestId: string): Promise<Model> {
     const request = toWirePolicyChange(change);
-    return fromWireModel(await this.call<ModelInfo__Output>('the model registry', (md, deadline, cb) => this.client.SetTrafficPolicy(request, md, { deadline }, cb), requestId));
+    return fromWireModel(
+      await this.call<ModelInfo__Output>(
+        'the model registry',
+        (md, deadline, cb) => this.client.SetTrafficPolicy(request, md, { deadline }, cb),
+        requestId,
+      ),
+    );
   }
 
   /** Loads `Model` entities by name for one operation, with one ListModels call per batch. */

@@ -27,14 +27,17 @@ export type BackendFactory = (settings: Record<string, string>) => Promise<Backe
 
 /** An answer in short: the version, label (sentiment) or class (numeric), and batch size; or the error's code and message. */
 type Outcome =
-  | { readonly version: string; readonly answer: string; readonly batchSize: number }
-  | { readonly code: string; readonly message: string };
+  { readonly version: string; readonly answer: string; readonly batchSize: number } | { readonly code: string; readonly message: string };
 
 function outcomes(answers: Promise<Prediction>[]): Promise<Outcome[]> {
   return Promise.all(
     answers.map((a) =>
       a.then(
-        (p): Outcome => ({ version: p.modelVersion, answer: p.sentiment ? p.sentiment.label : `class ${p.numeric.classId}`, batchSize: p.batchSize }),
+        (p): Outcome => ({
+          version: p.modelVersion,
+          answer: p.sentiment ? p.sentiment.label : `class ${p.numeric.classId}`,
+          batchSize: p.batchSize,
+        }),
         (err: unknown): Outcome => {
           if (err instanceof InferGraphError) return { code: err.code, message: err.message };
           throw err;
@@ -63,10 +66,18 @@ export function backendContract(implementation: string, start: BackendFactory): 
     afterAll(() => fixture.close());
 
     it('answers one prediction per input, in order, from the version asked', async () => {
-      const answers = await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('What a wonderful, happy day!'), text('a dreadful, awful evening')], ['req-1']));
+      const answers = await outcomes(
+        backend.predictBatch(
+          { model: 'sentiment', version: 'v1' },
+          [text('What a wonderful, happy day!'), text('a dreadful, awful evening')],
+          ['req-1'],
+        ),
+      );
       expect(answers.map(answerOrCode)).toEqual(['POSITIVE', 'NEGATIVE']);
       expect(answers.map(versionOrCode)).toEqual(['v1', 'v1']);
-      const numeric = await outcomes(backend.predictBatch({ model: 'numeric', version: 'v2' }, [features([1, 2]), features([3, 4, 5])], ['req-2']));
+      const numeric = await outcomes(
+        backend.predictBatch({ model: 'numeric', version: 'v2' }, [features([1, 2]), features([3, 4, 5])], ['req-2']),
+      );
       expect(numeric.map(answerOrCode)).toEqual([expect.stringMatching(/^class \d+$/), expect.stringMatching(/^class \d+$/)]);
       expect(numeric.map(versionOrCode)).toEqual(['v2', 'v2']);
       const sizes = [...answers, ...numeric].map((o) => ('batchSize' in o ? o.batchSize : 0));
@@ -79,13 +90,21 @@ export function backendContract(implementation: string, start: BackendFactory): 
     });
 
     it('refuses an input of the wrong kind alone, the others answering', async () => {
-      const [fine, wrong] = await outcomes(backend.predictBatch({ model: 'numeric', version: 'v1' }, [features([4, 2]), text('words')], ['req-4']));
+      const [fine, wrong] = await outcomes(
+        backend.predictBatch({ model: 'numeric', version: 'v1' }, [features([4, 2]), text('words')], ['req-4']),
+      );
       expect(fine && versionOrCode(fine)).toBe('v1');
       expect(wrong).toEqual({ code: 'BAD_USER_INPUT', message: 'model numeric takes features, not text' });
     });
 
     it('fails an input the model fails on alone, the others answering', async () => {
-      const answers = await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('a lovely morning'), text('simulate-error'), text('a dreadful evening')], ['req-5']));
+      const answers = await outcomes(
+        backend.predictBatch(
+          { model: 'sentiment', version: 'v1' },
+          [text('a lovely morning'), text('simulate-error'), text('a dreadful evening')],
+          ['req-5'],
+        ),
+      );
       expect(answers.map(answerOrCode)).toEqual(['POSITIVE', 'INFERENCE_FAILED', 'NEGATIVE']);
       expect(answers[1] && 'message' in answers[1] ? answers[1].message : '').toContain('failed on purpose');
     });
@@ -125,7 +144,9 @@ export function backendContract(implementation: string, start: BackendFactory): 
       const { backend, stopServer, close } = await start({});
       try {
         await stopServer();
-        const answers = await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('anyone'), text('there?')], ['req-9']));
+        const answers = await outcomes(
+          backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('anyone'), text('there?')], ['req-9']),
+        );
         expect(answers.map(answerOrCode)).toEqual(['INFERENCE_UNAVAILABLE', 'INFERENCE_UNAVAILABLE']);
       } finally {
         await close();

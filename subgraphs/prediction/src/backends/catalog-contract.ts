@@ -51,7 +51,10 @@ export function catalogContract(implementation: string, factory: CatalogFactory)
           inputKind: 'TEXT',
           defaultVersion: 'v1',
           canary: null,
-          versions: [{ version: 'v1', default: true, canary: false }, { version: 'v2', default: false, canary: false }],
+          versions: [
+            { version: 'v1', default: true, canary: false },
+            { version: 'v2', default: false, canary: false },
+          ],
         });
         expect(await described(catalog, 'numeric')).toMatchObject({ name: 'numeric', inputKind: 'FEATURES', defaultVersion: 'v1' });
         expect(catalog.get('vision')).toBeUndefined();
@@ -67,7 +70,10 @@ export function catalogContract(implementation: string, factory: CatalogFactory)
         expect(await described(catalog, 'sentiment')).toMatchObject({
           defaultVersion: 'v1',
           canary: { version: 'v2', percent: 25 },
-          versions: [{ version: 'v1', default: true, canary: false }, { version: 'v2', default: false, canary: true }],
+          versions: [
+            { version: 'v1', default: true, canary: false },
+            { version: 'v2', default: false, canary: true },
+          ],
         });
         expect((await described(catalog, 'numeric'))?.canary).toBeNull();
       } finally {

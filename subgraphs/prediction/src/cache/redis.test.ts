@@ -75,7 +75,9 @@ describeRedis('RedisCache', () => {
 
     it('rejects with CacheUnavailableError after dispose, saying the connection is closed', async () => {
       await cache.dispose();
-      await expect(cache.get('k')).rejects.toThrow(new CacheUnavailableError('redis cache unavailable: the connection is "end", not "ready"; GET not sent'));
+      await expect(cache.get('k')).rejects.toThrow(
+        new CacheUnavailableError('redis cache unavailable: the connection is "end", not "ready"; GET not sent'),
+      );
     });
 
     it('refuses an empty prefix and a client that would queue commands, saying what it needs', () => {
@@ -123,10 +125,11 @@ describeRedis('RedisCache', () => {
       }
       await server.start();
       await until(
-        () => cache.get('k').then(
-          () => true,
-          () => false,
-        ),
+        () =>
+          cache.get('k').then(
+            () => true,
+            () => false,
+          ),
         'the cache to answer after Redis came back',
         3000,
       );

@@ -92,7 +92,9 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
 
     it('delivers again after the last subscriber left and a new one came', async () => {
       const first = collector();
-      await (await pubsub.subscribe('a', first.listener))();
+      await (
+        await pubsub.subscribe('a', first.listener)
+      )();
       const second = collector();
       await pubsub.subscribe('a', second.listener);
       await pubsub.publish('a', event(1));
@@ -135,7 +137,9 @@ export function pubsubContract(name: string, make: () => Promise<PubSub<TestEven
       await expect(pubsub.publish('a', undefined as unknown as TestEvent)).rejects.toThrow(
         'cannot publish to "a": the message (undefined) has no JSON form; publish an object, array, string, number, boolean or null',
       );
-      await expect(pubsub.publish('a', { n: 1n } as unknown as TestEvent)).rejects.toThrow('cannot publish to "a": the message is not JSON-serializable');
+      await expect(pubsub.publish('a', { n: 1n } as unknown as TestEvent)).rejects.toThrow(
+        'cannot publish to "a": the message is not JSON-serializable',
+      );
     });
 
     it('refuses to publish or subscribe once disposed', async () => {

@@ -49,7 +49,12 @@ describe('MemoryPubSub', () => {
     });
     await pubsub.publish('a', event(1));
     await until(() => lines.length === 1, 'the log line');
-    expect(lines[0]).toMatchObject({ level: 50, channel: 'a', err: 'listener bug', msg: expect.stringContaining('pubsub listener failed') });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      channel: 'a',
+      err: 'listener bug',
+      msg: expect.stringContaining('pubsub listener failed'),
+    });
     await pubsub.dispose();
   });
 });

@@ -34,10 +34,16 @@ export class MemoryPubSub<T> implements PubSub<T> {
     try {
       payload = JSON.stringify(message);
     } catch (err) {
-      return Promise.reject(new TypeError(`cannot publish to "${channel}": the message is not JSON-serializable (${(err as Error).message})`));
+      return Promise.reject(
+        new TypeError(`cannot publish to "${channel}": the message is not JSON-serializable (${(err as Error).message})`),
+      );
     }
     if (payload === undefined) {
-      return Promise.reject(new TypeError(`cannot publish to "${channel}": the message (${typeof message}) has no JSON form; publish an object, array, string, number, boolean or null`));
+      return Promise.reject(
+        new TypeError(
+          `cannot publish to "${channel}": the message (${typeof message}) has no JSON form; publish an object, array, string, number, boolean or null`,
+        ),
+      );
     }
     const subscriptions = this.channels.get(channel);
     if (subscriptions === undefined) return Promise.resolve();
@@ -80,7 +86,10 @@ export class MemoryPubSub<T> implements PubSub<T> {
 /** Calls `listener`, reporting instead of throwing what it throws or rejects with. */
 export function callListener<T>(listener: (message: T) => void, message: T, channel: string, logger: Logger | undefined): void {
   const report = (err: unknown): void => {
-    logger?.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'pubsub listener failed; other listeners still get the message');
+    logger?.error(
+      { channel, err: err instanceof Error ? err.message : String(err) },
+      'pubsub listener failed; other listeners still get the message',
+    );
   };
   try {
     const result: unknown = listener(message);

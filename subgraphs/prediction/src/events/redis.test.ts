@@ -220,10 +220,12 @@ describeRedis('RedisPubSub', () => {
     it('disposes at once while Redis is down, rejecting a subscribe still waiting for it', async () => {
       const instance = await readyPubSub(server.url, freshPrefix());
       await server.stop();
-      const pending = instance.subscribe('c', () => undefined).then(
-        () => 'resolved',
-        (err: Error) => err.message,
-      );
+      const pending = instance
+        .subscribe('c', () => undefined)
+        .then(
+          () => 'resolved',
+          (err: Error) => err.message,
+        );
       // Redis stays down: a dispose that waited for it would never settle.
       await instance.dispose();
       expect(await pending).toBe('RedisPubSub was disposed before the subscription to "c" was active');
@@ -239,7 +241,12 @@ describeRedis('RedisPubSub', () => {
  * keeps nothing, so messages published before the subscriber has
  * resubscribed are lost. Rejects after `timeoutMs`.
  */
-async function publishUntilReceived(pubsub: RedisPubSub<TestEvent>, channel: string, got: readonly TestEvent[], timeoutMs: number): Promise<void> {
+async function publishUntilReceived(
+  pubsub: RedisPubSub<TestEvent>,
+  channel: string,
+  got: readonly TestEvent[],
+  timeoutMs: number,
+): Promise<void> {
   const started = Date.now();
   for (let n = 100; !got.some((m) => m.n >= 100); n++) {
     if (Date.now() - started > timeoutMs) throw new Error(`no message on "${channel}" within ${timeoutMs} ms; got ${JSON.stringify(got)}`);

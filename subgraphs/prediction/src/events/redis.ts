@@ -58,7 +58,9 @@ export class RedisPubSub<T> implements PubSub<T> {
 
   constructor(options: RedisPubSubOptions) {
     if (options.prefix === '') {
-      throw new Error('RedisPubSub needs a non-empty channel prefix, e.g. "infergraph:events:", so its channels cannot collide with others');
+      throw new Error(
+        'RedisPubSub needs a non-empty channel prefix, e.g. "infergraph:events:", so its channels cannot collide with others',
+      );
     }
     const { enableOfflineQueue, commandTimeout } = options.publisher.options;
     if (enableOfflineQueue !== false || typeof commandTimeout !== 'number') {
@@ -68,7 +70,9 @@ export class RedisPubSub<T> implements PubSub<T> {
       );
     }
     if (options.subscriber.options.autoResubscribe === false) {
-      throw new Error('RedisPubSub needs a subscriber that resubscribes after a reconnect, as createRedisClient({ subscriber: true }) makes; got autoResubscribe false');
+      throw new Error(
+        'RedisPubSub needs a subscriber that resubscribes after a reconnect, as createRedisClient({ subscriber: true }) makes; got autoResubscribe false',
+      );
     }
     if (options.subscriber === options.publisher) {
       throw new Error('RedisPubSub needs two clients: the subscriber must not be the publisher');
@@ -89,7 +93,9 @@ export class RedisPubSub<T> implements PubSub<T> {
       throw new TypeError(`cannot publish to "${channel}": the message is not JSON-serializable (${(err as Error).message})`);
     }
     if (payload === undefined) {
-      throw new TypeError(`cannot publish to "${channel}": the message (${typeof message}) has no JSON form; publish an object, array, string, number, boolean or null`);
+      throw new TypeError(
+        `cannot publish to "${channel}": the message (${typeof message}) has no JSON form; publish an object, array, string, number, boolean or null`,
+      );
     }
     const { status } = this.publisher;
     if (status !== 'ready') {

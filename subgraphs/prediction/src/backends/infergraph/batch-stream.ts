@@ -67,15 +67,20 @@ export function callPredictBatch(
   const rejectRest = (reason: InferGraphError): void => {
     settlers.forEach((_, index) => settle(index, new InferGraphError(reason.code, reason.message)));
   };
-  const stream = client.PredictBatchStream(
-    { model: target.model, version: target.version, inputs: inputs.map(toWireInput) },
-    metadata,
-    { deadline: Date.now() + options.deadlineMs },
-  );
+  const stream = client.PredictBatchStream({ model: target.model, version: target.version, inputs: inputs.map(toWireInput) }, metadata, {
+    deadline: Date.now() + options.deadlineMs,
+  });
   stream.on('data', (answer: PredictBatchStreamItem__Output) => settle(answer.index, outcomeOf(answer)));
-  stream.on('error', (err: ServiceError) => rejectRest(describeCallFailure(err, options, target.version ? `${target.model}:${target.version}` : target.model, requestIds)));
+  stream.on('error', (err: ServiceError) =>
+    rejectRest(describeCallFailure(err, options, target.version ? `${target.model}:${target.version}` : target.model, requestIds)),
+  );
   stream.on('end', () =>
-    rejectRest(new InferGraphError('INFERENCE_FAILED', 'inference-grpc ended PredictBatchStream without answering every input; it must answer each one')),
+    rejectRest(
+      new InferGraphError(
+        'INFERENCE_FAILED',
+        'inference-grpc ended PredictBatchStream without answering every input; it must answer each one',
+      ),
+    ),
   );
   return settlers.map((s) => s.promise);
 }

@@ -6,7 +6,10 @@ import { createInfergraphBackend } from './infergraph-backend';
 
 backendContract('infergraph backend', async (settings) => {
   const inference = await startInference();
-  const backend = createInfergraphBackend(loadPredictionConfig({ ...inference.clientEnv, ...settings }), createLogger('prediction-subgraph', 'silent'));
+  const backend = createInfergraphBackend(
+    loadPredictionConfig({ ...inference.clientEnv, ...settings }),
+    createLogger('prediction-subgraph', 'silent'),
+  );
   await backend.catalog.whenSynced();
   let stopped: Promise<void> | undefined;
   const stopServer = (): Promise<void> => (stopped ??= inference.close());

@@ -53,7 +53,8 @@ describe('the registry mirror across a connection rotation', () => {
   afterAll(() => stack.close());
 
   it('keeps the subgraph ready and predicting while its registry stream is reopened', async () => {
-    const watches = async (): Promise<number> => metricValue(await stack.inference.server.metrics.metrics(), 'infergraph_registry_watches_total', {}) ?? 0;
+    const watches = async (): Promise<number> =>
+      metricValue(await stack.inference.server.metrics.metrics(), 'infergraph_registry_watches_total', {}) ?? 0;
     const ready = stack.subgraph.url.replace('/graphql', '/ready');
     const first = await watches();
     const statuses: number[] = [];
@@ -67,7 +68,9 @@ describe('the registry mirror across a connection rotation', () => {
       20_000,
     );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    const answer = await stack.query<{ predict: { label: string } }>('mutation { predict(input: { model: "sentiment", text: "good" }) { label } }');
+    const answer = await stack.query<{ predict: { label: string } }>(
+      'mutation { predict(input: { model: "sentiment", text: "good" }) { label } }',
+    );
     expect(answer.data?.predict.label).toBe('POSITIVE');
   });
 });

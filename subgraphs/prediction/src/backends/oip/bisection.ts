@@ -52,9 +52,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export function sendInHalves(group: readonly ModelInput[], infer: InferGroup, options: BisectionOptions): Promise<Prediction>[] {
   const { what } = options;
   const alone = (input: ModelInput): Promise<Prediction> =>
-    infer([input]).then((predictions) => predictions[0] ?? Promise.reject(new InferGraphError('INFERENCE_FAILED', `the OIP server answered ${what} with no prediction`)));
+    infer([input]).then(
+      (predictions) =>
+        predictions[0] ?? Promise.reject(new InferGraphError('INFERENCE_FAILED', `the OIP server answered ${what} with no prediction`)),
+    );
 
-  const fewer = (): Promise<never> => Promise.reject(new InferGraphError('INFERENCE_FAILED', `the OIP server answered ${what} with fewer predictions than inputs`));
+  const fewer = (): Promise<never> =>
+    Promise.reject(new InferGraphError('INFERENCE_FAILED', `the OIP server answered ${what} with fewer predictions than inputs`));
 
   /** One call for the inputs; if it fails in a way one input can cause and the budget allows, each half again. */
   const bisect = (inputs: readonly ModelInput[], budget: { calls: number }): Promise<Prediction>[] => {
@@ -62,7 +66,11 @@ export function sendInHalves(group: readonly ModelInput[], infer: InferGroup, op
     const answered = infer(inputs).then(
       (predictions) => inputs.map((_, k) => predictions[k] ?? fewer()),
       (err: unknown) => {
-        const split = err instanceof InferGraphError && ONE_INPUT_CAN_CAUSE.has(err.code) && !(err instanceof UnreadableAnswer) && Date.now() < options.deadline;
+        const split =
+          err instanceof InferGraphError &&
+          ONE_INPUT_CAN_CAUSE.has(err.code) &&
+          !(err instanceof UnreadableAnswer) &&
+          Date.now() < options.deadline;
         if (!split || budget.calls < 2) return inputs.map(() => Promise.reject(copy(err)));
         budget.calls -= 2;
         const half = Math.ceil(inputs.length / 2);

@@ -52,7 +52,10 @@ export function encode(target: BatchTarget, kind: InputKind, inputs: readonly Mo
       ? { shape: [inputs.length], raw: rawBytes(inputs.map((i) => i.text ?? '')) }
       : {
           shape: [inputs.length, inputs[0]?.features?.length ?? 0],
-          raw: rawNumbers(spec.datatype, inputs.flatMap((i) => i.features ?? [])),
+          raw: rawNumbers(
+            spec.datatype,
+            inputs.flatMap((i) => i.features ?? []),
+          ),
         };
   return {
     modelName: target.model,
@@ -64,11 +67,17 @@ export function encode(target: BatchTarget, kind: InputKind, inputs: readonly Mo
 
 /** One prediction per input from the output tensors; throws TensorFormatError when they do not fit the signature. */
 export function decode(target: BatchTarget, kind: InputKind, response: ModelInferResponse__Output, count: number): Prediction[] {
-  const tensor = (name: string): { datatype: string; contents: InferTensorContents__Output | null; raw: Buffer | undefined } | undefined => {
+  const tensor = (
+    name: string,
+  ): { datatype: string; contents: InferTensorContents__Output | null; raw: Buffer | undefined } | undefined => {
     const index = response.outputs.findIndex((o) => o.name === name);
     const output = response.outputs[index];
     if (!output) return undefined;
-    return { datatype: output.datatype, contents: output.contents, raw: response.rawOutputContents.length > 0 ? response.rawOutputContents[index] : undefined };
+    return {
+      datatype: output.datatype,
+      contents: output.contents,
+      raw: response.rawOutputContents.length > 0 ? response.rawOutputContents[index] : undefined,
+    };
   };
   const numbers = (name: string): number[] => {
     const t = tensor(name);
@@ -93,7 +102,10 @@ export function decode(target: BatchTarget, kind: InputKind, response: ModelInfe
     const confidences = numbers(TEXT_OUTPUTS.confidence);
     return labels.map((label, i) => {
       const known = SENTIMENT_LABELS.find((l) => l === label);
-      if (!known) throw new TensorFormatError(`output tensor ${TEXT_OUTPUTS.label}, element ${i} is ${JSON.stringify(label)}; expected ${SENTIMENT_LABELS.join(', ')}`);
+      if (!known)
+        throw new TensorFormatError(
+          `output tensor ${TEXT_OUTPUTS.label}, element ${i} is ${JSON.stringify(label)}; expected ${SENTIMENT_LABELS.join(', ')}`,
+        );
       return { ...common, sentiment: { label: known, score: scores[i] ?? 0, confidence: confidences[i] ?? 0 } };
     });
   }

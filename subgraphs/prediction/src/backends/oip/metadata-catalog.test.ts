@@ -22,7 +22,12 @@ catalogContract('MetadataCatalog', {
     const client = createOipClient(inference.address, {}, inference.security);
     const catalog = new MetadataCatalog(
       client,
-      { defaultVersions: config.defaultVersions, canary: config.canary, refreshMs: config.oipCatalogRefreshMs, deadlineMs: config.inferenceDeadlineMs },
+      {
+        defaultVersions: config.defaultVersions,
+        canary: config.canary,
+        refreshMs: config.oipCatalogRefreshMs,
+        deadlineMs: config.inferenceDeadlineMs,
+      },
       silent,
     );
     catalog.start();
@@ -38,7 +43,11 @@ catalogContract('MetadataCatalog', {
   unreachable: () => {
     // Nothing listens on port 1.
     const client = createOipClient('127.0.0.1:1');
-    const catalog = new MetadataCatalog(client, { defaultVersions: new Map([['sentiment', 'v1']]), canary: [], refreshMs: 100, deadlineMs: 500 }, silent);
+    const catalog = new MetadataCatalog(
+      client,
+      { defaultVersions: new Map([['sentiment', 'v1']]), canary: [], refreshMs: 100, deadlineMs: 500 },
+      silent,
+    );
     catalog.start();
     return {
       catalog,
@@ -61,7 +70,8 @@ describe('MetadataCatalog in front of another OIP server', () => {
     const logs: { level: number; model?: string; reason?: string }[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as { level: number; model?: string; reason?: string });
+        for (const line of chunk.toString().split('\n'))
+          if (line) logs.push(JSON.parse(line) as { level: number; model?: string; reason?: string });
         done();
       },
     });
@@ -69,7 +79,11 @@ describe('MetadataCatalog in front of another OIP server', () => {
     const catalog = new MetadataCatalog(
       client,
       {
-        defaultVersions: new Map([['sentiment', 'v1'], ['numeric', 'v1'], ['ranked', 'v1']]),
+        defaultVersions: new Map([
+          ['sentiment', 'v1'],
+          ['numeric', 'v1'],
+          ['ranked', 'v1'],
+        ]),
         canary: [{ model: 'numeric', version: 'v9', percent: 10 }],
         refreshMs: 100,
         deadlineMs: 1000,
@@ -94,7 +108,10 @@ describe('MetadataCatalog in front of another OIP server', () => {
       expect(errors).toEqual(
         expect.arrayContaining([
           ['numeric', 'CANARY: the OIP server has no version 9 (v9) of numeric; it has 1, 2'],
-          ['ranked', 'the OIP server describes the inputs of ranked as text (BYTES, shape [-1, 1]); expected one input, text (BYTES, shape [batch]) or features (FP32, shape [batch, n])'],
+          [
+            'ranked',
+            'the OIP server describes the inputs of ranked as text (BYTES, shape [-1, 1]); expected one input, text (BYTES, shape [batch]) or features (FP32, shape [batch, n])',
+          ],
         ]),
       );
       expect(errors).toHaveLength(2);

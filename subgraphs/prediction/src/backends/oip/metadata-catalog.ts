@@ -41,7 +41,13 @@ function inputKindOf(name: string, inputs: readonly TensorMetadata[]): InputKind
   const [input, ...more] = inputs;
   const kind = KINDS.find((k) => {
     const spec = signatureOf(k).input;
-    return input !== undefined && more.length === 0 && input.name === spec.name && input.datatype === spec.datatype && input.shape.length === spec.shape.length;
+    return (
+      input !== undefined &&
+      more.length === 0 &&
+      input.name === spec.name &&
+      input.datatype === spec.datatype &&
+      input.shape.length === spec.shape.length
+    );
   });
   if (kind) return kind;
   const described = inputs.map((t) => `${t.name} (${t.datatype}, shape [${t.shape.join(', ')}])`).join(', ') || 'none';
@@ -127,20 +133,29 @@ export class MetadataCatalog implements Catalog {
   }
 
   private async describe(name: string, defaultVersion: string): Promise<ModelView> {
-    const metadata = await this.call<ModelMetadataResponse__Output>((options, cb) => this.client.ModelMetadata({ name }, new Metadata(), options, cb));
+    const metadata = await this.call<ModelMetadataResponse__Output>((options, cb) =>
+      this.client.ModelMetadata({ name }, new Metadata(), options, cb),
+    );
     const inputKind = inputKindOf(name, metadata.inputs);
     const canary = this.options.canary.find((c) => c.model === name);
     const configured = [...new Set([defaultVersion, ...(canary ? [canary.version] : [])])];
     // A server that lists no versions (KServe's model servers serve one) is taken at the configuration's word.
     const versions = metadata.versions.length > 0 ? metadata.versions.map(fromOipVersion) : configured;
-    for (const [what, version] of [['DEFAULT_MODEL_VERSIONS', defaultVersion], ['CANARY', canary?.version]] as const) {
+    for (const [what, version] of [
+      ['DEFAULT_MODEL_VERSIONS', defaultVersion],
+      ['CANARY', canary?.version],
+    ] as const) {
       if (version !== undefined && !versions.includes(version)) {
-        throw new Error(`${what}: the OIP server has no version ${toOipVersion(version)} (${version}) of ${name}; it has ${metadata.versions.join(', ')}`);
+        throw new Error(
+          `${what}: the OIP server has no version ${toOipVersion(version)} (${version}) of ${name}; it has ${metadata.versions.join(', ')}`,
+        );
       }
     }
     const ready = await Promise.all(
       versions.map((version) =>
-        this.call<ModelReadyResponse__Output>((options, cb) => this.client.ModelReady({ name, version: toOipVersion(version) }, new Metadata(), options, cb)),
+        this.call<ModelReadyResponse__Output>((options, cb) =>
+          this.client.ModelReady({ name, version: toOipVersion(version) }, new Metadata(), options, cb),
+        ),
       ),
     );
     // OIP says only ready or not: a ready version is shown LOADED, one that is not, FAILED.

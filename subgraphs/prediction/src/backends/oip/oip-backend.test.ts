@@ -6,7 +6,10 @@ import { createOipBackend } from './oip-backend';
 
 backendContract('OIP backend', async (settings) => {
   const inference = await startInference();
-  const backend = createOipBackend(loadPredictionConfig({ ...inference.clientEnv, INFERENCE_PROTOCOL: 'oip', ...settings }), createLogger('prediction-subgraph', 'silent'));
+  const backend = createOipBackend(
+    loadPredictionConfig({ ...inference.clientEnv, INFERENCE_PROTOCOL: 'oip', ...settings }),
+    createLogger('prediction-subgraph', 'silent'),
+  );
   await backend.catalog.whenSynced();
   let stopped: Promise<void> | undefined;
   const stopServer = (): Promise<void> => (stopped ??= inference.close());

@@ -49,7 +49,13 @@ interface OipCallOptions extends InferenceCallOptions {
   readonly batchTimeoutMs: number;
 }
 
-function callModelInfer(client: GRPCInferenceServiceClient, options: OipCallOptions, target: OipTarget, inputs: readonly ModelInput[], requestIds: readonly string[]): BatchAnswer {
+function callModelInfer(
+  client: GRPCInferenceServiceClient,
+  options: OipCallOptions,
+  target: OipTarget,
+  inputs: readonly ModelInput[],
+  requestIds: readonly string[],
+): BatchAnswer {
   const deadline = Date.now() + options.deadlineMs;
   const metadata = new Metadata();
   for (const id of new Set(requestIds)) metadata.add(REQUEST_ID_KEY, id);
@@ -60,18 +66,24 @@ function callModelInfer(client: GRPCInferenceServiceClient, options: OipCallOpti
   const infer = async (group: readonly ModelInput[]): Promise<Prediction[]> => {
     const capped = group.length > 1 && options.batchTimeoutMs > 0 && Date.now() + options.batchTimeoutMs < deadline;
     const callDeadline = capped ? Date.now() + options.batchTimeoutMs : deadline;
-    const response = await unary<ModelInferResponse__Output>((cb) => client.ModelInfer(encode(target, kind, group), metadata, { deadline: callDeadline }, cb)).catch(
-      (err: ServiceError) => {
-        const failure = describeCallFailure(err, options, what, requestIds);
-        if (capped && failure.code === 'INFERENCE_TIMEOUT' && Date.now() >= callDeadline) {
-          throw new InferGraphError('INFERENCE_TIMEOUT', `${what} did not answer a call of ${group.length} inputs within ${options.batchTimeoutMs} ms (OIP_BATCH_TIMEOUT_MS)`);
-        }
-        if (failure.code === 'MODEL_NOT_FOUND' && target.known) {
-          throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `${options.service} has no version ${toOipVersion(target.version)} of ${target.model}: ${failure.message}`);
-        }
-        throw failure;
-      },
-    );
+    const response = await unary<ModelInferResponse__Output>((cb) =>
+      client.ModelInfer(encode(target, kind, group), metadata, { deadline: callDeadline }, cb),
+    ).catch((err: ServiceError) => {
+      const failure = describeCallFailure(err, options, what, requestIds);
+      if (capped && failure.code === 'INFERENCE_TIMEOUT' && Date.now() >= callDeadline) {
+        throw new InferGraphError(
+          'INFERENCE_TIMEOUT',
+          `${what} did not answer a call of ${group.length} inputs within ${options.batchTimeoutMs} ms (OIP_BATCH_TIMEOUT_MS)`,
+        );
+      }
+      if (failure.code === 'MODEL_NOT_FOUND' && target.known) {
+        throw new InferGraphError(
+          'MODEL_VERSION_NOT_FOUND',
+          `${options.service} has no version ${toOipVersion(target.version)} of ${target.model}: ${failure.message}`,
+        );
+      }
+      throw failure;
+    });
     try {
       return decode(target, kind, response, group.length);
     } catch (err) {
@@ -110,7 +122,12 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
   const client = createOipClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
   const catalog = new MetadataCatalog(
     client,
-    { defaultVersions: config.defaultVersions, canary: config.canary, refreshMs: config.oipCatalogRefreshMs, deadlineMs: config.inferenceDeadlineMs },
+    {
+      defaultVersions: config.defaultVersions,
+      canary: config.canary,
+      refreshMs: config.oipCatalogRefreshMs,
+      deadlineMs: config.inferenceDeadlineMs,
+    },
     logger,
   );
   catalog.start();
@@ -126,7 +143,13 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
     catalog,
     predictBatch: (target, inputs, requestIds) => {
       const known = catalog.get(target.model);
-      return callModelInfer(client, callOptions, { ...target, kind: known?.inputKind ?? null, known: known !== undefined }, inputs, requestIds);
+      return callModelInfer(
+        client,
+        callOptions,
+        { ...target, kind: known?.inputKind ?? null, known: known !== undefined },
+        inputs,
+        requestIds,
+      );
     },
     dispose: async () => {
       await catalog.dispose();

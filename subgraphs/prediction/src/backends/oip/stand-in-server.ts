@@ -45,7 +45,13 @@ export async function startStandIn(): Promise<StandIn> {
       metadataAsked.set(call.request.name, (metadataAsked.get(call.request.name) ?? 0) + 1);
       const input = INPUTS[call.request.name];
       if (!input) return cb(notFound);
-      cb(null, { name: call.request.name, versions: call.request.name === 'kserve' ? [] : ['1', '2'], platform: 'stand-in', inputs: [input], outputs: [] });
+      cb(null, {
+        name: call.request.name,
+        versions: call.request.name === 'kserve' ? [] : ['1', '2'],
+        platform: 'stand-in',
+        inputs: [input],
+        outputs: [],
+      });
     },
     // Version 2 of sentiment is not ready.
     ModelReady: (call, cb) => cb(null, { ready: !(call.request.name === 'sentiment' && call.request.version === '2') }),
@@ -67,7 +73,8 @@ export async function startStandIn(): Promise<StandIn> {
         const texts = readBytes('text', batch, tensor.contents, req.rawInputContents[0]).map(String);
         // Never answered: the call lasts until the caller's deadline.
         if (texts.includes('hang')) return;
-        if (texts.includes('bad')) return cb({ code: status.INVALID_ARGUMENT, details: `input text, element ${texts.indexOf('bad')} is bad` });
+        if (texts.includes('bad'))
+          return cb({ code: status.INVALID_ARGUMENT, details: `input text, element ${texts.indexOf('bad')} is bad` });
         return cb(null, {
           ...common,
           outputs: [
