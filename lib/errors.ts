@@ -4,6 +4,8 @@
  * status a model server answers it with (lib/grpc/errors.ts speaks gRPC) and
  * the HTTP status a GraphQL request refused whole with it gets. No other
  * module invents a code, a status for one, or a wrapper for unknown errors.
+ * Protocol-level refusals (a body too large or not JSON, a query that does
+ * not parse) keep Apollo Server's own codes, `ApolloServerErrorCode`, by name.
  */
 
 /** Names of gRPC status codes (as in @grpc/grpc-js `status`); the gRPC adapter turns them into numbers. */

@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 
 import { int } from '../config';
 import type { Setting } from '../config';
@@ -98,7 +99,7 @@ function lingerBeforeClosing(socket: Socket): void {
 }
 
 function tooLarge(maxBytes: number): Refusal {
-  return { status: 413, code: 'BAD_REQUEST', message: `request body is larger than ${maxBytes} bytes` };
+  return { status: 413, code: ApolloServerErrorCode.BAD_REQUEST, message: `request body is larger than ${maxBytes} bytes` };
 }
 
 /** The operation text of a request, where it has one as a string. */
@@ -170,7 +171,7 @@ export function graphqlHandler<C extends BaseContext>(
       else
         sendRefusal(res, {
           status: 400,
-          code: 'BAD_REQUEST',
+          code: ApolloServerErrorCode.BAD_REQUEST,
           message: `request body could not be read: ${err instanceof Error ? err.message : String(err)}`,
         });
       return;
@@ -186,7 +187,7 @@ export function graphqlHandler<C extends BaseContext>(
     } catch (err) {
       sendRefusal(res, {
         status: 400,
-        code: 'BAD_REQUEST',
+        code: ApolloServerErrorCode.BAD_REQUEST,
         message: `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
       });
       return;

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import type { ApolloServer, BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
@@ -144,7 +145,10 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
       handleGraphQL(req, res).catch((err: unknown) => {
         options.logger.error({ err }, 'graphql request failed');
         if (res.headersSent) res.end();
-        else json(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else
+          json(res, 500, {
+            errors: [{ message: 'internal server error', extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR } }],
+          });
       });
     } else if (pathname === '/health') {
       json(res, 200, { status: 'ok' });
