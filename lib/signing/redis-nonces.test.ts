@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 import { createLogger } from '../logger';
 import { createRedisClient } from '../redis';
-import { describeRedis, whenReady } from '../../test/helpers/redis';
+import { describeRedis, HEALTHY_REDIS_TIMEOUT_MS, whenReady } from '../../test/helpers/redis';
 import { freshPrefix, redisUrl } from '../../stack/redis';
 import { usePrivateRedis } from '../../test/helpers/redis-server';
 import { nonceStoreContract } from './nonce-contract';
@@ -11,7 +11,7 @@ import { RedisNonceStore } from './redis-nonces';
 const logger = createLogger('test', 'silent');
 
 async function storeOn(url: string, prefix: string, maxFallbackEntries = 100): Promise<RedisNonceStore> {
-  const client = createRedisClient({ url, commandTimeoutMs: 200 });
+  const client = createRedisClient({ url, commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
   await whenReady(client);
   return new RedisNonceStore(client, prefix, maxFallbackEntries, logger);
 }

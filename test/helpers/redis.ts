@@ -37,6 +37,12 @@ function whyRedisUnavailable(): string | undefined {
 }
 
 /**
+ * The command timeout of clients on a healthy Redis in tests: far past what a loaded 2-CPU machine takes, so that a
+ * slow moment is not read as an outage. Tests of the timeout itself set their own, short one.
+ */
+export const HEALTHY_REDIS_TIMEOUT_MS = 5000;
+
+/**
  * `describe` for tests that need the shared Redis: runs them when it answers,
  * fails in CI when it does not, otherwise skips them with a loud warning.
  */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 import { connectRedisClient } from '../../../lib/redis';
-import { describeRedis } from '../../../test/helpers/redis';
+import { describeRedis, HEALTHY_REDIS_TIMEOUT_MS } from '../../../test/helpers/redis';
 import { deletePrefix, freshPrefix, redisUrl } from '../../../stack/redis';
 import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
@@ -9,7 +9,6 @@ import { ModelRegistry } from '../registry/model-registry';
 import { policyStoreContract, testCatalog } from './contract';
 import { RedisPolicyStore } from './redis';
 
-const COMMAND_TIMEOUT_MS = 200;
 /** Keeps Redis busy (it runs one script at a time) for 400 ms. */
 const BUSY_400_MS = `
 local t = redis.call('TIME')
@@ -18,7 +17,7 @@ repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 400000
 return 1`;
 
 /** A store as inference-grpc makes one (connectRedisClient), once both connections are ready. */
-async function redisStore(url: string, prefix: string, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<RedisPolicyStore> {
+async function redisStore(url: string, prefix: string, commandTimeoutMs = HEALTHY_REDIS_TIMEOUT_MS): Promise<RedisPolicyStore> {
   const [client, subscriber] = await Promise.all([
     connectRedisClient({ url, commandTimeoutMs }),
     connectRedisClient({ url, commandTimeoutMs, subscriber: true }),

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 import { createLogger } from '../../../lib/logger';
 import { createRedisClient } from '../../../lib/redis';
-import { describeRedis, whenReady } from '../../../test/helpers/redis';
+import { describeRedis, HEALTHY_REDIS_TIMEOUT_MS, whenReady } from '../../../test/helpers/redis';
 import { freshPrefix, redisUrl } from '../../../stack/redis';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { rateLimiterContract } from './contract';
@@ -11,7 +11,7 @@ import { RedisRateLimiter } from './redis';
 const logger = createLogger('test', 'silent');
 
 async function limiterOn(url: string, prefix: string, options: { perMinute: number; burst: number }): Promise<RedisRateLimiter> {
-  const client = createRedisClient({ url, commandTimeoutMs: 200 });
+  const client = createRedisClient({ url, commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
   await whenReady(client);
   return new RedisRateLimiter(client, prefix, options, logger);
 }

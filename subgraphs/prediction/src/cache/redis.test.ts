@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 
 import { createRedisClient } from '../../../../lib/redis';
-import { describeRedis, whenReady } from '../../../../test/helpers/redis';
+import { HEALTHY_REDIS_TIMEOUT_MS, describeRedis, whenReady } from '../../../../test/helpers/redis';
 import { freshPrefix, redisUrl } from '../../../../stack/redis';
 import { sleep, until } from '../../../../lib/until';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
@@ -10,10 +10,11 @@ import { CacheUnavailableError } from './cache';
 import { cacheContract, SAMPLE } from './contract';
 import { RedisCache } from './redis';
 
+/** The command timeout of the tests on a private Redis that hangs or goes down. */
 const COMMAND_TIMEOUT_MS = 200;
 
-async function readyCache(url: string, prefix = freshPrefix()): Promise<RedisCache> {
-  const client = createRedisClient({ url, commandTimeoutMs: COMMAND_TIMEOUT_MS });
+async function readyCache(url: string, prefix = freshPrefix(), commandTimeoutMs = HEALTHY_REDIS_TIMEOUT_MS): Promise<RedisCache> {
+  const client = createRedisClient({ url, commandTimeoutMs });
   await whenReady(client);
   return new RedisCache({ client, prefix });
 }
@@ -81,7 +82,7 @@ describeRedis('RedisCache', () => {
     });
 
     it('refuses an empty prefix and a client that would queue commands, saying what it needs', () => {
-      const client = createRedisClient({ url: redisUrl(), commandTimeoutMs: COMMAND_TIMEOUT_MS });
+      const client = createRedisClient({ url: redisUrl(), commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
       const queueing = new Redis(redisUrl(), { lazyConnect: true });
       try {
         expect(() => new RedisCache({ client, prefix: '' })).toThrow('RedisCache needs a non-empty key prefix');
@@ -102,7 +103,7 @@ describeRedis('RedisCache', () => {
 
     beforeEach(async () => {
       server = privateRedis();
-      cache = await readyCache(server.url);
+      cache = await readyCache(server.url, freshPrefix(), COMMAND_TIMEOUT_MS);
     });
 
     afterEach(async () => {

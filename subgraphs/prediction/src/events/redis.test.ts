@@ -5,7 +5,7 @@ import pino from 'pino';
 
 import type { Logger } from '../../../../lib/logger';
 import { createRedisClient } from '../../../../lib/redis';
-import { describeRedis, whenReady } from '../../../../test/helpers/redis';
+import { describeRedis, HEALTHY_REDIS_TIMEOUT_MS, whenReady } from '../../../../test/helpers/redis';
 import { freshPrefix, redisUrl } from '../../../../stack/redis';
 import { sleep, until } from '../../../../lib/until';
 import { usePrivateRedis } from '../../../../test/helpers/redis-server';
@@ -14,12 +14,10 @@ import { collector, event, pubsubContract } from './contract';
 import type { TestEvent } from './contract';
 import { RedisPubSub } from './redis';
 
-const COMMAND_TIMEOUT_MS = 200;
-
 /** A RedisPubSub as the subgraph builds one (createRedisClient), once both connections are ready. */
 async function readyPubSub(url: string, prefix: string, logger?: Logger): Promise<RedisPubSub<TestEvent>> {
-  const publisher = createRedisClient({ url, commandTimeoutMs: COMMAND_TIMEOUT_MS });
-  const subscriber = createRedisClient({ url, commandTimeoutMs: COMMAND_TIMEOUT_MS, subscriber: true });
+  const publisher = createRedisClient({ url, commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
+  const subscriber = createRedisClient({ url, commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS, subscriber: true });
   await Promise.all([whenReady(publisher), whenReady(subscriber)]);
   return new RedisPubSub<TestEvent>({ publisher, subscriber, prefix, logger });
 }
@@ -106,8 +104,8 @@ describeRedis('RedisPubSub', () => {
     });
 
     it('sends one SUBSCRIBE per channel however many listeners, and UNSUBSCRIBE when the last leaves', async () => {
-      const publisher = createRedisClient({ url: redisUrl(), commandTimeoutMs: COMMAND_TIMEOUT_MS });
-      const subscriber = createRedisClient({ url: redisUrl(), commandTimeoutMs: COMMAND_TIMEOUT_MS, subscriber: true });
+      const publisher = createRedisClient({ url: redisUrl(), commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
+      const subscriber = createRedisClient({ url: redisUrl(), commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS, subscriber: true });
       await Promise.all([whenReady(publisher), whenReady(subscriber)]);
       // Counts the commands sent on the real connection; Redis answers them as usual.
       const subscribes = jest.spyOn(subscriber, 'subscribe');
@@ -146,7 +144,7 @@ describeRedis('RedisPubSub', () => {
     it('refuses an empty prefix and a publisher that would queue, saying what it needs', () => {
       const queueing = new Redis(redisUrl(), { lazyConnect: true });
       const subscriber = new Redis(redisUrl(), { lazyConnect: true });
-      const publisher = createRedisClient({ url: redisUrl(), commandTimeoutMs: COMMAND_TIMEOUT_MS });
+      const publisher = createRedisClient({ url: redisUrl(), commandTimeoutMs: HEALTHY_REDIS_TIMEOUT_MS });
       try {
         expect(() => new RedisPubSub({ publisher, subscriber, prefix: '' })).toThrow('RedisPubSub needs a non-empty channel prefix');
         expect(() => new RedisPubSub({ publisher: queueing, subscriber, prefix: 'p:' })).toThrow(
