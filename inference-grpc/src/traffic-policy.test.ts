@@ -20,10 +20,11 @@ describe('the traffic policy over a real channel', () => {
     const stream: ClientReadableStream<ModelEvent__Output> = f.client.WatchModels({});
     const ended = new Promise((resolve) => stream.on('error', resolve));
     stream.on('data', (e: ModelEvent__Output) => events.push(e));
-    await until(() => events.length >= 2, 'the snapshot of both models', 3000);
+    await until(() => events.length >= 3, 'the snapshot of both models and its end', 3000);
     expect(events.map((e) => [e.kind, e.model?.name])).toEqual([
       ['SNAPSHOT', 'sentiment'],
       ['SNAPSHOT', 'numeric'],
+      ['SNAPSHOT_END', undefined],
     ]);
 
     const withCanary = await setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 25 } });

@@ -77,6 +77,7 @@ export function modelInferenceHandlers(
       call.once('cancelled', stop);
       call.once('close', stop);
       for (const model of registry.list()) call.write({ kind: 'SNAPSHOT', model: modelToWire(model) });
+      call.write({ kind: 'SNAPSHOT_END' });
       registry.on('change', send);
     },
   };

@@ -6,16 +6,16 @@ import { startPredictionStack } from '../../../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../../../test/helpers/prediction';
 import { until } from '../../../../../lib/until';
 import { catalogContract } from '../catalog-contract';
-import { RegistryCatalog } from './registry-catalog';
+import { registryCatalog } from './infergraph-backend';
 
 const silent = createLogger('prediction-subgraph', 'silent');
+const callTo = (address: string) => ({ address, service: 'inference-grpc', deadlineMs: 5000, logger: silent });
 
-catalogContract('RegistryCatalog', {
+catalogContract('the WatchModels catalog (lib/grpc/registry-watch.ts)', {
   name: 'the model registry mirror',
   reading: async ({ canary }) => {
     const inference = await startInference(canary ? { CANARY: canary } : {});
-    const catalog = new RegistryCatalog(inference.client, silent);
-    catalog.start();
+    const catalog = registryCatalog(inference.client, callTo(inference.address));
     return {
       catalog,
       close: async () => {
@@ -27,8 +27,7 @@ catalogContract('RegistryCatalog', {
   unreachable: () => {
     // Nothing listens on port 1.
     const client = createInferenceClient('127.0.0.1:1');
-    const catalog = new RegistryCatalog(client, silent);
-    catalog.start();
+    const catalog = registryCatalog(client, callTo('127.0.0.1:1'));
     return {
       catalog,
       close: async () => {

@@ -3,11 +3,9 @@
  * (domain.ts), and back: the one place the infergraph backend maps them.
  */
 import { InferGraphError } from '../../../../../lib/errors';
-import type { ModelInfo__Output } from '../../../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import type { PredictInput } from '../../../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { Prediction__Output } from '../../../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
-import type { VersionState__Output } from '../../../../../lib/grpc/generated/infergraph/inference/v1/VersionState';
-import type { ModelInput, ModelView, Prediction, VersionState } from '../../domain';
+import type { ModelInput, Prediction } from '../../domain';
 
 export function toWireInput(input: ModelInput): PredictInput {
   return input.text !== undefined ? { text: input.text } : { features: { values: [...input.features] } };
@@ -20,18 +18,4 @@ export function fromWirePrediction(p: Prediction__Output): Prediction {
     return { ...common, sentiment: { label: p.sentiment.label, score: p.sentiment.score, confidence: p.sentiment.confidence } };
   if (p.numeric) return { ...common, numeric: { classId: p.numeric.classId, probability: p.numeric.probability, label: p.numeric.label } };
   throw new InferGraphError('INFERENCE_FAILED', `inference-grpc answered ${p.model}:${p.modelVersion} with no output`);
-}
-
-function stateOf(state: VersionState__Output): VersionState | null {
-  return state === 'VERSION_STATE_UNSPECIFIED' ? null : state;
-}
-
-export function fromWireModel(m: ModelInfo__Output): ModelView {
-  return {
-    name: m.name,
-    inputKind: m.inputKind === 'INPUT_KIND_UNSPECIFIED' ? null : m.inputKind,
-    defaultVersion: m.defaultVersion,
-    canary: m.canary ? { version: m.canary.version, percent: m.canary.percent } : null,
-    versions: m.versions.map((v) => ({ version: v.version, state: stateOf(v.state), default: v.default, canary: v.canary })),
-  };
 }

@@ -25,7 +25,7 @@ import { fromOipVersion, toOipVersion } from '../../../../../lib/oip/versions';
 import type { CanarySetting } from '../../../../../lib/traffic-policy';
 import type { InputKind, ModelView } from '../../domain';
 import type { Catalog } from '../backend';
-import { SyncWaiters } from '../sync-waiters';
+import { SyncWaiters } from '../../../../../lib/sync-waiters';
 
 export interface MetadataCatalogOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;

@@ -6,6 +6,11 @@ export const ModelEventKind = {
   POLICY_CHANGED: 'POLICY_CHANGED',
   VERSION_LOADED: 'VERSION_LOADED',
   VERSION_FAILED: 'VERSION_FAILED',
+  /**
+   * Sent once, with no model, after the SNAPSHOT events that open every stream:
+   * a watcher that has seen it holds the whole registry.
+   */
+  SNAPSHOT_END: 'SNAPSHOT_END',
 } as const;
 
 export type ModelEventKind =
@@ -19,5 +24,11 @@ export type ModelEventKind =
   | 3
   | 'VERSION_FAILED'
   | 4
+  /**
+   * Sent once, with no model, after the SNAPSHOT events that open every stream:
+   * a watcher that has seen it holds the whole registry.
+   */
+  | 'SNAPSHOT_END'
+  | 5
 
 export type ModelEventKind__Output = typeof ModelEventKind[keyof typeof ModelEventKind]

@@ -1,6 +1,6 @@
 /**
- * The callers of a catalog's `whenSynced()`, shared by both catalogs
- * (infergraph/registry-catalog.ts, oip/metadata-catalog.ts): each resolves once the catalog is synced, and
+ * The callers of a catalog's `whenSynced()`, shared by every catalog (lib/grpc/registry-watch.ts, the
+ * prediction subgraph's OIP metadata catalog): each resolves once the catalog is synced, and
  * every one still waiting rejects when the catalog is disposed, so no caller
  * waits forever on a catalog that will never sync.
  */
