@@ -24,8 +24,19 @@ export const modelsSettings = {
   signatureWindowMs: signatureWindowSetting(),
   nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),
-  inferenceDeadlineMs: int('INFERENCE_DEADLINE_MS', 5000, 'Deadline of each registry call to inference-grpc.', { min: 1, max: 600_000 }),
+  inferenceDeadlineMs: int(
+    'INFERENCE_DEADLINE_MS',
+    5000,
+    'Deadline of each policy change sent to inference-grpc, and longest a read waits for the first copy of the registry at start-up.',
+    { min: 1, max: 600_000 },
+  ),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
+  catalogMaxStalenessMs: int(
+    'CATALOG_MAX_STALENESS_MS',
+    10_000,
+    'Reads are answered from a copy of the registry kept current by one WatchModels stream (no call per read). When that stream has been down longer than this, reads answer INFERENCE_UNAVAILABLE (and /ready 503) instead of a copy that may be stale; a reconnection resyncs the whole copy.',
+    { min: 100, max: 3_600_000 },
+  ),
   ...inferenceClientSecuritySettings(),
   ...redisSettings({
     url: 'Redis for the nonces of signed requests, so every replica refuses a replay; empty keeps them in memory (one replica).',

@@ -1,44 +1,12 @@
 /**
  * The models subgraph's own words for the registry it shows: a model with
- * its versions and traffic policy, and a change to that policy, shaped as
- * schema/models.graphql answers them. The generated gRPC types stay in grpc/,
- * which maps them in grpc/wire.ts.
+ * its versions and traffic policy (the registry's own, lib/registry-model.ts,
+ * shaped as schema/models.graphql answers them), and a change to that policy.
+ * The generated gRPC types stay in grpc/, which maps them in grpc/wire.ts.
  */
+import type { CanaryPolicy } from '../../../lib/registry-model';
 
-export type InputKind = 'TEXT' | 'FEATURES';
-
-export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
-
-export interface CanaryPolicy {
-  readonly version: string;
-  /** Share of traffic without an explicit version, 1 to 100. */
-  readonly percent: number;
-}
-
-export interface ModelVersion {
-  readonly version: string;
-  readonly description: string;
-  /** Null when inference-grpc does not say: the field then answers an error, as the schema has it non-null. */
-  readonly state: VersionState | null;
-  readonly loaded: boolean;
-  /** RFC 3339 time the version finished loading; null until then. */
-  readonly loadedAt: string | null;
-  /** Why the last load failed; null unless state is FAILED. */
-  readonly loadError: string | null;
-  readonly default: boolean;
-  readonly canary: boolean;
-}
-
-export interface Model {
-  readonly name: string;
-  readonly description: string;
-  /** Null when inference-grpc does not say: the field then answers an error, as the schema has it non-null. */
-  readonly inputKind: InputKind | null;
-  readonly defaultVersion: string;
-  /** Null when the model has no canary. */
-  readonly canary: CanaryPolicy | null;
-  readonly versions: readonly ModelVersion[];
-}
+export type { RegistryModel as Model } from '../../../lib/registry-model';
 
 export interface TrafficPolicyChange {
   readonly model: string;

@@ -1,17 +1,14 @@
 /** Resolvers of schema/models.graphql. */
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type DataLoader from 'dataloader';
 
 import { InferGraphError } from '../../../lib/errors';
 import { toGraphQLError } from '../../../lib/graphql/errors';
-import type { Model } from './domain';
 import type { RegistryClient } from './grpc/registry-client';
 
 export interface ModelsContext {
   readonly requestId: string;
+  /** Reads answer from its copy of the registry, in memory. */
   readonly registry: RegistryClient;
-  /** `Model` entities of this operation, read together. */
-  readonly entities: DataLoader<string, Model | null>;
 }
 
 interface TrafficPolicyInput {
@@ -32,9 +29,9 @@ async function graphqlErrors<T>(work: () => Promise<T>): Promise<T> {
 export function createResolvers(): GraphQLResolverMap<ModelsContext> {
   return {
     Query: {
-      models: (_: unknown, __: unknown, ctx: ModelsContext) => graphqlErrors(() => ctx.registry.list(ctx.requestId)),
+      models: (_: unknown, __: unknown, ctx: ModelsContext) => graphqlErrors(() => ctx.registry.list()),
       model: (_: unknown, args: { name: string }, ctx: ModelsContext) =>
-        graphqlErrors(async () => (await ctx.registry.get(args.name, ctx.requestId)) ?? null),
+        graphqlErrors(async () => (await ctx.registry.get(args.name)) ?? null),
     },
     Mutation: {
       setTrafficPolicy: (_: unknown, args: { input: TrafficPolicyInput }, ctx: ModelsContext) =>
@@ -54,7 +51,8 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
         }),
     },
     Model: {
-      __resolveReference: (ref: { name: string }, ctx: ModelsContext) => graphqlErrors(() => ctx.entities.load(ref.name)),
+      __resolveReference: (ref: { name: string }, ctx: ModelsContext) =>
+        graphqlErrors(async () => (await ctx.registry.get(ref.name)) ?? null),
     },
   };
 }

@@ -41,10 +41,7 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
     port: config.port,
     logger,
     apollo,
-    context: (headers) => {
-      const requestId = requestIdOr(headers[REQUEST_ID_KEY]);
-      return { requestId, registry, entities: registry.entityLoader(requestId) };
-    },
+    context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]), registry }),
     metrics: metricsRegistry,
     isReady,
     maxBodyBytes: config.maxBodyBytes,

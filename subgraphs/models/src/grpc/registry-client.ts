@@ -1,111 +1,86 @@
 /**
- * The models subgraph's gRPC client of the inference registry: every read
- * goes to inference-grpc (the single source of truth), and the `Model`
- * entities of one operation are read together: one ListModels call however
- * many predictions ask for their model.
+ * The models subgraph's gRPC side of the inference registry: reads come from
+ * a copy in memory kept current by one WatchModels stream
+ * (lib/grpc/registry-watch.ts, shared with the prediction subgraph), so a
+ * read costs no call to inference-grpc; a copy that has been without its
+ * stream longer than CATALOG_MAX_STALENESS_MS answers INFERENCE_UNAVAILABLE.
+ * A policy change goes to inference-grpc (the single source of truth), and
+ * the state it answers is in the copy before the mutation answers.
  */
-import { Metadata, connectivityState } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
-import DataLoader from 'dataloader';
 
-import { InferGraphError } from '../../../../lib/errors';
 import { describeCallFailure } from '../../../../lib/grpc/call-failure';
 import type { InferenceCallOptions } from '../../../../lib/grpc/call-failure';
 import { createInferenceClient } from '../../../../lib/grpc/client';
-import type { ListModelsResponse__Output } from '../../../../lib/grpc/generated/infergraph/inference/v1/ListModelsResponse';
 import type { ModelInferenceClient } from '../../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import type { ModelInfo__Output } from '../../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import { RegistryWatch } from '../../../../lib/grpc/registry-watch';
+import { fromWireModel } from '../../../../lib/grpc/registry-wire';
 import { reconnectOptions } from '../../../../lib/grpc/target';
 import { unary } from '../../../../lib/grpc/unary';
 import type { Logger } from '../../../../lib/logger';
 import { REQUEST_ID_KEY } from '../../../../lib/logger';
 import type { ModelsConfig } from '../config';
 import type { Model, TrafficPolicyChange } from '../domain';
-import { fromWireModel, toWirePolicyChange } from './wire';
+import { toWirePolicyChange } from './wire';
 
 export class RegistryClient {
   private constructor(
     private readonly client: ModelInferenceClient,
     private readonly options: InferenceCallOptions,
+    private readonly watch: RegistryWatch,
   ) {}
 
-  /** A client of the inference-grpc at INFERENCE_URL, with the config's reconnection, token and TLS. */
+  /** A client of the inference-grpc at INFERENCE_URL, with the config's reconnection, token and TLS; its watch started. */
   static connect(config: ModelsConfig, logger: Logger): RegistryClient {
     const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
-    return new RegistryClient(client, {
-      address: config.inferenceUrl,
-      service: 'inference-grpc',
-      deadlineMs: config.inferenceDeadlineMs,
-      logger,
+    const options = { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger };
+    const watch = new RegistryWatch(client, {
+      maxStalenessMs: config.catalogMaxStalenessMs,
+      stalenessSetting: 'CATALOG_MAX_STALENESS_MS',
+      call: options,
+      what: 'the model registry',
     });
+    watch.start();
+    return new RegistryClient(client, options, watch);
   }
 
-  /** Ready while the channel to inference-grpc is connected (asking reconnects an idle one). */
+  /** Ready while the copy of the registry is synced (CATALOG_MAX_STALENESS_MS). */
   isReady(): boolean {
-    return this.client.getChannel().getConnectivityState(true) === connectivityState.READY;
+    return this.watch.synced;
   }
 
-  async list(requestId: string): Promise<Model[]> {
-    const res = await this.call<ListModelsResponse__Output>(
-      'the model registry',
-      (md, deadline, cb) => this.client.ListModels({}, md, { deadline }, cb),
-      requestId,
-    );
-    return res.models.map(fromWireModel);
+  async list(): Promise<Model[]> {
+    return [...(await this.watch.current()).values()];
   }
 
   /** The model, or undefined when the registry has none of that name. */
-  async get(name: string, requestId: string): Promise<Model | undefined> {
-    try {
-      return fromWireModel(
-        await this.call<ModelInfo__Output>(
-          'the model registry',
-          (md, deadline, cb) => this.client.GetModel({ name }, md, { deadline }, cb),
-          requestId,
-        ),
-      );
-    } catch (err) {
-      if (err instanceof InferGraphError && err.code === 'MODEL_NOT_FOUND') return undefined;
-      throw err;
-    }
+  async get(name: string): Promise<Model | undefined> {
+    return (await this.watch.current()).get(name);
   }
 
+  /** Changes the policy at inference-grpc; answers (and keeps) the state the change produced. */
   async setTrafficPolicy(change: TrafficPolicyChange, requestId: string): Promise<Model> {
     const request = toWirePolicyChange(change);
-    return fromWireModel(
-      await this.call<ModelInfo__Output>(
-        'the model registry',
-        (md, deadline, cb) => this.client.SetTrafficPolicy(request, md, { deadline }, cb),
-        requestId,
-      ),
-    );
-  }
-
-  /** Loads `Model` entities by name for one operation, with one ListModels call per batch. */
-  entityLoader(requestId: string): DataLoader<string, Model | null> {
-    return new DataLoader(async (names) => {
-      const models = new Map((await this.list(requestId)).map((m) => [m.name, m]));
-      return names.map((name) => models.get(name) ?? null);
-    });
-  }
-
-  /** Closes the channel. */
-  dispose(): Promise<void> {
-    this.client.close();
-    return Promise.resolve();
-  }
-
-  private async call<T>(
-    what: string,
-    start: (metadata: Metadata, deadline: number, cb: (err: ServiceError | null, value?: T) => void) => unknown,
-    requestId: string,
-  ): Promise<T> {
     const metadata = new Metadata();
     metadata.set(REQUEST_ID_KEY, requestId);
+    let answer: ModelInfo__Output;
     try {
-      return await unary<T>((cb) => start(metadata, Date.now() + this.options.deadlineMs, cb));
+      answer = await unary<ModelInfo__Output>((cb) =>
+        this.client.SetTrafficPolicy(request, metadata, { deadline: Date.now() + this.options.deadlineMs }, cb),
+      );
     } catch (err) {
-      throw describeCallFailure(err as ServiceError, this.options, what, [requestId]);
+      throw describeCallFailure(err as ServiceError, this.options, 'the model registry', [requestId]);
     }
+    const model = fromWireModel(answer);
+    this.watch.applied(model);
+    return model;
+  }
+
+  /** Stops the watch and closes the channel. */
+  async dispose(): Promise<void> {
+    await this.watch.dispose();
+    this.client.close();
   }
 }
