@@ -2,11 +2,18 @@
  * `npm run bench:models`: the `models` query of issue 17 (name, default
  * version, description, canary, versions) at the same concurrency, straight to
  * the models subgraph (what its registry reads cost) and through the
- * supergraph (what a caller sees), side by side in one run. Writes
+ * supergraph (what a caller sees), side by side in one run. Besides the rate,
+ * the CPU time the models subgraph and inference-grpc spend per answered read
+ * (from /proc, so Linux only): on a shared machine the rate moves with the
+ * neighbours' load, the CPU per read much less. Writes
  * bench/results/models.{json,md}.
  *
  *   npm run bench:models -- [--concurrency 50] [--seconds 10] [--warmup-seconds 1]
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+import type { Cluster } from '../stack/cluster';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadArgs, LoadResult } from './load';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
@@ -16,13 +23,53 @@ export const MODELS_QUERY = '{ models { name defaultVersion description canary {
 
 const args = parseLoadArgs({ concurrency: '50' });
 
-function modelsLoad(url: string, load: LoadArgs): Promise<LoadResult> {
-  return closedLoop({
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time (user + system) the process has used, in ms. */
+function cpuMs(pid: number): number {
+  // Fields after the command name, which ends with ") ": utime and stime are the 12th and 13th.
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+interface Run extends LoadResult {
+  /** CPU ms per answered read, in the models subgraph and in inference-grpc. */
+  readonly modelsCpuMsPerRead: number;
+  readonly inferenceCpuMsPerRead: number;
+}
+
+async function modelsLoad(cluster: Cluster, url: string, load: LoadArgs): Promise<Run> {
+  const pid = (label: string): number => cluster.instances.find((i) => i.label === label)?.pid ?? Number.NaN;
+  const pids = { models: pid('models'), inference: pid('inference') };
+  let start = { models: 0, inference: 0 };
+  let end = start;
+  const result = await closedLoop({
     concurrency: load.concurrency,
     warmupMs: load.warmupMs,
     windowMs: load.windowMs,
     call: (_w, _i, signal) => postGraphQL(url, MODELS_QUERY, {}, signal),
+    mark: (at) => {
+      const now = { models: cpuMs(pids.models), inference: cpuMs(pids.inference) };
+      if (at === 'start') start = now;
+      else end = now;
+      return Promise.resolve();
+    },
   });
+  return {
+    ...result,
+    modelsCpuMsPerRead: (end.models - start.models) / result.answered,
+    inferenceCpuMsPerRead: (end.inference - start.inference) / result.answered,
+  };
+}
+
+const row = (name: string, r: Run): string =>
+  `${loadRow(name, r)} ${r.modelsCpuMsPerRead.toFixed(3)} | ${r.inferenceCpuMsPerRead.toFixed(3)} |`;
+
+function log(name: string, r: Run): void {
+  logLoad(name, r);
+  console.log(
+    `    CPU per read: models subgraph ${r.modelsCpuMsPerRead.toFixed(3)} ms, inference-grpc ${r.inferenceCpuMsPerRead.toFixed(3)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -30,10 +77,10 @@ async function main(): Promise<void> {
     `${args.concurrency} concurrent callers of \`models\`, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`,
   );
   const runs = await withBenchStack({}, async (stack) => {
-    const direct = await modelsLoad(stack.models, args);
-    logLoad('straight to the models subgraph', direct);
-    const gateway = await modelsLoad(stack.gateway, args);
-    logLoad('through the supergraph', gateway);
+    const direct = await modelsLoad(stack.cluster, stack.models, args);
+    log('straight to the models subgraph', direct);
+    const gateway = await modelsLoad(stack.cluster, stack.gateway, args);
+    log('through the supergraph', gateway);
     return { direct, gateway };
   });
   const summary = { ...runInfo(args), query: MODELS_QUERY, runs };
@@ -42,9 +89,10 @@ async function main(): Promise<void> {
     '',
     `${args.concurrency} concurrent callers of \`${MODELS_QUERY}\`, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; one stack of real processes (\`npm start\`, rate limits off); ${summary.machine}; \`npm run bench:models\`.`,
     '',
-    ...LOAD_HEADER,
-    loadRow('straight to the models subgraph', runs.direct),
-    loadRow('through the supergraph', runs.gateway),
+    `${LOAD_HEADER[0]} models subgraph CPU ms/read | inference-grpc CPU ms/read |`,
+    `${LOAD_HEADER[1]}---|---|`,
+    row('straight to the models subgraph', runs.direct),
+    row('through the supergraph', runs.gateway),
   ]);
 }
 
