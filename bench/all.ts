@@ -19,6 +19,7 @@ export const BENCHES = [
   'peer',
   'baseline',
   'cache',
+  'models',
   'subscriptions',
   'replicas',
   'ws-payload',
