@@ -71,7 +71,7 @@ describe('in-flight deduplication of subgraph fetches', () => {
   const send = (supergraph: Supergraph, query: string, key: string, variables: Record<string, unknown> = {}) =>
     graphql(supergraph.url, query, variables, { 'x-api-key': key });
 
-  /** Sends `count` operations while the proxy holds, waits for `ready`, releases, and returns the answers and the requests the subgraph got. */
+  /** Makes the calls while the proxy holds, waits for `ready`, releases, and returns the answers and the requests the subgraph got. */
   async function held(calls: () => Promise<GraphQLResponse>[], ready: () => Promise<boolean> | boolean, what: string) {
     const before = proxy.requests;
     proxy.hold();
