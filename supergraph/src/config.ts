@@ -99,6 +99,11 @@ export const supergraphSettings = {
       max: 600_000,
     },
   ),
+  subgraphDeduplication: bool(
+    'SUBGRAPH_DEDUPLICATION',
+    true,
+    "Identical subgraph fetches in flight at once (queries and entity fetches, never a mutation's, never across callers whose identities differ) share one request; infergraph_subgraph_fetches_shared_total counts the fetches shared.",
+  ),
   predictionUrl: str(
     'PREDICTION_URL',
     '',

@@ -1,7 +1,7 @@
 /** How the supergraph talks to a subgraph over HTTP: Apollo's data source, carrying the request id and the signed caller. */
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
@@ -10,6 +10,7 @@ import { REQUEST_ID_KEY } from '../../lib/logger';
 import type { Logger } from '../../lib/logger';
 import { IDENTITY_HEADER, encodeIdentity } from '../../lib/signing/message-signature';
 import { signedFetcher } from './signed-fetch';
+import { SHARE_SCOPE_HEADER, sharedFetcher } from './shared-fetch';
 import { keepAliveFetcher } from './subgraph-fetch';
 import { graphQLError } from '../../lib/graphql/errors';
 
@@ -38,16 +39,38 @@ export interface SubgraphDataSourceOptions {
   /** Where failed fetches are logged with their request id and URL. */
   readonly logger: Logger;
   observe?(durationMs: number, ok: boolean): void;
+  /** SUBGRAPH_DEDUPLICATION: identical fetches in flight at once share one request (./shared-fetch). */
+  readonly deduplicate?: boolean;
+  /** Called for each fetch answered by an identical request already in flight. */
+  onShared?(): void;
+}
+
+/** A planner-written subgraph operation that is a query: `query ...` or the `{ ... }` shorthand. */
+const QUERY_OPERATION = /^\s*(?:query\b|\{)/;
+
+/**
+ * The scope a fetch may be shared within, or undefined when it must go out on its own: only queries and entity
+ * fetches of an operation that is no mutation (a mutation's fetches each go out, so a caller reads its own write),
+ * only among callers of the same identity.
+ */
+function shareScope(options: GraphQLDataSourceProcessOptions<GatewayContext>): string | undefined {
+  // Health checks and schema loads carry no incoming operation.
+  if (!('incomingRequestContext' in options)) return undefined;
+  const incoming = options.incomingRequestContext.operation?.operation;
+  if (incoming !== OperationTypeNode.QUERY && incoming !== OperationTypeNode.SUBSCRIPTION) return undefined;
+  if (!QUERY_OPERATION.test(options.request.query ?? '')) return undefined;
+  const { identity } = options.context as Partial<GatewayContext>;
+  // A caller not identified never gets this far; should one, it shares with no one.
+  return identity === undefined || typeof identity === 'string' ? undefined : encodeIdentity(identity);
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphDataSourceOptions) {
-    super({
-      url: options.url,
-      // Bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
-      // Signed over exactly what is sent, once Apollo has serialized the body.
-      fetcher: signedFetcher(keepAliveFetcher(options.timeoutMs), options.subgraphSecret) as unknown as RemoteGraphQLDataSource['fetcher'],
-    });
+    // Bounded by SUBGRAPH_TIMEOUT_MS: a subgraph that hangs must not hang the supergraph.
+    // Signed over exactly what is sent, once Apollo has serialized the body; a shared request is signed once.
+    const signed = signedFetcher(keepAliveFetcher(options.timeoutMs), options.subgraphSecret);
+    const fetcher = options.deduplicate ? sharedFetcher(signed, () => options.onShared?.()) : signed;
+    super({ url: options.url, fetcher: fetcher as unknown as RemoteGraphQLDataSource['fetcher'] });
   }
 
   /** Clients hear the subgraph's name and the code; its URL and the socket's words go to the log. */
@@ -84,11 +107,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const { request, context } = options;
     // Health checks and schema loads come with an empty context.
     const { requestId, identity } = context as Partial<GatewayContext>;
     if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_KEY, requestId);
     const vouched = identityHeader(identity, this.options.subgraphSecret);
     if (vouched !== undefined) request.http?.headers.set(IDENTITY_HEADER, vouched);
+    const scope = this.options.deduplicate ? shareScope(options) : undefined;
+    if (scope !== undefined) request.http?.headers.set(SHARE_SCOPE_HEADER, scope);
   }
 }

@@ -29,6 +29,8 @@ export class SupergraphMetrics {
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly duration: Histogram<'operation'>;
   readonly fetches: Histogram<'subgraph' | 'outcome'>;
+  /** Fetches answered by an identical request already in flight (SUBGRAPH_DEDUPLICATION). */
+  readonly sharedFetches: Counter<'subgraph'>;
   private readonly names = new Set<string>();
   private readonly listed: ReadonlySet<string>;
 
@@ -56,6 +58,12 @@ export class SupergraphMetrics {
       help: 'Duration of each fetch from the supergraph to a subgraph, by subgraph and outcome.',
       labelNames: ['subgraph', 'outcome'],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.sharedFetches = new Counter({
+      name: 'infergraph_subgraph_fetches_shared_total',
+      help: 'Subgraph fetches answered by an identical request already in flight instead of a request of their own, by subgraph.',
+      labelNames: ['subgraph'],
       registers,
     });
   }

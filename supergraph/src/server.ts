@@ -88,6 +88,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
         timeoutMs: config.subgraphTimeoutMs,
         logger,
         observe: (ms, ok) => metrics.fetches.observe({ subgraph: name, outcome: ok ? 'OK' : 'ERROR' }, ms / 1000),
+        deduplicate: config.subgraphDeduplication,
+        onShared: () => metrics.sharedFetches.inc({ subgraph: name }),
       }),
     ]),
   );
