@@ -36,8 +36,8 @@ describe('supergraph observability', () => {
     }
   });
 
-  it('reports the models subgraph not ready while inference-grpc is down', async () => {
-    const stack = await startStack();
+  it('reports the models subgraph not ready once inference-grpc has been down past CATALOG_MAX_STALENESS_MS', async () => {
+    const stack = await startStack({ modelsEnv: { CATALOG_MAX_STALENESS_MS: '300' } });
     try {
       const ready = stack.models.url.replace('/graphql', '/ready');
       await until(async () => (await status(ready)) === 200, 'the models subgraph to be ready', 5000);
