@@ -18,9 +18,9 @@ import { httpbis } from 'http-message-signatures';
 import type { Request as SignedMessage, SignatureParameters } from 'http-message-signatures';
 import { createSigner, createVerifier } from 'http-message-signatures';
 
-import { int } from '../config';
+import { custom, int } from '../config';
 import type { Setting } from '../config';
-import { isRole } from '../auth';
+import { checkSecret, isRole } from '../auth';
 import type { Identity } from '../auth';
 import { ERROR_CODES } from '../errors';
 import type { NonceStore } from './nonce-store';
@@ -37,6 +37,16 @@ const ALG = 'hmac-sha256';
 const LABEL = 'infergraph';
 const COMPONENTS = ['@method', '@target-uri', CONTENT_DIGEST_HEADER, IDENTITY_HEADER];
 const PARAMS = ['created', 'nonce', 'keyid', 'alg'];
+
+/**
+ * SUBGRAPH_SECRET, the same name and bounds on the supergraph (which signs) and in every subgraph (which checks);
+ * `doc` says which side this is.
+ */
+export function subgraphSecretSetting(
+  doc = 'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).',
+): Setting<string> {
+  return custom('SUBGRAPH_SECRET', '', '(empty)', doc, 'a secret of at least 32 characters', (raw) => checkSecret(raw, 32));
+}
 
 /** SUBGRAPH_SIGNATURE_WINDOW_MS, the same name, default and range in every subgraph. */
 export function signatureWindowSetting(): Setting<number> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, SettingValueError, bool, custom, int, oneOf, readConfig, str } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { checkSecret, parseApiKeys } from '../../lib/auth';
+import { subgraphSecretSetting } from '../../lib/signing/message-signature';
 import { metricsSettings } from '../../lib/metrics';
 import { redisSettings } from '../../lib/redis';
 import type { Identity } from '../../lib/auth';
@@ -47,13 +48,8 @@ export const supergraphSettings = {
       max: 600_000,
     },
   ),
-  subgraphSecret: custom(
-    'SUBGRAPH_SECRET',
-    '',
-    '(empty)',
+  subgraphSecret: subgraphSecretSetting(
     'Secret (at least 32 characters) the supergraph signs each subgraph request with; the subgraphs must share it.',
-    'a secret of at least 32 characters',
-    (raw) => checkSecret(raw, 32),
   ),
   rateLimitPerMinute: int(
     'RATE_LIMIT_PER_MINUTE',

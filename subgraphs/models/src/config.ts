@@ -1,8 +1,7 @@
 /** Models subgraph settings: the only place this service reads the environment. */
-import { custom, int, readConfig } from '../../../lib/config';
-import { checkSecret } from '../../../lib/auth';
+import { int, readConfig } from '../../../lib/config';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
-import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
+import { nonceMaxEntriesSetting, signatureWindowSetting, subgraphSecretSetting } from '../../../lib/signing/message-signature';
 import { maxBodyBytesSetting } from '../../../lib/graphql/http';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
@@ -13,14 +12,7 @@ import type { ConfigOf, Env } from '../../../lib/config';
 export const modelsSettings = {
   ...serviceSettings(4002, 'HTTP port of /graphql, /health and /ready'),
   ...metricsSettings(9462),
-  subgraphSecret: custom(
-    'SUBGRAPH_SECRET',
-    '',
-    '(empty)',
-    'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).',
-    'a secret of at least 32 characters',
-    (raw) => checkSecret(raw, 32),
-  ),
+  subgraphSecret: subgraphSecretSetting(),
   signatureWindowMs: signatureWindowSetting(),
   nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc answers; this subgraph reads and writes its registry.'),

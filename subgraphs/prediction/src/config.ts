@@ -1,7 +1,6 @@
 /** Prediction subgraph settings: the only place this service reads the environment. */
-import { custom, int, oneOf, readConfig } from '../../../lib/config';
-import { checkSecret } from '../../../lib/auth';
-import { nonceMaxEntriesSetting, signatureWindowSetting } from '../../../lib/signing/message-signature';
+import { int, oneOf, readConfig } from '../../../lib/config';
+import { nonceMaxEntriesSetting, signatureWindowSetting, subgraphSecretSetting } from '../../../lib/signing/message-signature';
 import { maxBodyBytesSetting } from '../../../lib/graphql/http';
 import { wsMaxPayloadSetting } from '../../../lib/graphql/serve';
 import { batchingSettings } from '../../../lib/limits/batching';
@@ -17,14 +16,7 @@ import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-poli
 export const predictionSettings = {
   ...serviceSettings(4001, 'HTTP port of /graphql (queries and graphql-ws), /health and /ready'),
   ...metricsSettings(9461),
-  subgraphSecret: custom(
-    'SUBGRAPH_SECRET',
-    '',
-    '(empty)',
-    'Shared with the supergraph (at least 32 characters): every request and subscription must carry its signature (RFC 9421, HMAC-SHA256), checked before the body is parsed. Empty accepts anyone (development).',
-    'a secret of at least 32 characters',
-    (raw) => checkSecret(raw, 32),
-  ),
+  subgraphSecret: subgraphSecretSetting(),
   signatureWindowMs: signatureWindowSetting(),
   nonceMaxEntries: nonceMaxEntriesSetting(),
   inferenceUrl: inferenceUrlSetting('Where inference-grpc, or with INFERENCE_PROTOCOL=oip any Open Inference Protocol v2 server, answers.'),
