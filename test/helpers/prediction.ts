@@ -8,6 +8,7 @@ import type { GraphQLResponse } from '../../stack/graphql-client';
 import { startInference } from './inference';
 import type { InferenceFixture } from './inference';
 import { EPHEMERAL_PORTS } from '../../stack/topology';
+import { metricValue } from '../../stack/prometheus';
 
 export interface PredictionStack {
   readonly inference: InferenceFixture;
@@ -60,3 +61,53 @@ export async function startPredictionStack(
 
 export const PREDICTION_FIELDS =
   'id model { name } modelVersion routing canary cache latencyMs batchSize label score confidence classId probability';
+
+/** A prediction as PREDICTION_FIELDS asks for it. */
+export interface PredictionData {
+  id: string;
+  model: { name: string };
+  modelVersion: string;
+  routing: string;
+  canary: boolean;
+  cache: string;
+  latencyMs: number;
+  batchSize: number;
+  label: string;
+  score: number | null;
+  confidence: number | null;
+  classId: number | null;
+  probability: number | null;
+}
+
+export type BatchItem =
+  (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
+
+const PREDICT = `mutation ($input: PredictInput!) { predict(input: $input) { ${PREDICTION_FIELDS} } }`;
+const PREDICT_BATCH = `mutation ($inputs: [PredictInput!]!) {
+  predictBatch(inputs: $inputs) {
+    __typename
+    ... on Prediction { ${PREDICTION_FIELDS} }
+    ... on PredictionError { index code message }
+  }
+}`;
+
+export function predict(
+  stack: PredictionStack,
+  input: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<GraphQLResponse<{ predict: PredictionData }>> {
+  return stack.query<{ predict: PredictionData }>(PREDICT, { input }, headers);
+}
+
+export function predictBatch(
+  stack: PredictionStack,
+  inputs: Record<string, unknown>[],
+): Promise<GraphQLResponse<{ predictBatch: BatchItem[] }>> {
+  return stack.query<{ predictBatch: BatchItem[] }>(PREDICT_BATCH, { inputs });
+}
+
+/** One sample of inference-grpc's metrics, 0 when it has none yet. */
+export async function inferenceMetric(stack: PredictionStack, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(stack.metricsUrl('inference'))).text();
+  return metricValue(text, name, labels) ?? 0;
+}

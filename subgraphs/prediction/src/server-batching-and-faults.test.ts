@@ -1,42 +1,14 @@
 /** The prediction subgraph batching calls and holding up when inference-grpc struggles, over both protocols. */
-import { metricValue } from '../../../stack/prometheus';
-import { INFERENCE_PROTOCOLS, BATCH_METHOD, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
+import {
+  BATCH_METHOD,
+  INFERENCE_PROTOCOLS,
+  inferenceMetric,
+  predict,
+  predictBatch,
+  startPredictionStack,
+} from '../../../test/helpers/prediction';
 import type { PredictionStack } from '../../../test/helpers/prediction';
 import { until } from '../../../lib/until';
-
-interface PredictionData {
-  modelVersion: string;
-  routing: string;
-  canary: boolean;
-  batchSize: number;
-  label: string;
-  classId: number | null;
-}
-
-const PREDICT = `mutation ($input: PredictInput!) { predict(input: $input) { ${PREDICTION_FIELDS} } }`;
-const PREDICT_BATCH = `mutation ($inputs: [PredictInput!]!) {
-  predictBatch(inputs: $inputs) {
-    __typename
-    ... on Prediction { ${PREDICTION_FIELDS} }
-    ... on PredictionError { index code message }
-  }
-}`;
-
-type BatchItem =
-  (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
-
-async function predict(stack: PredictionStack, input: Record<string, unknown>, headers?: Record<string, string>) {
-  return stack.query<{ predict: PredictionData }>(PREDICT, { input }, headers);
-}
-
-async function predictBatch(stack: PredictionStack, inputs: Record<string, unknown>[]) {
-  return stack.query<{ predictBatch: BatchItem[] }>(PREDICT_BATCH, { inputs });
-}
-
-async function inferenceMetric(stack: PredictionStack, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(stack.metricsUrl('inference'))).text();
-  return metricValue(text, name, labels) ?? 0;
-}
 
 describe.each(INFERENCE_PROTOCOLS)('prediction subgraph batching, speaking %s', (protocol) => {
   let stack: PredictionStack;

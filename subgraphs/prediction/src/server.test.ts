@@ -2,44 +2,17 @@ import type { ModelInfo__Output } from '../../../lib/grpc/generated/infergraph/i
 import { unary } from '../../../lib/grpc/unary';
 import { liveSubscription, wsClient } from '../../../stack/graphql-client';
 import { metricValue } from '../../../stack/prometheus';
-import { BATCH_METHOD, INFERENCE_PROTOCOLS, PREDICTION_FIELDS, startPredictionStack } from '../../../test/helpers/prediction';
-import type { InferenceProtocol, PredictionStack } from '../../../test/helpers/prediction';
-
-interface PredictionData {
-  id: string;
-  model: { name: string };
-  modelVersion: string;
-  routing: string;
-  canary: boolean;
-  cache: string;
-  latencyMs: number;
-  batchSize: number;
-  label: string;
-  score: number | null;
-  confidence: number | null;
-  classId: number | null;
-  probability: number | null;
-}
-
-const PREDICT = `mutation ($input: PredictInput!) { predict(input: $input) { ${PREDICTION_FIELDS} } }`;
-const PREDICT_BATCH = `mutation ($inputs: [PredictInput!]!) {
-  predictBatch(inputs: $inputs) {
-    __typename
-    ... on Prediction { ${PREDICTION_FIELDS} }
-    ... on PredictionError { index code message }
-  }
-}`;
-
-type BatchItem =
-  (PredictionData & { __typename: 'Prediction' }) | { __typename: 'PredictionError'; index: number; code: string; message: string };
-
-async function predict(stack: PredictionStack, input: Record<string, unknown>, headers?: Record<string, string>) {
-  return stack.query<{ predict: PredictionData }>(PREDICT, { input }, headers);
-}
-
-async function predictBatch(stack: PredictionStack, inputs: Record<string, unknown>[]) {
-  return stack.query<{ predictBatch: BatchItem[] }>(PREDICT_BATCH, { inputs });
-}
+import { until } from '../../../lib/until';
+import {
+  BATCH_METHOD,
+  INFERENCE_PROTOCOLS,
+  PREDICTION_FIELDS,
+  inferenceMetric,
+  predict,
+  predictBatch,
+  startPredictionStack,
+} from '../../../test/helpers/prediction';
+import type { InferenceProtocol, PredictionData, PredictionStack } from '../../../test/helpers/prediction';
 
 async function setPolicy(
   stack: PredictionStack,
@@ -47,11 +20,11 @@ async function setPolicy(
 ): Promise<void> {
   const info = await unary<ModelInfo__Output>((cb) => stack.inference.client.SetTrafficPolicy(request, cb));
   // The subgraph learns the policy from its WatchModels stream.
-  const until = Date.now() + 3000;
-  while (JSON.stringify(stack.subgraph.catalog.get(info.name)?.canary) !== JSON.stringify(info.canary)) {
-    if (Date.now() > until) throw new Error('the subgraph did not see the policy change');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(
+    () => JSON.stringify(stack.subgraph.catalog.get(info.name)?.canary) === JSON.stringify(info.canary),
+    'the subgraph to see the policy change',
+    3000,
+  );
 }
 
 const MAIN_STACK_ENV = { MAX_BATCH_ITEMS: '200' };
@@ -81,11 +54,6 @@ async function withSentimentCanary(
   } finally {
     await setPolicy(stack, { model: 'sentiment', clearCanary: true });
   }
-}
-
-async function inferenceMetric(stack: PredictionStack, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(stack.metricsUrl('inference'))).text();
-  return metricValue(text, name, labels) ?? 0;
 }
 
 describe.each(INFERENCE_PROTOCOLS)('prediction subgraph over HTTP, in front of the real inference-grpc, speaking %s', (protocol) => {
