@@ -7,6 +7,11 @@
  * drift apart: each input answered alone, in order, with the same error codes.
  */
 import { InferGraphError } from '../../../../lib/errors';
+import { createLogger } from '../../../../lib/logger';
+import type { Logger } from '../../../../lib/logger';
+import { startInference } from '../../../../test/helpers/inference';
+import { loadPredictionConfig } from '../config';
+import type { PredictionConfig } from '../config';
 import type { ModelInput, Prediction } from '../domain';
 import type { InferenceBackend } from './backend';
 
@@ -24,6 +29,31 @@ export interface BackendUnderTest {
  * (e.g. INFERENCE_DEADLINE_MS) on top of the implementation's own.
  */
 export type BackendFactory = (settings: Record<string, string>) => Promise<BackendUnderTest>;
+
+/** The BackendFactory of `create`, in front of a fresh inference-grpc, with `protocol` settings (INFERENCE_PROTOCOL) under the test's. */
+export function inFrontOfInferenceGrpc(
+  create: (config: PredictionConfig, logger: Logger) => InferenceBackend,
+  protocol: Record<string, string> = {},
+): BackendFactory {
+  return async (settings) => {
+    const inference = await startInference();
+    const backend = create(
+      loadPredictionConfig({ ...inference.clientEnv, ...protocol, ...settings }),
+      createLogger('prediction-subgraph', 'silent'),
+    );
+    await backend.catalog.whenSynced();
+    let stopped: Promise<void> | undefined;
+    const stopServer = (): Promise<void> => (stopped ??= inference.close());
+    return {
+      backend,
+      stopServer,
+      close: async () => {
+        await backend.dispose();
+        await stopServer();
+      },
+    };
+  };
+}
 
 /** An answer in short: the version, label (sentiment) or class (numeric), and batch size; or the error's code and message. */
 type Outcome =

@@ -1,24 +1,4 @@
-import { createLogger } from '../../../../../lib/logger';
-import { startInference } from '../../../../../test/helpers/inference';
-import { loadPredictionConfig } from '../../config';
-import { backendContract } from '../backend-contract';
+import { backendContract, inFrontOfInferenceGrpc } from '../backend-contract';
 import { createOipBackend } from './oip-backend';
 
-backendContract('OIP backend', async (settings) => {
-  const inference = await startInference();
-  const backend = createOipBackend(
-    loadPredictionConfig({ ...inference.clientEnv, INFERENCE_PROTOCOL: 'oip', ...settings }),
-    createLogger('prediction-subgraph', 'silent'),
-  );
-  await backend.catalog.whenSynced();
-  let stopped: Promise<void> | undefined;
-  const stopServer = (): Promise<void> => (stopped ??= inference.close());
-  return {
-    backend,
-    stopServer,
-    close: async () => {
-      await backend.dispose();
-      await stopServer();
-    },
-  };
-});
+backendContract('OIP backend', inFrontOfInferenceGrpc(createOipBackend, { INFERENCE_PROTOCOL: 'oip' }));
