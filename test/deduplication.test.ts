@@ -5,17 +5,14 @@
  * together, and counts what reaches the subgraph. Sharing is counted in
  * requests, never inferred from time.
  */
-import { createLogger } from '../lib/logger';
 import { until } from '../lib/until';
 import { graphql } from '../stack/graphql-client';
 import type { GraphQLResponse } from '../stack/graphql-client';
 import { metricValue } from '../stack/prometheus';
-import { EPHEMERAL_PORTS } from '../stack/topology';
-import { loadSupergraphConfig, startSupergraph } from '../supergraph/src/index';
 import type { Supergraph } from '../supergraph/src/index';
 import { startHoldingProxy } from './helpers/holding-proxy';
 import type { HoldingProxy } from './helpers/holding-proxy';
-import { startStack } from './helpers/stack';
+import { startStack, startSupergraphFor } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 
 const SECRET = 'subgraph-secret-for-tests-0123456789';
@@ -38,19 +35,13 @@ describe('in-flight deduplication of subgraph fetches', () => {
   let notSharing: Supergraph;
 
   const start = (dedup: boolean): Promise<Supergraph> =>
-    startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        ...EPHEMERAL_PORTS,
-        PREDICTION_URL: stack.prediction.subgraph.url,
-        MODELS_URL: proxy.url,
-        SUBGRAPH_SECRET: SECRET,
-        API_KEYS,
-        RATE_LIMIT_PER_MINUTE: '0',
-        SUBGRAPH_DEDUPLICATION: String(dedup),
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    startSupergraphFor(stack, {
+      MODELS_URL: proxy.url,
+      SUBGRAPH_SECRET: SECRET,
+      API_KEYS,
+      RATE_LIMIT_PER_MINUTE: '0',
+      SUBGRAPH_DEDUPLICATION: String(dedup),
+    });
 
   beforeAll(async () => {
     const env = { SUBGRAPH_SECRET: SECRET };

@@ -1,8 +1,5 @@
-import { createLogger } from '../../lib/logger';
-import { startStack } from '../../test/helpers/stack';
+import { startStack, startSupergraphFor } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
-import { loadSupergraphConfig } from './config';
-import { startSupergraph } from './server';
 import type { Supergraph } from './server';
 
 const KEY = 'key-of-the-reader-0123456789';
@@ -26,18 +23,8 @@ async function post(url: string, body: string, headers: Record<string, string> =
 
 describe('the supergraph before Apollo Server', () => {
   let stack: Stack;
-  const sibling = async (env: Record<string, string>): Promise<Supergraph> =>
-    startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        PREDICTION_URL: stack.prediction.subgraph.url,
-        MODELS_URL: stack.models.url,
-        API_KEYS: `reader=${KEY}:reader`,
-        ...env,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+  const sibling = (env: Record<string, string>): Promise<Supergraph> =>
+    startSupergraphFor(stack, { API_KEYS: `reader=${KEY}:reader`, ...env });
   beforeAll(async () => {
     stack = await startStack({ supergraphEnv: { API_KEYS: `reader=${KEY}:reader`, MAX_TOKENS: '100' } });
   });

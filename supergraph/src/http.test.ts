@@ -1,9 +1,7 @@
-import { createLogger } from '../../lib/logger';
 import { describeRedis } from '../../test/helpers/redis';
 import { freshPrefix, redisUrl } from '../../stack/redis';
-import { startStack } from '../../test/helpers/stack';
+import { startStack, startSupergraphFor } from '../../test/helpers/stack';
 import { loadSupergraphConfig } from './config';
-import { startSupergraph } from './server';
 
 describe('the supergraph to browsers', () => {
   it('keeps CSRF prevention on and answers CORS only for the configured origins', async () => {
@@ -47,18 +45,13 @@ describeRedis('rate limits across supergraph replicas', () => {
     const stack = await startStack({ supergraphEnv: { RATE_LIMIT_BURST: '3', RATE_LIMIT_PER_MINUTE: '1' } });
     const prefix = freshPrefix();
     const env = {
-      HOST: '127.0.0.1',
-      PORT: '0',
-      METRICS_PORT: '0',
-      PREDICTION_URL: stack.prediction.subgraph.url,
-      MODELS_URL: stack.models.url,
       REDIS_URL: redisUrl(),
       REDIS_PREFIX: prefix,
       RATE_LIMIT_BURST: '3',
       RATE_LIMIT_PER_MINUTE: '1',
     };
-    const one = await startSupergraph(loadSupergraphConfig(env), createLogger('supergraph', 'silent'));
-    const two = await startSupergraph(loadSupergraphConfig(env), createLogger('supergraph', 'silent'));
+    const one = await startSupergraphFor(stack, env);
+    const two = await startSupergraphFor(stack, env);
     try {
       const statuses: number[] = [];
       for (const gateway of [one, two, one, two]) {

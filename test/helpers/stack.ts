@@ -25,6 +25,33 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/**
+ * A supergraph on port 0 in front of these subgraphs, with `env` over the wiring: the stack's own, or another one
+ * beside it (a second replica, other settings), which its caller closes.
+ */
+export function startSupergraphFor(
+  subgraphs: { readonly prediction: PredictionStack; readonly models: ModelsSubgraph },
+  env: Record<string, string> = {},
+  now?: () => number,
+): Promise<Supergraph> {
+  return startSupergraph(
+    loadSupergraphConfig({
+      HOST: '127.0.0.1',
+      ...EPHEMERAL_PORTS,
+      ...wiring(
+        'supergraph',
+        new Map([
+          ['prediction', [subgraphs.prediction.subgraph]],
+          ['models', [subgraphs.models]],
+        ]),
+      ),
+      ...env,
+    }),
+    createLogger('supergraph', 'silent'),
+    now ? { now } : {},
+  );
+}
+
 export async function startStack(
   options: {
     inferenceEnv?: Record<string, string>;
@@ -38,22 +65,7 @@ export async function startStack(
 ): Promise<Stack> {
   const prediction = await startPredictionStack(options);
   const models = await startModels(prediction.inference, options.modelsEnv);
-  const supergraph = await startSupergraph(
-    loadSupergraphConfig({
-      HOST: '127.0.0.1',
-      ...EPHEMERAL_PORTS,
-      ...wiring(
-        'supergraph',
-        new Map([
-          ['prediction', [prediction.subgraph]],
-          ['models', [models]],
-        ]),
-      ),
-      ...options.supergraphEnv,
-    }),
-    createLogger('supergraph', 'silent'),
-    options.supergraphNow ? { now: options.supergraphNow } : {},
-  );
+  const supergraph = await startSupergraphFor({ prediction, models }, options.supergraphEnv, options.supergraphNow);
   return {
     prediction,
     models,

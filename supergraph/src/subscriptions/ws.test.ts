@@ -1,10 +1,7 @@
 import WebSocket from 'ws';
 
-import { createLogger } from '../../../lib/logger';
-import { startStack } from '../../../test/helpers/stack';
+import { startStack, startSupergraphFor } from '../../../test/helpers/stack';
 import type { Stack } from '../../../test/helpers/stack';
-import { loadSupergraphConfig } from '../config';
-import { startSupergraph } from '../server';
 import type { Supergraph } from '../server';
 import { wsClient } from '../../../stack/graphql-client';
 
@@ -55,18 +52,7 @@ describe('the supergraph WebSocket upgrade', () => {
   beforeAll(async () => {
     const env = { CORS_ORIGINS: APP, WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) };
     stack = await startStack({ supergraphEnv: env, predictionEnv: { WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) } });
-    secured = await startSupergraph(
-      loadSupergraphConfig({
-        ...env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack.prediction.subgraph.url,
-        MODELS_URL: stack.models.url,
-        API_KEYS: `dashboard=${API_KEY}:reader`,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    secured = await startSupergraphFor(stack, { ...env, API_KEYS: `dashboard=${API_KEY}:reader` });
   });
   afterAll(async () => {
     await secured.close();
@@ -110,19 +96,11 @@ describe('the supergraph WebSocket upgrade', () => {
 
   it('spends a token of the address per failed connection_init, as HTTP does: 4403 while the bucket lasts, then 4429', async () => {
     // One token a minute: none comes back while the test runs, however slow the machine.
-    const guarded = await startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack.prediction.subgraph.url,
-        MODELS_URL: stack.models.url,
-        API_KEYS: `dashboard=${API_KEY}:reader`,
-        RATE_LIMIT_PER_MINUTE: '1',
-        RATE_LIMIT_BURST: '3',
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    const guarded = await startSupergraphFor(stack, {
+      API_KEYS: `dashboard=${API_KEY}:reader`,
+      RATE_LIMIT_PER_MINUTE: '1',
+      RATE_LIMIT_BURST: '3',
+    });
     try {
       const wrong = { apiKey: 'wrong-key-0123456789' };
       const outcomes = [];
@@ -144,16 +122,7 @@ describe('the supergraph WebSocket upgrade', () => {
 
   it("checks a subscribe message's tokens and nesting before parsing it: a deep one is QUERY_TOO_COMPLEX, not a stack overflow", async () => {
     // Default limits: 5 000 levels fit MAX_OPERATION_BYTES (16 KiB) and WS_MAX_PAYLOAD_BYTES, and overflow graphql-js's parser.
-    const plain = await startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack.prediction.subgraph.url,
-        MODELS_URL: stack.models.url,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    const plain = await startSupergraphFor(stack);
     const client = wsClient(plain.url);
     try {
       const deep = `subscription{a${'{a'.repeat(5000)}${'}'.repeat(5001)}`;
