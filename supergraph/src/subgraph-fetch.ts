@@ -4,8 +4,8 @@
  * Request/Response objects, web streams and AbortSignal.timeout cost the
  * gateway about a fifth of its CPU under cache-hit load (bench:gateway,
  * profiled with --cpu-prof). It answers the part of a fetch Response that
- * Apollo's RemoteGraphQLDataSource reads, and fails as fetch fails: a
- * TypeError "fetch failed" with the cause, or an error named TimeoutError.
+ * ./datasource reads, and fails as fetch fails: a TypeError "fetch failed"
+ * with the cause, or an error named TimeoutError.
  */
 import http from 'node:http';
 import https from 'node:https';
