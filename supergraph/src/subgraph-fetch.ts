@@ -46,11 +46,24 @@ export function keepAliveFetcher(timeoutMs: number): SubgraphFetcher {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
+  // A subgraph's URL is parsed once, not by node:http on every request.
+  const targets = new Map<string, http.RequestOptions>();
+  const targetOf = (url: string): http.RequestOptions => {
+    let target = targets.get(url);
+    if (!target) {
+      const { protocol, hostname, port, pathname, search, username, password } = new URL(url);
+      target = { protocol, hostname: hostname.replace(/^\[|\]$/g, ''), port, path: `${pathname}${search}` };
+      if (username) target.auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+      targets.set(url, target);
+    }
+    return target;
+  };
   const send = (url: string, init: SubgraphRequestInit, retried: boolean): Promise<SubgraphResponse> =>
     new Promise((resolve, reject) => {
       const body = init.body ?? '';
       const secure = url.startsWith('https:');
-      const req = (secure ? https : http).request(url, {
+      const req = (secure ? https : http).request({
+        ...targetOf(url),
         method: init.method ?? 'POST',
         headers: { ...init.headers, 'content-length': Buffer.byteLength(body) },
         agent: secure ? agents.https : agents.http,
