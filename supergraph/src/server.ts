@@ -40,6 +40,7 @@ import type { Refusal } from '../../lib/graphql/http';
 import { documentCache } from './caches';
 import { limitsPlugin } from './limits';
 import { SubscriptionBridge } from './subscriptions/bridge';
+import { subscriptionMetrics } from './subscriptions/metrics';
 import { serveSubscriptions } from './subscriptions/ws';
 import type { GatewayContext } from './datasource';
 import { uiHandler } from './ui';
@@ -119,6 +120,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     supergraphSdl,
     dataSources,
     logger,
+    observer: subscriptionMetrics(metricsRegistry),
     extensions: async (name, message, context) => {
       const identity = identityHeader(context.identity, config.subgraphSecret);
       const url = urls[name];

@@ -8,7 +8,9 @@
  * on that subgraph; for each event the gateway's own executor runs
  * primary + rest, with the owning subgraph's fetch answered by the event
  * itself, so aliases, fragments, `__typename`, directives, error paths and
- * response shaping behave as for queries.
+ * response shaping behave as for queries. Subscribers of the same operation
+ * (as printed), operation name, coerced variables and identity share one
+ * upstream subscription and one resolution per event (./shared.ts).
  */
 import { buildOperationContext, executeQueryPlan } from '@apollo/gateway';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -16,17 +18,16 @@ import { Supergraph, operationFromDocument } from '@apollo/federation-internals'
 import type { Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
-import { GraphQLError, OperationTypeNode, getOperationAST, getVariableValues } from 'graphql';
-import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, getOperationAST, getVariableValues, print } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Client, Sink } from 'graphql-ws';
 
-import { PushIterator } from '../../../lib/graphql/push-iterator';
 import type { Logger } from '../../../lib/logger';
+import { encodeIdentity } from '../../../lib/signing/message-signature';
 import type { GatewayContext } from '../datasource';
 import { graphQLError } from '../../../lib/graphql/errors';
-
-/** Events not yet read by a slow subscriber before the oldest are dropped. */
-const SUBSCRIBER_BUFFER = 1000;
+import { SharedSubscription } from './shared';
+import type { UpstreamEvent } from './shared';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 
@@ -39,6 +40,14 @@ export interface BridgeOptions {
   /** Extensions sent with each upstream subscription: the caller, signed with the message to `subgraph`. */
   extensions(subgraph: string, message: UpstreamMessage, context: GatewayContext): Promise<Record<string, string>>;
   readonly logger: Logger;
+  /** Told of each upstream subscription opened and closed, and of each subscriber that joined one already open. */
+  readonly observer?: SubscriptionObserver;
+}
+
+export interface SubscriptionObserver {
+  opened(subgraph: string): void;
+  closed(subgraph: string): void;
+  joined(subgraph: string): void;
 }
 
 /** What is sent upstream for one subscription, extensions aside. */
@@ -61,6 +70,8 @@ export class SubscriptionBridge {
   private readonly apiSchema: Schema;
   private readonly supergraphSchema: GraphQLSchema;
   private readonly planner: QueryPlanner;
+  /** The groups that take new members, by what their members share (see `open`). */
+  private readonly groups = new Map<string, { readonly group: SharedSubscription; readonly subgraph: string }>();
 
   constructor(private readonly options: BridgeOptions) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -87,6 +98,18 @@ export class SubscriptionBridge {
     }
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], { ...request.variables });
     if (coerced.errors) return { errors: coerced.errors };
+    // Callers share only with callers of the same identity, the one the upstream and the entity fetches are
+    // signed with; a caller not identified never gets this far (./ws.ts), and should one, it shares with no one.
+    const { identity } = request.context;
+    const key =
+      typeof identity === 'string'
+        ? undefined
+        : JSON.stringify([print(request.document), request.operationName ?? null, coerced.coerced, encodeIdentity(identity)]);
+    const joined = key === undefined ? undefined : this.groups.get(key);
+    if (joined) {
+      this.options.observer?.joined(joined.subgraph);
+      return joined.group.join();
+    }
 
     const plan = this.planner.buildQueryPlan(
       operationFromDocument(this.apiSchema, request.document, { operationName: request.operationName ?? undefined }),
@@ -94,6 +117,7 @@ export class SubscriptionBridge {
     const node = plan.node;
     if (node?.kind !== 'Subscription') return { errors: [new GraphQLError('the query planner did not plan a subscription')] };
     const primary = node.primary;
+    const subgraph = primary.serviceName;
     const eventPlan: QueryPlan = { kind: 'QueryPlan', node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary };
     const variables = { ...request.variables };
     const upstreamVariables = Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]]));
@@ -103,61 +127,50 @@ export class SubscriptionBridge {
       operationName: request.operationName ?? undefined,
     });
 
-    let unsubscribe: () => void = () => undefined;
-    const iterator = new PushIterator<ExecutionResult>(SUBSCRIBER_BUFFER, () => unsubscribe());
-    // Events are resolved one after another, so they reach the client in order.
-    let chain = Promise.resolve();
-    let pending = 0;
-    const fail = (message: string): void => {
-      iterator.push({ errors: [graphQLError('SUBGRAPH_UNAVAILABLE', message)] });
-      iterator.close();
-    };
-    const client = this.options.upstream(primary.serviceName);
+    const client = this.options.upstream(subgraph);
+    const group: SharedSubscription = new SharedSubscription({
+      resolve: (event) => this.resolveEvent(event, primary, eventPlan, request, variables, operationContext),
+      onEnd: () => {
+        if (key !== undefined && this.groups.get(key)?.group === group) this.groups.delete(key);
+        this.options.observer?.closed(subgraph);
+      },
+    });
+    if (key !== undefined) this.groups.set(key, { group, subgraph });
+    this.options.observer?.opened(subgraph);
+    const iterator = group.join();
+    const fail = (message: string): void => group.end({ errors: [graphQLError('SUBGRAPH_UNAVAILABLE', message)] });
     const message: UpstreamMessage = {
       query: primary.operation,
       variables: upstreamVariables,
       ...(primary.operationName ? { operationName: primary.operationName } : {}),
     };
-    const sink: Sink<FormattedExecutionResult<Record<string, unknown>, unknown>> = {
-      next: (event) => {
-        // Past SUBSCRIBER_BUFFER events waiting to be resolved, newer ones are dropped: a slow
-        // subgraph must not grow this without bound. Once the client is gone, nothing is resolved.
-        if (pending >= SUBSCRIBER_BUFFER || iterator.closed) return;
-        pending += 1;
-        chain = chain.then(async () => {
-          pending -= 1;
-          if (!iterator.closed) iterator.push(await this.resolveEvent(event, primary, eventPlan, request, variables, operationContext));
-        });
-      },
+    const sink: Sink<UpstreamEvent> = {
+      next: (event) => group.event(event),
       error: (err: unknown) => {
         // The socket's own words may carry the subgraph's address: they go to the log, not to the client.
         const failure = socketFailure(err);
         if (failure)
           this.options.logger.warn(
-            { requestId: request.context.requestId, subgraph: primary.serviceName, err: failure.message },
+            { requestId: request.context.requestId, subgraph, err: failure.message },
             'a subgraph subscription failed',
           );
-        chain = chain.then(() => fail(`the subscription to subgraph ${primary.serviceName} ended: ${describeUpstreamError(err)}`));
+        fail(`the subscription to subgraph ${subgraph} ended: ${describeUpstreamError(err)}`);
       },
-      complete: () => {
-        chain = chain.then(() => iterator.close());
-      },
+      complete: () => group.end(),
     };
-    // Signing takes a moment: a client gone by then opens nothing upstream.
-    this.options.extensions(primary.serviceName, message, request.context).then(
+    // Signing takes a moment: subscribers joining meanwhile join this group; if all are gone by then, nothing opens upstream.
+    this.options.extensions(subgraph, message, request.context).then(
       (extensions) => {
-        if (!iterator.closed) unsubscribe = client.subscribe({ ...message, extensions }, sink);
+        if (group.live) group.attach(client.subscribe({ ...message, extensions }, sink));
       },
       (err: unknown) =>
-        fail(
-          `the subscription to subgraph ${primary.serviceName} could not be signed: ${err instanceof Error ? err.message : String(err)}`,
-        ),
+        fail(`the subscription to subgraph ${subgraph} could not be signed: ${err instanceof Error ? err.message : String(err)}`),
     );
     return iterator;
   }
 
   private async resolveEvent(
-    event: FormattedExecutionResult<Record<string, unknown>, unknown>,
+    event: UpstreamEvent,
     primary: FetchNode,
     plan: QueryPlan,
     request: SubscribeRequest,
