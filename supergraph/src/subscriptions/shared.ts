@@ -71,8 +71,6 @@ export class SharedSubscription {
   end(last?: ExecutionResult): void {
     if (!this.ended) {
       this.ended = true;
-      // Nothing left to release upstream: it is over.
-      this.unsubscribe = undefined;
       this.options.onEnd();
     }
     this.chain = this.chain.then(() => {
