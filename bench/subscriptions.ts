@@ -4,8 +4,10 @@
  * connection; then `predict` mutations one at a time, and for each, the time
  * from sending the mutation to each subscriber receiving its event (matched
  * by prediction id). Prints p50/p99 over every (mutation, subscriber) pair,
- * with the mutation's own answer time beside it. Writes
- * bench/results/subscriptions.{json,md}.
+ * with the mutation's own answer time beside it. Auth is off, so every
+ * subscriber is the same caller with the same operation: the supergraph opens
+ * one upstream subscription for all of them and resolves each event once,
+ * then writes it to each socket. Writes bench/results/subscriptions.{json,md}.
  *
  *   npm run bench:subscriptions -- [--subscribers 1000] [--events 20] [--latency-ms 1]
  */
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'subscriptions', summary, [
     `# Subscriptions: ${SUBSCRIBERS} graphql-ws subscribers through the supergraph (${summary.date})`,
     '',
-    `${SUBSCRIBERS} graphql-ws connections to the supergraph, each subscribed to \`latencyEvents(model: "numeric")\`; ${EVENTS} \`predict\` mutations (numeric, cache BYPASS, batch cost ${args.latencyMs} ms) sent one at a time, each after every subscriber heard the last; time from sending the mutation to each subscriber receiving its event, over ${summary.deliveries} deliveries; one stack of real processes (\`npm start\`, events in memory), subscribers in the bench process; ${summary.machine}; \`npm run bench:subscriptions\`.`,
+    `${SUBSCRIBERS} graphql-ws connections to the supergraph, each subscribed to \`latencyEvents(model: "numeric")\`; ${EVENTS} \`predict\` mutations (numeric, cache BYPASS, batch cost ${args.latencyMs} ms) sent one at a time, each after every subscriber heard the last; time from sending the mutation to each subscriber receiving its event, over ${summary.deliveries} deliveries; one caller and one operation, so one upstream subscription shared by all; one stack of real processes (\`npm start\`, events in memory), subscribers in the bench process; ${summary.machine}; \`npm run bench:subscriptions\`.`,
     '',
     '| figure | p50 ms | p99 ms |',
     '|---|---|---|',
