@@ -4,7 +4,8 @@
  * connection; then `predict` mutations one at a time, and for each, the time
  * from sending the mutation to each subscriber receiving its event (matched
  * by prediction id). Prints p50/p99 over every (mutation, subscriber) pair,
- * with the mutation's own answer time beside it. Auth is off, so every
+ * per mutation the time to its first subscriber and the spread to its last
+ * (the fan-out), and the mutation's own answer time. Auth is off, so every
  * subscriber is the same caller with the same operation: the supergraph opens
  * one upstream subscription for all of them and resolves each event once,
  * then writes it to each socket. Writes bench/results/subscriptions.{json,md}.
@@ -117,12 +118,19 @@ async function main(): Promise<void> {
         }
         const answers: number[] = [];
         const delays: number[] = [];
+        /** Per mutation, when its first subscriber heard it, and how long the last took after the first. */
+        const firsts: number[] = [];
+        const spreads: number[] = [];
         for (let n = 0; n < EVENTS; n += 1) {
           const r = await fire(n);
           answers.push(r.answerMs);
           delays.push(...r.delays);
+          const first = Math.min(...r.delays);
+          firsts.push(first);
+          spreads.push(Math.max(...r.delays) - first);
         }
-        return { answers: answers.sort((a, b) => a - b), delays: delays.sort((a, b) => a - b) };
+        const sorted = (values: number[]): number[] => values.sort((a, b) => a - b);
+        return { answers: sorted(answers), delays: sorted(delays), firsts: sorted(firsts), spreads: sorted(spreads) };
       } finally {
         for (const c of clients) void c.dispose();
       }
@@ -137,6 +145,8 @@ async function main(): Promise<void> {
     deliveries: result.delays.length,
     mutationToEventMs: { p50: percentile(result.delays, 50), p99: percentile(result.delays, 99), max: result.delays.at(-1) ?? Number.NaN },
     mutationAnswerMs: { p50: percentile(result.answers, 50), p99: percentile(result.answers, 99) },
+    mutationToFirstEventMs: { p50: percentile(result.firsts, 50), p99: percentile(result.firsts, 99) },
+    firstToLastEventMs: { p50: percentile(result.spreads, 50), p99: percentile(result.spreads, 99) },
   };
   writeResults(args.resultsDir, 'subscriptions', summary, [
     `# Subscriptions: ${SUBSCRIBERS} graphql-ws subscribers through the supergraph (${summary.date})`,
@@ -146,6 +156,8 @@ async function main(): Promise<void> {
     '| figure | p50 ms | p99 ms |',
     '|---|---|---|',
     `| mutation sent → subscriber's event | ${summary.mutationToEventMs.p50.toFixed(1)} | ${summary.mutationToEventMs.p99.toFixed(1)} |`,
+    `| mutation sent → its first subscriber's event (per mutation) | ${summary.mutationToFirstEventMs.p50.toFixed(1)} | ${summary.mutationToFirstEventMs.p99.toFixed(1)} |`,
+    `| first subscriber's event → last one's: the fan-out (per mutation) | ${summary.firstToLastEventMs.p50.toFixed(1)} | ${summary.firstToLastEventMs.p99.toFixed(1)} |`,
     `| mutation sent → its own answer | ${summary.mutationAnswerMs.p50.toFixed(1)} | ${summary.mutationAnswerMs.p99.toFixed(1)} |`,
     '',
     `- every event reached all ${SUBSCRIBERS} subscribers; the slowest delivery took ${summary.mutationToEventMs.max.toFixed(1)} ms`,
