@@ -73,6 +73,53 @@ describe('SubgraphDataSource', () => {
     expect(hints).toEqual([{ maxAge: 30, scope: 'PRIVATE' }]);
   });
 
+  describe("a mutation's later fetches", () => {
+    const sharing = (name: string, onShared: () => void = () => undefined): SubgraphDataSource =>
+      new SubgraphDataSource({
+        name,
+        url: `${url}/graphql`,
+        subgraphSecret: '',
+        timeoutMs: 2000,
+        logger: createLogger('test', 'silent'),
+        deduplicate: true,
+        onShared,
+      });
+    /** A fetch of one mutation operation (its own context), of `query` text. */
+    const ofMutation = (context: GatewayContext, query: string): GraphQLDataSourceProcessOptions<GatewayContext> =>
+      ({
+        kind: 'incoming operation',
+        request: { query, variables: { representations: [{ __typename: 'Model', name: 'numeric' }] } },
+        incomingRequestContext: { operation: { operation: OperationTypeNode.MUTATION }, overallCachePolicy: { restrict: () => undefined } },
+        context,
+      }) as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
+    const caller = (): GatewayContext => ({ requestId: 'r', identity: { subject: 'app', roles: ['predictor'] }, rateKey: 'k' });
+    const ENTITIES = 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Model { name } } }';
+    const WRITE = 'mutation { predict { cache } }';
+
+    it('share a fetch to a subgraph the mutation wrote nothing to', async () => {
+      let shares = 0;
+      const models = sharing('models', () => (shares += 1));
+      const prediction = sharing('prediction');
+      const [a, b] = [caller(), caller()];
+      await Promise.all([prediction.process(ofMutation(a, WRITE)), prediction.process(ofMutation(b, WRITE))]);
+      seen.length = 0;
+      await Promise.all([models.process(ofMutation(a, ENTITIES)), models.process(ofMutation(b, ENTITIES))]);
+      expect(seen).toHaveLength(1);
+      expect(shares).toBe(1);
+    });
+
+    it('never share a fetch to the subgraph the mutation wrote to, so each reads after its own write', async () => {
+      let shares = 0;
+      const models = sharing('models', () => (shares += 1));
+      const [a, b] = [caller(), caller()];
+      await Promise.all([models.process(ofMutation(a, WRITE)), models.process(ofMutation(b, WRITE))]);
+      seen.length = 0;
+      await Promise.all([models.process(ofMutation(a, ENTITIES)), models.process(ofMutation(b, ENTITIES))]);
+      expect(seen).toHaveLength(2);
+      expect(shares).toBe(0);
+    });
+  });
+
   it('answers a refused fetch as SUBGRAPH_UNAVAILABLE naming the subgraph and the status, not its URL', async () => {
     const failure = await source('/refuse')
       .process(fetchOptions([]))

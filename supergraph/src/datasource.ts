@@ -60,17 +60,26 @@ export interface SubgraphDataSourceOptions {
 /** A planner-written subgraph operation that is a query: `query ...` or the `{ ... }` shorthand. */
 const QUERY_OPERATION = /^\s*(?:query\b|\{)/;
 
+/** The subgraphs each mutation in progress has sent a write to, by its context: its later fetches there go out on their own. */
+const written = new WeakMap<object, Set<string>>();
+
 /**
- * The scope a fetch may be shared within, or undefined when it must go out on its own: only queries and entity
- * fetches of an operation that is no mutation (a mutation's fetches each go out, so a caller reads its own write),
- * only among callers of the same identity.
+ * The scope a fetch to `subgraph` may be shared within, or undefined when it must go out on its own. Only queries and
+ * entity fetches, only among callers of the same identity. Of a mutation, only the fetches to subgraphs it has written
+ * nothing to: the write a caller must then read is on the subgraph that took it (each subgraph owns its data), so its
+ * reads there each go out after the write, while `predict { model { defaultVersion } }` shares its Model fetch.
  */
-function shareScope(options: GraphQLDataSourceProcessOptions<GatewayContext>): string | undefined {
+function shareScope(options: GraphQLDataSourceProcessOptions<GatewayContext>, subgraph: string): string | undefined {
   // Health checks and schema loads carry no incoming operation.
   if (!('incomingRequestContext' in options)) return undefined;
   const incoming = options.incomingRequestContext.operation?.operation;
-  if (incoming !== OperationTypeNode.QUERY && incoming !== OperationTypeNode.SUBSCRIPTION) return undefined;
-  if (!QUERY_OPERATION.test(options.request.query ?? '')) return undefined;
+  const isQuery = QUERY_OPERATION.test(options.request.query ?? '');
+  if (incoming === OperationTypeNode.MUTATION) {
+    const writes = written.get(options.context) ?? new Set<string>();
+    written.set(options.context, writes);
+    if (!isQuery) writes.add(subgraph);
+    if (writes.has(subgraph)) return undefined;
+  } else if (!isQuery || (incoming !== OperationTypeNode.QUERY && incoming !== OperationTypeNode.SUBSCRIPTION)) return undefined;
   const { identity } = options.context as Partial<GatewayContext>;
   // A caller not identified never gets this far; should one, it shares with no one.
   return identity === undefined || typeof identity === 'string' ? undefined : encodeIdentity(identity);
@@ -130,7 +139,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (typeof requestId === 'string') headers[REQUEST_ID_KEY] = requestId;
     const vouched = identityHeader(identity, this.options.subgraphSecret);
     if (vouched !== undefined) headers[IDENTITY_HEADER] = vouched;
-    const scope = this.options.deduplicate ? shareScope(options) : undefined;
+    const scope = this.options.deduplicate ? shareScope(options, this.options.name) : undefined;
     if (scope !== undefined) headers[SHARE_SCOPE_HEADER] = scope;
     let body: unknown;
     let answer: SubgraphResponse;

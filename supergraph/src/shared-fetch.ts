@@ -2,8 +2,8 @@
  * In-flight deduplication of subgraph fetches (SUBGRAPH_DEDUPLICATION):
  * identical fetches in flight at once share one request, as Hive Gateway,
  * Hive Router, Cosmo and Grafbase do by default. The data source marks a fetch
- * that may be shared (a query, or an entity fetch, of an operation that is no
- * mutation) with SHARE_SCOPE_HEADER, whose value is the caller's scope; an
+ * that may be shared (a query or an entity fetch; of a mutation, only one to
+ * a subgraph it wrote nothing to) with SHARE_SCOPE_HEADER, whose value is the caller's scope; an
  * unmarked fetch always goes out on its own. The key is the method, the URL,
  * the exact body and every header but the request id (which differs per
  * request and is not part of the answer), so it holds the signed identity and
