@@ -1,88 +1,124 @@
 /**
  * `npm run bench:peer`: our supergraph against Hive Gateway
- * (@graphql-hive/gateway, bench/peer/hive.ts) serving the same
- * schema/supergraph.graphql in front of the same subgraph processes, with the
- * same queries at the same load, side by side in one run:
- *   - predict answered from the prediction cache (one subgraph fetch);
- *   - the same predict asking for its model's description too (a second fetch, to the models subgraph).
- * Each gateway is measured alone, ours first then the peer, and again in
- * that order (--rounds), so drift on a shared machine does not favour one.
- * Writes bench/results/peer.{json,md}.
+ * (@graphql-hive/gateway, bench/peer/hive.ts) with each of its runtimes, its
+ * default JavaScript one and Hive Router's (@graphql-hive/router-runtime), all
+ * three serving the same schema/supergraph.graphql in front of the same
+ * subgraph processes, with the same operations (bench/peer/operations.ts) at
+ * the same load, side by side in one run. Each operation is measured on each
+ * gateway alone, one after the other, in the opposite order the next round
+ * (--rounds), so drift on a shared machine favours none. Fresh `predict`s
+ * bypass the prediction cache and run the numeric model, whose batch costs
+ * --latency-ms (NUMERIC_LATENCY_MS, 1 ms by default so the gateways stay the
+ * bottleneck). Writes bench/results/peer.{json,md}.
  *
- *   npm run bench:peer -- [--concurrency 64] [--seconds 10] [--warmup-seconds 1] [--rounds 2]
+ *   npm run bench:peer -- [--concurrency 64] [--seconds 6] [--warmup-seconds 1] [--rounds 2] [--latency-ms 1]
  */
+import os from 'node:os';
+
 import { closedLoop, meanResult, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
-import { HIT_INPUT, PREDICT } from './predict';
+import { PEER_OPERATIONS } from './peer/operations';
+import { hiveVersion, startHiveGateway } from './peer/hive';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
-import { startHiveGateway } from './peer/hive';
 import { withBenchStack } from './stack';
 
-const args = parseLoadArgs({ concurrency: '64', rounds: '2' });
+const args = parseLoadArgs({ concurrency: '64', seconds: '6', rounds: '2', 'latency-ms': '1' });
 const ROUNDS = Number(args.extra.rounds);
+const HIVE = `Hive Gateway ${hiveVersion('gateway')}`;
+const GATEWAYS = [
+  'InferGraph supergraph (Apollo Gateway 2.14.4)',
+  `${HIVE}, JS runtime`,
+  `${HIVE}, router runtime ${hiveVersion('router-runtime')}`,
+] as const;
 
-const QUERIES = {
-  'predict, cache hit (1 subgraph fetch)': PREDICT,
-  'predict + model description, cache hit (2 subgraph fetches)':
-    'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion cache classId model { name description defaultVersion } } }',
-} as const;
-type QueryName = keyof typeof QUERIES;
-const GATEWAYS = ['InferGraph supergraph (Apollo Gateway 2.14.4)', 'Hive Gateway 2.15.1'] as const;
+interface Row {
+  readonly operation: string;
+  readonly gateway: string;
+  readonly result: LoadResult;
+}
+
+/** One round: each operation on each gateway, in `order`. */
+async function round(urls: readonly string[], order: readonly number[], runs: Map<string, LoadResult[]>): Promise<void> {
+  for (const op of PEER_OPERATIONS) {
+    for (const g of order) {
+      const url = urls[g] ?? '';
+      // Primes the prediction cache (cache-hit rows) and fails the bench at once if a gateway cannot answer.
+      await postGraphQL(url, op.query, op.variables(), new AbortController().signal);
+      const r = await closedLoop({
+        concurrency: args.concurrency,
+        warmupMs: args.warmupMs,
+        windowMs: args.windowMs,
+        call: (_w, _i, signal) => postGraphQL(url, op.query, op.variables(), signal),
+      });
+      logLoad(`${GATEWAYS[g]}, ${op.name}`, r);
+      const key = `${op.name}|${g}`;
+      runs.set(key, [...(runs.get(key) ?? []), r]);
+    }
+  }
+}
+
+async function measure(): Promise<Row[]> {
+  return withBenchStack({ NUMERIC_LATENCY_MS: String(args.latencyMs) }, async (stack) => {
+    const subgraphs = { prediction: stack.prediction, models: stack.models };
+    const js = await startHiveGateway(subgraphs, 'js');
+    try {
+      const router = await startHiveGateway(subgraphs, 'router');
+      try {
+        const urls = [stack.gateway, js.url, router.url];
+        const forward = urls.map((_u, g) => g);
+        const runs = new Map<string, LoadResult[]>();
+        for (let r = 0; r < ROUNDS; r += 1) await round(urls, r % 2 === 0 ? forward : [...forward].reverse(), runs);
+        return PEER_OPERATIONS.flatMap((op) =>
+          GATEWAYS.map((gateway, g) => ({ operation: op.name, gateway, result: meanResult(runs.get(`${op.name}|${g}`) ?? []) })),
+        );
+      } finally {
+        await router.stop();
+      }
+    } finally {
+      await js.stop();
+    }
+  });
+}
 
 async function main(): Promise<void> {
   console.log(
-    `${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, ${ROUNDS} round(s)`,
+    `${args.concurrency} concurrent callers, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up, ${ROUNDS} round(s), NUMERIC_LATENCY_MS=${args.latencyMs}`,
   );
-  const results = await withBenchStack({}, async (stack) => {
-    const hive = await startHiveGateway({ prediction: stack.prediction, models: stack.models });
-    try {
-      const urls = [stack.gateway, hive.url];
-      const runs = new Map<string, LoadResult[]>();
-      for (let round = 0; round < ROUNDS; round += 1) {
-        for (const [name, query] of Object.entries(QUERIES)) {
-          for (const [g, url] of urls.entries()) {
-            const key = `${name}|${g}`;
-            await postGraphQL(url, query, { input: HIT_INPUT }, new AbortController().signal);
-            const r = await closedLoop({
-              concurrency: args.concurrency,
-              warmupMs: args.warmupMs,
-              windowMs: args.windowMs,
-              call: (_w, _i, signal) => postGraphQL(url, query, { input: HIT_INPUT }, signal),
-            });
-            logLoad(`${GATEWAYS[g]}, ${name}`, r);
-            runs.set(key, [...(runs.get(key) ?? []), r]);
-          }
-        }
-      }
-      return Object.fromEntries(
-        Object.keys(QUERIES).map((name) => [
-          name,
-          { ours: meanResult(runs.get(`${name}|0`) ?? []), hive: meanResult(runs.get(`${name}|1`) ?? []) },
-        ]),
-      ) as Record<QueryName, { ours: LoadResult; hive: LoadResult }>;
-    } finally {
-      await hive.stop();
-    }
-  });
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const rows = await measure();
+  const loadAfter = os.loadavg()[0] ?? 0;
+  const throughput = (operation: string, g: number): number =>
+    rows.find((r) => r.operation === operation && r.gateway === GATEWAYS[g])?.result.throughput ?? Number.NaN;
+  const ratios = PEER_OPERATIONS.map((op) => ({
+    operation: op.name,
+    oursOverHiveJs: throughput(op.name, 0) / throughput(op.name, 1),
+    oursOverHiveRouter: throughput(op.name, 0) / throughput(op.name, 2),
+  }));
   const summary = {
     ...runInfo(args),
     rounds: ROUNDS,
+    numericLatencyMs: args.latencyMs,
+    loadAverage: { before: loadBefore, after: loadAfter },
     gateways: GATEWAYS,
-    queries: results,
-    ratios: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.ours.throughput / r.hive.throughput])),
+    rows,
+    ratios,
   };
+  const x = (ratio: number): string => `**${ratio.toFixed(2)}×**${ratio < 1 ? ' (short of 1.0×)' : ''}`;
   writeResults(args.resultsDir, 'peer', summary, [
     `# InferGraph supergraph vs Hive Gateway (${summary.date})`,
     '',
-    `The same schema/supergraph.graphql served by our supergraph and by Hive Gateway (\`@graphql-hive/gateway\` 2.15.1, its CLI, LOG_LEVEL=warn), in front of the same prediction and models subgraph processes; ${args.concurrency} concurrent callers of the same operation (numeric \`predict\`, answered from the prediction cache), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up per run, one gateway at a time, ${ROUNDS} round(s) averaged; ours runs with its auth, limits, logging (info) and metrics plugins as shipped (auth off, rate limit off); ${summary.machine}; \`npm run bench:peer\`.`,
+    `The same schema/supergraph.graphql served by three gateways in front of the same prediction and models subgraph processes (\`npm start\`): ours; ${HIVE} (\`@graphql-hive/gateway\`, its CLI) as shipped, with its JavaScript runtime; and the same CLI with Hive Router's runtime (\`@graphql-hive/router-runtime\` ${hiveVersion('router-runtime')}, \`unifiedGraphHandler\` in its gateway.config). Both Hive runtimes run with their defaults (deduplication of in-flight subgraph queries on, log level info, no rate limit: Hive has none unless configured); ours as shipped by \`npm start\` (auth, limits, logging at info and metrics plugins on; no API_KEYS, so auth lets every caller through; SUBGRAPH_DEDUPLICATION on) but for its rate limit, off (RATE_LIMIT_PER_MINUTE=0). ${args.concurrency} concurrent callers of one operation, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up per run, one gateway at a time, ${ROUNDS} round(s) in alternating order averaged; numeric model batch cost NUMERIC_LATENCY_MS=${args.latencyMs}; ${summary.machine}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`npm run bench:peer\`.`,
     '',
     ...LOAD_HEADER,
-    ...Object.entries(results).flatMap(([name, r]) => [
-      loadRow(`${GATEWAYS[0]}: ${name}`, r.ours),
-      loadRow(`${GATEWAYS[1]}: ${name}`, r.hive),
-    ]),
+    ...rows.map((r) => loadRow(`${r.operation}: ${r.gateway}`, r.result)),
     '',
-    ...Object.entries(summary.ratios).map(([name, ratio]) => `- ${name}: ours / Hive Gateway **${ratio.toFixed(2)}×**`),
+    ...ratios.map(
+      (r) => `- ${r.operation}: ours / Hive JS runtime ${x(r.oursOverHiveJs)}, ours / Hive router runtime ${x(r.oursOverHiveRouter)}`,
+    ),
+    '',
+    'Operations:',
+    '',
+    ...PEER_OPERATIONS.map((op) => `- ${op.name}: ${op.note}.`),
   ]);
 }
 
