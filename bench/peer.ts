@@ -18,6 +18,7 @@ import os from 'node:os';
 
 import { closedLoop, meanResult, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
+import { cpuSeconds } from './peer/cpu';
 import { PEER_OPERATIONS } from './peer/operations';
 import type { PeerOperation } from './peer/operations';
 import { hiveVersion, startHiveGateway } from './peer/hive';
@@ -37,16 +38,46 @@ interface Row {
   readonly operation: string;
   readonly gateway: string;
   readonly result: LoadResult;
+  /** Means over the rounds. */
+  readonly cpu: Cpu;
 }
 
-/** `op` at `url` under load: `warmupMs`, then counted for `windowMs`. */
-function load(url: string, op: PeerOperation, warmupMs: number, windowMs: number): Promise<LoadResult> {
-  return closedLoop({
+interface Gateway {
+  readonly url: string;
+  /** Its process, whose CPU time is read as the window opens and closes. */
+  readonly pid: number;
+  /** The processes behind it: the stack's subgraphs and inference-grpc. */
+  readonly backendPids: readonly number[];
+}
+
+/** CPU time per answer in a window, in ms. */
+interface Cpu {
+  /** The gateway's process. */
+  readonly gateway: number;
+  /** The subgraphs and inference-grpc together: what the gateway's fetches cost behind it. */
+  readonly backend: number;
+}
+
+interface Run extends LoadResult {
+  readonly cpu: Cpu;
+}
+
+/** `op` on `gateway` under load: `warmupMs`, then counted for `windowMs`. */
+async function load(gateway: Gateway, op: PeerOperation, warmupMs: number, windowMs: number): Promise<Run> {
+  const marks: Cpu[] = [];
+  const r = await closedLoop({
     concurrency: args.concurrency,
     warmupMs,
     windowMs,
-    call: (_w, _i, signal) => postGraphQL(url, op.query, op.variables(), signal),
+    call: (_w, _i, signal) => postGraphQL(gateway.url, op.query, op.variables(), signal),
+    mark: () => {
+      marks.push({ gateway: cpuSeconds(gateway.pid), backend: gateway.backendPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) });
+      return Promise.resolve();
+    },
   });
+  const [start, end] = marks;
+  const perAnswer = (f: (c: Cpu) => number): number => (start && end ? ((f(end) - f(start)) * 1000) / r.answered : Number.NaN);
+  return { ...r, cpu: { gateway: perAnswer((c) => c.gateway), backend: perAnswer((c) => c.backend) } };
 }
 
 /**
@@ -54,21 +85,24 @@ function load(url: string, op: PeerOperation, warmupMs: number, windowMs: number
  * cache for the cache-hit rows, fails the bench at once if a gateway cannot
  * answer, and lets each process compile its hot paths before any is measured.
  */
-async function warmUp(urls: readonly string[]): Promise<void> {
+async function warmUp(gateways: readonly Gateway[]): Promise<void> {
   for (const op of PEER_OPERATIONS) {
-    for (const url of urls) {
-      await postGraphQL(url, op.query, op.variables(), new AbortController().signal);
-      await load(url, op, 0, args.warmupMs);
+    for (const gateway of gateways) {
+      await postGraphQL(gateway.url, op.query, op.variables(), new AbortController().signal);
+      await load(gateway, op, 0, args.warmupMs);
     }
   }
 }
 
 /** One round: each operation on each gateway, in `order`. */
-async function round(urls: readonly string[], order: readonly number[], runs: Map<string, LoadResult[]>): Promise<void> {
+async function round(gateways: readonly Gateway[], order: readonly number[], runs: Map<string, Run[]>): Promise<void> {
   for (const op of PEER_OPERATIONS) {
     for (const g of order) {
-      const r = await load(urls[g] ?? '', op, args.warmupMs, args.windowMs);
+      const gateway = gateways[g];
+      if (gateway === undefined) continue;
+      const r = await load(gateway, op, args.warmupMs, args.windowMs);
       logLoad(`${GATEWAYS[g]}, ${op.name}`, r);
+      console.log(`    CPU per answer: ${r.cpu.gateway.toFixed(2)} ms in the gateway, ${r.cpu.backend.toFixed(2)} ms behind it`);
       const key = `${op.name}|${g}`;
       runs.set(key, [...(runs.get(key) ?? []), r]);
     }
@@ -82,13 +116,24 @@ async function measure(): Promise<Row[]> {
     try {
       const router = await startHiveGateway(subgraphs, 'router');
       try {
-        const urls = [stack.gateway, js.url, router.url];
-        const forward = urls.map((_u, g) => g);
-        const runs = new Map<string, LoadResult[]>();
-        await warmUp(urls);
-        for (let r = 0; r < ROUNDS; r += 1) await round(urls, r % 2 === 0 ? forward : [...forward].reverse(), runs);
+        const pid = (label: string): number => stack.cluster.instances.find((i) => i.label === label)?.pid ?? 0;
+        const backendPids = ['prediction', 'models', 'inference'].map(pid);
+        const gateways = [{ url: stack.gateway, pid: pid('supergraph') }, js, router].map((g) => ({ ...g, backendPids }));
+        const forward = gateways.map((_u, g) => g);
+        const runs = new Map<string, Run[]>();
+        await warmUp(gateways);
+        for (let r = 0; r < ROUNDS; r += 1) await round(gateways, r % 2 === 0 ? forward : [...forward].reverse(), runs);
         return PEER_OPERATIONS.flatMap((op) =>
-          GATEWAYS.map((gateway, g) => ({ operation: op.name, gateway, result: meanResult(runs.get(`${op.name}|${g}`) ?? []) })),
+          GATEWAYS.map((gateway, g) => {
+            const measured = runs.get(`${op.name}|${g}`) ?? [];
+            const mean = (f: (c: Cpu) => number): number => measured.reduce((sum, r) => sum + f(r.cpu), 0) / measured.length;
+            return {
+              operation: op.name,
+              gateway,
+              result: meanResult(measured),
+              cpu: { gateway: mean((c) => c.gateway), backend: mean((c) => c.backend) },
+            };
+          }),
         );
       } finally {
         await router.stop();
@@ -126,10 +171,11 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'peer', summary, [
     `# InferGraph supergraph vs Hive Gateway (${summary.date})`,
     '',
-    `The same schema/supergraph.graphql served by three gateways in front of the same prediction and models subgraph processes (\`npm start\`): ours; ${HIVE} (\`@graphql-hive/gateway\`, its CLI) as shipped, with its JavaScript runtime; and the same CLI with Hive Router's runtime (\`@graphql-hive/router-runtime\` ${hiveVersion('router-runtime')}, \`unifiedGraphHandler\` in its gateway.config). Both Hive runtimes run with their defaults (deduplication of in-flight subgraph queries on, log level info, no rate limit: Hive has none unless configured); ours as shipped by \`npm start\` (auth, limits, logging at info and metrics plugins on; no API_KEYS, so auth lets every caller through; SUBGRAPH_DEDUPLICATION on) but for its rate limit, off (RATE_LIMIT_PER_MINUTE=0). ${args.concurrency} concurrent callers of one operation, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up per run, one gateway at a time after an unmeasured pass of ${args.warmupMs / 1000} s over every operation and gateway, ${ROUNDS} round(s) in alternating order averaged; numeric model batch cost NUMERIC_LATENCY_MS=${args.latencyMs}; ${summary.machine}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`npm run bench:peer\`.`,
+    `The same schema/supergraph.graphql served by three gateways in front of the same prediction and models subgraph processes (\`npm start\`): ours; ${HIVE} (\`@graphql-hive/gateway\`, its CLI) as shipped, with its JavaScript runtime; and the same CLI with Hive Router's runtime (\`@graphql-hive/router-runtime\` ${hiveVersion('router-runtime')}, \`unifiedGraphHandler\` in its gateway.config). Both Hive runtimes run with their defaults (deduplication of in-flight subgraph queries on, log level info, no rate limit: Hive has none unless configured); ours as shipped by \`npm start\` (auth, limits, logging at info and metrics plugins on; no API_KEYS, so auth lets every caller through; SUBGRAPH_DEDUPLICATION on) but for its rate limit, off (RATE_LIMIT_PER_MINUTE=0). ${args.concurrency} concurrent callers of one operation, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up per run, one gateway at a time after an unmeasured pass of ${args.warmupMs / 1000} s over every operation and gateway, ${ROUNDS} round(s) in alternating order averaged; numeric model batch cost NUMERIC_LATENCY_MS=${args.latencyMs}; ${summary.machine}; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`npm run bench:peer\`. The last two columns are the CPU time per answer in the window (from /proc) of the gateway's own process and of the processes behind it (both subgraphs and inference-grpc, shared by the three gateways): figures other work on the machine moves less than throughput.`,
     '',
-    ...LOAD_HEADER,
-    ...rows.map((r) => loadRow(`${r.operation}: ${r.gateway}`, r.result)),
+    `${LOAD_HEADER[0] ?? ''} CPU ms / answer: gateway | behind it |`,
+    `${LOAD_HEADER[1] ?? ''}---|---|`,
+    ...rows.map((r) => `${loadRow(`${r.operation}: ${r.gateway}`, r.result)} ${r.cpu.gateway.toFixed(2)} | ${r.cpu.backend.toFixed(2)} |`),
     '',
     ...ratios.map(
       (r) => `- ${r.operation}: ours / Hive JS runtime ${x(r.oursOverHiveJs)}, ours / Hive router runtime ${x(r.oursOverHiveRouter)}`,

@@ -28,6 +28,8 @@ export type HiveRuntime = 'js' | 'router';
 export interface HiveGateway {
   /** Its /graphql. */
   readonly url: string;
+  /** Its process (the CLI serves from it: one worker unless --fork). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -101,5 +103,5 @@ export async function startHiveGateway(subgraphUrls: Record<string, string>, run
   );
   if (child.exitCode !== null) await failed('exited');
   if (output.includes(CONFIG_LOADED) !== (runtime === 'router')) await failed('did not load the config it was given, and only that');
-  return { url: `http://127.0.0.1:${port}/graphql`, stop };
+  return { url: `http://127.0.0.1:${port}/graphql`, pid: child.pid ?? 0, stop };
 }
