@@ -41,6 +41,8 @@ describe('in-flight deduplication of subgraph fetches', () => {
       API_KEYS,
       RATE_LIMIT_PER_MINUTE: '0',
       SUBGRAPH_DEDUPLICATION: String(dedup),
+      // Every query here must reach the subgraphs: answered from the response cache, there would be nothing to share.
+      RESPONSE_CACHE: 'false',
     });
 
   beforeAll(async () => {

@@ -35,6 +35,8 @@ export interface RegistryWatchOptions {
   readonly call: InferenceCallOptions;
   /** How the copy names itself in errors, e.g. "the model registry mirror". */
   readonly what: string;
+  /** Called after the copy changed: a whole snapshot came (the first, or a resync), or a model changed on the live stream. */
+  readonly onChange?: () => void;
 }
 
 export class RegistryWatch {
@@ -142,11 +144,16 @@ export class RegistryWatch {
       this.failure = undefined;
       this.delayMs = RECONNECT_MIN_MS;
       this.waiters.check();
+      this.options.onChange?.();
       return;
     }
     if (!event.model) return;
     const model = fromWireModel(event.model);
-    if (event.kind !== 'SNAPSHOT' || !this.incoming) this.models.set(model.name, model);
+    if (event.kind !== 'SNAPSHOT' || !this.incoming) {
+      this.models.set(model.name, model);
+      // A change before SNAPSHOT_END is reported with the snapshot it joins.
+      if (!this.incoming) this.options.onChange?.();
+    }
     this.incoming?.set(model.name, model);
   }
 

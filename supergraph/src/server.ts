@@ -39,6 +39,7 @@ import { admitCaller, checkQueryText } from './gate';
 import type { Refusal } from '../../lib/graphql/http';
 import { documentCache } from './caches';
 import { limitsPlugin } from './limits';
+import { ResponseCache } from './response-cache';
 import { SubscriptionBridge } from './subscriptions/bridge';
 import { subscriptionMetrics } from './subscriptions/metrics';
 import { serveSubscriptions } from './subscriptions/ws';
@@ -138,6 +139,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       return client;
     },
   });
+  const responseCache = ResponseCache.start(config, logger, metricsRegistry);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -156,6 +158,8 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       limitsPlugin<GatewayContext>(config),
       operationLogPlugin<GatewayContext>(logger),
       metrics.plugin(),
+      // Read after every didResolveOperation above (auth, rate limit, limits): a hit goes only to a caller who may ask.
+      ...responseCache.cache.plugins(),
     ],
   });
   await apollo.start();
@@ -215,6 +219,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
         }),
       );
       await apollo.stop();
+      await responseCache.close();
     },
   };
 }

@@ -1,0 +1,147 @@
+/**
+ * The response cache (RESPONSE_CACHE) over the real stack: what it costs is
+ * counted in subgraph fetches (the supergraph's own histogram counts every
+ * one), never inferred from time.
+ */
+import { until } from '../../lib/until';
+import { graphql } from '../../stack/graphql-client';
+import type { GraphQLResponse } from '../../stack/graphql-client';
+import { metricValue } from '../../stack/prometheus';
+import { setPolicy } from '../../test/helpers/inference';
+import { startStack, startSupergraphFor } from '../../test/helpers/stack';
+import type { Stack } from '../../test/helpers/stack';
+import type { Supergraph } from './index';
+
+const KEYS = { admin: 'admin-key-0123456789abc', reader: 'reader-key-0123456789ab', predictor: 'predictor-key-0123456789' };
+const API_KEYS = `ops=${KEYS.admin}:admin+reader+predictor,dash=${KEYS.reader}:reader,app=${KEYS.predictor}:predictor`;
+/** The `models` query of issue 17. */
+const MODELS = '{ models { name defaultVersion description canary { version percent } versions { version loaded } } }';
+/** The numeric model's canary, in a query of its own name: one no earlier test has cached. */
+const canary = (name: string) => `query ${name} { model(name: "numeric") { canary { version percent } } }`;
+const SET_CANARY = (percent: number) =>
+  `mutation { setTrafficPolicy(input: { model: "numeric", canary: { version: "v2", percent: ${percent} } }) { canary { percent } } }`;
+
+type Canary = { model: { canary: { percent: number } | null } };
+
+describe('the response cache', () => {
+  let stack: Stack;
+  const extra: Supergraph[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({ supergraphEnv: { API_KEYS, RATE_LIMIT_PER_MINUTE: '0' } });
+  });
+  afterAll(async () => {
+    await Promise.all(extra.map((s) => s.close()));
+    await stack.close();
+  });
+
+  const another = async (env: Record<string, string>): Promise<Supergraph> => {
+    const supergraph = await startSupergraphFor(stack, { API_KEYS, RATE_LIMIT_PER_MINUTE: '0', ...env });
+    extra.push(supergraph);
+    return supergraph;
+  };
+  const metrics = async (sg: Supergraph): Promise<string> => (await fetch(`http://127.0.0.1:${sg.metricsPort}/metrics`)).text();
+  /** Fetches `sg` has made to any subgraph so far. */
+  const fetches = async (sg: Supergraph): Promise<number> =>
+    (await metrics(sg))
+      .split('\n')
+      .filter((line) => line.startsWith('infergraph_subgraph_fetch_duration_seconds_count{'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const outcomes = async (sg: Supergraph, outcome: string): Promise<number> =>
+    metricValue(await metrics(sg), 'infergraph_response_cache_total', { outcome }) ?? 0;
+  /** The answer and the subgraph fetches it cost. */
+  const costed = async <D>(sg: Supergraph, query: string, key = KEYS.reader, variables: Record<string, unknown> = {}) => {
+    const before = await fetches(sg);
+    const answer: GraphQLResponse<D> = await graphql<D>(sg.url, query, variables, { 'x-api-key': key });
+    return { answer, fetches: (await fetches(sg)) - before };
+  };
+  /** Until a read of `query` is answered from the cache: after the registry copy synced and any change settled. */
+  const cached = (sg: Supergraph, query: string): Promise<void> =>
+    until(async () => (await costed(sg, query)).fetches === 0, `${query} answered from the cache`, 10_000);
+
+  it('answers the models query again with no subgraph fetch and the same data', async () => {
+    const sg = stack.supergraph;
+    await cached(sg, MODELS);
+    const hits = await outcomes(sg, 'hit');
+    const fresh = await graphql(stack.models.url, MODELS);
+    const again = await costed(sg, MODELS);
+    expect(again).toEqual({ answer: { status: 200, data: fresh.data }, fetches: 0 });
+    expect(await outcomes(sg, 'hit')).toBe(hits + 1);
+  });
+
+  it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
+    const sg = stack.supergraph;
+    await cached(sg, canary('Mine'));
+    const first = await costed(sg, SET_CANARY(11), KEYS.admin);
+    const second = await costed(sg, SET_CANARY(12), KEYS.admin);
+    expect([first.answer.data, second.answer.data]).toEqual([
+      { setTrafficPolicy: { canary: { percent: 11 } } },
+      { setTrafficPolicy: { canary: { percent: 12 } } },
+    ]);
+    expect([first.fetches, second.fetches]).toEqual([1, 1]);
+    const read = await costed<Canary>(sg, canary('Mine'));
+    expect(read).toEqual({ answer: { status: 200, data: { model: { canary: { version: 'v2', percent: 12 } } } }, fetches: 1 });
+  });
+
+  it.each([
+    [
+      'straight at inference-grpc',
+      (percent: number) => setPolicy(stack.prediction.inference, { model: 'numeric', canary: { version: 'v2', percent } }),
+    ],
+    ['through the models subgraph', (percent: number) => graphql(stack.models.url, SET_CANARY(percent))],
+  ])('shows a policy change made %s, which WatchModels reports', async (where, change) => {
+    const sg = stack.supergraph;
+    const query = canary(where === 'straight at inference-grpc' ? 'Inference' : 'Subgraph');
+    await cached(sg, query);
+    const percent = 20 + Math.floor(Math.random() * 70);
+    await change(percent);
+    // Well within the entry's max-age (10 s, and it was cached just now): only the invalidation can show it this soon.
+    await until(
+      async () => (await costed<Canary>(sg, query)).answer.data?.model.canary?.percent === percent,
+      `the read to show canary ${percent}%`,
+      5000,
+    );
+  });
+
+  it('never caches a mutation mixing prediction and models data', async () => {
+    const sg = stack.supergraph;
+    const predict = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion model { name defaultVersion } } }';
+    const input = { input: { model: 'numeric', features: [1, 2, 3] } };
+    const costs: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { answer, fetches: cost } = await costed(sg, predict, KEYS.admin, input);
+      expect(answer).toMatchObject({ status: 200, data: { predict: { model: { name: 'numeric' } } } });
+      costs.push(cost);
+    }
+    expect(costs).toEqual([2, 2]);
+  });
+
+  it('serves a cached answer only to callers allowed to ask: none to one without credentials or the reader role', async () => {
+    const sg = stack.supergraph;
+    await cached(sg, MODELS);
+    const anonymous = await graphql(sg.url, MODELS);
+    expect(anonymous).toMatchObject({ status: 401, errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(anonymous.data ?? null).toBeNull();
+    const predictor = await costed(sg, MODELS, KEYS.predictor);
+    expect(predictor.answer).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    expect(predictor.answer.data ?? null).toBeNull();
+    // No model field depends on who asks (the hints are PUBLIC): another reader shares the answer.
+    expect((await costed(sg, MODELS, KEYS.admin)).fetches).toBe(0);
+  });
+
+  it('with RESPONSE_CACHE=false, every read costs a fetch', async () => {
+    const sg = await another({ RESPONSE_CACHE: 'false' });
+    const costs = [];
+    for (let i = 0; i < 3; i++) costs.push((await costed(sg, MODELS)).fetches);
+    expect(costs).toEqual([1, 1, 1]);
+    expect(await outcomes(sg, 'hit')).toBe(0);
+  });
+
+  it('is neither read nor written while its copy of the registry has never synced', async () => {
+    const sg = await another({ INFERENCE_URL: '127.0.0.1:1' });
+    const costs = [];
+    for (let i = 0; i < 3; i++) costs.push((await costed(sg, MODELS)).fetches);
+    expect(costs).toEqual([1, 1, 1]);
+    expect(await outcomes(sg, 'bypass')).toBe(3);
+  });
+});

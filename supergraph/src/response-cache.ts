@@ -1,0 +1,203 @@
+/**
+ * Whole-response caching of queries (RESPONSE_CACHE), with Apollo's
+ * response-cache plugin. What may be cached, and for how long, is what the
+ * subgraphs say: Apollo Server in a subgraph turns its schema's @cacheControl
+ * hints into a Cache-Control header, and Apollo Gateway restricts the
+ * operation's cache policy by each subgraph answer's header (no header:
+ * max-age 0), so an operation is cached only when every fetch it made was
+ * cacheable, and never with errors. Mutations are never read nor written.
+ * Auth, rate limits and the query limits run before the cache is read (their
+ * didResolveOperation hooks come first), so a hit is served only to a caller
+ * who may ask; a hit costs no plan execution and no subgraph fetch.
+ *
+ * Freshness comes from invalidation, not max-age: the supergraph keeps its own
+ * copy of the registry (lib/grpc/registry-watch.ts) and every change it
+ * reports starts a new generation, part of every cache key, so an answer read
+ * or computed before the change is never served after it, even one written
+ * after it. A second generation follows SETTLE_MS later, dropping what was
+ * cached from a subgraph whose own copy of the registry had not yet caught up.
+ * A registry mutation sent through this supergraph starts one too, before it
+ * answers, so its caller's next read shows its write. While the copy is not
+ * synced the cache is neither read nor written.
+ *
+ * Clients are told `Cache-Control: no-store` as before: a cache outside the
+ * supergraph would hear of no invalidation.
+ */
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { Kind, OperationTypeNode } from 'graphql';
+import type { FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import { Counter } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+import { createInferenceClient } from '../../lib/grpc/client';
+import { RegistryWatch } from '../../lib/grpc/registry-watch';
+import { reconnectOptions } from '../../lib/grpc/target';
+import type { Logger } from '../../lib/logger';
+import type { SupergraphConfig } from './config';
+import type { GatewayContext } from './datasource';
+
+const MIB = 1024 * 1024;
+
+/** How long after a registry change answers cached meanwhile are dropped: the subgraphs' copies hear of it within milliseconds. */
+export const SETTLE_MS = 1000;
+
+/** Root fields of the mutations that change the registry (the models subgraph's). */
+const REGISTRY_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy']);
+
+export type CacheOutcome = 'hit' | 'miss' | 'bypass';
+
+export interface ResponseCacheOptions {
+  /** RESPONSE_CACHE */
+  readonly enabled: boolean;
+  /** RESPONSE_CACHE_MAX_MIB */
+  readonly maxMib: number;
+  /** True while the supergraph's copy of the registry is current; the cache is bypassed otherwise. */
+  readonly synced: () => boolean;
+  /** Where infergraph_response_cache_total is registered. */
+  readonly metrics: Registry;
+}
+
+function touchesRegistry(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): boolean {
+  return set.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return REGISTRY_MUTATIONS.has(selection.name.value);
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    return fragment !== undefined && touchesRegistry(fragment.selectionSet, fragments);
+  });
+}
+
+function isRegistryMutation(request: GraphQLRequestContext<GatewayContext>): boolean {
+  const operation = request.operation;
+  if (operation?.operation !== OperationTypeNode.MUTATION) return false;
+  const fragments = new Map(
+    (request.document?.definitions ?? [])
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  return touchesRegistry(operation.selectionSet, fragments);
+}
+
+export class ResponseCache {
+  private generation = 0;
+  private settle: NodeJS.Timeout | undefined;
+  private readonly store: InMemoryLRUCache;
+  private readonly outcomes: Counter<'outcome'>;
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    // Its default measure is the stored JSON's length.
+    this.store = new InMemoryLRUCache({ maxSize: options.maxMib * MIB });
+    this.outcomes = new Counter({
+      name: 'infergraph_response_cache_total',
+      help: 'Queries by what the response cache did: hit (answered from it), miss (executed, then stored if cacheable) or bypass (the registry copy was not current).',
+      labelNames: ['outcome'],
+      registers: [options.metrics],
+    });
+  }
+
+  /** The registry changed: nothing cached before now is served again, nor anything cached in the next SETTLE_MS. */
+  changed(): void {
+    this.invalidate();
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => this.invalidate(), SETTLE_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.settle);
+    this.store.clear();
+  }
+
+  /**
+   * The cache of `config`, and when RESPONSE_CACHE is on, the WatchModels stream to inference-grpc that keeps
+   * it current, started; `close` stops both.
+   */
+  static start(
+    config: Pick<
+      SupergraphConfig,
+      | 'responseCache'
+      | 'responseCacheMaxMib'
+      | 'responseCacheMaxStalenessMs'
+      | 'inferenceUrl'
+      | 'inferenceReconnectMaxMs'
+      | 'inferenceToken'
+      | 'inferenceTlsCa'
+      | 'inferenceTlsClientCert'
+      | 'inferenceTlsClientKey'
+    >,
+    logger: Logger,
+    metrics: Registry,
+  ): { readonly cache: ResponseCache; close(): Promise<void> } {
+    if (!config.responseCache) {
+      const cache = new ResponseCache({ enabled: false, maxMib: config.responseCacheMaxMib, synced: () => false, metrics });
+      return { cache, close: () => Promise.resolve(cache.dispose()) };
+    }
+    const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
+    const cache: ResponseCache = new ResponseCache({
+      enabled: true,
+      maxMib: config.responseCacheMaxMib,
+      synced: () => watch.synced,
+      metrics,
+    });
+    const watch = new RegistryWatch(client, {
+      maxStalenessMs: config.responseCacheMaxStalenessMs,
+      stalenessSetting: 'RESPONSE_CACHE_MAX_STALENESS_MS',
+      // No read waits on this copy (the cache is bypassed until it syncs): the deadline bounds nothing here.
+      call: { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.responseCacheMaxStalenessMs, logger },
+      what: "the supergraph's copy of the model registry",
+      onChange: () => cache.changed(),
+    });
+    watch.start();
+    return {
+      cache,
+      close: async () => {
+        await watch.dispose();
+        client.close();
+        cache.dispose();
+      },
+    };
+  }
+
+  /** Apollo Server's plugins: cache hints without client headers, and the cache itself when enabled. */
+  plugins(): ApolloServerPlugin<GatewayContext>[] {
+    return [ApolloServerPluginCacheControl({ calculateHttpHeaders: false }), this.plugin()];
+  }
+
+  private invalidate(): void {
+    this.generation += 1;
+    this.store.clear();
+  }
+
+  private plugin(): ApolloServerPlugin<GatewayContext> {
+    const cache = this.options.enabled
+      ? responseCachePlugin<GatewayContext>({ cache: this.store, extraCacheKeyData: () => Promise.resolve(this.generation) })
+      : undefined;
+    return {
+      requestDidStart: async (request) => {
+        const inner: GraphQLRequestListener<GatewayContext> | undefined = cache
+          ? ((await cache.requestDidStart?.(request)) ?? {})
+          : undefined;
+        let outcome: CacheOutcome | undefined;
+        return {
+          responseForOperation: async (context) => {
+            if (!inner || context.operation?.operation !== OperationTypeNode.QUERY) return null;
+            if (!this.options.synced()) {
+              outcome = 'bypass';
+              return null;
+            }
+            const hit = (await inner.responseForOperation?.(context)) ?? null;
+            outcome = hit ? 'hit' : 'miss';
+            return hit;
+          },
+          willSendResponse: async (context) => {
+            context.response.http.headers.set('cache-control', 'no-store');
+            if (outcome !== undefined) this.outcomes.inc({ outcome });
+            // A miss is stored only if the copy is still current; a hit's answer was stored already.
+            if (outcome === 'miss' && this.options.synced()) await inner?.willSendResponse?.(context);
+            else if (isRegistryMutation(context)) this.invalidate();
+          },
+        };
+      },
+    };
+  }
+}
