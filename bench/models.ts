@@ -5,7 +5,9 @@
  * supergraph (what a caller sees), side by side in one run. Besides the rate,
  * the CPU time the models subgraph and inference-grpc spend per answered read
  * (from /proc, so Linux only): on a shared machine the rate moves with the
- * neighbours' load, the CPU per read much less. Writes
+ * neighbours' load, the CPU per read much less. Through the supergraph twice:
+ * with its response cache (as shipped) and without (RESPONSE_CACHE=false), on a
+ * second stack. Writes
  * bench/results/models.{json,md}.
  *
  *   npm run bench:models -- [--concurrency 50] [--seconds 10] [--warmup-seconds 1]
@@ -83,16 +85,20 @@ async function main(): Promise<void> {
     log('through the supergraph', gateway);
     return { direct, gateway };
   });
-  const summary = { ...runInfo(args), query: MODELS_QUERY, runs };
+  // The same through a supergraph whose response cache is off: every read reaches the models subgraph.
+  const uncached = await withBenchStack({ RESPONSE_CACHE: 'false' }, (stack) => modelsLoad(stack.cluster, stack.gateway, args));
+  log('through the supergraph, RESPONSE_CACHE=false', uncached);
+  const summary = { ...runInfo(args), query: MODELS_QUERY, runs: { ...runs, uncached } };
   writeResults(args.resultsDir, 'models', summary, [
     `# Registry reads: the \`models\` query (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of \`${MODELS_QUERY}\`, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; one stack of real processes (\`npm start\`, rate limits off); ${summary.machine}; \`npm run bench:models\`.`,
+    `${args.concurrency} concurrent callers of \`${MODELS_QUERY}\`, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; stacks of real processes (\`npm start\`, rate limits off; the last row on a second one); ${summary.machine}; \`npm run bench:models\`.`,
     '',
     `${LOAD_HEADER[0]} models subgraph CPU ms/read | inference-grpc CPU ms/read |`,
     `${LOAD_HEADER[1]}---|---|`,
     row('straight to the models subgraph', runs.direct),
     row('through the supergraph', runs.gateway),
+    row('through the supergraph, RESPONSE_CACHE=false', uncached),
   ]);
 }
 
