@@ -42,7 +42,7 @@ describe('schema:check', () => {
       s.name === 'models'
         ? {
             ...s,
-            sdl: s.sdl.replace('type Model @key(fields: "name") {\n  name: String!', 'type Model @key(fields: "name") {\n  name: Int!'),
+            sdl: s.sdl.replace(/(type Model @key\(fields: "name"\)[^{]*\{\n {2}name: )String!/, '$1Int!'),
           }
         : s,
     );

@@ -23,12 +23,12 @@
  * Clients are told `Cache-Control: no-store` as before: a cache outside the
  * supergraph would hear of no invalidation.
  */
-import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Kind, OperationTypeNode } from 'graphql';
-import type { FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 
@@ -42,12 +42,12 @@ import type { GatewayContext } from './datasource';
 const MIB = 1024 * 1024;
 
 /** How long after a registry change answers cached meanwhile are dropped: the subgraphs' copies hear of it within milliseconds. */
-export const SETTLE_MS = 1000;
+const SETTLE_MS = 1000;
 
 /** Root fields of the mutations that change the registry (the models subgraph's). */
 const REGISTRY_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy']);
 
-export type CacheOutcome = 'hit' | 'miss' | 'bypass';
+type CacheOutcome = 'hit' | 'miss' | 'bypass';
 
 export interface ResponseCacheOptions {
   /** RESPONSE_CACHE */
@@ -60,23 +60,18 @@ export interface ResponseCacheOptions {
   readonly metrics: Registry;
 }
 
-function touchesRegistry(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): boolean {
+/** Whether a mutation's root selections (through its fragments) include a registry mutation. */
+function touchesRegistry(set: SelectionSetNode, document: DocumentNode | undefined): boolean {
   return set.selections.some((selection) => {
     if (selection.kind === Kind.FIELD) return REGISTRY_MUTATIONS.has(selection.name.value);
-    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-    return fragment !== undefined && touchesRegistry(fragment.selectionSet, fragments);
+    const fragment =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection
+        : document?.definitions.find(
+            (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
+          );
+    return fragment !== undefined && touchesRegistry(fragment.selectionSet, document);
   });
-}
-
-function isRegistryMutation(request: GraphQLRequestContext<GatewayContext>): boolean {
-  const operation = request.operation;
-  if (operation?.operation !== OperationTypeNode.MUTATION) return false;
-  const fragments = new Map(
-    (request.document?.definitions ?? [])
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-  return touchesRegistry(operation.selectionSet, fragments);
 }
 
 export class ResponseCache {
@@ -194,7 +189,9 @@ export class ResponseCache {
             if (outcome !== undefined) this.outcomes.inc({ outcome });
             // A miss is stored only if the copy is still current; a hit's answer was stored already.
             if (outcome === 'miss' && this.options.synced()) await inner?.willSendResponse?.(context);
-            else if (isRegistryMutation(context)) this.invalidate();
+            else if (inner && context.operation?.operation === OperationTypeNode.MUTATION) {
+              if (touchesRegistry(context.operation.selectionSet, context.document)) this.invalidate();
+            }
           },
         };
       },
