@@ -14,8 +14,8 @@
  * copy of the registry (lib/grpc/registry-watch.ts) and every change it
  * reports starts a new generation, part of every cache key, so an answer read
  * or computed before the change is never served after it, even one written
- * after it. A second generation follows SETTLE_MS later, dropping what was
- * cached from a subgraph whose own copy of the registry had not yet caught up.
+ * after it. For SETTLE_MS after a change nothing is stored (a read that
+ * started then may reach a subgraph whose own copy has not caught up yet).
  * A registry mutation sent through this supergraph starts one too, before it
  * answers, so its caller's next read shows its write. While the copy is not
  * synced the cache is neither read nor written.
@@ -41,7 +41,7 @@ import type { GatewayContext } from './datasource';
 
 const MIB = 1024 * 1024;
 
-/** How long after a registry change answers cached meanwhile are dropped: the subgraphs' copies hear of it within milliseconds. */
+/** How long after a registry change no answer is stored: the subgraphs' own copies hear of it within milliseconds. */
 const SETTLE_MS = 1000;
 
 /** Root fields of the mutations that change the registry (the models subgraph's). */
@@ -76,7 +76,8 @@ function touchesRegistry(set: SelectionSetNode, document: DocumentNode | undefin
 
 export class ResponseCache {
   private generation = 0;
-  private settle: NodeJS.Timeout | undefined;
+  /** When answers of reads starting from then on may be stored again (performance.now()). */
+  private storableFrom = 0;
   private readonly store: InMemoryLRUCache;
   private readonly outcomes: Counter<'outcome'>;
 
@@ -91,15 +92,13 @@ export class ResponseCache {
     });
   }
 
-  /** The registry changed: nothing cached before now is served again, nor anything cached in the next SETTLE_MS. */
+  /** The registry changed: nothing cached before now is served again, and reads in the next SETTLE_MS store nothing. */
   changed(): void {
     this.invalidate();
-    clearTimeout(this.settle);
-    this.settle = setTimeout(() => this.invalidate(), SETTLE_MS);
+    this.storableFrom = performance.now() + SETTLE_MS;
   }
 
   dispose(): void {
-    clearTimeout(this.settle);
     this.store.clear();
   }
 
@@ -173,6 +172,7 @@ export class ResponseCache {
           ? ((await cache.requestDidStart?.(request)) ?? {})
           : undefined;
         let outcome: CacheOutcome | undefined;
+        let storable = false;
         return {
           responseForOperation: async (context) => {
             if (!inner || context.operation?.operation !== OperationTypeNode.QUERY) return null;
@@ -180,6 +180,7 @@ export class ResponseCache {
               outcome = 'bypass';
               return null;
             }
+            storable = performance.now() >= this.storableFrom;
             const hit = (await inner.responseForOperation?.(context)) ?? null;
             outcome = hit ? 'hit' : 'miss';
             return hit;
@@ -187,8 +188,8 @@ export class ResponseCache {
           willSendResponse: async (context) => {
             context.response.http.headers.set('cache-control', 'no-store');
             if (outcome !== undefined) this.outcomes.inc({ outcome });
-            // A miss is stored only if the copy is still current; a hit's answer was stored already.
-            if (outcome === 'miss' && this.options.synced()) await inner?.willSendResponse?.(context);
+            // A miss is stored only if it started settled and the copy is still current; a hit's answer was stored already.
+            if (outcome === 'miss' && storable && this.options.synced()) await inner?.willSendResponse?.(context);
             else if (inner && context.operation?.operation === OperationTypeNode.MUTATION) {
               if (touchesRegistry(context.operation.selectionSet, context.document)) this.invalidate();
             }
