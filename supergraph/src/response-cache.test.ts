@@ -7,7 +7,7 @@ import { until } from '../../lib/until';
 import { graphql } from '../../stack/graphql-client';
 import type { GraphQLResponse } from '../../stack/graphql-client';
 import { metricValue } from '../../stack/prometheus';
-import { setPolicy } from '../../test/helpers/inference';
+import { setPolicy, startInference } from '../../test/helpers/inference';
 import { startStack, startSupergraphFor } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
 import type { Supergraph } from './index';
@@ -25,7 +25,8 @@ type Canary = { model: { canary: { percent: number } | null } };
 
 describe('the response cache', () => {
   let stack: Stack;
-  const extra: Supergraph[] = [];
+  /** Closed after the tests, before the stack. */
+  const extra: { close(): Promise<void> }[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ supergraphEnv: { API_KEYS, RATE_LIMIT_PER_MINUTE: '0' } });
@@ -70,7 +71,10 @@ describe('the response cache', () => {
   });
 
   it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
-    const sg = stack.supergraph;
+    // This supergraph watches another inference-grpc, which never reports the change: only the mutation can invalidate.
+    const elsewhere = await startInference();
+    extra.push(elsewhere);
+    const sg = await another(elsewhere.clientEnv);
     await cached(sg, canary('Mine'));
     const first = await costed(sg, SET_CANARY(11), KEYS.admin);
     const second = await costed(sg, SET_CANARY(12), KEYS.admin);
