@@ -18,7 +18,11 @@ describe('sharedFetcher', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         seen.push(req.headers);
-        waiting.push(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { echoed: body } })));
+        waiting.push(() =>
+          res
+            .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=10, public' })
+            .end(JSON.stringify({ data: { echoed: body } })),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,6 +53,16 @@ describe('sharedFetcher', () => {
     expect(new Set(answers).size).toBe(3);
     expect(seen[0]?.[SHARE_SCOPE_HEADER]).toBeUndefined();
     expect(seen[0]?.['x-request-id']).toBe('r1');
+  });
+
+  it("gives every sharer the answer's headers, which Apollo Gateway reads Cache-Control from", async () => {
+    const fetch = sharedFetcher(keepAliveFetcher(2000), () => undefined);
+    const calls = Array.from({ length: 3 }, () =>
+      fetch(url, { method: 'POST', headers: { [SHARE_SCOPE_HEADER]: 'dash' }, body: '{"query":"{headers}"}' }),
+    );
+    await answered(calls, 1);
+    const responses = await Promise.all(calls);
+    expect(responses.map((r) => r.headers.get('cache-control'))).toEqual(Array.from({ length: 3 }, () => 'max-age=10, public'));
   });
 
   it('never shares across scopes, bodies or other headers, nor a request without a scope', async () => {
