@@ -70,6 +70,22 @@ describe('the response cache', () => {
     expect(await outcomes(sg, 'hit')).toBe(hits + 1);
   });
 
+  it('tells clients no-store even for a cached answer: a cache beyond the supergraph would hear of no invalidation', async () => {
+    const sg = stack.supergraph;
+    await cached(sg, MODELS);
+    const [direct, hit] = await Promise.all(
+      [stack.models.url, sg.url].map((url) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': KEYS.reader },
+          body: JSON.stringify({ query: MODELS }),
+        }),
+      ),
+    );
+    // The models subgraph's hint is what the supergraph caches by; its own callers hear it.
+    expect([direct?.headers.get('cache-control'), hit?.headers.get('cache-control')]).toEqual(['max-age=10, public', 'no-store']);
+  });
+
   it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
     // This supergraph watches another inference-grpc, which never reports the change: only the mutation can invalidate.
     const elsewhere = await startInference();
