@@ -9,6 +9,8 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];
   private readonly readers: ((result: IteratorResult<T>) => void)[] = [];
   private done = false;
+  /** Ended by its source: what is buffered is still read, nothing more is taken. */
+  private draining = false;
 
   /** True once closed: the consumer is gone or the source ended. */
   get closed(): boolean {
@@ -21,7 +23,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   push(value: T): void {
-    if (this.done) return;
+    if (this.done || this.draining) return;
     const reader = this.readers.shift();
     if (reader) {
       reader({ value, done: false });
@@ -33,7 +35,10 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     const value = this.buffer.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (value !== undefined) {
+      if (this.draining && this.buffer.length === 0) this.close();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => this.readers.push(resolve));
   }
@@ -46,6 +51,12 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   throw(error?: unknown): Promise<IteratorResult<T>> {
     this.close();
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** The source ended: the values pushed so far are still read, then the stream ends as by `close`. */
+  end(): void {
+    if (this.buffer.length === 0) this.close();
+    else this.draining = true;
   }
 
   /** Ends the stream: pending and later reads finish; the source is released once. */

@@ -35,8 +35,13 @@ export interface RegistryWatchOptions {
   readonly call: InferenceCallOptions;
   /** How the copy names itself in errors, e.g. "the model registry mirror". */
   readonly what: string;
-  /** Called after the copy changed: a whole snapshot came (the first, or a resync), or a model changed on the live stream. */
-  readonly onChange?: () => void;
+  /**
+   * Called after the copy changed, with the models as it now holds them: every model of a whole snapshot (the first,
+   * or a resync), or the one model that changed on the live stream.
+   */
+  readonly onChange?: (models: readonly RegistryModel[]) => void;
+  /** Called when the copy stops counting as current: its stream has been down past `maxStalenessMs`. */
+  readonly onStale?: (error: InferGraphError) => void;
 }
 
 export class RegistryWatch {
@@ -45,6 +50,8 @@ export class RegistryWatch {
   private incoming: Map<string, RegistryModel> | undefined;
   private stream: ClientReadableStream<ModelEvent__Output> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires `onStale` once the stream has been down past `maxStalenessMs`. */
+  private staleTimer: NodeJS.Timeout | undefined;
   private delayMs = RECONNECT_MIN_MS;
   private disposed = false;
   /** The stream has sent its whole snapshot and is still open. */
@@ -102,6 +109,7 @@ export class RegistryWatch {
   dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.staleTimer);
     this.stream?.cancel();
     this.waiters.dispose();
     return Promise.resolve();
@@ -143,8 +151,9 @@ export class RegistryWatch {
       this.everSynced = true;
       this.failure = undefined;
       this.delayMs = RECONNECT_MIN_MS;
+      clearTimeout(this.staleTimer);
       this.waiters.check();
-      this.options.onChange?.();
+      this.options.onChange?.([...this.models.values()]);
       return;
     }
     if (!event.model) return;
@@ -152,9 +161,29 @@ export class RegistryWatch {
     if (event.kind !== 'SNAPSHOT' || !this.incoming) {
       this.models.set(model.name, model);
       // A change before SNAPSHOT_END is reported with the snapshot it joins.
-      if (!this.incoming) this.options.onChange?.();
+      if (!this.incoming) this.options.onChange?.([model]);
     }
     this.incoming?.set(model.name, model);
+  }
+
+  /** Past `maxStalenessMs` without a resync, tells `onStale`; a resync or dispose clears it. */
+  private armStale(): void {
+    const { onStale, maxStalenessMs } = this.options;
+    if (!onStale) return;
+    clearTimeout(this.staleTimer);
+    const check = (): void => {
+      if (this.disposed || this.up) return;
+      if (!this.synced) {
+        onStale(this.unavailable());
+        return;
+      }
+      // Timers and Date.now() may disagree by a millisecond: wait for what remains of the bound.
+      this.staleTimer = setTimeout(check, maxStalenessMs - (Date.now() - this.downSince) + 1);
+      this.staleTimer.unref();
+    };
+    this.staleTimer = setTimeout(check, maxStalenessMs + 1);
+    // It holds no process open.
+    this.staleTimer.unref();
   }
 
   private watch(): void {
@@ -170,7 +199,10 @@ export class RegistryWatch {
       const wasUp = this.up;
       this.up = false;
       this.failure = failure;
-      if (wasUp) this.downSince = Date.now();
+      if (wasUp) {
+        this.downSince = Date.now();
+        this.armStale();
+      }
       const delay = wasUp ? 0 : this.delayMs;
       this.options.call.logger.warn({ reason: failure.message, retryInMs: delay }, 'model registry watch ended; reconnecting');
       this.timer = setTimeout(() => this.watch(), delay);

@@ -3,6 +3,7 @@ import { int, readConfig } from '../../../lib/config';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
 import { nonceMaxEntriesSetting, signatureWindowSetting, subgraphSecretSetting } from '../../../lib/signing/message-signature';
 import { maxBodyBytesSetting } from '../../../lib/graphql/http';
+import { wsMaxPayloadSetting } from '../../../lib/graphql/serve';
 import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
@@ -10,7 +11,7 @@ import { serviceSettings } from '../../../lib/service-process';
 import type { ConfigOf, Env } from '../../../lib/config';
 
 export const modelsSettings = {
-  ...serviceSettings(4002, 'HTTP port of /graphql, /health and /ready'),
+  ...serviceSettings(4002, 'HTTP port of /graphql (queries and graphql-ws), /health and /ready'),
   ...metricsSettings(9462),
   subgraphSecret: subgraphSecretSetting(),
   signatureWindowMs: signatureWindowSetting(),
@@ -36,6 +37,7 @@ export const modelsSettings = {
     timeout: 'Longest a Redis command may take; past it this replica remembers nonces in memory until Redis answers.',
   }),
   maxBodyBytes: maxBodyBytesSetting('Largest HTTP request body this subgraph reads (registry reads and policy changes are small).'),
+  wsMaxPayloadBytes: wsMaxPayloadSetting(),
 };
 
 export type ModelsConfig = ConfigOf<typeof modelsSettings>;

@@ -3,6 +3,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
 import { InferGraphError } from '../../../lib/errors';
 import { toGraphQLError } from '../../../lib/graphql/errors';
+import type { ModelChange } from './changes';
+import type { Model } from './domain';
 import type { RegistryClient } from './grpc/registry-client';
 
 export interface ModelsContext {
@@ -49,6 +51,16 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
             ctx.requestId,
           );
         }),
+    },
+    Subscription: {
+      modelChanged: {
+        subscribe: (_: unknown, __: unknown, ctx: ModelsContext) => graphqlErrors(() => ctx.registry.changes()),
+        // The error that ends the feed is the subscription's last event.
+        resolve: (change: ModelChange): Model => {
+          if (change instanceof InferGraphError) throw toGraphQLError(change);
+          return change;
+        },
+      },
     },
     Model: {
       __resolveReference: (ref: { name: string }, ctx: ModelsContext) =>

@@ -1,9 +1,13 @@
-/** The models subgraph: the model registry of inference-grpc as the federated `Model` entity. */
+/**
+ * The models subgraph: the model registry of inference-grpc as the federated `Model` entity, and its changes
+ * (`modelChanged`) over graphql-ws on the same /graphql.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { serveGraphQL } from '../../../lib/graphql/serve';
-import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
+import { startSubgraphApollo, subgraphSchema, subgraphWebSocket } from '../../../lib/graphql/subgraph';
 import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
@@ -36,12 +40,15 @@ export async function startModelsSubgraph(config: ModelsConfig, logger: Logger):
   const apollo = await startSubgraphApollo<ModelsContext>(schema, logger, auth);
   const isReady = (): boolean => registry.isReady();
   const metricsRegistry = createMetricsRegistry('models-subgraph');
+  const contextFor = (headers: IncomingHttpHeaders): ModelsContext => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]), registry });
   const service = await serveGraphQL({
     host: config.host,
     port: config.port,
     logger,
     apollo,
-    context: (headers) => ({ requestId: requestIdOr(headers[REQUEST_ID_KEY]), registry }),
+    context: contextFor,
+    // modelChanged, signed and checked as the prediction subgraph's subscriptions are.
+    websocket: subgraphWebSocket({ schema, auth, maxPayloadBytes: config.wsMaxPayloadBytes, context: contextFor }),
     metrics: metricsRegistry,
     isReady,
     maxBodyBytes: config.maxBodyBytes,

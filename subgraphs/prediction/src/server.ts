@@ -5,12 +5,10 @@
  */
 import path from 'node:path';
 
-import { useServer } from 'graphql-ws/use/ws';
-
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { serveGraphQL } from '../../../lib/graphql/serve';
 import { SubgraphAuth } from '../../../lib/graphql/subgraph-auth';
-import { startSubgraphApollo, subgraphSchema } from '../../../lib/graphql/subgraph';
+import { startSubgraphApollo, subgraphSchema, subgraphWebSocket } from '../../../lib/graphql/subgraph';
 import type { Logger } from '../../../lib/logger';
 import { REQUEST_ID_KEY, requestIdOr } from '../../../lib/logger';
 import { createMetricsRegistry, startMetricsServer } from '../../../lib/metrics';
@@ -88,21 +86,12 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     logger,
     apollo,
     context: (headers) => contextFor(headers[REQUEST_ID_KEY]),
-    websocket: {
+    websocket: subgraphWebSocket({
+      schema,
+      auth,
       maxPayloadBytes: config.wsMaxPayloadBytes,
-      serve: (wss) =>
-        useServer<Record<string, unknown>>(
-          {
-            schema,
-            context: (ctx) => contextFor(ctx.extra.request.headers[REQUEST_ID_KEY]),
-            onSubscribe: async (ctx, _id, payload) => {
-              const error = await auth.checkSubscription(ctx.extra.request, payload);
-              return error ? [error] : undefined;
-            },
-          },
-          wss,
-        ),
-    },
+      context: (headers) => contextFor(headers[REQUEST_ID_KEY]),
+    }),
     metrics: metricsRegistry,
     isReady: () => catalog.synced,
     maxBodyBytes: config.maxBodyBytes,

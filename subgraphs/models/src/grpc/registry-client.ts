@@ -21,6 +21,8 @@ import { reconnectOptions } from '../../../../lib/grpc/target';
 import { unary } from '../../../../lib/grpc/unary';
 import type { Logger } from '../../../../lib/logger';
 import { REQUEST_ID_KEY } from '../../../../lib/logger';
+import { ModelChanges } from '../changes';
+import type { ModelChange } from '../changes';
 import type { ModelsConfig } from '../config';
 import type { Model, TrafficPolicyChange } from '../domain';
 import { toWirePolicyChange } from './wire';
@@ -30,20 +32,24 @@ export class RegistryClient {
     private readonly client: ModelInferenceClient,
     private readonly options: InferenceCallOptions,
     private readonly watch: RegistryWatch,
+    private readonly feed: ModelChanges,
   ) {}
 
   /** A client of the inference-grpc at INFERENCE_URL, with the config's reconnection, token and TLS; its watch started. */
   static connect(config: ModelsConfig, logger: Logger): RegistryClient {
     const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
     const options = { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger };
+    const feed = new ModelChanges();
     const watch = new RegistryWatch(client, {
       maxStalenessMs: config.catalogMaxStalenessMs,
       stalenessSetting: 'CATALOG_MAX_STALENESS_MS',
       call: options,
       what: 'the model registry',
+      onChange: (models) => feed.publish(models),
+      onStale: (error) => feed.end(error),
     });
     watch.start();
-    return new RegistryClient(client, options, watch);
+    return new RegistryClient(client, options, watch, feed);
   }
 
   /** Ready while the copy of the registry is synced (CATALOG_MAX_STALENESS_MS). */
@@ -58,6 +64,15 @@ export class RegistryClient {
   /** The model, or undefined when the registry has none of that name. */
   async get(name: string): Promise<Model | undefined> {
     return (await this.watch.current()).get(name);
+  }
+
+  /**
+   * Every model the copy applies a change to from now on, ending with INFERENCE_UNAVAILABLE once the copy stops
+   * counting as current; refused as `list` is while it does not.
+   */
+  async changes(): Promise<AsyncIterableIterator<ModelChange>> {
+    await this.watch.current();
+    return this.feed.subscribe();
   }
 
   /** Changes the policy at inference-grpc; answers (and keeps) the state the change produced. */
