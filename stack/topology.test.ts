@@ -9,7 +9,7 @@ describe('the stack topology', () => {
     for (const s of SERVICES) expect(s.entry).toMatch(/\/src\/main\.ts$/);
   });
 
-  it('wires every subgraph and gateway replica to every inference replica, and gateway r to subgraph replica r', () => {
+  it('wires every subgraph replica to every inference replica, and gateway r to subgraph replica r', () => {
     const started = new Map<ServiceName, Ports[]>([
       ['inference', [ports(50051, 9464), ports(50061, 9474)]],
       ['prediction', [ports(4001, 9461), ports(4011, 9471)]],
@@ -18,11 +18,10 @@ describe('the stack topology', () => {
     expect(wiring('prediction', started, 1)).toEqual({ INFERENCE_URL: '127.0.0.1:50051,127.0.0.1:50061' });
     expect(wiring('models', started, 0)).toEqual({ INFERENCE_URL: '127.0.0.1:50051,127.0.0.1:50061' });
     expect(wiring('supergraph', started, 1)).toEqual({
-      INFERENCE_URL: '127.0.0.1:50051,127.0.0.1:50061',
       PREDICTION_URL: 'http://127.0.0.1:4011/graphql',
       MODELS_URL: 'http://127.0.0.1:4012/graphql',
     });
-    expect(() => wiring('supergraph', new Map(), 0)).toThrow('inference must start before the services wired to it');
+    expect(() => wiring('supergraph', new Map(), 0)).toThrow('prediction must start before the services wired to it');
   });
 
   it('gives replica r the default ports + 10 r, none with one replica, 0 with ephemeral ports', () => {

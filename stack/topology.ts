@@ -93,13 +93,6 @@ function replicaPort(started: Started, service: ServiceName, replica: number): n
   return (ports[replica] ?? ports[0] ?? { port: 0 }).port;
 }
 
-/** INFERENCE_URL: every inference replica, balanced round-robin. */
-function inferenceUrl(started: Started): string {
-  return portsOf(started, 'inference')
-    .map((p) => `127.0.0.1:${p.port}`)
-    .join(',');
-}
-
 /** The variables that wire replica `replica` (from 0) of `service` to the services started before it. */
 export function wiring(service: ServiceName, started: Started, replica = 0): Env {
   switch (service) {
@@ -107,11 +100,13 @@ export function wiring(service: ServiceName, started: Started, replica = 0): Env
       return {};
     case 'prediction':
     case 'models':
-      return { INFERENCE_URL: inferenceUrl(started) };
+      return {
+        INFERENCE_URL: portsOf(started, 'inference')
+          .map((p) => `127.0.0.1:${p.port}`)
+          .join(','),
+      };
     case 'supergraph':
       return {
-        // The supergraph watches the registry to invalidate its response cache (RESPONSE_CACHE).
-        INFERENCE_URL: inferenceUrl(started),
         PREDICTION_URL: `http://127.0.0.1:${replicaPort(started, 'prediction', replica)}/graphql`,
         MODELS_URL: `http://127.0.0.1:${replicaPort(started, 'models', replica)}/graphql`,
       };

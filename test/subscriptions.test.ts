@@ -66,6 +66,24 @@ describe('subscriptions through the supergraph', () => {
     }
   });
 
+  it("serves the models subgraph's modelChanged too, each event a model after its change", async () => {
+    const client = wsClient(stack.supergraph.url);
+    const setCanary = (percent: number) =>
+      stack.query(`mutation { setTrafficPolicy(input: { model: "numeric", canary: { version: "v2", percent: ${percent} } }) { name } }`);
+    try {
+      type Changed = { modelChanged: { name: string; canary: { percent: number } | null } };
+      const query = 'subscription { modelChanged { name canary { percent } } }';
+      const iterator = await liveSubscription<Changed>(client, query, (attempt) => setCanary(10 + (attempt % 10)));
+      await setCanary(63);
+      const event = await nextMatching(iterator, (d) => d.modelChanged.canary?.percent === 63);
+      expect(event).toEqual({ modelChanged: { name: 'numeric', canary: { percent: 63 } } });
+      await iterator.return?.();
+    } finally {
+      await stack.query('mutation { setTrafficPolicy(input: { model: "numeric", clearCanary: true }) { name } }');
+      await client.dispose();
+    }
+  });
+
   it('honours variables, aliases, fragments, __typename and @include', async () => {
     const client = wsClient(stack.supergraph.url);
     try {

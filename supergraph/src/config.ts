@@ -13,8 +13,6 @@ import type { ConfigOf, Env } from '../../lib/config';
 import { maxBatchItemsSetting } from '../../lib/limits/input';
 import { maxBodyBytesSetting } from '../../lib/graphql/http';
 import { wsMaxPayloadSetting } from '../../lib/graphql/serve';
-import { checkClientSecurity, inferenceClientSecuritySettings } from '../../lib/grpc/security';
-import { inferenceReconnectSetting, inferenceUrlSetting } from '../../lib/grpc/target';
 
 export const supergraphSettings = {
   ...serviceSettings(4000, 'HTTP port of /graphql (queries, mutations and graphql-ws subscriptions), /health and /ready'),
@@ -188,7 +186,7 @@ export const supergraphSettings = {
   responseCache: bool(
     'RESPONSE_CACHE',
     true,
-    "Answer a query again from memory while the registry has not changed: only queries whose every subgraph answer said it may be cached (@cacheControl in the subgraph's schema; the models and Model fields), never a mutation, never with errors. A change reported by WatchModels, or a setTrafficPolicy through this supergraph, drops every cached answer; infergraph_response_cache_total counts hits, misses and bypasses. Needs INFERENCE_URL and INFERENCE_TOKEN to watch the registry.",
+    "Answer a query again from memory while the registry has not changed: only queries whose every subgraph answer said it may be cached (@cacheControl in the subgraph's schema; the models and Model fields), never a mutation, never with errors. A change the models subgraph reports (its modelChanged subscription), or a setTrafficPolicy through this supergraph, drops every cached answer; while that subscription is not open the cache is neither read nor written. infergraph_response_cache_total counts hits, misses and bypasses.",
   ),
   responseCacheMaxMib: int(
     'RESPONSE_CACHE_MAX_MIB',
@@ -199,17 +197,6 @@ export const supergraphSettings = {
       max: 4096,
     },
   ),
-  responseCacheMaxStalenessMs: int(
-    'RESPONSE_CACHE_MAX_STALENESS_MS',
-    10_000,
-    "How long after its WatchModels stream went down the supergraph's copy of the registry still counts as current (as CATALOG_MAX_STALENESS_MS in the models subgraph); past it, and before the first snapshot, the response cache is neither read nor written.",
-    { min: 100, max: 3_600_000 },
-  ),
-  inferenceUrl: inferenceUrlSetting(
-    'Where inference-grpc answers; the supergraph watches its registry (WatchModels) to invalidate RESPONSE_CACHE.',
-  ),
-  inferenceReconnectMaxMs: inferenceReconnectSetting(),
-  ...inferenceClientSecuritySettings(),
   introspection: bool(
     'INTROSPECTION',
     true,
@@ -235,7 +222,6 @@ export type SupergraphConfig = ConfigOf<typeof supergraphSettings>;
 /** Reads `env`, the process environment unless a test passes its own. */
 export function loadSupergraphConfig(env: Env = process.env): SupergraphConfig {
   const config = readConfig(env, supergraphSettings);
-  checkClientSecurity(config);
   if (config.nodeEnv === 'production' && config.apiKeys.size === 0 && !config.jwtSecret) {
     throw new ConfigError(['NODE_ENV=production needs authentication: set API_KEYS, JWT_SECRET or both']);
   }

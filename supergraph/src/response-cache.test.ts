@@ -8,6 +8,9 @@ import { graphql } from '../../stack/graphql-client';
 import type { GraphQLResponse } from '../../stack/graphql-client';
 import { metricValue } from '../../stack/prometheus';
 import { setPolicy, startInference } from '../../test/helpers/inference';
+import { startModels } from '../../test/helpers/models';
+import { startSplitProxy } from '../../test/helpers/split-proxy';
+import type { SplitProxy } from '../../test/helpers/split-proxy';
 import { startStack, startSupergraphFor } from '../../test/helpers/stack';
 import type { Stack } from '../../test/helpers/stack';
 import type { Supergraph } from './index';
@@ -41,6 +44,11 @@ describe('the response cache', () => {
     extra.push(supergraph);
     return supergraph;
   };
+  const proxy = async (wsTarget?: string): Promise<SplitProxy> => {
+    const split = await startSplitProxy(stack.models.url, wsTarget);
+    extra.push(split);
+    return split;
+  };
   const metrics = async (sg: Supergraph): Promise<string> => (await fetch(`http://127.0.0.1:${sg.metricsPort}/metrics`)).text();
   /** Fetches `sg` has made to any subgraph so far. */
   const fetches = async (sg: Supergraph): Promise<number> =>
@@ -56,7 +64,7 @@ describe('the response cache', () => {
     const answer: GraphQLResponse<D> = await graphql<D>(sg.url, query, variables, { 'x-api-key': key });
     return { answer, fetches: (await fetches(sg)) - before };
   };
-  /** Until a read of `query` is answered from the cache: after the registry copy synced and any change settled. */
+  /** Until a read of `query` is answered from the cache: after the subscription opened and any change settled. */
   const cached = (sg: Supergraph, query: string): Promise<void> =>
     until(async () => (await costed(sg, query)).fetches === 0, `${query} answered from the cache`, 10_000);
 
@@ -87,10 +95,12 @@ describe('the response cache', () => {
   });
 
   it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
-    // This supergraph watches another inference-grpc, which never reports the change: only the mutation can invalidate.
+    // This supergraph's modelChanged comes from a models subgraph of another inference-grpc, which never reports
+    // the change (its queries and mutations go to the stack's): only the mutation can invalidate.
     const elsewhere = await startInference();
-    extra.push(elsewhere);
-    const sg = await another(elsewhere.clientEnv);
+    const quiet = await startModels(elsewhere);
+    extra.push(elsewhere, quiet);
+    const sg = await another({ MODELS_URL: (await proxy(quiet.url)).url });
     await cached(sg, canary('Mine'));
     const first = await costed(sg, SET_CANARY(11), KEYS.admin);
     const second = await costed(sg, SET_CANARY(12), KEYS.admin);
@@ -109,7 +119,7 @@ describe('the response cache', () => {
       (percent: number) => setPolicy(stack.prediction.inference, { model: 'numeric', canary: { version: 'v2', percent } }),
     ],
     ['through the models subgraph', (percent: number) => graphql(stack.models.url, SET_CANARY(percent))],
-  ])('shows a policy change made %s, which WatchModels reports', async (where, change) => {
+  ])('shows a policy change made %s, which the models subgraph reports (modelChanged)', async (where, change) => {
     const sg = stack.supergraph;
     const query = canary(where === 'straight at inference-grpc' ? 'Inference' : 'Subgraph');
     await cached(sg, query);
@@ -157,11 +167,36 @@ describe('the response cache', () => {
     expect(await outcomes(sg, 'hit')).toBe(0);
   });
 
-  it('is neither read nor written while its copy of the registry has never synced', async () => {
-    const sg = await another({ INFERENCE_URL: '127.0.0.1:1' });
+  it('is neither read nor written before its modelChanged subscription opens', async () => {
+    const split = await proxy();
+    split.cut();
+    const sg = await another({ MODELS_URL: split.url });
     const costs = [];
     for (let i = 0; i < 3; i++) costs.push((await costed(sg, MODELS)).fetches);
     expect(costs).toEqual([1, 1, 1]);
     expect(await outcomes(sg, 'bypass')).toBe(3);
+  });
+
+  it('is bypassed once its subscription goes down, and serves again once it is back', async () => {
+    const split = await proxy();
+    const sg = await another({ MODELS_URL: split.url });
+    await cached(sg, MODELS);
+    split.cut();
+    await until(async () => (await costed(sg, MODELS)).fetches === 1, 'a read to reach the models subgraph', 5000);
+    const bypassed = await outcomes(sg, 'bypass');
+    const costs = [];
+    for (let i = 0; i < 3; i++) costs.push((await costed(sg, MODELS)).fetches);
+    expect(costs).toEqual([1, 1, 1]);
+    expect(await outcomes(sg, 'bypass')).toBe(bypassed + 3);
+    split.allow();
+    await cached(sg, MODELS);
+  });
+
+  it('subscribes signed when SUBGRAPH_SECRET is set: the models subgraph takes it, and the cache serves', async () => {
+    const secret = { SUBGRAPH_SECRET: 'subgraph-secret-for-tests-0123456789' };
+    const signed = await startModels(stack.prediction.inference, secret);
+    extra.push(signed);
+    const sg = await another({ ...secret, MODELS_URL: signed.url });
+    await cached(sg, MODELS);
   });
 });

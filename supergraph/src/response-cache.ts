@@ -10,15 +10,15 @@
  * didResolveOperation hooks come first), so a hit is served only to a caller
  * who may ask; a hit costs no plan execution and no subgraph fetch.
  *
- * Freshness comes from invalidation, not max-age: the supergraph keeps its own
- * copy of the registry (lib/grpc/registry-watch.ts) and every change it
- * reports starts a new generation, part of every cache key, so an answer read
- * or computed before the change is never served after it, even one written
- * after it. For SETTLE_MS after a change nothing is stored (a read that
- * started then may reach a subgraph whose own copy has not caught up yet).
- * A registry mutation sent through this supergraph starts one too, before it
- * answers, so its caller's next read shows its write. While the copy is not
- * synced the cache is neither read nor written.
+ * Freshness comes from invalidation, not max-age: the models subgraph tells of
+ * every change its copy of the registry applies (its `modelChanged`
+ * subscription, ./model-change-feed.ts), and every change starts a new
+ * generation, part of every cache key, so an answer read or computed before
+ * the change is never served after it, even one written after it. For
+ * SETTLE_MS after a change nothing is stored (see there why). A registry
+ * mutation sent through this supergraph starts one too, before it answers, so
+ * its caller's next read shows its write. While the subscription is not open
+ * the cache is neither read nor written, and whatever it held is dropped.
  *
  * Clients are told `Cache-Control: no-store` as before: a cache outside the
  * supergraph would hear of no invalidation.
@@ -32,16 +32,19 @@ import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'gra
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 
-import { createInferenceClient } from '../../lib/grpc/client';
-import { RegistryWatch } from '../../lib/grpc/registry-watch';
-import { reconnectOptions } from '../../lib/grpc/target';
 import type { Logger } from '../../lib/logger';
 import type { SupergraphConfig } from './config';
 import type { GatewayContext } from './datasource';
+import { ModelChangeFeed } from './model-change-feed';
 
 const MIB = 1024 * 1024;
 
-/** How long after a registry change no answer is stored: the subgraphs' own copies hear of it within milliseconds. */
+/**
+ * How long after a registry change, or after the subscription opened, no answer is stored. The event comes from the
+ * one models-subgraph replica the subscription reached, but a read may go to another replica, whose own copy hears
+ * of the change a few milliseconds later: an old answer read there would be stored under the new generation. And
+ * between the socket's acknowledgement and the models subgraph taking the subscribe, a change would go untold.
+ */
 const SETTLE_MS = 1000;
 
 /** Root fields of the mutations that change the registry (the models subgraph's). */
@@ -54,7 +57,7 @@ export interface ResponseCacheOptions {
   readonly enabled: boolean;
   /** RESPONSE_CACHE_MAX_MIB */
   readonly maxMib: number;
-  /** True while the supergraph's copy of the registry is current; the cache is bypassed otherwise. */
+  /** True while the models subgraph's modelChanged subscription is open; the cache is bypassed otherwise. */
   readonly synced: () => boolean;
   /** Where infergraph_response_cache_total is registered. */
   readonly metrics: Registry;
@@ -86,7 +89,7 @@ export class ResponseCache {
     this.store = new InMemoryLRUCache({ maxSize: options.maxMib * MIB });
     this.outcomes = new Counter({
       name: 'infergraph_response_cache_total',
-      help: 'Queries by what the response cache did: hit (answered from it), miss (executed, then stored if cacheable) or bypass (the registry copy was not current).',
+      help: 'Queries by what the response cache did: hit (answered from it), miss (executed, then stored if cacheable) or bypass (its modelChanged subscription was not open).',
       labelNames: ['outcome'],
       registers: [options.metrics],
     });
@@ -103,22 +106,12 @@ export class ResponseCache {
   }
 
   /**
-   * The cache of `config`, and when RESPONSE_CACHE is on, the WatchModels stream to inference-grpc that keeps
-   * it current, started; `close` stops both.
+   * The cache of `config`, and when RESPONSE_CACHE is on, the modelChanged subscription to the models subgraph at
+   * `modelsUrl` that keeps it current, started; `close` stops both.
    */
   static start(
-    config: Pick<
-      SupergraphConfig,
-      | 'responseCache'
-      | 'responseCacheMaxMib'
-      | 'responseCacheMaxStalenessMs'
-      | 'inferenceUrl'
-      | 'inferenceReconnectMaxMs'
-      | 'inferenceToken'
-      | 'inferenceTlsCa'
-      | 'inferenceTlsClientCert'
-      | 'inferenceTlsClientKey'
-    >,
+    config: Pick<SupergraphConfig, 'responseCache' | 'responseCacheMaxMib' | 'subgraphSecret'>,
+    modelsUrl: string | undefined,
     logger: Logger,
     metrics: Registry,
   ): { readonly cache: ResponseCache; close(): Promise<void> } {
@@ -126,27 +119,27 @@ export class ResponseCache {
       const cache = new ResponseCache({ enabled: false, maxMib: config.responseCacheMaxMib, synced: () => false, metrics });
       return { cache, close: () => Promise.resolve(cache.dispose()) };
     }
-    const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
+    if (!modelsUrl) throw new Error('RESPONSE_CACHE needs the URL of the models subgraph');
     const cache: ResponseCache = new ResponseCache({
       enabled: true,
       maxMib: config.responseCacheMaxMib,
-      synced: () => watch.synced,
+      synced: () => feed.open,
       metrics,
     });
-    const watch = new RegistryWatch(client, {
-      maxStalenessMs: config.responseCacheMaxStalenessMs,
-      stalenessSetting: 'RESPONSE_CACHE_MAX_STALENESS_MS',
-      // No read waits on this copy (the cache is bypassed until it syncs): the deadline bounds nothing here.
-      call: { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.responseCacheMaxStalenessMs, logger },
-      what: "the supergraph's copy of the model registry",
-      onChange: () => cache.changed(),
+    const feed = new ModelChangeFeed({
+      url: modelsUrl.replace(/^http/, 'ws'),
+      secret: config.subgraphSecret,
+      logger,
+      // What was stored before the subscription opened may predate a change it never heard of.
+      opened: () => cache.changed(),
+      changed: () => cache.changed(),
+      closed: () => cache.invalidate(),
     });
-    watch.start();
+    feed.start();
     return {
       cache,
       close: async () => {
-        await watch.dispose();
-        client.close();
+        await feed.dispose();
         cache.dispose();
       },
     };
@@ -157,7 +150,8 @@ export class ResponseCache {
     return [ApolloServerPluginCacheControl({ calculateHttpHeaders: false }), this.plugin()];
   }
 
-  private invalidate(): void {
+  /** Nothing cached before now is served again. */
+  invalidate(): void {
     this.generation += 1;
     this.store.clear();
   }

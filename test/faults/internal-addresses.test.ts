@@ -24,12 +24,8 @@ describe('errors when an internal service is down', () => {
   afterAll(() => stack?.close(), 30_000);
 
   it('name the service and the code, carry no internal address, and the log has the address under the request id', async () => {
-    // The models subgraph answers from its WatchModels copy until the stream has been down this long, and the
-    // supergraph from its response cache until its own copy has.
-    stack = await startProcessStack({
-      models: { CATALOG_MAX_STALENESS_MS: '300' },
-      supergraph: { RESPONSE_CACHE_MAX_STALENESS_MS: '300' },
-    });
+    // The models subgraph answers from its WatchModels copy until the stream has been down this long.
+    stack = await startProcessStack({ models: { CATALOG_MAX_STALENESS_MS: '300' } });
     const s = stack;
     const ask = (query: string, requestId: string) => graphql(s.url, query, {}, { 'x-request-id': requestId });
     const logged = (service: 'prediction' | 'models' | 'supergraph', msg: string, requestId: string, where: string): Promise<void> =>

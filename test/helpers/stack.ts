@@ -38,12 +38,9 @@ export function startSupergraphFor(
     loadSupergraphConfig({
       HOST: '127.0.0.1',
       ...EPHEMERAL_PORTS,
-      // The inference token: the supergraph watches the registry for its response cache.
-      ...subgraphs.prediction.inference.clientEnv,
       ...wiring(
         'supergraph',
         new Map([
-          ['inference', [subgraphs.prediction.inference.server]],
           ['prediction', [subgraphs.prediction.subgraph]],
           ['models', [subgraphs.models]],
         ]),

@@ -1,0 +1,118 @@
+/**
+ * What keeps the response cache (./response-cache.ts) honest: one graphql-ws
+ * subscription to the models subgraph's `modelChanged { name }`, the changes of
+ * the very copy of the registry that answers the models subgraph's reads. The
+ * supergraph talks only to subgraphs: it holds no model-server token and needs
+ * no route to inference-grpc. The subscribe message is signed (SUBGRAPH_SECRET)
+ * for the supergraph's own identity, a reader, like every upstream subscription
+ * of the bridge; unsigned when the secret is empty.
+ *
+ * `open` turns true when the socket is acknowledged and false when the
+ * subscription ends however it ends (the socket closed, the subscribe refused,
+ * the models subgraph's copy went stale and said so): changes are known only in
+ * between. Each attempt signs afresh (a signed message cannot be sent twice), on
+ * a new socket, after a capped backoff reset by every acknowledged connection.
+ */
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+import type { Identity } from '../../lib/auth';
+import type { Logger } from '../../lib/logger';
+import { encodeIdentity, signSubscription } from '../../lib/signing/message-signature';
+import { describeUpstreamError } from './subscriptions/bridge';
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5000;
+
+/** Who the supergraph is when it asks for registry changes itself: no caller's, a reader's. */
+export const SUPERGRAPH_IDENTITY: Identity = { subject: 'supergraph', roles: ['reader'] };
+
+const MESSAGE = { query: 'subscription ResponseCacheInvalidation { modelChanged { name } }' } as const;
+
+export interface ModelChangeFeedOptions {
+  /** The models subgraph's graphql-ws URL (ws://.../graphql). */
+  readonly url: string;
+  /** SUBGRAPH_SECRET; empty sends the subscribe message unsigned. */
+  readonly secret: string;
+  readonly logger: Logger;
+  /** The subscription is open: every change from now on is told to `changed`. */
+  opened(): void;
+  /** A model changed. */
+  changed(): void;
+  /** The subscription ended: changes go untold until `opened` again. */
+  closed(): void;
+}
+
+export class ModelChangeFeed {
+  private client: Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private delayMs = RECONNECT_MIN_MS;
+  private disposed = false;
+  private isOpen = false;
+
+  constructor(private readonly options: ModelChangeFeedOptions) {}
+
+  /** True while the subscription is acknowledged and has not ended. */
+  get open(): boolean {
+    return this.isOpen;
+  }
+
+  start(): void {
+    this.attempt();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.isOpen = false;
+    await this.client?.dispose();
+  }
+
+  private attempt(): void {
+    this.connect().catch((err: unknown) => this.options.logger.error({ err }, 'the modelChanged subscription could not start'));
+  }
+
+  private async connect(): Promise<void> {
+    const { url, secret, logger } = this.options;
+    const extensions = secret ? await signSubscription(url, MESSAGE, encodeIdentity(SUPERGRAPH_IDENTITY), secret) : {};
+    if (this.disposed) return;
+    let ended = false;
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+      on: {
+        connected: () => {
+          if (ended || this.disposed) return;
+          this.isOpen = true;
+          this.delayMs = RECONNECT_MIN_MS;
+          this.options.opened();
+        },
+      },
+    });
+    this.client = client;
+    const end = (why: string): void => {
+      if (ended) return;
+      ended = true;
+      this.isOpen = false;
+      this.options.closed();
+      void client.dispose();
+      if (this.disposed) return;
+      logger.warn({ reason: why, retryInMs: this.delayMs }, 'the response cache lost its modelChanged subscription; reconnecting');
+      this.timer = setTimeout(() => this.attempt(), this.delayMs);
+      this.timer.unref();
+      this.delayMs = Math.min(this.delayMs * 2, RECONNECT_MAX_MS);
+    };
+    client.subscribe(
+      { ...MESSAGE, extensions },
+      {
+        // An event with errors is the last one (the models subgraph's copy went stale): the subscription is over.
+        next: (result) => (result.errors ? end(describeUpstreamError(result.errors)) : this.options.changed()),
+        error: (err: unknown) => end(describeUpstreamError(err)),
+        complete: () => end('the models subgraph ended the subscription'),
+      },
+    );
+  }
+}
