@@ -11,7 +11,9 @@
  * subscription ends however it ends (the socket closed, the subscribe refused,
  * the models subgraph's copy went stale and said so): changes are known only in
  * between. Each attempt signs afresh (a signed message cannot be sent twice), on
- * a new socket, after a capped backoff reset by every acknowledged connection.
+ * a new socket, after a capped backoff, reset once a subscription has stayed
+ * open RECONNECT_MAX_MS (a socket acknowledged and then refused, as while the
+ * models subgraph's copy is stale, backs off like one that never connected).
  */
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
@@ -78,6 +80,7 @@ export class ModelChangeFeed {
     const extensions = secret ? await signSubscription(url, MESSAGE, encodeIdentity(SUPERGRAPH_IDENTITY), secret) : {};
     if (this.disposed) return;
     let ended = false;
+    let openedAt: number | undefined;
     const client = createClient({
       url,
       webSocketImpl: WebSocket,
@@ -87,7 +90,7 @@ export class ModelChangeFeed {
         connected: () => {
           if (ended || this.disposed) return;
           this.isOpen = true;
-          this.delayMs = RECONNECT_MIN_MS;
+          openedAt = performance.now();
           this.options.opened();
         },
       },
@@ -97,6 +100,7 @@ export class ModelChangeFeed {
       if (ended) return;
       ended = true;
       this.isOpen = false;
+      if (openedAt !== undefined && performance.now() - openedAt >= RECONNECT_MAX_MS) this.delayMs = RECONNECT_MIN_MS;
       this.options.closed();
       void client.dispose();
       if (this.disposed) return;
