@@ -192,6 +192,26 @@ describe('the response cache', () => {
     await cached(sg, MODELS);
   });
 
+  it("is bypassed once the models subgraph's copy goes stale, which ends its modelChanged", async () => {
+    const own = await startInference();
+    const staling = await startModels(own, { CATALOG_MAX_STALENESS_MS: '300' });
+    extra.push(staling, own);
+    const sg = await another({ MODELS_URL: staling.url });
+    await cached(sg, MODELS);
+    await own.close();
+    let answer: GraphQLResponse | undefined;
+    await until(
+      async () => {
+        const read = await costed<Record<string, unknown>>(sg, MODELS);
+        answer = read.answer;
+        return read.fetches === 1;
+      },
+      'a read to reach the models subgraph',
+      5000,
+    );
+    expect(answer?.errors?.[0]?.extensions).toMatchObject({ code: 'INFERENCE_UNAVAILABLE' });
+  });
+
   it('subscribes signed when SUBGRAPH_SECRET is set: the models subgraph takes it, and the cache serves', async () => {
     const secret = { SUBGRAPH_SECRET: 'subgraph-secret-for-tests-0123456789' };
     const signed = await startModels(stack.prediction.inference, secret);
