@@ -98,7 +98,7 @@ export const supergraphSettings = {
   subgraphDeduplication: bool(
     'SUBGRAPH_DEDUPLICATION',
     true,
-    "Identical subgraph fetches in flight at once (queries and entity fetches, of a mutation only those to subgraphs it wrote nothing to, never across callers whose identities differ) share one request; infergraph_subgraph_fetches_shared_total counts the fetches shared.",
+    'Identical subgraph fetches in flight at once (queries and entity fetches, of a mutation only those to subgraphs it wrote nothing to, never across callers whose identities differ) share one request; infergraph_subgraph_fetches_shared_total counts the fetches shared.',
   ),
   predictionUrl: str(
     'PREDICTION_URL',
