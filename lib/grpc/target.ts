@@ -69,6 +69,21 @@ export function inferenceReconnectSetting() {
   );
 }
 
+/** INFERENCE_KEEPALIVE_MS, the same for every service that holds a WatchModels stream on inference-grpc. */
+export function inferenceKeepaliveSetting() {
+  return int(
+    'INFERENCE_KEEPALIVE_MS',
+    10_000,
+    'How often a connection to inference-grpc with a call open is pinged (HTTP/2 PING); a ping unanswered within as long again drops the connection. This is what notices a WatchModels stream whose peer went silent without closing it (a dead network path, a stalled NAT): the copy of the registry then counts as stale after its bound instead of never. 0 sends no pings.',
+    { min: 0, max: 600_000 },
+  );
+}
+
+/** Channel options pinging a connection with a call open every `intervalMs` (INFERENCE_KEEPALIVE_MS); none for 0. */
+export function keepaliveOptions(intervalMs: number): ChannelOptions {
+  return intervalMs === 0 ? {} : { 'grpc.keepalive_time_ms': intervalMs, 'grpc.keepalive_timeout_ms': intervalMs };
+}
+
 /** Channel options capping gRPC's reconnect backoff at `maxMs` (INFERENCE_RECONNECT_MAX_MS). */
 export function reconnectOptions(maxMs: number): ChannelOptions {
   return { 'grpc.initial_reconnect_backoff_ms': Math.min(maxMs, 1000), 'grpc.max_reconnect_backoff_ms': maxMs };

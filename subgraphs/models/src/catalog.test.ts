@@ -2,12 +2,14 @@
  * The models subgraph answers from its copy of the registry (lib/grpc/registry-watch.ts), in front of the real
  * inference-grpc: counted at inference-grpc's per-RPC counters, reads after sync cost no registry call; a write is
  * in the very next read; a change made elsewhere arrives on the stream; and a copy without its stream for longer
- * than CATALOG_MAX_STALENESS_MS refuses, then resyncs when inference-grpc is back.
+ * than CATALOG_MAX_STALENESS_MS refuses, then resyncs when inference-grpc is back; a stream gone silent without
+ * closing is noticed by keepalive pings.
  */
 import { graphql } from '../../../stack/graphql-client';
 import { setPolicy, startInference } from '../../../test/helpers/inference';
 import type { InferenceFixture } from '../../../test/helpers/inference';
 import { startModels } from '../../../test/helpers/models';
+import { startFreezingProxy } from '../../../test/helpers/freezing-proxy';
 import { until } from '../../../lib/until';
 import type { ModelsSubgraph } from './server';
 
@@ -127,6 +129,30 @@ describe('the models subgraph without its registry stream', () => {
     } finally {
       await models.close();
       await second?.close();
+    }
+  });
+
+  it('notices a stream whose peer went silent without closing it (INFERENCE_KEEPALIVE_MS), and refuses past the bound', async () => {
+    const inference = await startInference();
+    const proxy = await startFreezingProxy(inference.address);
+    const models = await startModels(inference, {
+      INFERENCE_URL: proxy.address,
+      INFERENCE_KEEPALIVE_MS: '300',
+      CATALOG_MAX_STALENESS_MS: '300',
+    });
+    try {
+      expect((await graphql<Listed>(models.url, LIST)).data?.models).toHaveLength(2);
+      proxy.freeze();
+      // No reset reaches either side: only the unanswered ping tells the subgraph its stream is gone.
+      await until(
+        async () => (await graphql(models.url, LIST)).errors?.[0]?.extensions?.code === 'INFERENCE_UNAVAILABLE',
+        'reads refused once the silent stream is noticed and the bound has passed',
+        10_000,
+      );
+    } finally {
+      await models.close();
+      await proxy.close();
+      await inference.close();
     }
   });
 });

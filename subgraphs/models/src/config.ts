@@ -4,7 +4,7 @@ import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../l
 import { nonceMaxEntriesSetting, signatureWindowSetting, subgraphSecretSetting } from '../../../lib/signing/message-signature';
 import { maxBodyBytesSetting } from '../../../lib/graphql/http';
 import { wsMaxPayloadSetting } from '../../../lib/graphql/serve';
-import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
+import { inferenceKeepaliveSetting, inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service-process';
@@ -24,6 +24,7 @@ export const modelsSettings = {
     { min: 1, max: 600_000 },
   ),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
+  inferenceKeepaliveMs: inferenceKeepaliveSetting(),
   catalogMaxStalenessMs: int(
     'CATALOG_MAX_STALENESS_MS',
     10_000,

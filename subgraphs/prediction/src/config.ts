@@ -6,7 +6,7 @@ import { wsMaxPayloadSetting } from '../../../lib/graphql/serve';
 import { batchingSettings } from '../../../lib/limits/batching';
 import { inputLimitSettings } from '../../../lib/limits/input';
 import { checkClientSecurity, inferenceClientSecuritySettings } from '../../../lib/grpc/security';
-import { inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
+import { inferenceKeepaliveSetting, inferenceReconnectSetting, inferenceUrlSetting } from '../../../lib/grpc/target';
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service-process';
@@ -61,6 +61,7 @@ export const predictionSettings = {
     },
   ),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),
+  inferenceKeepaliveMs: inferenceKeepaliveSetting(),
   ...inferenceClientSecuritySettings(),
   ...redisSettings({
     url: 'Redis for the prediction cache, latency events and the nonces of signed requests; empty keeps them in memory (one replica).',

@@ -17,7 +17,7 @@ import type { ModelInferenceClient } from '../../../../lib/grpc/generated/inferg
 import type { ModelInfo__Output } from '../../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
 import { RegistryWatch } from '../../../../lib/grpc/registry-watch';
 import { fromWireModel } from '../../../../lib/grpc/registry-wire';
-import { reconnectOptions } from '../../../../lib/grpc/target';
+import { keepaliveOptions, reconnectOptions } from '../../../../lib/grpc/target';
 import { unary } from '../../../../lib/grpc/unary';
 import type { Logger } from '../../../../lib/logger';
 import { REQUEST_ID_KEY } from '../../../../lib/logger';
@@ -37,7 +37,11 @@ export class RegistryClient {
 
   /** A client of the inference-grpc at INFERENCE_URL, with the config's reconnection, token and TLS; its watch started. */
   static connect(config: ModelsConfig, logger: Logger): RegistryClient {
-    const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
+    const client = createInferenceClient(
+      config.inferenceUrl,
+      { ...reconnectOptions(config.inferenceReconnectMaxMs), ...keepaliveOptions(config.inferenceKeepaliveMs) },
+      config,
+    );
     const options = { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger };
     const feed = new ModelChanges();
     const watch = new RegistryWatch(client, {

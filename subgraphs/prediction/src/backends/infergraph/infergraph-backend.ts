@@ -3,7 +3,7 @@ import type { InferenceCallOptions } from '../../../../../lib/grpc/call-failure'
 import { createInferenceClient } from '../../../../../lib/grpc/client';
 import type { ModelInferenceClient } from '../../../../../lib/grpc/generated/infergraph/inference/v1/ModelInference';
 import { RegistryWatch } from '../../../../../lib/grpc/registry-watch';
-import { reconnectOptions } from '../../../../../lib/grpc/target';
+import { keepaliveOptions, reconnectOptions } from '../../../../../lib/grpc/target';
 import type { Logger } from '../../../../../lib/logger';
 import type { PredictionConfig } from '../../config';
 import type { InferenceBackend } from '../backend';
@@ -16,7 +16,11 @@ import { callPredictBatch } from './batch-stream';
 export const RESYNC_GRACE_MS = 2000;
 
 export function createInfergraphBackend(config: PredictionConfig, logger: Logger): InferenceBackend {
-  const client = createInferenceClient(config.inferenceUrl, reconnectOptions(config.inferenceReconnectMaxMs), config);
+  const client = createInferenceClient(
+    config.inferenceUrl,
+    { ...reconnectOptions(config.inferenceReconnectMaxMs), ...keepaliveOptions(config.inferenceKeepaliveMs) },
+    config,
+  );
   const callOptions = { address: config.inferenceUrl, service: 'inference-grpc', deadlineMs: config.inferenceDeadlineMs, logger };
   const catalog = registryCatalog(client, callOptions);
   return {
