@@ -7,6 +7,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { forwardRequest } from './forward';
+
 interface Held {
   readonly forward: () => void;
   readonly fail: () => void;
@@ -38,15 +40,7 @@ export async function startHoldingProxy(targetGraphqlUrl: string): Promise<Holdi
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => {
       const forward = (): void => {
-        const upstream = http.request(
-          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.once('error', () => res.destroy());
-        upstream.end(Buffer.concat(chunks));
+        forwardRequest(target, req, res).end(Buffer.concat(chunks));
       };
       if (req.method !== 'POST') return forward();
       requests += 1;

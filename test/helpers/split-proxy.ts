@@ -10,6 +10,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
+import { forwardRequest } from './forward';
+
 export interface SplitProxy {
   /** The proxy's URL of /graphql. */
   readonly url: string;
@@ -25,15 +27,7 @@ export async function startSplitProxy(httpTarget: string, wsTarget = httpTarget)
   let refusing = false;
   const tunnels = new Set<Duplex>();
   const server = http.createServer((req, res) => {
-    const upstream = http.request(
-      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.once('error', () => res.destroy());
-    req.pipe(upstream);
+    req.pipe(forwardRequest(to, req, res));
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (refusing) {
