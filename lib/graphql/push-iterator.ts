@@ -12,11 +12,6 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   /** Ended by its source: what is buffered is still read, nothing more is taken. */
   private draining = false;
 
-  /** True once closed: the consumer is gone or the source ended. */
-  get closed(): boolean {
-    return this.done;
-  }
-
   constructor(
     private readonly maxBuffer: number,
     private readonly onClose: () => void,

@@ -48,6 +48,17 @@ describe('SharedSubscription', () => {
     expect(await read(slow, 1)).toEqual([5]);
   });
 
+  it('ends a member that has not read its events yet only after those events and the last result', async () => {
+    const { shared } = group();
+    const member = shared.join();
+    shared.event(event(1));
+    shared.event(event(2));
+    shared.end({ errors: [new GraphQLError('the subscription to subgraph prediction ended')] });
+    // The group's work is promise jobs only: past one turn of the event loop it has all been done, none of it read.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await read(member, 4)).toEqual([1, 2, 'the subscription to subgraph prediction ended', 'done']);
+  });
+
   it('gives a member only the events that reached the group after it joined', async () => {
     const { shared, waiting } = group(true);
     const first = shared.join();

@@ -79,7 +79,8 @@ export class SharedSubscription {
         const frozen = deepFreeze(last);
         for (const member of members) member.push(frozen);
       }
-      for (const member of members) member.close();
+      // Each member still reads what it has not yet read, then `last`, then its end.
+      for (const member of members) member.end();
     });
   }
 
