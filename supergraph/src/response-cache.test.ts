@@ -94,6 +94,15 @@ describe('the response cache', () => {
     expect([direct?.headers.get('cache-control'), hit?.headers.get('cache-control')]).toEqual(['max-age=10, public', 'no-store']);
   });
 
+  it('keeps its answers when a registry mutation is refused before it runs: a reader cannot empty it', async () => {
+    const sg = stack.supergraph;
+    await cached(sg, MODELS);
+    const refused = await costed(sg, SET_CANARY(13), KEYS.reader);
+    expect(refused.answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.fetches).toBe(0);
+    expect((await costed(sg, MODELS)).fetches).toBe(0);
+  });
+
   it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
     // This supergraph's modelChanged comes from a models subgraph of another inference-grpc, which never reports
     // the change (its queries and mutations go to the stack's): only the mutation can invalidate.

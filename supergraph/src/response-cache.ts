@@ -17,7 +17,10 @@
  * the change is never served after it, even one written after it. For
  * SETTLE_MS after a change nothing is stored (see there why). A registry
  * mutation sent through this supergraph starts one too, before it answers, so
- * its caller's next read shows its write. While the subscription is not open
+ * its caller's next read shows its write; one refused before it ran does not.
+ * What bounds staleness beyond that is the hints' max-age: a models-subgraph
+ * replica whose own copy lags by more than SETTLE_MS (its stream down, within
+ * CATALOG_MAX_STALENESS_MS) may answer a read that is then stored. While the subscription is not open
  * the cache is neither read nor written, and whatever it held is dropped.
  *
  * Clients are told `Cache-Control: no-store` as before: a cache outside the
@@ -167,7 +170,15 @@ export class ResponseCache {
           : undefined;
         let outcome: CacheOutcome | undefined;
         let storable = false;
+        /** The generation the answer was looked up in: one read across a change is stored under a key no one reads. */
+        let generation = -1;
+        /** Set once the operation runs: auth and limits let it through. */
+        let executed = false;
         return {
+          executionDidStart: () => {
+            executed = true;
+            return Promise.resolve();
+          },
           responseForOperation: async (context) => {
             if (!inner || context.operation?.operation !== OperationTypeNode.QUERY) return null;
             if (!this.options.synced()) {
@@ -175,6 +186,7 @@ export class ResponseCache {
               return null;
             }
             storable = performance.now() >= this.storableFrom;
+            generation = this.generation;
             const hit = (await inner.responseForOperation?.(context)) ?? null;
             outcome = hit ? 'hit' : 'miss';
             return hit;
@@ -182,10 +194,13 @@ export class ResponseCache {
           willSendResponse: async (context) => {
             context.response.http.headers.set('cache-control', 'no-store');
             if (outcome !== undefined) this.outcomes.inc({ outcome });
-            // A miss is stored only if it started settled and the copy is still current; a hit's answer was stored already.
-            if (outcome === 'miss' && storable && this.options.synced()) await inner?.willSendResponse?.(context);
-            else if (inner && context.operation?.operation === OperationTypeNode.MUTATION) {
-              if (touchesRegistry(context.operation.selectionSet, context.document)) this.invalidate();
+            // A miss is stored only if it started settled, in the generation still current, while the copy is current;
+            // a hit's answer was stored already.
+            if (outcome === 'miss' && storable && generation === this.generation && this.options.synced())
+              await inner?.willSendResponse?.(context);
+            // A registry mutation refused before it ran (by auth or a limit) changed nothing and invalidates nothing.
+            else if (inner && executed && context.operation?.operation === OperationTypeNode.MUTATION) {
+              if (touchesRegistry(context.operation.selectionSet, context.document)) this.changed();
             }
           },
         };
