@@ -197,6 +197,12 @@ export const supergraphSettings = {
       max: 4096,
     },
   ),
+  responseCacheKeepaliveMs: int(
+    'RESPONSE_CACHE_KEEPALIVE_MS',
+    5000,
+    "How often the socket of the response cache's modelChanged subscription is pinged; a ping unanswered within as long again closes it, so a path to the models subgraph that goes silent without closing is noticed and the cache bypassed until it subscribes again.",
+    { min: 100, max: 600_000 },
+  ),
   introspection: bool(
     'INTROSPECTION',
     true,

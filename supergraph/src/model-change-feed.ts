@@ -28,7 +28,7 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
 
 /** Who the supergraph is when it asks for registry changes itself: no caller's, a reader's. */
-export const SUPERGRAPH_IDENTITY: Identity = { subject: 'supergraph', roles: ['reader'] };
+const SUPERGRAPH_IDENTITY: Identity = { subject: 'supergraph', roles: ['reader'] };
 
 const MESSAGE = { query: 'subscription ResponseCacheInvalidation { modelChanged { name } }' } as const;
 
@@ -37,6 +37,8 @@ export interface ModelChangeFeedOptions {
   readonly url: string;
   /** SUBGRAPH_SECRET; empty sends the subscribe message unsigned. */
   readonly secret: string;
+  /** RESPONSE_CACHE_KEEPALIVE_MS: the socket is pinged this often, and closed when a pong is that late. */
+  readonly keepaliveMs: number;
   readonly logger: Logger;
   /** The subscription is open: every change from now on is told to `changed`. */
   opened(): void;
@@ -72,7 +74,18 @@ export class ModelChangeFeed {
   }
 
   private attempt(): void {
-    this.connect().catch((err: unknown) => this.options.logger.error({ err }, 'the modelChanged subscription could not start'));
+    this.connect().catch((err: unknown) => {
+      this.options.logger.error({ err, retryInMs: this.delayMs }, 'the modelChanged subscription could not start; trying again');
+      this.retryLater();
+    });
+  }
+
+  /** The next attempt, after the current backoff, which doubles up to RECONNECT_MAX_MS. */
+  private retryLater(): void {
+    if (this.disposed) return;
+    this.timer = setTimeout(() => this.attempt(), this.delayMs);
+    this.timer.unref();
+    this.delayMs = Math.min(this.delayMs * 2, RECONNECT_MAX_MS);
   }
 
   private async connect(): Promise<void> {
@@ -81,18 +94,33 @@ export class ModelChangeFeed {
     if (this.disposed) return;
     let ended = false;
     let openedAt: number | undefined;
+    let socket: WebSocket | undefined;
+    let pongDue: NodeJS.Timeout | undefined;
     const client = createClient({
       url,
       webSocketImpl: WebSocket,
       lazy: true,
       retryAttempts: 0,
+      keepAlive: this.options.keepaliveMs,
       on: {
-        connected: () => {
+        connected: (connected) => {
+          socket = connected as WebSocket;
           if (ended || this.disposed) return;
           this.isOpen = true;
           openedAt = performance.now();
           this.options.opened();
         },
+        // graphql-ws sends the pings; an unanswered one closes the socket here, which ends the subscription.
+        ping: (received) => {
+          if (received) return;
+          clearTimeout(pongDue);
+          pongDue = setTimeout(() => socket?.terminate(), this.options.keepaliveMs);
+          pongDue.unref();
+        },
+        pong: (received) => {
+          if (received) clearTimeout(pongDue);
+        },
+        closed: () => clearTimeout(pongDue),
       },
     });
     this.client = client;
@@ -105,9 +133,7 @@ export class ModelChangeFeed {
       void client.dispose();
       if (this.disposed) return;
       logger.warn({ reason: why, retryInMs: this.delayMs }, 'the response cache lost its modelChanged subscription; reconnecting');
-      this.timer = setTimeout(() => this.attempt(), this.delayMs);
-      this.timer.unref();
-      this.delayMs = Math.min(this.delayMs * 2, RECONNECT_MAX_MS);
+      this.retryLater();
     };
     client.subscribe(
       { ...MESSAGE, extensions },

@@ -9,6 +9,7 @@ import type { GraphQLResponse } from '../../stack/graphql-client';
 import { metricValue } from '../../stack/prometheus';
 import { setPolicy, startInference } from '../../test/helpers/inference';
 import { startModels } from '../../test/helpers/models';
+import { startFreezingProxy } from '../../test/helpers/freezing-proxy';
 import { startSplitProxy } from '../../test/helpers/split-proxy';
 import type { SplitProxy } from '../../test/helpers/split-proxy';
 import { startStack, startSupergraphFor } from '../../test/helpers/stack';
@@ -199,6 +200,17 @@ describe('the response cache', () => {
     expect(await outcomes(sg, 'bypass')).toBe(bypassed + 3);
     split.allow();
     await cached(sg, MODELS);
+  });
+
+  it('is bypassed once its subscription goes silent without closing (RESPONSE_CACHE_KEEPALIVE_MS)', async () => {
+    const silent = await startFreezingProxy(new URL(stack.models.url).host);
+    extra.push(silent);
+    const sg = await another({ MODELS_URL: (await proxy(`http://${silent.address}/graphql`)).url, RESPONSE_CACHE_KEEPALIVE_MS: '200' });
+    await cached(sg, MODELS);
+    silent.freeze();
+    // Nothing closes: only the unanswered ping tells the supergraph its change feed is gone. (Well before the answer's
+    // max-age of 10 s, past which a read would reach the subgraph anyway.)
+    await until(async () => (await costed(sg, MODELS)).fetches === 1, 'a read to reach the models subgraph', 5000);
   });
 
   it("is bypassed once the models subgraph's copy goes stale, which ends its modelChanged", async () => {

@@ -113,7 +113,7 @@ export class ResponseCache {
    * `modelsUrl` that keeps it current, started; `close` stops both.
    */
   static start(
-    config: Pick<SupergraphConfig, 'responseCache' | 'responseCacheMaxMib' | 'subgraphSecret'>,
+    config: Pick<SupergraphConfig, 'responseCache' | 'responseCacheMaxMib' | 'responseCacheKeepaliveMs' | 'subgraphSecret'>,
     modelsUrl: string | undefined,
     logger: Logger,
     metrics: Registry,
@@ -132,6 +132,7 @@ export class ResponseCache {
     const feed = new ModelChangeFeed({
       url: modelsUrl.replace(/^http/, 'ws'),
       secret: config.subgraphSecret,
+      keepaliveMs: config.responseCacheKeepaliveMs,
       logger,
       // What was stored before the subscription opened may predate a change it never heard of.
       opened: () => cache.changed(),
