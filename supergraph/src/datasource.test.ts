@@ -24,6 +24,14 @@ describe('SubgraphDataSource', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         seen.push({ body, headers: req.headers });
+        if (req.url === '/html') {
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy error at internal-host-7.corp</html>');
+          return;
+        }
+        if (req.url === '/broken') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": internal-host-7.corp');
+          return;
+        }
         if (req.url === '/refuse') {
           res.writeHead(503, { 'content-type': 'application/json' }).end('{"errors":[{"message":"down"}]}');
           return;
@@ -119,6 +127,22 @@ describe('SubgraphDataSource', () => {
       expect(shares).toBe(0);
     });
   });
+
+  it.each(['/html', '/broken'])(
+    'answers a 2xx body that is no GraphQL JSON (%s) as SUBGRAPH_UNAVAILABLE, without its words',
+    async (path) => {
+      const failure = await source(path)
+        .process(fetchOptions([]))
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      expect(failure).toMatchObject({
+        message: 'the subgraph prediction answered something other than GraphQL JSON',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+    },
+  );
 
   it('answers a refused fetch as SUBGRAPH_UNAVAILABLE naming the subgraph and the status, not its URL', async () => {
     const failure = await source('/refuse')

@@ -147,7 +147,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       answer = await this.fetcher(this.options.url, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }) });
       if (!answer.ok) throw await errorFrom(answer);
       body = await parseBody(answer);
-      if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+      if (typeof body !== 'object' || body === null)
+        throw new NotGraphQLError(`expected a JSON object, received ${String(body).slice(0, 200)}`);
     } catch (error) {
       return this.failed(error as Error, requestId);
     }
@@ -165,6 +166,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       logger.warn({ requestId, subgraph: name, url, err: error.message, code }, 'a subgraph fetch failed');
       throw graphQLError('SUBGRAPH_UNAVAILABLE', message);
     };
+    // An HTML error page or a broken body: its words (which may name internal hosts) go to the log only.
+    if (error instanceof NotGraphQLError || error instanceof SyntaxError)
+      return failed(`the subgraph ${name} answered something other than GraphQL JSON`, undefined);
     if (error.name === 'TimeoutError')
       return failed(`the subgraph ${name} did not answer within ${timeoutMs} ms (SUBGRAPH_TIMEOUT_MS)`, undefined);
     if (error.name === 'TypeError' && error.message === 'fetch failed') {
@@ -180,6 +184,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     throw error;
   }
 }
+
+/** A 2xx answer whose body is no JSON object. */
+class NotGraphQLError extends Error {}
 
 /** A JSON answer parsed, anything else as text (RemoteGraphQLDataSource's parseBody). */
 function parseBody(response: SubgraphResponse): Promise<unknown> {
