@@ -110,17 +110,18 @@ export class ResponseCache {
 
   /**
    * The cache of `config`, and when RESPONSE_CACHE is on, the modelChanged subscription to the models subgraph at
-   * `modelsUrl` that keeps it current, started; `close` stops both.
+   * `modelsUrl` that keeps it current, opened by `listen` (once the supergraph serves: a start that fails opens no
+   * socket); `close` stops both.
    */
   static start(
     config: Pick<SupergraphConfig, 'responseCache' | 'responseCacheMaxMib' | 'responseCacheKeepaliveMs' | 'subgraphSecret'>,
     modelsUrl: string | undefined,
     logger: Logger,
     metrics: Registry,
-  ): { readonly cache: ResponseCache; close(): Promise<void> } {
+  ): { readonly cache: ResponseCache; listen(): void; close(): Promise<void> } {
     if (!config.responseCache) {
       const cache = new ResponseCache({ enabled: false, maxMib: config.responseCacheMaxMib, synced: () => false, metrics });
-      return { cache, close: () => Promise.resolve(cache.dispose()) };
+      return { cache, listen: () => undefined, close: () => Promise.resolve(cache.dispose()) };
     }
     if (!modelsUrl) throw new Error('RESPONSE_CACHE needs the URL of the models subgraph');
     const cache: ResponseCache = new ResponseCache({
@@ -139,9 +140,9 @@ export class ResponseCache {
       changed: () => cache.changed(),
       closed: () => cache.invalidate(),
     });
-    feed.start();
     return {
       cache,
+      listen: () => feed.start(),
       close: async () => {
         await feed.dispose();
         cache.dispose();

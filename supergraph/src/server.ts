@@ -203,6 +203,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     registry: metricsRegistry,
     isReady: () => readiness.ready,
   });
+  responseCache.listen();
   logger.info({ port: service.port, metricsPort: metricsEndpoint.port }, 'supergraph listening');
   return {
     port: service.port,
