@@ -39,9 +39,11 @@ export function admitCaller(limiter: RateLimiter | undefined): (context: Gateway
 
 /**
  * How many characters of operation texts that passed are remembered, so that an operation sent again (most are: a
- * client sends the same few operations with new variables) is not lexed again; the oldest are forgotten first.
+ * client sends the same few operations with new variables) is not lexed again; the oldest are forgotten first. Each
+ * text is charged PASSED_TEXT_OVERHEAD more, for its entry, so many short texts cannot hold much more memory than this.
  */
 export const PASSED_TEXTS_CHARACTERS = 1024 * 1024;
+const PASSED_TEXT_OVERHEAD = 64;
 
 /**
  * The operation-text checks (./lexical). Their verdict depends on the text alone, so a text that passed once passes
@@ -56,11 +58,11 @@ export function checkQueryText(limits: TextLimits, rememberCharacters = PASSED_T
     const error = checkOperationText(query, limits);
     if (error) return refusalOf(error);
     passed.add(query);
-    remembered += query.length;
+    remembered += query.length + PASSED_TEXT_OVERHEAD;
     for (const oldest of passed) {
       if (remembered <= rememberCharacters) break;
       passed.delete(oldest);
-      remembered -= oldest.length;
+      remembered -= oldest.length + PASSED_TEXT_OVERHEAD;
     }
     return undefined;
   };
