@@ -6,6 +6,7 @@
 import type { FormattedExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
 
+import { until } from '../../../lib/until';
 import { encodeIdentity, signSubscription } from '../../../lib/signing/message-signature';
 import { liveSubscription, wsClient } from '../../../stack/graphql-client';
 import { setPolicy, startInference } from '../../../test/helpers/inference';
@@ -105,10 +106,15 @@ describe('modelChanged on the models subgraph', () => {
       // An accepted subscription says nothing until a change: changes are made until it answers.
       let answered = false;
       void answer.then(() => (answered = true));
-      for (let attempt = 0; !answered; attempt += 1) {
-        await pokeCanary(inference, 30)(attempt);
-        await Promise.race([answer, new Promise((r) => setTimeout(r, 50))]);
-      }
+      let attempt = 0;
+      await until(
+        async () => {
+          if (!answered) await pokeCanary(inference, 30)(attempt++);
+          return answered;
+        },
+        'the subscription to answer a change or refuse',
+        10_000,
+      );
       return answer;
     }
 
