@@ -1,4 +1,4 @@
-import { DATASETS, evaluateSentiment } from '../../../scripts/eval-sentiment';
+import { crossValidateV3, DATASETS, evaluateSentiment } from '../../../scripts/eval-sentiment';
 
 /** Measured with `npm run eval:sentiment`; a change that costs more than 0.01 fails. */
 const MEASURED: Record<string, Record<(typeof DATASETS)[number], number>> = {
@@ -21,5 +21,17 @@ describe('sentiment accuracy on the labelled amazon, imdb and yelp sentences', (
   it('v2 (VADER) beats v1 (AFINN) on every data set', async () => {
     const accuracy = await evaluateSentiment();
     for (const d of DATASETS) expect(accuracy.v2?.[d]).toBeGreaterThan(accuracy.v1?.[d] ?? 1);
+  });
+});
+
+describe('sentiment v3 (learned), by stratified 10-fold cross-validation', () => {
+  /** Measured with `npm run eval:sentiment` (pooled over the three sets); the issue's goal is 0.88. */
+  const MEASURED_POOLED = 0.882;
+
+  it('keeps its pooled out-of-fold accuracy at the level reached, and beats v2 on every set', async () => {
+    const cv = crossValidateV3();
+    expect(cv.pooled).toBeGreaterThanOrEqual(MEASURED_POOLED);
+    const rules = await evaluateSentiment();
+    for (const d of DATASETS) expect(cv.datasets[d]).toBeGreaterThan(rules.v2?.[d] ?? 1);
   });
 });

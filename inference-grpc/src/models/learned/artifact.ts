@@ -78,7 +78,7 @@ export function buildSentimentArtifact(): { model: string; manifest: string } {
     afinnWeight: round(model.afinnWeight),
     weights: Object.fromEntries([...model.weights.keys()].sort().map((name) => [name, round(model.weights.get(name) ?? 0)])),
   };
-  const text = `${JSON.stringify(artifact)}\n`;
+  const text = `${JSON.stringify(artifact, null, 1)}\n`;
   const manifest: Manifest = { format: ARTIFACT_FORMAT, backend: 'node', artifact: ARTIFACT_FILE, sha256: sha256(text) };
   return { model: text, manifest: `${JSON.stringify(manifest, null, 2)}\n` };
 }
