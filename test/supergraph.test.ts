@@ -33,9 +33,23 @@ describe.each(INFERENCE_PROTOCOLS)('the supergraph over the whole stack, the pre
     );
     expect(res.errors).toBeUndefined();
     expect(res.data?.models.map((m) => [m.name, m.versions.map((v) => v.version)])).toEqual([
-      ['sentiment', ['v1', 'v2']],
+      ['sentiment', ['v1', 'v2', 'v3']],
       ['numeric', ['v1', 'v2']],
     ]);
+  });
+
+  it('serves sentiment v3 (learned) by explicit version: a label and a confidence from its probability, cached like the others', async () => {
+    const query = `mutation { predict(input: { model: "sentiment", version: "v3", text: "The battery died after two days, what a waste." }) {
+      modelVersion routing cache label score confidence } }`;
+    const first = await stack.query<{
+      predict: { modelVersion: string; routing: string; cache: string; label: string; score: number; confidence: number };
+    }>(query);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.predict).toMatchObject({ modelVersion: 'v3', routing: 'EXPLICIT', cache: 'MISS', label: 'NEGATIVE' });
+    expect(first.data?.predict.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(first.data?.predict.confidence).toBeLessThanOrEqual(1);
+    const again = await stack.query<{ predict: { cache: string; confidence: number } }>(query);
+    expect(again.data?.predict).toMatchObject({ cache: 'HIT', confidence: first.data?.predict.confidence });
   });
 
   it('predicts a sentiment label for text and a class for features, with the model resolved by the models subgraph', async () => {

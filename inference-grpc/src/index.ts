@@ -2,7 +2,7 @@
 export { inferenceSettings, loadInferenceConfig } from './config';
 export type { InferenceConfig } from './config';
 export type { ModelDefinition } from './models/types';
-export { sentimentModel } from './models/sentiment';
+export { LEARNED_SENTIMENT_VERSION, sentimentModel } from './models/sentiment';
 export { readSentimentArtifact, V3_DIRECTORY, writeSentimentArtifact } from './models/learned/artifact';
 export { DATASETS, loadDataset, loadSentences } from './models/learned/data';
 export type { Dataset, LabelledSentence } from './models/learned/data';

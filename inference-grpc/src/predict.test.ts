@@ -40,11 +40,25 @@ describe('inference-grpc over a real channel', () => {
     expect(model.versions.find((v) => v.version === 'v2')).toMatchObject({ state: 'UNLOADED', loadedAt: '' });
   });
 
-  it('answers an explicit version, and both versions read sentiment', async () => {
+  it('answers an explicit version, and every version reads sentiment', async () => {
     const v2 = await f.predict('sentiment', text('This is terrible and sad.'), { version: 'v2' });
     expect(v2.prediction).toMatchObject({ modelVersion: 'v2', sentiment: { label: 'NEGATIVE' } });
     const neutral = await f.predict('sentiment', text('The table is brown.'), { version: 'v2' });
     expect(neutral.prediction?.sentiment?.label).toBe('NEUTRAL');
+    expect((await getModel(f, 'sentiment')).versions.map((v) => v.version)).toEqual(['v1', 'v2', 'v3']);
+    const v3 = await f.predict('sentiment', text('Not good at all.'), { version: 'v3' });
+    expect(v3.prediction).toMatchObject({ modelVersion: 'v3', sentiment: { label: 'NEGATIVE' } });
+  });
+
+  it('answers v3 (learned) with a probability: score 2p - 1, confidence max(p, 1 - p)', async () => {
+    for (const sentence of ['I love this phone, it works great.', 'The food was cold and the service was slow.']) {
+      const { prediction } = await f.predict('sentiment', text(sentence.slice(0, 40)), { version: 'v3' });
+      const { label, score = 0, confidence = 0 } = prediction?.sentiment ?? {};
+      expect(label).toBe(sentence.startsWith('I love') ? 'POSITIVE' : 'NEGATIVE');
+      expect(confidence).toBeGreaterThanOrEqual(0.5);
+      expect(confidence).toBeLessThanOrEqual(1);
+      expect(confidence).toBeCloseTo(0.5 + Math.abs(score) / 2, 5);
+    }
   });
 
   it('classifies features deterministically per version, and the versions differ', async () => {

@@ -55,6 +55,7 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     const text = await row(p, 'sentiment').innerText();
     expect(text).toContain('v1 unloaded');
     expect(text).toContain('v2 unloaded');
+    expect(text).toContain('v3 unloaded');
     expect(text).toContain('none');
     await row(p, 'numeric').waitFor();
     await p.getByText('latency events: live').waitFor();

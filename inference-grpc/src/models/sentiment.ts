@@ -2,8 +2,14 @@
  * Text sentiment, two versions:
  * - v1: AFINN-165 word list (npm `sentiment`); the summed word score, squashed into [-1, 1].
  * - v2: VADER (npm `vader-sentiment`); its compound score, already in [-1, 1].
+ * - v3: learned linear model (see learned/), read from model-repository/sentiment/v3;
+ *   its probability p of POSITIVE gives the score 2p - 1 and the confidence max(p, 1 - p).
  * Both answer POSITIVE / NEGATIVE / NEUTRAL with a score in [-1, 1] and a confidence in [0, 1].
  */
+import { readSentimentArtifact, V3_DIRECTORY } from './learned/artifact';
+import { featurize } from './learned/features';
+import { loadLexicons } from './learned/lexicons';
+import { positiveProbability } from './learned/model';
 import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput, SentimentLabel } from './types';
 
 /** VADER's own normalisation constant, reused so AFINN scores land on the same scale. */
@@ -44,6 +50,20 @@ async function loadVader(): Promise<LoadedModel> {
   });
 }
 
+/** The version learned from labelled data: eval:sentiment scores it by cross-validation, not on its own training sentences. */
+export const LEARNED_SENTIMENT_VERSION = 'v3';
+
+function loadLearned(): Promise<LoadedModel> {
+  const { model } = readSentimentArtifact(V3_DIRECTORY);
+  const lexicons = loadLexicons();
+  return Promise.resolve(
+    textModel((text) => {
+      const p = positiveProbability(model, featurize(text, lexicons));
+      return output(p >= 0.5 ? 'POSITIVE' : 'NEGATIVE', 2 * p - 1);
+    }),
+  );
+}
+
 export const sentimentModel: ModelDefinition = {
   name: 'sentiment',
   description: 'Sentiment of English text: POSITIVE, NEGATIVE or NEUTRAL with a score in [-1, 1].',
@@ -51,5 +71,10 @@ export const sentimentModel: ModelDefinition = {
   versions: [
     { version: 'v1', description: 'AFINN-165 word list (rule based).', load: loadAfinn },
     { version: 'v2', description: 'VADER: lexicon and rules tuned for social media text.', load: loadVader },
+    {
+      version: LEARNED_SENTIMENT_VERSION,
+      description: 'Learned: logistic regression on words, word pairs and AFINN/VADER lexicon features (model-repository/sentiment/v3).',
+      load: loadLearned,
+    },
   ],
 };

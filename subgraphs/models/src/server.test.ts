@@ -38,6 +38,7 @@ describe('models subgraph over HTTP, in front of the real inference-grpc', () =>
     expect(res.data?.models[0]?.versions).toEqual([
       { version: 'v1', state: 'UNLOADED', loaded: false, loadedAt: null, loadError: null, default: true, canary: false },
       { version: 'v2', state: 'UNLOADED', loaded: false, loadedAt: null, loadError: null, default: false, canary: false },
+      { version: 'v3', state: 'UNLOADED', loaded: false, loadedAt: null, loadError: null, default: false, canary: false },
     ]);
   });
 

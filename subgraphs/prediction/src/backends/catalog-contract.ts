@@ -54,6 +54,7 @@ export function catalogContract(implementation: string, factory: CatalogFactory)
           versions: [
             { version: 'v1', default: true, canary: false },
             { version: 'v2', default: false, canary: false },
+            { version: 'v3', default: false, canary: false },
           ],
         });
         expect(await described(catalog, 'numeric')).toMatchObject({ name: 'numeric', inputKind: 'FEATURES', defaultVersion: 'v1' });
@@ -73,6 +74,7 @@ export function catalogContract(implementation: string, factory: CatalogFactory)
           versions: [
             { version: 'v1', default: true, canary: false },
             { version: 'v2', default: false, canary: true },
+            { version: 'v3', default: false, canary: false },
           ],
         });
         expect((await described(catalog, 'numeric'))?.canary).toBeNull();
