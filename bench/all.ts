@@ -24,6 +24,7 @@ export const BENCHES = [
   'replicas',
   'ws-payload',
   'unauthenticated',
+  'sentiment',
 ] as const;
 
 const args = parseLoadArgs();

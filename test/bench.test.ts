@@ -1,8 +1,8 @@
 /**
  * The benchmarks run, with tiny windows, so they cannot rot: bench:gateway
- * (the shared load, stack and report code every load bench uses) and
- * bench:subscriptions, each as `npm run` would run it, writing their results
- * to a temporary directory. The other benches are covered by typecheck and lint.
+ * (the shared load, stack and report code every load bench uses),
+ * bench:subscriptions and bench:sentiment, each as `npm run` would run it,
+ * writing their results to a temporary directory. The other benches are covered by typecheck and lint.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,5 +52,18 @@ describe('benchmarks', () => {
     };
     expect(summary.deliveries).toBe(20);
     expect(summary.mutationToEventMs.p50).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('bench:sentiment times every sentiment version on every sentence, side by side', () => {
+    const summary = runBench('sentiment', ['--seconds', '0.1', '--warmup-seconds', '0'], dir) as {
+      sentencesPerPass: number;
+      timings: Record<string, { sentences: number; p99Us: number }>;
+    };
+    expect(summary.sentencesPerPass).toBe(3000);
+    expect(Object.keys(summary.timings)).toEqual(['v1', 'v2', 'v3']);
+    for (const t of Object.values(summary.timings)) {
+      expect(t.sentences).toBeGreaterThanOrEqual(3000);
+      expect(t.p99Us).toBeGreaterThan(0);
+    }
   }, 120_000);
 });
