@@ -6,7 +6,7 @@ import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inf
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { until } from '../../lib/until';
-import { features } from './server.test-helpers';
+import { features, text } from './server.test-helpers';
 
 describe('the traffic policy over a real channel', () => {
   let f: InferenceFixture;
@@ -74,5 +74,20 @@ describe('the traffic policy over a real channel', () => {
     await expect(setPolicy(f, { model: 'numeric', canary: { version: 'v2', percent: 100 } })).resolves.toMatchObject({
       canary: { percent: 100 },
     });
+  });
+
+  it('takes the learned sentiment v3 as a canary, then as the default, like any other version (the prediction subgraph makes the canary split)', async () => {
+    const canary = await setPolicy(f, { model: 'sentiment', canary: { version: 'v3', percent: 20 } });
+    expect(canary.versions.map((v) => [v.version, v.default, v.canary])).toEqual([
+      ['v1', true, false],
+      ['v2', false, false],
+      ['v3', false, true],
+    ]);
+    await setPolicy(f, { model: 'sentiment', defaultVersion: 'v3' });
+    expect((await f.predict('sentiment', text('Works great.'))).prediction).toMatchObject({
+      modelVersion: 'v3',
+      sentiment: { label: 'POSITIVE' },
+    });
+    await setPolicy(f, { model: 'sentiment', defaultVersion: 'v1' });
   });
 });
