@@ -37,7 +37,7 @@ describe('npm run example:client', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       expect(stdout).toContain(`InferGraph at ${stack!.supergraph.url} (subscriptions ${stack!.supergraph.url.replace('http', 'ws')})`);
       expect(stdout).toMatch(
-        /models:\n {2}sentiment +TEXT +default v1 {2}canary none {2}versions v1, v2\n {2}numeric +FEATURES +default v1/,
+        /models:\n {2}sentiment +TEXT +default v1 {2}canary none {2}versions v1, v2, v3\n {2}numeric +FEATURES +default v1/,
       );
       expect(stdout).toMatch(
         /predict sentiment "What a lovely day": POSITIVE score 0\.\d{3}\n {2}version v1, routing DEFAULT, cache MISS, [\d.]+ ms, batch of 1/,
