@@ -9,7 +9,7 @@
  *
  *   npm run bench:sentiment -- [--seconds 10] [--warmup-seconds 1]
  */
-import { loadSentences, sentimentModel } from '../inference-grpc/src/index';
+import { DEFAULT_MODEL_REPOSITORY, loadSentences, repositoryModel } from '../inference-grpc/src/index';
 import { parseLoadArgs } from './load';
 import { machine, writeResults } from './report';
 
@@ -29,6 +29,7 @@ function percentile(sorted: Float64Array, q: number): number {
 async function main(): Promise<void> {
   const args = parseLoadArgs();
   const inputs = loadSentences().map((s) => ({ kind: 'text' as const, text: s.text }));
+  const sentimentModel = repositoryModel(DEFAULT_MODEL_REPOSITORY, 'sentiment', { batchLatencyMs: 0, itemLatencyUs: 0 });
   const versions = await Promise.all(sentimentModel.versions.map(async (v) => ({ version: v.version, model: await v.load() })));
   const samples = new Map<string, number[]>(versions.map((v) => [v.version, []]));
 

@@ -56,11 +56,15 @@ function parseCanary(raw: string): readonly CanarySetting[] {
 
 const DEFAULT_VERSIONS_TEXT = 'sentiment:v1,numeric:v1';
 
-export function defaultVersionsSetting(doc: string): Setting<ReadonlyMap<string, string>> {
+/**
+ * DEFAULT_MODEL_VERSIONS; `unsetMeansNone`: unset is an empty map (inference-grpc, where each
+ * model's config.json names its default), else sentiment:v1,numeric:v1.
+ */
+export function defaultVersionsSetting(doc: string, unsetMeansNone = false): Setting<ReadonlyMap<string, string>> {
   return custom(
     'DEFAULT_MODEL_VERSIONS',
-    parseDefaultVersions(DEFAULT_VERSIONS_TEXT),
-    DEFAULT_VERSIONS_TEXT,
+    unsetMeansNone ? new Map<string, string>() : parseDefaultVersions(DEFAULT_VERSIONS_TEXT),
+    unsetMeansNone ? '(none)' : DEFAULT_VERSIONS_TEXT,
     doc,
     'expected model:version pairs',
     parseDefaultVersions,

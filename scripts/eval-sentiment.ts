@@ -11,11 +11,12 @@
  */
 import {
   crossValidateSentiment,
+  DEFAULT_MODEL_REPOSITORY,
   DATASETS,
   LEARNED_SENTIMENT_VERSION,
   loadDataset,
   loadSentences,
-  sentimentModel,
+  repositoryModel,
 } from '../inference-grpc/src/index';
 import type { CrossValidation, Dataset } from '../inference-grpc/src/index';
 
@@ -26,6 +27,7 @@ export type Accuracy = Record<string, Record<Dataset, number>>;
 /** Accuracy of the rule-based versions on every sentence. */
 export async function evaluateSentiment(): Promise<Accuracy> {
   const result: Accuracy = {};
+  const sentimentModel = repositoryModel(DEFAULT_MODEL_REPOSITORY, 'sentiment', { batchLatencyMs: 0, itemLatencyUs: 0 });
   for (const version of sentimentModel.versions.filter((v) => v.version !== LEARNED_SENTIMENT_VERSION)) {
     const model = await version.load();
     const scores = {} as Record<Dataset, number>;

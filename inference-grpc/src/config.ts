@@ -1,11 +1,13 @@
 /** inference-grpc settings: the only place this service reads the environment. */
 import { isIP } from 'node:net';
+import path from 'node:path';
 
 import { ConfigError, SettingValueError, bool, custom, int, readConfig } from '../../lib/config';
 import { inferenceTokenSetting, pemFileSetting } from '../../lib/grpc/security';
 import { batchingSettings } from '../../lib/limits/batching';
 import { inputLimitSettings } from '../../lib/limits/input';
 import { metricsSettings } from '../../lib/metrics';
+import { PROJECT_ROOT } from '../../lib/paths';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service-process';
 import type { ConfigOf, Env } from '../../lib/config';
@@ -22,6 +24,9 @@ function parseVersionList(raw: string): ReadonlyMap<string, string[]> {
   }
   return out;
 }
+
+/** The model repository of this checkout: what npm start serves and train:sentiment writes into. */
+export const DEFAULT_MODEL_REPOSITORY = path.join(PROJECT_ROOT, 'model-repository');
 
 export const inferenceSettings = {
   ...serviceSettings(50051, 'gRPC port', {
@@ -43,8 +48,13 @@ export const inferenceSettings = {
     'PEM CA certificate(s); set, every client must present a certificate signed by it (mutual TLS). Needs INFERENCE_TLS_CERT.',
   ),
   ...metricsSettings(9464),
-  defaultVersions: defaultVersionsSetting('Default version per model, as model:version pairs.'),
-  canary: canarySetting('Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25).'),
+  defaultVersions: defaultVersionsSetting(
+    "Default version per model, as model:version pairs; overrides the defaultVersion of that model's config.json in MODEL_REPOSITORY (and drops its canary there if it names this version).",
+    true,
+  ),
+  canary: canarySetting(
+    "Canary per model at start-up, as model:version:percent (e.g. sentiment:v2:10,numeric:v2:25); overrides the canary of that model's config.json in MODEL_REPOSITORY.",
+  ),
   ...redisSettings(
     {
       url: 'Redis where the replicas share the traffic policy (default version and canary of each model); empty keeps it in memory (one replica).',
@@ -59,6 +69,14 @@ export const inferenceSettings = {
     300_000,
     'Age at which a client connection is asked to reconnect (finishing its calls within SHUTDOWN_GRACE_MS), so clients re-resolve DNS and spread over replicas added since; 0 never asks.',
     { min: 0, max: 86_400_000 },
+  ),
+  modelRepository: custom<string>(
+    'MODEL_REPOSITORY',
+    DEFAULT_MODEL_REPOSITORY,
+    '<project>/model-repository',
+    'Folder of the model repository: <model>/config.json and <model>/<version>/manifest.json plus its artifact (see Model repository). Read once at start-up; a relative path is from the working directory.',
+    'a directory path',
+    (raw) => path.resolve(raw),
   ),
   loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
   simulateLoadFailure: custom<ReadonlyMap<string, string[]>>(

@@ -58,6 +58,8 @@ describe('a model version that fails to load', () => {
         name: 'broken',
         description: 'always fails to load',
         inputKind: 'TEXT',
+        defaultVersion: 'v1',
+        canary: undefined,
         versions: [
           {
             version: 'v1',

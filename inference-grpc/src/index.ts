@@ -1,8 +1,9 @@
 /** What the stack harness, other services' tests and the evaluation script may use of inference-grpc; everything else is internal. */
-export { inferenceSettings, loadInferenceConfig } from './config';
+export { DEFAULT_MODEL_REPOSITORY, inferenceSettings, loadInferenceConfig } from './config';
 export type { InferenceConfig } from './config';
 export type { ModelDefinition } from './models/types';
-export { LEARNED_SENTIMENT_VERSION, sentimentModel } from './models/sentiment';
+export { LEARNED_SENTIMENT_VERSION } from './models/sentiment';
+export { repositoryModel, scanRepository } from './repository/scan';
 export { readSentimentArtifact, V3_DIRECTORY, writeSentimentArtifact } from './models/learned/artifact';
 export { DATASETS, loadDataset, loadSentences } from './models/learned/data';
 export type { Dataset, LabelledSentence } from './models/learned/data';

@@ -16,10 +16,10 @@ import { serverCredentials } from './grpc/auth';
 import type { ServiceState } from './grpc/calls';
 import { grpcServices } from './grpc/services';
 import { InferenceMetrics } from './metrics';
-import { builtinModels } from './models/builtin';
 import type { ModelDefinition } from './models/types';
 import type { ModelRegistry } from './registry/model-registry';
 import { startRegistry } from './registry/start';
+import { scanRepository } from './repository/scan';
 
 export interface InferenceServer {
   readonly port: number;
@@ -37,7 +37,7 @@ export interface InferenceServer {
 export async function startInferenceServer(
   config: InferenceConfig,
   logger: Logger,
-  catalog: readonly ModelDefinition[] = builtinModels({
+  catalog: readonly ModelDefinition[] = scanRepository(config.modelRepository, {
     batchLatencyMs: config.numericLatencyMs,
     itemLatencyUs: config.numericItemLatencyUs,
   }),

@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput } from './types';
+import type { LoadedModel, ModelInput, ModelOutput } from './types';
 
 export const NUMERIC_CLASSES = ['low', 'medium', 'high'] as const;
 
@@ -45,7 +45,8 @@ export function classify(seed: number, features: readonly number[]): ModelOutput
   return { kind: 'numeric', classId, probability: (exps[classId] ?? 0) / total, label: NUMERIC_CLASSES[classId] ?? 'unknown' };
 }
 
-function numericVersion(seed: number, cost: NumericCost): LoadedModel {
+/** A numeric-mock version: `seed` (from its params.json) picks its weights, `cost` is the service's NUMERIC_LATENCY_MS / NUMERIC_ITEM_LATENCY_US. */
+export function numericVersion(seed: number, cost: NumericCost): LoadedModel {
   return {
     async run(inputs: readonly ModelInput[]): Promise<ModelOutput[]> {
       await sleep(cost.batchLatencyMs + (cost.itemLatencyUs * inputs.length) / 1000);
@@ -54,17 +55,5 @@ function numericVersion(seed: number, cost: NumericCost): LoadedModel {
         return classify(seed, input.values);
       });
     },
-  };
-}
-
-export function numericModel(cost: NumericCost): ModelDefinition {
-  return {
-    name: 'numeric',
-    description: `Mock classifier of numeric feature vectors into ${NUMERIC_CLASSES.join(' / ')}, simulating a batched accelerator.`,
-    inputKind: 'FEATURES',
-    versions: [
-      { version: 'v1', description: 'Mock linear classifier, seed 1.', load: () => Promise.resolve(numericVersion(1, cost)) },
-      { version: 'v2', description: 'Mock linear classifier, seed 2.', load: () => Promise.resolve(numericVersion(2, cost)) },
-    ],
   };
 }

@@ -20,6 +20,8 @@ export interface LoadedModel {
 export interface ModelVersionDefinition {
   readonly version: string;
   readonly description: string;
+  /** Set when the version's files were found broken at start-up: it starts FAILED with this reason, and load() tries again later. */
+  readonly unavailable?: string;
   load(): Promise<LoadedModel>;
 }
 
@@ -29,5 +31,8 @@ export interface ModelDefinition {
   readonly name: string;
   readonly description: string;
   readonly inputKind: InputKind;
+  /** The default version and canary the model starts with (DEFAULT_MODEL_VERSIONS and CANARY override them). */
+  readonly defaultVersion: string;
+  readonly canary: { readonly version: string; readonly percent: number } | undefined;
   readonly versions: readonly ModelVersionDefinition[];
 }

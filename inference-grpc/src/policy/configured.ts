@@ -1,8 +1,10 @@
 /**
- * The traffic policy configuration asks for at start-up: each model's first
- * version as default unless DEFAULT_MODEL_VERSIONS names another, and the
- * canaries of CANARY. It only seeds a store that holds no policy yet. Every
- * problem is named, with its variable, in one ConfigError.
+ * The traffic policy configuration asks for at start-up: each model's default
+ * version and canary from its config.json in the model repository, overridden
+ * per model by DEFAULT_MODEL_VERSIONS and CANARY (a config.json canary on the
+ * version DEFAULT_MODEL_VERSIONS makes default is dropped). It only seeds a
+ * store that holds no policy yet. Every problem is named, with its variable,
+ * in one ConfigError.
  */
 import { ConfigError } from '../../../lib/config';
 import type { CanarySetting } from '../../../lib/traffic-policy';
@@ -16,10 +18,9 @@ export function configuredPolicies(
 ): Map<string, ReplicatedModel> {
   const models = new Map(
     catalog.map((definition) => {
-      const first = definition.versions[0];
-      if (first === undefined) throw new Error(`model ${definition.name} has no versions`);
       const versions = definition.versions.map((v) => v.version);
-      return [definition.name, { versions, configured: { defaultVersion: first.version, canary: undefined } }] as [string, ReplicatedModel];
+      const configured = { defaultVersion: definition.defaultVersion, canary: definition.canary };
+      return [definition.name, { versions, configured }] as [string, ReplicatedModel];
     }),
   );
   const names = [...models.keys()].join(', ');
@@ -29,7 +30,10 @@ export function configuredPolicies(
     if (!found) problems.push(`DEFAULT_MODEL_VERSIONS: unknown model ${model}; models are ${names}`);
     else if (!found.versions.includes(version))
       problems.push(`DEFAULT_MODEL_VERSIONS: ${model} has no version ${version}; versions are ${found.versions.join(', ')}`);
-    else models.set(model, { ...found, configured: { ...found.configured, defaultVersion: version } });
+    else {
+      const canary = found.configured.canary?.version === version ? undefined : found.configured.canary;
+      models.set(model, { ...found, configured: { defaultVersion: version, canary } });
+    }
   }
   for (const c of canaries) {
     const found = models.get(c.model);

@@ -18,6 +18,8 @@ export function testCatalog(versions: readonly string[] = ['v1', 'v2', 'v3']): M
       name: 'm',
       description: 'test model',
       inputKind: 'FEATURES',
+      defaultVersion: versions[0] ?? 'v1',
+      canary: undefined,
       versions: versions.map((version) => ({ version, description: version, load: () => Promise.resolve(loaded) })),
     },
   ];

@@ -13,6 +13,8 @@ function catalog(load: () => Promise<LoadedModel> = () => Promise.resolve(loaded
       name: 'm',
       description: 'test model',
       inputKind: 'FEATURES',
+      defaultVersion: 'v1',
+      canary: undefined,
       versions: [
         { version: 'v1', description: 'one', load },
         { version: 'v2', description: 'two', load },

@@ -34,7 +34,13 @@ export class ModelVersion {
     private readonly model: string,
     readonly definition: ModelVersionDefinition,
     private readonly options: VersionLoadOptions,
-  ) {}
+  ) {
+    if (definition.unavailable !== undefined) {
+      this.state = 'FAILED';
+      this.loadError = definition.unavailable;
+      this.failedAt = options.now();
+    }
+  }
 
   get status(): VersionStatus {
     return { state: this.state, loadedAt: this.loadedAt, loadError: this.loadError };

@@ -1,6 +1,6 @@
 /**
  * v3's files in the model repository: `model.json` (weights and how they were
- * made) and `manifest.json` ({ format, backend, artifact, sha256 }). Written
+ * made) and `manifest.json` ({ format, backend, artifact, sha256, description }, see repository/validate.ts). Written
  * byte-for-byte the same every run: fixed key order, weights sorted by feature
  * name, numbers rounded to 6 significant digits, no timestamps.
  */
@@ -9,6 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../../../lib/paths';
+import { MANIFEST_FILE } from '../../repository/validate';
+import type { Manifest } from '../../repository/validate';
 
 import { loadSentences, sentencesHash } from './data';
 import { crossValidateSentiment } from './evaluate';
@@ -22,7 +24,9 @@ import type { LearnedSentiment } from './model';
 export const ARTIFACT_FORMAT = 'infergraph-linear-sentiment';
 export const ARTIFACT_FORMAT_VERSION = 1;
 export const ARTIFACT_FILE = 'model.json';
-export const MANIFEST_FILE = 'manifest.json';
+/** v3's backend in repository/backends.ts, and its description in the manifest. */
+export const ARTIFACT_BACKEND = 'sentiment-linear';
+const DESCRIPTION = 'Learned: logistic regression on words, word pairs and AFINN/VADER lexicon features.';
 /** Where v3 lives: model-repository/<model>/<version>/. */
 export const V3_DIRECTORY = path.join(PROJECT_ROOT, 'model-repository', 'sentiment', 'v3');
 
@@ -38,13 +42,6 @@ export interface SentimentArtifact {
   readonly bias: number;
   readonly afinnWeight: number;
   readonly weights: Readonly<Record<string, number>>;
-}
-
-export interface Manifest {
-  readonly format: string;
-  readonly backend: string;
-  readonly artifact: string;
-  readonly sha256: string;
 }
 
 const round = (x: number): number => {
@@ -79,7 +76,13 @@ export function buildSentimentArtifact(): { model: string; manifest: string } {
     weights: Object.fromEntries([...model.weights.keys()].sort().map((name) => [name, round(model.weights.get(name) ?? 0)])),
   };
   const text = `${JSON.stringify(artifact, null, 1)}\n`;
-  const manifest: Manifest = { format: ARTIFACT_FORMAT, backend: 'node', artifact: ARTIFACT_FILE, sha256: sha256(text) };
+  const manifest: Manifest = {
+    format: ARTIFACT_FORMAT,
+    backend: ARTIFACT_BACKEND,
+    artifact: ARTIFACT_FILE,
+    sha256: sha256(text),
+    description: DESCRIPTION,
+  };
   return { model: text, manifest: `${JSON.stringify(manifest, null, 2)}\n` };
 }
 

@@ -1,0 +1,118 @@
+/**
+ * The typed schema of the model repository's two kinds of file, checked field
+ * by field: `<model>/config.json` and `<model>/<version>/manifest.json`. Each
+ * problem names the file and the field.
+ */
+import { NAME } from '../../../lib/traffic-policy';
+import type { InputKind } from '../models/types';
+
+export const CONFIG_FILE = 'config.json';
+export const MANIFEST_FILE = 'manifest.json';
+
+const INPUT_KINDS: Readonly<Record<string, InputKind>> = { text: 'TEXT', features: 'FEATURES' };
+
+/** `<model>/config.json`: what the model is and which of its versions answers by default. */
+export interface ModelConfig {
+  readonly inputKind: InputKind;
+  readonly description: string;
+  readonly defaultVersion: string;
+  readonly canary: { readonly version: string; readonly percent: number } | undefined;
+  /** Where the model comes in ListModels: by `order`, then by name (models without one last). */
+  readonly order: number | undefined;
+}
+
+/** `<model>/<version>/manifest.json`: how to load the version and the sha256 of its artifact. */
+export interface Manifest {
+  readonly format: string;
+  readonly backend: string;
+  readonly artifact: string;
+  readonly sha256: string;
+  readonly description?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads the fields of one object, collecting a problem per wrong or unknown field. */
+class Fields {
+  readonly problems: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly value: Json,
+    allowed: readonly string[],
+  ) {
+    for (const key of Object.keys(value)) if (!allowed.includes(key)) this.problem(key, `unknown field; fields are ${allowed.join(', ')}`);
+  }
+
+  problem(field: string, message: string): void {
+    this.problems.push(`${this.file}: ${field}: ${message}`);
+  }
+
+  string(field: string, pattern?: RegExp): string {
+    const v = this.value[field];
+    if (typeof v === 'string' && v !== '' && (pattern === undefined || pattern.test(v))) return v;
+    this.problem(field, v === undefined ? 'missing' : `expected ${pattern ? `a name matching ${String(pattern)}` : 'a non-empty string'}`);
+    return '';
+  }
+
+  optionalString(field: string): string | undefined {
+    return this.value[field] === undefined ? undefined : this.string(field);
+  }
+}
+
+/** Parses a JSON text, naming the file when it is not JSON or not an object. */
+export function parseJsonObject(file: string, text: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!isObject(value)) throw new Error(`${file}: expected a JSON object`);
+  return value;
+}
+
+export function parseModelConfig(file: string, json: Json): { config: ModelConfig; problems: string[] } {
+  const fields = new Fields(file, json, ['inputKind', 'description', 'defaultVersion', 'canary', 'order']);
+  const kind = INPUT_KINDS[String(json.inputKind)];
+  if (kind === undefined) fields.problem('inputKind', `expected one of ${Object.keys(INPUT_KINDS).join(', ')}`);
+  const description = fields.string('description');
+  const defaultVersion = fields.string('defaultVersion', NAME);
+  let canary: ModelConfig['canary'];
+  if (json.canary !== undefined) {
+    const c = json.canary;
+    if (!isObject(c)) fields.problem('canary', 'expected an object { version, percent }');
+    else {
+      const inner = new Fields(`${file}: canary`, c, ['version', 'percent']);
+      const version = inner.string('version', NAME);
+      const percent = c.percent;
+      if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 1 || percent > 100)
+        inner.problem('percent', 'expected an integer from 1 to 100');
+      fields.problems.push(...inner.problems);
+      canary = { version, percent: Number(percent) };
+    }
+  }
+  const order = json.order;
+  if (order !== undefined && (typeof order !== 'number' || !Number.isInteger(order) || order < 0))
+    fields.problem('order', 'expected an integer from 0');
+  const config = { inputKind: kind ?? 'TEXT', description, defaultVersion, canary, order: typeof order === 'number' ? order : undefined };
+  return { config, problems: fields.problems };
+}
+
+/** A manifest, or an error naming every wrong field. */
+export function parseManifest(file: string, json: Json): Manifest {
+  const fields = new Fields(file, json, ['format', 'backend', 'artifact', 'sha256', 'description']);
+  const manifest: Manifest = {
+    format: fields.string('format'),
+    backend: fields.string('backend'),
+    artifact: fields.string('artifact', /^[\w.-]+$/),
+    sha256: fields.string('sha256', /^[0-9a-f]{64}$/),
+    description: fields.optionalString('description'),
+  };
+  if (fields.problems.length > 0) throw new Error(fields.problems.join('; '));
+  return manifest;
+}
