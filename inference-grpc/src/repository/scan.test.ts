@@ -1,0 +1,154 @@
+/** The model repository scanned at start-up: what refuses the start, and what only fails one version. */
+import { rmSync, writeFileSync } from 'node:fs';
+
+import { status } from '@grpc/grpc-js';
+
+import { copyRepository } from '../../../test/helpers/model-repository';
+import type { RepositoryCopy } from '../../../test/helpers/model-repository';
+import { failure, startInference } from '../../../test/helpers/inference';
+import { features, listModels, text } from '../server.test-helpers';
+import { scanRepository } from './scan';
+
+const cost = { batchLatencyMs: 0, itemLatencyUs: 0 };
+
+describe('scanRepository', () => {
+  let repo: RepositoryCopy;
+  beforeEach(() => {
+    repo = copyRepository();
+  });
+  afterEach(() => repo.remove());
+
+  it('finds both models, their versions in order, defaults and descriptions from the files', () => {
+    const models = scanRepository(repo.root, cost);
+    expect(models.map((m) => [m.name, m.inputKind, m.defaultVersion, m.canary, m.versions.map((v) => v.version)])).toEqual([
+      ['sentiment', 'TEXT', 'v1', undefined, ['v1', 'v2', 'v3']],
+      ['numeric', 'FEATURES', 'v1', undefined, ['v1', 'v2']],
+    ]);
+    expect(models.flatMap((m) => m.versions.filter((v) => v.unavailable !== undefined))).toEqual([]);
+    expect(models[0]?.versions[1]?.description).toBe('VADER: lexicon and rules tuned for social media text.');
+  });
+
+  it.each<[string, (r: RepositoryCopy) => void, RegExp]>([
+    [
+      'an unknown backend',
+      (r) => r.editJson('numeric/v2/manifest.json', (m) => ({ ...m, backend: 'tensorrt' })),
+      /numeric\/v2\/manifest\.json: backend: unknown backend "tensorrt"; backends are sentiment-afinn, sentiment-vader, sentiment-linear, numeric-mock/,
+    ],
+    [
+      'a default version with no folder',
+      (r) => r.editJson('sentiment/config.json', (c) => ({ ...c, defaultVersion: 'v9' })),
+      /sentiment\/config\.json: defaultVersion: no version folder v9; versions are v1, v2, v3/,
+    ],
+    [
+      'a canary naming an absent version',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, canary: { version: 'v3', percent: 10 } })),
+      /numeric\/config\.json: canary\.version: no version folder v3; versions are v1, v2/,
+    ],
+    [
+      'a canary on the default version',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, canary: { version: 'v1', percent: 10 } })),
+      /numeric\/config\.json: canary\.version: v1 is already the default version/,
+    ],
+    [
+      'a canary percent out of range',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, canary: { version: 'v2', percent: 0 } })),
+      /numeric\/config\.json: canary: percent: expected an integer from 1 to 100/,
+    ],
+    ['bad JSON', (r) => writeFileSync(r.file('sentiment/config.json'), '{ "inputKind": '), /sentiment\/config\.json: not valid JSON/],
+    [
+      'a wrong input kind and an unknown field',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, inputKind: 'image', batchSize: 8 })),
+      /numeric\/config\.json: batchSize: unknown field[^]*numeric\/config\.json: inputKind: expected one of text, features/,
+    ],
+    ['a model folder without config.json', (r) => rmSync(r.file('numeric/config.json')), /numeric\/config\.json: missing/],
+  ])('refuses to start on %s, naming the file and the field', (_, breakIt, expected) => {
+    breakIt(repo);
+    expect(() => scanRepository(repo.root, cost)).toThrow(expected);
+  });
+
+  it('refuses a MODEL_REPOSITORY that is not a directory', () => {
+    expect(() => scanRepository(repo.file('nowhere'), cost)).toThrow(/MODEL_REPOSITORY: .*nowhere is not a directory/);
+  });
+
+  it.each<[string, (r: RepositoryCopy) => void, RegExp]>([
+    [
+      'an artifact that fails its sha256',
+      (r) => writeFileSync(r.file('numeric/v2/params.json'), '{ "seed": 3 }\n'),
+      /numeric\/v2\/params\.json: sha256 [0-9a-f]{64} does not match the manifest's [0-9a-f]{64}/,
+    ],
+    ['a missing artifact', (r) => rmSync(r.file('numeric/v2/params.json')), /numeric\/v2\/params\.json: artifact missing/],
+    ['a missing manifest', (r) => rmSync(r.file('numeric/v2/manifest.json')), /numeric\/v2\/manifest\.json: missing/],
+    ['a corrupt manifest', (r) => writeFileSync(r.file('numeric/v2/manifest.json'), '{'), /numeric\/v2\/manifest\.json: not valid JSON/],
+  ])('marks only that version unavailable on %s', (_, breakIt, reason) => {
+    breakIt(repo);
+    const versions = scanRepository(repo.root, cost).flatMap((m) => m.versions.map((v) => [`${m.name}:${v.version}`, v.unavailable]));
+    expect(versions.filter(([, unavailable]) => unavailable !== undefined)).toEqual([['numeric:v2', expect.stringMatching(reason)]]);
+  });
+});
+
+describe('inference-grpc over a repository copy', () => {
+  it('serves a version FAILED with its reason while the others answer, and loads it once the artifact is fixed', async () => {
+    const repo = copyRepository();
+    writeFileSync(repo.file('sentiment/v2/params.json'), '{ "neutralBand": 0.5 }\n');
+    const f = await startInference({ MODEL_REPOSITORY: repo.root, MODEL_LOAD_RETRY_MS: '0' });
+    try {
+      const sentiment = (await listModels(f)).models.find((m) => m.name === 'sentiment');
+      expect(sentiment?.versions.map((v) => [v.version, v.state])).toEqual([
+        ['v1', 'UNLOADED'],
+        ['v2', 'FAILED'],
+        ['v3', 'UNLOADED'],
+      ]);
+      expect(sentiment?.versions[1]?.loadError).toMatch(/sentiment\/v2\/params\.json: sha256 [0-9a-f]{64} does not match the manifest's/);
+      expect(await failure(f.predict('sentiment', text('good'), { version: 'v2' }))).toMatchObject({
+        grpc: status.UNAVAILABLE,
+        code: 'INFERENCE_UNAVAILABLE',
+        message: expect.stringMatching(/sentiment:v2 failed to load \(.*does not match the manifest's/),
+      });
+      await expect(f.predict('sentiment', text('good'), { version: 'v3' })).resolves.toMatchObject({ prediction: { modelVersion: 'v3' } });
+      await expect(f.predict('numeric', features([1]), { version: 'v2' })).resolves.toBeDefined();
+      writeFileSync(repo.file('sentiment/v2/params.json'), '{\n  "neutralBand": 0.05\n}\n');
+      await expect(f.predict('sentiment', text('good'), { version: 'v2' })).resolves.toMatchObject({ prediction: { modelVersion: 'v2' } });
+    } finally {
+      await f.close();
+      repo.remove();
+    }
+  });
+
+  it('refuses to start on a broken config.json', async () => {
+    const repo = copyRepository();
+    repo.editJson('sentiment/config.json', (c) => ({ ...c, defaultVersion: 'v4' }));
+    try {
+      await expect(startInference({ MODEL_REPOSITORY: repo.root })).rejects.toThrow(/defaultVersion: no version folder v4/);
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it('seeds the policy from config.json, and DEFAULT_MODEL_VERSIONS and CANARY override it', async () => {
+    const repo = copyRepository();
+    repo.editJson('sentiment/config.json', (c) => ({ ...c, defaultVersion: 'v3', canary: { version: 'v2', percent: 20 } }));
+    repo.editJson('numeric/config.json', (c) => ({ ...c, canary: { version: 'v2', percent: 10 } }));
+    const fromFiles = await startInference({ MODEL_REPOSITORY: repo.root });
+    const overridden = await startInference({
+      MODEL_REPOSITORY: repo.root,
+      DEFAULT_MODEL_VERSIONS: 'numeric:v2',
+      CANARY: 'sentiment:v1:5',
+    });
+    try {
+      const policy = async (f: typeof fromFiles): Promise<unknown[]> =>
+        (await listModels(f)).models.map((m) => [m.name, m.defaultVersion, m.canary?.version, m.canary?.percent]);
+      expect(await policy(fromFiles)).toEqual([
+        ['sentiment', 'v3', 'v2', 20],
+        ['numeric', 'v1', 'v2', 10],
+      ]);
+      expect(await policy(overridden)).toEqual([
+        ['sentiment', 'v3', 'v1', 5],
+        ['numeric', 'v2', undefined, undefined],
+      ]);
+    } finally {
+      await fromFiles.close();
+      await overridden.close();
+      repo.remove();
+    }
+  });
+});
