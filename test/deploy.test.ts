@@ -56,7 +56,7 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('copies every folder the compiled services read at run time', () => {
-    for (const folder of ['proto', 'schema']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+    for (const folder of ['proto', 'schema', 'model-repository']) expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
     for (const folder of ['lib', 'inference-grpc', 'subgraphs', 'supergraph', 'clients', 'ui'])
       expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
   });
