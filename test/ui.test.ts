@@ -10,11 +10,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { createLogger } from '../lib/logger';
-import { loadSupergraphConfig } from '../supergraph/src/index';
-import { startSupergraph } from '../supergraph/src/index';
 import type { Supergraph } from '../supergraph/src/index';
-import { startStack } from './helpers/stack';
+import { startStack, startSupergraphFor } from './helpers/stack';
 import type { Stack } from './helpers/stack';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -41,17 +38,7 @@ describe('browser pages served by the supergraph', () => {
   let origin = '';
 
   const supergraphWith = async (env: Record<string, string>): Promise<string> => {
-    const sg = await startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack!.prediction.subgraph.url,
-        MODELS_URL: stack!.models.url,
-        ...env,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    const sg = await startSupergraphFor(stack!, env);
     extra.push(sg);
     return new URL(sg.url).origin;
   };

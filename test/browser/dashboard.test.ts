@@ -6,14 +6,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 
-import { createLogger } from '../../lib/logger';
 import { ensureUiBuilt } from '../../scripts/build-ui';
-import { loadSupergraphConfig } from '../../supergraph/src/index';
-import { startSupergraph } from '../../supergraph/src/index';
 import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
 import { graphql } from '../../stack/graphql-client';
-import { startStack } from '../helpers/stack';
+import { startStack, startSupergraphFor } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 
 const SETUP_TIMEOUT_MS = 120_000;
@@ -115,17 +112,7 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
   });
 
   it('with auth on, works only with an API key, and moves the canary only for an admin', async () => {
-    secured = await startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack!.prediction.subgraph.url,
-        MODELS_URL: stack!.models.url,
-        API_KEYS: `ops=${ADMIN_KEY}:reader+predictor+admin,viewer=${READER_KEY}:reader`,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    secured = await startSupergraphFor(stack!, { API_KEYS: `ops=${ADMIN_KEY}:reader+predictor+admin,viewer=${READER_KEY}:reader` });
     const { page: p } = await originOnlyPage(browser!, new URL(secured.url).origin);
     await p.goto(new URL('/dashboard', secured.url).href);
     await p.getByText(/no credentials: .*\(UNAUTHENTICATED\)/).waitFor();

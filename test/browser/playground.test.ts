@@ -6,15 +6,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 
-import { createLogger } from '../../lib/logger';
 import { ensureUiBuilt } from '../../scripts/build-ui';
-import { loadSupergraphConfig } from '../../supergraph/src/index';
-import { startSupergraph } from '../../supergraph/src/index';
 import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
 import { graphql } from '../../stack/graphql-client';
 import { sleep } from '../../lib/until';
-import { startStack } from '../helpers/stack';
+import { startStack, startSupergraphFor } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 
 const API_KEY = 'playground-admin-key-0123456789';
@@ -143,17 +140,7 @@ describeBrowser('playground (GraphiQL served by the supergraph)', () => {
   });
 
   it('sends the API key from the header editor over HTTP and in connection_init when auth is on', async () => {
-    secured = await startSupergraph(
-      loadSupergraphConfig({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        PREDICTION_URL: stack!.prediction.subgraph.url,
-        MODELS_URL: stack!.models.url,
-        API_KEYS: `playground=${API_KEY}:reader+predictor+admin`,
-      }),
-      createLogger('supergraph', 'silent'),
-    );
+    secured = await startSupergraphFor(stack!, { API_KEYS: `playground=${API_KEY}:reader+predictor+admin` });
     const securedOrigin = new URL(secured.url).origin;
     const { page } = await originOnlyPage(browser!, securedOrigin);
     await openPlayground(page, `${securedOrigin}/graphql`);
