@@ -5,6 +5,9 @@
  * immediately. The buffer is bounded: past `maxBuffer` unread values the
  * oldest are dropped instead of growing without bound.
  */
+/** Events a subscriber has not read yet, kept before the oldest are dropped: the same bound for every subscription. */
+export const SUBSCRIBER_BUFFER = 1000;
+
 export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly buffer: T[] = [];
   private readonly readers: ((result: IteratorResult<T>) => void)[] = [];

@@ -6,11 +6,8 @@
  * tell a quiet registry from a copy that no longer hears of changes otherwise.
  */
 import type { InferGraphError } from '../../../lib/errors';
-import { PushIterator } from '../../../lib/graphql/push-iterator';
+import { PushIterator, SUBSCRIBER_BUFFER } from '../../../lib/graphql/push-iterator';
 import type { Model } from './domain';
-
-/** Changes not yet read by a slow subscriber before the oldest are dropped. */
-const SUBSCRIBER_BUFFER = 1000;
 
 /** A changed model, or the error that ends the subscription. */
 export type ModelChange = Model | InferGraphError;

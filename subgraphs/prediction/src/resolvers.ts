@@ -2,15 +2,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 
 import { graphQLError, toGraphQLError } from '../../../lib/graphql/errors';
-import { PushIterator } from '../../../lib/graphql/push-iterator';
+import { PushIterator, SUBSCRIBER_BUFFER } from '../../../lib/graphql/push-iterator';
 import type { PubSub } from './events/pubsub';
 import type { PredictionMetrics } from './metrics';
 import { LATENCY_CHANNEL } from './operation';
 import type { LatencyEventMessage, OperationContext, PredictionView } from './operation';
 import type { PredictRequest } from './predictor';
-
-/** Unread latency events kept per subscriber before the oldest are dropped. */
-const SUBSCRIBER_BUFFER = 1000;
 
 interface PredictionErrorView {
   readonly index: number;

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 
-import { SUBSCRIBER_BUFFER, SharedSubscription } from './shared';
+import { SUBSCRIBER_BUFFER } from '../../../lib/graphql/push-iterator';
+import { SharedSubscription } from './shared';
 import type { UpstreamEvent } from './shared';
 
 /** A group whose events resolve to `{ data: { n } }`, each once `release` is called for it when `held`. */

@@ -7,10 +7,7 @@
  */
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 
-import { PushIterator } from '../../../lib/graphql/push-iterator';
-
-/** Events not yet read by a slow subscriber before the oldest are dropped; also events waiting to be resolved. */
-export const SUBSCRIBER_BUFFER = 1000;
+import { PushIterator, SUBSCRIBER_BUFFER } from '../../../lib/graphql/push-iterator';
 
 /** One event as the owning subgraph sent it. */
 export type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
