@@ -110,12 +110,12 @@ export class ResponseCache {
 
   /**
    * The cache of `config`, and when RESPONSE_CACHE is on, the modelChanged subscription to the models subgraph at
-   * `modelsUrl` that keeps it current, opened by `listen` (once the supergraph serves: a start that fails opens no
-   * socket); `close` stops both.
+   * `modelsWsUrl` (its graphql-ws URL) that keeps it current, opened by `listen` (once the supergraph serves: a start
+   * that fails opens no socket); `close` stops both.
    */
   static start(
     config: Pick<SupergraphConfig, 'responseCache' | 'responseCacheMaxMib' | 'responseCacheKeepaliveMs' | 'subgraphSecret'>,
-    modelsUrl: string | undefined,
+    modelsWsUrl: string | undefined,
     logger: Logger,
     metrics: Registry,
   ): { readonly cache: ResponseCache; listen(): void; close(): Promise<void> } {
@@ -123,7 +123,7 @@ export class ResponseCache {
       const cache = new ResponseCache({ enabled: false, maxMib: config.responseCacheMaxMib, synced: () => false, metrics });
       return { cache, listen: () => undefined, close: () => Promise.resolve(cache.dispose()) };
     }
-    if (!modelsUrl) throw new Error('RESPONSE_CACHE needs the URL of the models subgraph');
+    if (!modelsWsUrl) throw new Error('RESPONSE_CACHE needs the URL of the models subgraph');
     const cache: ResponseCache = new ResponseCache({
       enabled: true,
       maxMib: config.responseCacheMaxMib,
@@ -131,7 +131,7 @@ export class ResponseCache {
       metrics,
     });
     const feed = new ModelChangeFeed({
-      url: modelsUrl.replace(/^http/, 'ws'),
+      url: modelsWsUrl,
       secret: config.subgraphSecret,
       keepaliveMs: config.responseCacheKeepaliveMs,
       logger,

@@ -139,7 +139,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       return client;
     },
   });
-  const responseCache = ResponseCache.start(config, urls.models, logger, metricsRegistry);
+  const responseCache = ResponseCache.start(config, urls.models && wsUrl(urls.models), logger, metricsRegistry);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
