@@ -4,7 +4,7 @@ export type { InferenceConfig } from './config';
 export type { ModelDefinition } from './models/types';
 export { LEARNED_SENTIMENT_VERSION } from './models/sentiment';
 export { repositoryModel, scanRepository } from './repository/scan';
-export { readSentimentArtifact, V3_DIRECTORY, writeSentimentArtifact } from './models/learned/artifact';
+export { V3_DIRECTORY, writeSentimentArtifact } from './models/learned/artifact';
 export { DATASETS, loadDataset, loadSentences } from './models/learned/data';
 export type { Dataset, LabelledSentence } from './models/learned/data';
 export { crossValidateSentiment } from './models/learned/evaluate';

@@ -6,7 +6,7 @@
  *   its probability p of POSITIVE gives the score 2p - 1 and the confidence max(p, 1 - p).
  * All answer POSITIVE / NEGATIVE / NEUTRAL with a score in [-1, 1] and a confidence in [0, 1].
  */
-import { readSentimentArtifact } from './learned/artifact';
+import { parseSentimentArtifact } from './learned/artifact';
 import { featurize } from './learned/features';
 import { loadLexicons } from './learned/lexicons';
 import { positiveProbability } from './learned/model';
@@ -50,8 +50,8 @@ export async function loadVader(neutralBand: number): Promise<LoadedModel> {
 /** The version learned from labelled data: eval:sentiment scores it by cross-validation, not on its own training sentences. */
 export const LEARNED_SENTIMENT_VERSION = 'v3';
 
-export function loadLearned(directory: string): Promise<LoadedModel> {
-  const { model } = readSentimentArtifact(directory);
+export function loadLearned(file: string, bytes: Buffer): Promise<LoadedModel> {
+  const { model } = parseSentimentArtifact(file, bytes);
   const lexicons = loadLexicons();
   return Promise.resolve(
     textModel((text) => {

@@ -31,6 +31,6 @@ function param(context: BackendContext, field: string): number {
 export const BACKENDS: ReadonlyMap<string, Backend> = new Map<string, Backend>([
   ['sentiment-afinn', (c) => loadAfinn(param(c, 'normalisationAlpha'))],
   ['sentiment-vader', (c) => loadVader(param(c, 'neutralBand'))],
-  ['sentiment-linear', (c) => loadLearned(c.directory)],
+  ['sentiment-linear', (c) => loadLearned(c.artifactFile, c.artifact)],
   ['numeric-mock', (c) => Promise.resolve(numericVersion(param(c, 'seed'), c.numericCost))],
 ]);

@@ -1,10 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { expectNoDrift } from '../../../../test/helpers/drift';
+import { copyRepository } from '../../../../test/helpers/model-repository';
+import { scanRepository } from '../../repository/scan';
 
-import { ARTIFACT_FILE, readSentimentArtifact, V3_DIRECTORY, writeSentimentArtifact } from './artifact';
+import { ARTIFACT_FILE, parseSentimentArtifact, V3_DIRECTORY, writeSentimentArtifact } from './artifact';
 import { loadSentences, sentencesHash } from './data';
 
 describe('the committed sentiment v3 artifact', () => {
@@ -13,7 +14,8 @@ describe('the committed sentiment v3 artifact', () => {
   });
 
   it('names the data it was trained on and its cross-validated accuracy', () => {
-    const { artifact } = readSentimentArtifact(V3_DIRECTORY);
+    const file = path.join(V3_DIRECTORY, ARTIFACT_FILE);
+    const { artifact } = parseSentimentArtifact(file, readFileSync(file));
     const sentences = loadSentences();
     expect(artifact.training.data).toEqual({ sha256: sentencesHash(sentences), sentences: 3000 });
     expect(artifact.training.crossValidation.folds).toBe(10);
@@ -21,14 +23,16 @@ describe('the committed sentiment v3 artifact', () => {
   });
 
   it('refuses to load when model.json is not the file the manifest hashed', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'infergraph-v3-'));
+    const repo = copyRepository();
     try {
-      cpSync(V3_DIRECTORY, dir, { recursive: true });
-      const file = path.join(dir, ARTIFACT_FILE);
+      const file = repo.file('sentiment', 'v3', ARTIFACT_FILE);
       writeFileSync(file, readFileSync(file, 'utf8').replace('"bias": ', '"bias": 1'));
-      expect(() => readSentimentArtifact(dir)).toThrow(/sha256 [0-9a-f]{64} does not match the manifest's/);
+      const v3 = scanRepository(repo.root, { batchLatencyMs: 0, itemLatencyUs: 0 })
+        .find((m) => m.name === 'sentiment')
+        ?.versions.find((v) => v.version === 'v3');
+      expect(v3?.unavailable).toMatch(/sha256 [0-9a-f]{64} does not match the manifest's/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      repo.remove();
     }
   });
 });

@@ -5,7 +5,7 @@
  * name, numbers rounded to 6 significant digits, no timestamps.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../../../lib/paths';
@@ -97,15 +97,11 @@ function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Reads v3 from `directory`, refusing an artifact whose sha256 is not the manifest's or whose format this code does not speak. */
-export function readSentimentArtifact(directory: string): { artifact: SentimentArtifact; model: LearnedSentiment } {
-  const manifest = JSON.parse(readFileSync(path.join(directory, MANIFEST_FILE), 'utf8')) as Manifest;
-  const file = path.join(directory, manifest.artifact);
-  const bytes = readFileSync(file);
-  const actual = sha256(bytes);
-  if (actual !== manifest.sha256) {
-    throw new Error(`${file}: sha256 ${actual} does not match the manifest's ${manifest.sha256}; retrain with npm run train:sentiment`);
-  }
+/**
+ * v3 from its artifact's bytes, which the repository scanner has checked against the manifest's sha256
+ * (repository/scan.ts); refuses a format this code does not speak.
+ */
+export function parseSentimentArtifact(file: string, bytes: Buffer): { artifact: SentimentArtifact; model: LearnedSentiment } {
   const artifact = JSON.parse(bytes.toString('utf8')) as SentimentArtifact;
   if (
     artifact.format !== ARTIFACT_FORMAT ||
