@@ -30,6 +30,18 @@ export default tseslint.config(
     rules: { 'infergraph/boundaries': ['error', { root: import.meta.dirname }] },
   },
   {
+    // Settings are read once, in a config module (lib/config.ts); the launcher forwards its environment to the
+    // services it starts.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    ignores: ['**/src/config.ts', 'lib/config.ts', 'stack/config.ts', 'clients/config.ts', 'scripts/start.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: "Read settings in the service's config module (lib/config.ts)." },
+      ],
+    },
+  },
+  {
     // Jest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.
     files: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

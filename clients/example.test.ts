@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../lib/paths';
+import { harnessConfig } from '../stack/config';
 import { startStack } from '../test/helpers/stack';
 import type { Stack } from '../test/helpers/stack';
 
@@ -13,7 +14,7 @@ function runExample(args: string[], env: Record<string, string> = {}): Promise<{
     const child = execFile(
       process.execPath,
       ['--import', 'tsx', path.join(PROJECT_ROOT, 'clients', 'example.ts'), ...args],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: RUN_TIMEOUT_MS },
+      { cwd: PROJECT_ROOT, env: { PATH: harnessConfig().path, ...env }, timeout: RUN_TIMEOUT_MS },
       (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });

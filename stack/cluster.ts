@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 import { OPEN_CLIENT, generateInferenceToken } from '../lib/grpc/security';
 import type { InferenceClientSecurity } from '../lib/grpc/security';
+import { harnessConfig } from './config';
 import { parseSummary } from './summary';
 import type { Instance } from './summary';
 
@@ -36,7 +37,7 @@ export async function startCluster(replicas: number, env: Record<string, string>
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'],
     {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },
+      env: { PATH: harnessConfig().path, HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

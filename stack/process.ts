@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { PROJECT_ROOT } from '../lib/paths';
+import { harnessConfig } from './config';
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -98,5 +99,5 @@ export function runEntry(entry: string, env: NodeJS.ProcessEnv, options: RunOpti
  * and nothing else of this process's environment but PATH. `args` follow the entry point on the command line.
  */
 export function spawnService(entry: string, env: Record<string, string>, args: readonly string[] = []): ServiceProcess {
-  return runEntry(entry, { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env }, { args });
+  return runEntry(entry, { PATH: harnessConfig().path, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env }, { args });
 }

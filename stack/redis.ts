@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 import { closeRedisClient, connectRedisClient } from '../lib/redis';
+import { harnessConfig } from './config';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export { DEFAULT_REDIS_URL } from './config';
 
 /** The shared Redis: REDIS_URL of this process, or the default. */
 export function redisUrl(): string {
-  return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  return harnessConfig().redisUrl;
 }
 
 /** A key/channel prefix no other run uses, e.g. "test:3f9c2a7b1d04:". */

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../lib/paths';
+import { harnessConfig } from '../stack/config';
 
 function runBench(name: string, args: readonly string[], dir: string): Record<string, unknown> {
   const run = spawnSync(
@@ -17,7 +18,7 @@ function runBench(name: string, args: readonly string[], dir: string): Record<st
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...args, '--results-dir', dir],
     {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: harnessConfig().path },
       encoding: 'utf8',
       timeout: 90_000,
     },

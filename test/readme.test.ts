@@ -7,6 +7,7 @@ import { inferenceSettings } from '../inference-grpc/src/index';
 import { modelsSettings } from '../subgraphs/models/src/index';
 import { supergraphSettings } from '../supergraph/src/index';
 import { predictionSettings } from '../subgraphs/prediction/src/index';
+import { harnessSettings } from '../stack/config';
 
 const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const packageJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -26,6 +27,7 @@ describe('README', () => {
     ['prediction-subgraph', predictionSettings],
     ['models-subgraph', modelsSettings],
     ['supergraph', supergraphSettings],
+    ['test harness', harnessSettings],
   ])('documents every setting of %s with its default', (service, settings) => {
     for (const s of describeSettings(settings)) {
       expect(readme).toContain(`| \`${s.env}\` | ${service} | \`${s.default}\` | ${s.doc} |`);

@@ -7,6 +7,7 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { PROJECT_ROOT } from '../lib/paths';
 import { unary } from '../lib/grpc/unary';
+import { harnessConfig } from '../stack/config';
 import { graphql } from '../stack/graphql-client';
 import { failure } from './helpers/inference';
 
@@ -14,7 +15,7 @@ describe('npm start', () => {
   it('starts the stack, prints where it is, serves predictions over GraphQL (gRPC only with its per-run token) and stops cleanly on Ctrl-C', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--ephemeral-ports'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', NUMERIC_LATENCY_MS: '10' },
+      env: { PATH: harnessConfig().path, HOST: '127.0.0.1', NUMERIC_LATENCY_MS: '10' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -59,7 +60,7 @@ describe('npm start', () => {
   it('refuses a LOG_LEVEL that would hide where each service listens, instead of waiting forever', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--ephemeral-ports'], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' },
+      env: { PATH: harnessConfig().path, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 
 import { PROJECT_ROOT } from '../../lib/paths';
 import { until } from '../../lib/until';
+import { harnessConfig } from '../../stack/config';
 
 export type HiveRuntime = 'js' | 'router';
 
@@ -74,7 +75,7 @@ export async function startHiveGateway(subgraphUrls: Record<string, string>, run
     process.execPath,
     [path.join(HIVE, 'gateway', 'dist', 'bin.js'), 'supergraph', file, '--host', '127.0.0.1', '--port', String(port)],
     // Its default log level (info): it logs start-up, not requests.
-    { cwd: dir, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, env: { PATH: harnessConfig().path }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const collect = (chunk: Buffer): void => {

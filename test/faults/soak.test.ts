@@ -8,7 +8,7 @@
  * `npm test` runs a scaled-down soak; the issue's full one is
  *   SOAK_REQUESTS=20000 SOAK_WS_CYCLES=500 npx jest test/faults/soak.test.ts
  */
-import { int, readConfig } from '../../lib/config';
+import { harnessConfig } from '../../stack/config';
 import { wsClient } from '../../stack/graphql-client';
 import { INSPECT_ENV, collectGarbage } from '../helpers/inspector';
 import { metricValue } from '../../stack/prometheus';
@@ -16,11 +16,8 @@ import { startProcessStack } from '../helpers/process-stack';
 import type { ProcessStack } from '../helpers/process-stack';
 import { sleep, until } from '../../lib/until';
 
-/** This test's own options (not service settings). */
-const options = readConfig(process.env, {
-  requests: int('SOAK_REQUESTS', 3000, 'Mixed HTTP requests of the soak.', { min: 100, max: 1_000_000 }),
-  wsCycles: int('SOAK_WS_CYCLES', 100, 'graphql-ws connect / subscribe / disconnect cycles of the soak.', { min: 10, max: 100_000 }),
-});
+/** This test's own options (harness settings, stack/config.ts). */
+const options = { requests: harnessConfig().soakRequests, wsCycles: harnessConfig().soakWsCycles };
 const CONCURRENCY = 16;
 const WS_CONCURRENCY = 4;
 const WARM_UP = { requests: 1500, wsCycles: 20 };

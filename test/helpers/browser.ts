@@ -13,8 +13,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 
 import { PROJECT_ROOT } from '../../lib/paths';
+import { harnessConfig } from '../../stack/config';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = harnessConfig().chromiumPath;
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -32,7 +33,7 @@ export function describeBrowser(name: string, fn: () => void): void {
     describe(name, fn);
     return;
   }
-  if (process.env.CI === 'true') {
+  if (harnessConfig().ci) {
     describe(name, () => {
       it('needs Chromium', () => {
         throw new Error(`Chromium is not at ${CHROMIUM}; CI requires it. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);

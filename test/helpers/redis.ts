@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 
 import type { Redis } from 'ioredis';
 
+import { harnessConfig } from '../../stack/config';
 import { redisUrl } from '../../stack/redis';
 
 const PING_TIMEOUT_MS = 1000;
@@ -53,7 +54,7 @@ export function describeRedis(name: string, fn: () => void): void {
     return;
   }
   const url = redisUrl();
-  if (process.env.CI === 'true') {
+  if (harnessConfig().ci) {
     describe(name, () => {
       it('needs Redis', () => {
         throw new Error(`Redis does not answer at ${url}; CI requires it (${reason}). Start Redis or set REDIS_URL.`);
