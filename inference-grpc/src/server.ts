@@ -44,7 +44,8 @@ export async function startInferenceServer(
 ): Promise<InferenceServer> {
   const registry = await startRegistry(config, logger, withLoadFailures(catalog, config.simulateLoadFailure));
   const metricsRegistry = createMetricsRegistry('inference-grpc');
-  const metrics = new InferenceMetrics(metricsRegistry, registry, config.batchMaxSize);
+  const largestBatch = Math.max(config.batchMaxSize, ...catalog.map((m) => m.batching?.maxBatchSize ?? 0));
+  const metrics = new InferenceMetrics(metricsRegistry, registry, largestBatch);
   const engine = new InferenceEngine(registry, metrics, config, config.faultHooks ? withFaultHooks : undefined);
   const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
   if (config.token === '' && !isLoopbackHost(config.host)) {

@@ -7,7 +7,7 @@
 import { InferGraphError, asInferGraphError } from '../../../lib/errors';
 import type { InputLimits } from '../../../lib/limits/input';
 import type { InferenceMetrics } from '../metrics';
-import type { ModelInput, ModelOutput } from '../models/types';
+import type { ModelDefinition, ModelInput, ModelOutput } from '../models/types';
 import type { ModelRegistry } from '../registry/model-registry';
 import { DynamicBatcher } from './batcher';
 import type { InputQueue } from './batcher';
@@ -86,7 +86,7 @@ export class InferenceEngine {
     const { model } = request;
     const resolved = this.registry.resolve(model, request.version);
     const valid = validateInput(model, resolved.definition.inputKind, request.input, this.options);
-    const queue = await this.queue(model, resolved.version);
+    const queue = await this.queue(resolved.definition, resolved.version);
     return this.run(queue, model, resolved.version, valid, ctx, started);
   }
 
@@ -101,7 +101,7 @@ export class InferenceEngine {
       );
     }
     const resolved = this.registry.resolve(model, request.version);
-    const queue = await this.queue(model, resolved.version);
+    const queue = await this.queue(resolved.definition, resolved.version);
     const results = inputs.map((input) => {
       try {
         const valid = validateInput(model, resolved.definition.inputKind, input, this.options);
@@ -145,7 +145,9 @@ export class InferenceEngine {
     }
   }
 
-  private async queue(model: string, version: string): Promise<VersionQueue> {
+  /** The version's queue, made on first use with the model's own batching limits where its config.json sets them. */
+  private async queue(definition: ModelDefinition, version: string): Promise<VersionQueue> {
+    const model = definition.name;
     const key = `${model}:${version}`;
     const existing = this.queues.get(key);
     if (existing) return existing;
@@ -155,9 +157,9 @@ export class InferenceEngine {
       this.wrapQueue(
         new DynamicBatcher<ModelInput, ModelOutput>({
           name: key,
-          maxBatchSize: this.options.batchMaxSize,
-          maxDelayMs: this.options.batchMaxDelayMs,
-          maxQueue: this.options.batchMaxQueue,
+          maxBatchSize: definition.batching?.maxBatchSize ?? this.options.batchMaxSize,
+          maxDelayMs: definition.batching?.maxDelayMs ?? this.options.batchMaxDelayMs,
+          maxQueue: definition.batching?.maxQueue ?? this.options.batchMaxQueue,
           run: (inputs) => loaded.run(inputs),
           observer: this.metrics.batcher(model, version),
         }),

@@ -27,6 +27,13 @@ export interface ModelVersionDefinition {
 
 export type InputKind = 'TEXT' | 'FEATURES';
 
+/** A model's own batching limits (its config.json `dynamicBatching`); each one left out is the server's setting. */
+export interface BatchingKnobs {
+  readonly maxBatchSize?: number;
+  readonly maxDelayMs?: number;
+  readonly maxQueue?: number;
+}
+
 export interface ModelDefinition {
   readonly name: string;
   readonly description: string;
@@ -35,4 +42,6 @@ export interface ModelDefinition {
   readonly defaultVersion: string;
   readonly canary: { readonly version: string; readonly percent: number } | undefined;
   readonly versions: readonly ModelVersionDefinition[];
+  /** Overrides BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS and BATCH_MAX_QUEUE for this model's versions. */
+  readonly batching?: BatchingKnobs;
 }

@@ -6,7 +6,8 @@ import { status } from '@grpc/grpc-js';
 import { copyRepository } from '../../../test/helpers/model-repository';
 import type { RepositoryCopy } from '../../../test/helpers/model-repository';
 import { failure, startInference } from '../../../test/helpers/inference';
-import { features, listModels, text } from '../server.test-helpers';
+import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
+import { features, listModels, predictBatch, text } from '../server.test-helpers';
 import { scanRepository } from './scan';
 
 const cost = { batchLatencyMs: 0, itemLatencyUs: 0 };
@@ -61,6 +62,12 @@ describe('scanRepository', () => {
       /numeric\/config\.json: batchSize: unknown field[^]*numeric\/config\.json: inputKind: expected one of text, features/,
     ],
     ['a model folder without config.json', (r) => rmSync(r.file('numeric/config.json')), /numeric\/config\.json: missing/],
+    [
+      'batching limits out of range or unknown',
+      (r) =>
+        r.editJson('numeric/config.json', (c) => ({ ...c, dynamicBatching: { maxBatchSize: 0, maxQueueDelayMs: 2.5, preferred: [4] } })),
+      /numeric\/config\.json: dynamicBatching: preferred: unknown field[^]*dynamicBatching: maxBatchSize: expected an integer from 1 to 4096[^]*dynamicBatching: maxQueueDelayMs: expected an integer from 0 to 10000/,
+    ],
   ])('refuses to start on %s, naming the file and the field', (_, breakIt, expected) => {
     breakIt(repo);
     expect(() => scanRepository(repo.root, cost)).toThrow(expected);
@@ -120,6 +127,26 @@ describe('inference-grpc over a repository copy', () => {
     try {
       await expect(startInference({ MODEL_REPOSITORY: repo.root })).rejects.toThrow(/defaultVersion: no version folder v4/);
     } finally {
+      repo.remove();
+    }
+  });
+
+  it("runs a model's batches within its own dynamicBatching limits, and the others within BATCH_MAX_SIZE", async () => {
+    const repo = copyRepository();
+    repo.editJson('numeric/config.json', (c) => ({ ...c, dynamicBatching: { maxBatchSize: 2 } }));
+    const f = await startInference({ MODEL_REPOSITORY: repo.root, BATCH_MAX_SIZE: '8', BATCH_MAX_DELAY_MS: '50' });
+    try {
+      const sizes = async (model: string, inputs: PredictInput[]): Promise<number[]> =>
+        (await predictBatch(f, model, inputs)).items.map((i) => i.prediction?.batchSize ?? 0);
+      expect(
+        await sizes(
+          'numeric',
+          [1, 2, 3, 4, 5].map((n) => features([n])),
+        ),
+      ).toEqual([2, 2, 2, 2, 1]);
+      expect(await sizes('sentiment', ['a', 'b', 'c', 'd', 'e'].map(text))).toEqual([5, 5, 5, 5, 5]);
+    } finally {
+      await f.close();
       repo.remove();
     }
   });

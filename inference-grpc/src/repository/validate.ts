@@ -3,8 +3,9 @@
  * by field: `<model>/config.json` and `<model>/<version>/manifest.json`. Each
  * problem names the file and the field.
  */
+import { BATCHING_RANGES } from '../../../lib/limits/batching';
 import { NAME } from '../../../lib/traffic-policy';
-import type { InputKind } from '../models/types';
+import type { BatchingKnobs, InputKind } from '../models/types';
 
 export const CONFIG_FILE = 'config.json';
 export const MANIFEST_FILE = 'manifest.json';
@@ -19,7 +20,16 @@ export interface ModelConfig {
   readonly canary: { readonly version: string; readonly percent: number } | undefined;
   /** Where the model comes in ListModels: by `order`, then by name (models without one last). */
   readonly order: number | undefined;
+  /** `dynamicBatching`: this model's own batch size, queue delay and queue length, each overriding the server's. */
+  readonly batching: BatchingKnobs;
 }
+
+/** The fields of `dynamicBatching` (named as Triton's dynamic_batching and max_batch_size), with what each may be. */
+const BATCHING_FIELDS = {
+  maxBatchSize: { knob: 'maxBatchSize', range: BATCHING_RANGES.maxBatchSize },
+  maxQueueDelayMs: { knob: 'maxDelayMs', range: BATCHING_RANGES.maxDelayMs },
+  maxQueueSize: { knob: 'maxQueue', range: BATCHING_RANGES.maxQueue },
+} as const;
 
 /** `<model>/<version>/manifest.json`: how to load the version and the sha256 of its artifact. */
 export interface Manifest {
@@ -62,6 +72,31 @@ class Fields {
   optionalString(field: string): string | undefined {
     return this.value[field] === undefined ? undefined : this.string(field);
   }
+
+  /** An optional integer within `range`. */
+  optionalInt(field: string, range: { readonly min: number; readonly max: number }): number | undefined {
+    const v = this.value[field];
+    if (v === undefined) return undefined;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= range.min && v <= range.max) return v;
+    this.problem(field, `expected an integer from ${range.min} to ${range.max}`);
+    return undefined;
+  }
+}
+
+function parseBatching(file: string, value: unknown, fields: Fields): BatchingKnobs {
+  if (value === undefined) return {};
+  if (!isObject(value)) {
+    fields.problem('dynamicBatching', `expected an object with any of ${Object.keys(BATCHING_FIELDS).join(', ')}`);
+    return {};
+  }
+  const inner = new Fields(`${file}: dynamicBatching`, value, Object.keys(BATCHING_FIELDS));
+  const knobs: Record<string, number> = {};
+  for (const [field, { knob, range }] of Object.entries(BATCHING_FIELDS)) {
+    const n = inner.optionalInt(field, range);
+    if (n !== undefined) knobs[knob] = n;
+  }
+  fields.problems.push(...inner.problems);
+  return knobs;
 }
 
 /** Parses a JSON text, naming the file when it is not JSON or not an object. */
@@ -77,7 +112,7 @@ export function parseJsonObject(file: string, text: string): Json {
 }
 
 export function parseModelConfig(file: string, json: Json): { config: ModelConfig; problems: string[] } {
-  const fields = new Fields(file, json, ['inputKind', 'description', 'defaultVersion', 'canary', 'order']);
+  const fields = new Fields(file, json, ['inputKind', 'description', 'defaultVersion', 'canary', 'order', 'dynamicBatching']);
   const kind = INPUT_KINDS[String(json.inputKind)];
   if (kind === undefined) fields.problem('inputKind', `expected one of ${Object.keys(INPUT_KINDS).join(', ')}`);
   const description = fields.string('description');
@@ -99,7 +134,15 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
   const order = json.order;
   if (order !== undefined && (typeof order !== 'number' || !Number.isInteger(order) || order < 0))
     fields.problem('order', 'expected an integer from 0');
-  const config = { inputKind: kind ?? 'TEXT', description, defaultVersion, canary, order: typeof order === 'number' ? order : undefined };
+  const batching = parseBatching(file, json.dynamicBatching, fields);
+  const config = {
+    inputKind: kind ?? 'TEXT',
+    description,
+    defaultVersion,
+    canary,
+    order: typeof order === 'number' ? order : undefined,
+    batching,
+  };
   return { config, problems: fields.problems };
 }
 
