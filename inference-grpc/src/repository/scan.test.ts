@@ -63,6 +63,19 @@ describe('scanRepository', () => {
     ],
     ['a model folder without config.json', (r) => rmSync(r.file('numeric/config.json')), /numeric\/config\.json: missing/],
     [
+      'a default version outside the version policy',
+      (r) => r.editJson('sentiment/config.json', (c) => ({ ...c, versionPolicy: { latest: 2 } })),
+      /sentiment\/config\.json: defaultVersion: v1 is not served by versionPolicy; versions served \(versionPolicy\) are v2, v3/,
+    ],
+    [
+      'a version policy naming no folder, or of no known shape',
+      (r) => {
+        r.editJson('sentiment/config.json', (c) => ({ ...c, versionPolicy: { specific: ['v1', 'v7'] } }));
+        r.editJson('numeric/config.json', (c) => ({ ...c, versionPolicy: { newest: 1 } }));
+      },
+      /numeric\/config\.json: versionPolicy: expected "all", \{ "latest": <count> \} or \{ "specific"[^]*sentiment\/config\.json: versionPolicy: no version folder v7; folders are v1, v2, v3/,
+    ],
+    [
       'batching limits out of range or unknown',
       (r) =>
         r.editJson('numeric/config.json', (c) => ({ ...c, dynamicBatching: { maxBatchSize: 0, maxQueueDelayMs: 2.5, preferred: [4] } })),
@@ -71,6 +84,15 @@ describe('scanRepository', () => {
   ])('refuses to start on %s, naming the file and the field', (_, breakIt, expected) => {
     breakIt(repo);
     expect(() => scanRepository(repo.root, cost)).toThrow(expected);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['all', 'all', ['v1', 'v2', 'v3']],
+    ['the latest two', { latest: 2 }, ['v2', 'v3']],
+    ['the versions named', { specific: ['v3', 'v1'] }, ['v1', 'v3']],
+  ])('serves %s of the version folders as versionPolicy says', (_, versionPolicy, served) => {
+    repo.editJson('sentiment/config.json', (c) => ({ ...c, defaultVersion: 'v3', versionPolicy }));
+    expect(scanRepository(repo.root, cost)[0]?.versions.map((v) => v.version)).toEqual(served);
   });
 
   it('refuses a MODEL_REPOSITORY that is not a directory', () => {

@@ -19,7 +19,7 @@ import type { LoadedModel, ModelDefinition, ModelVersionDefinition } from '../mo
 import { BACKENDS } from './backends';
 import type { Backend } from './backends';
 import { CONFIG_FILE, MANIFEST_FILE, parseJsonObject, parseManifest, parseModelConfig } from './validate';
-import type { Manifest } from './validate';
+import type { Manifest, VersionPolicy } from './validate';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -96,22 +96,42 @@ function scanModel(directory: string, name: string, numericCost: NumericCost, pr
   }
   problems.push(...parsed.problems);
   const { config } = parsed;
-  const versions = folders(directory).map((v) => {
+  const { versionPolicy, ...model } = config;
+  const found = folders(directory);
+  const served = servedVersions(found, versionPolicy, file, problems);
+  const versions = served.map((v) => {
     if (!NAME.test(v)) problems.push(`${path.join(directory, v)}: version folder names must match ${String(NAME)}`);
     return scanVersion(path.join(directory, v), v, numericCost, problems);
   });
   const names = versions.map((v) => v.version);
-  const present = `versions are ${names.join(', ') || '(none)'}`;
-  if (names.length === 0) problems.push(`${directory}: no version folders`);
+  const present = `versions${versionPolicy.kind === 'all' ? '' : ' served (versionPolicy)'} are ${names.join(', ') || '(none)'}`;
+  const absent = (version: string): string =>
+    found.includes(version) ? `${version} is not served by versionPolicy` : `no version folder ${version}`;
+  if (found.length === 0) problems.push(`${directory}: no version folders`);
   else if (config.defaultVersion !== '' && !names.includes(config.defaultVersion))
-    problems.push(`${file}: defaultVersion: no version folder ${config.defaultVersion}; ${present}`);
+    problems.push(`${file}: defaultVersion: ${absent(config.defaultVersion)}; ${present}`);
   if (config.canary && config.canary.version !== '') {
-    if (!names.includes(config.canary.version))
-      problems.push(`${file}: canary.version: no version folder ${config.canary.version}; ${present}`);
+    if (!names.includes(config.canary.version)) problems.push(`${file}: canary.version: ${absent(config.canary.version)}; ${present}`);
     else if (config.canary.version === config.defaultVersion)
       problems.push(`${file}: canary.version: ${config.canary.version} is already the default version`);
   }
-  return { name, ...config, versions };
+  return { name, ...model, versions };
+}
+
+/** The version folders `policy` serves, in folder order; a specific version with no folder is a problem. */
+function servedVersions(found: readonly string[], policy: VersionPolicy, file: string, problems: string[]): string[] {
+  switch (policy.kind) {
+    case 'all':
+      return [...found];
+    case 'latest':
+      return found.slice(-policy.count);
+    case 'specific': {
+      const missing = policy.versions.filter((v) => !found.includes(v));
+      if (missing.length > 0)
+        problems.push(`${file}: versionPolicy: no version folder ${missing.join(', ')}; folders are ${found.join(', ')}`);
+      return found.filter((v) => policy.versions.includes(v));
+    }
+  }
 }
 
 type ScannedModel = ModelDefinition & { readonly order: number | undefined };

@@ -22,7 +22,17 @@ export interface ModelConfig {
   readonly order: number | undefined;
   /** `dynamicBatching`: this model's own batch size, queue delay and queue length, each overriding the server's. */
   readonly batching: BatchingKnobs;
+  /** `versionPolicy`: which of the version folders are served. */
+  readonly versionPolicy: VersionPolicy;
 }
+
+/** Triton's version_policy: every version folder, the newest `latest` of them (in folder order), or those named. */
+export type VersionPolicy =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'latest'; readonly count: number }
+  | { readonly kind: 'specific'; readonly versions: readonly string[] };
+
+const VERSION_POLICY_SHAPES = '"all", { "latest": <count> } or { "specific": ["v1", ...] }';
 
 /** The fields of `dynamicBatching` (named as Triton's dynamic_batching and max_batch_size), with what each may be. */
 const BATCHING_FIELDS = {
@@ -83,6 +93,18 @@ class Fields {
   }
 }
 
+function parseVersionPolicy(value: unknown, fields: Fields): VersionPolicy {
+  if (value === undefined || value === 'all') return { kind: 'all' };
+  if (isObject(value) && Object.keys(value).length === 1) {
+    const { latest, specific } = value;
+    if (typeof latest === 'number' && Number.isInteger(latest) && latest >= 1) return { kind: 'latest', count: latest };
+    if (Array.isArray(specific) && specific.length > 0 && specific.every((v) => typeof v === 'string' && NAME.test(v)))
+      return { kind: 'specific', versions: specific as string[] };
+  }
+  fields.problem('versionPolicy', `expected ${VERSION_POLICY_SHAPES} (a count from 1, version names)`);
+  return { kind: 'all' };
+}
+
 function parseBatching(file: string, value: unknown, fields: Fields): BatchingKnobs {
   if (value === undefined) return {};
   if (!isObject(value)) {
@@ -112,7 +134,15 @@ export function parseJsonObject(file: string, text: string): Json {
 }
 
 export function parseModelConfig(file: string, json: Json): { config: ModelConfig; problems: string[] } {
-  const fields = new Fields(file, json, ['inputKind', 'description', 'defaultVersion', 'canary', 'order', 'dynamicBatching']);
+  const fields = new Fields(file, json, [
+    'inputKind',
+    'description',
+    'defaultVersion',
+    'canary',
+    'order',
+    'dynamicBatching',
+    'versionPolicy',
+  ]);
   const kind = INPUT_KINDS[String(json.inputKind)];
   if (kind === undefined) fields.problem('inputKind', `expected one of ${Object.keys(INPUT_KINDS).join(', ')}`);
   const description = fields.string('description');
@@ -135,6 +165,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
   if (order !== undefined && (typeof order !== 'number' || !Number.isInteger(order) || order < 0))
     fields.problem('order', 'expected an integer from 0');
   const batching = parseBatching(file, json.dynamicBatching, fields);
+  const versionPolicy = parseVersionPolicy(json.versionPolicy, fields);
   const config = {
     inputKind: kind ?? 'TEXT',
     description,
@@ -142,6 +173,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
     canary,
     order: typeof order === 'number' ? order : undefined,
     batching,
+    versionPolicy,
   };
   return { config, problems: fields.problems };
 }
