@@ -88,15 +88,17 @@ export class WindowedStats<C extends string> {
 
   /** Adds `amount` to `counter` in the current second. */
   add(counter: C, amount = 1): void {
-    this.counts[this.slot() * this.names.length + this.index[counter]] += amount;
+    const at = this.slot() * this.names.length + this.index[counter];
+    this.counts[at] = (this.counts[at] ?? 0) + amount;
   }
 
   /** Records one latency in the current second. */
   observe(latencyMs: number): void {
     const slot = this.slot();
-    this.histogram[slot * LATENCY_BUCKETS + bucketOf(latencyMs)] += 1;
-    if (latencyMs < this.min[slot]) this.min[slot] = latencyMs;
-    if (latencyMs > this.max[slot]) this.max[slot] = latencyMs;
+    const at = slot * LATENCY_BUCKETS + bucketOf(latencyMs);
+    this.histogram[at] = (this.histogram[at] ?? 0) + 1;
+    if (latencyMs < (this.min[slot] ?? Infinity)) this.min[slot] = latencyMs;
+    if (latencyMs > (this.max[slot] ?? -Infinity)) this.max[slot] = latencyMs;
   }
 
   snapshot(): WindowSnapshot<C> {
@@ -108,14 +110,14 @@ export class WindowedStats<C extends string> {
     let min = Infinity;
     let max = -Infinity;
     for (let slot = 0; slot < this.window; slot++) {
-      const second = this.seconds[slot];
+      const second = this.seconds[slot] ?? -1;
       if (second < oldest || second > current) continue;
-      for (let c = 0; c < width; c++) sums[c] += this.counts[slot * width + c];
-      for (let b = 0; b < LATENCY_BUCKETS; b++) merged[b] += this.histogram[slot * LATENCY_BUCKETS + b];
-      min = Math.min(min, this.min[slot]);
-      max = Math.max(max, this.max[slot]);
+      for (let c = 0; c < width; c++) sums[c] = (sums[c] ?? 0) + (this.counts[slot * width + c] ?? 0);
+      for (let b = 0; b < LATENCY_BUCKETS; b++) merged[b] = (merged[b] ?? 0) + (this.histogram[slot * LATENCY_BUCKETS + b] ?? 0);
+      min = Math.min(min, this.min[slot] ?? Infinity);
+      max = Math.max(max, this.max[slot] ?? -Infinity);
     }
-    const counts = Object.fromEntries(this.names.map((name, c) => [name, sums[c]])) as Record<C, number>;
+    const counts = Object.fromEntries(this.names.map((name, c) => [name, sums[c] ?? 0])) as Record<C, number>;
     const total = merged.reduce((a, b) => a + b, 0);
     const latency =
       total === 0 ? null : { count: total, p50Ms: quantile(merged, total, 0.5, min, max), p99Ms: quantile(merged, total, 0.99, min, max) };
@@ -142,7 +144,7 @@ function quantile(histogram: Float64Array, total: number, q: number, min: number
   const rank = Math.max(1, Math.ceil(q * total));
   let below = 0;
   for (let b = 0; b < histogram.length; b++) {
-    const inBucket = histogram[b];
+    const inBucket = histogram[b] ?? 0;
     if (below + inBucket >= rank) {
       const lower = b === 0 ? min : upperBound(b - 1);
       const upper = b === histogram.length - 1 ? max : upperBound(b);

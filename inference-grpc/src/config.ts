@@ -10,6 +10,7 @@ import { metricsSettings } from '../../lib/metrics';
 import { PROJECT_ROOT } from '../../lib/paths';
 import { redisSettings } from '../../lib/redis';
 import { serviceSettings } from '../../lib/service-process';
+import { statsWindowSetting } from '../../lib/windowed-stats';
 import type { ConfigOf, Env } from '../../lib/config';
 import { NAME, canarySetting, defaultVersionsSetting } from '../../lib/traffic-policy';
 
@@ -114,6 +115,9 @@ export const inferenceSettings = {
     min: 0,
     max: 1_000_000,
   }),
+  statsWindowSeconds: statsWindowSetting(
+    'Window of the per-version statistics ModelStatistics answers (requests, failures, latency p50/p99, mean batch size), in seconds: kept as one-second buckets, so memory per version is fixed.',
+  ),
   ...batchingSettings({
     size: 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.',
     delay: 'Longest time the first input of a batch waits for others to join it.',

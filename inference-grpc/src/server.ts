@@ -20,6 +20,7 @@ import type { ModelDefinition } from './models/types';
 import type { ModelRegistry } from './registry/model-registry';
 import { startRegistry } from './registry/start';
 import { scanRepository } from './repository/scan';
+import { ModelStatistics } from './statistics';
 
 export interface InferenceServer {
   readonly port: number;
@@ -46,7 +47,8 @@ export async function startInferenceServer(
   const metricsRegistry = createMetricsRegistry('inference-grpc');
   const largestBatch = Math.max(config.batchMaxSize, ...catalog.map((m) => m.batching?.maxBatchSize ?? 0));
   const metrics = new InferenceMetrics(metricsRegistry, registry, largestBatch);
-  const engine = new InferenceEngine(registry, metrics, config, config.faultHooks ? withFaultHooks : undefined);
+  const stats = new ModelStatistics({ windowSeconds: config.statsWindowSeconds, known: (model, version) => registry.has(model, version) });
+  const engine = new InferenceEngine(registry, metrics, stats, config, config.faultHooks ? withFaultHooks : undefined);
   const state: ServiceState = { inFlight: 0, draining: false, watchers: new Set(), onSettled: undefined };
   if (config.token === '' && !isLoopbackHost(config.host)) {
     logger.warn(
@@ -54,7 +56,7 @@ export async function startInferenceServer(
       'INFERENCE_INSECURE=true: serving with no INFERENCE_TOKEN on a non-loopback address; anyone who reaches the port can run models and change the traffic policy',
     );
   }
-  const { server, notServing } = grpcServices(config, { engine, registry, metrics, logger, state });
+  const { server, notServing } = grpcServices(config, { engine, registry, metrics, stats, logger, state });
 
   if (config.loadAllModels) await registry.loadAll();
 

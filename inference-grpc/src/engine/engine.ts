@@ -9,8 +9,9 @@ import type { InputLimits } from '../../../lib/limits/input';
 import type { InferenceMetrics } from '../metrics';
 import type { ModelDefinition, ModelInput, ModelOutput } from '../models/types';
 import type { ModelRegistry } from '../registry/model-registry';
+import type { ModelStatistics } from '../statistics';
 import { DynamicBatcher } from './batcher';
-import type { InputQueue } from './batcher';
+import type { BatcherObserver, InputQueue } from './batcher';
 import { validateInput } from './validation';
 
 export interface EngineOptions extends InputLimits {
@@ -72,6 +73,7 @@ export class InferenceEngine {
   constructor(
     private readonly registry: ModelRegistry,
     private readonly metrics: InferenceMetrics,
+    private readonly stats: ModelStatistics,
     private readonly options: EngineOptions,
     private readonly wrapQueue: QueueWrapper = (queue) => queue,
   ) {}
@@ -138,9 +140,12 @@ export class InferenceEngine {
       const { output, batchSize } = await queue.submit(input, ctx);
       const latencyMs = performance.now() - started;
       this.metrics.answered(model, version, 'OK', latencyMs);
+      this.stats.answered(model, version, true, latencyMs);
       return { model, version, output, batchSize, latencyMs };
     } catch (err) {
-      this.metrics.answered(model, version, codeOf(err), performance.now() - started);
+      const latencyMs = performance.now() - started;
+      this.metrics.answered(model, version, codeOf(err), latencyMs);
+      this.stats.answered(model, version, false, latencyMs);
       throw err;
     }
   }
@@ -161,12 +166,24 @@ export class InferenceEngine {
           maxDelayMs: definition.batching?.maxDelayMs ?? this.options.batchMaxDelayMs,
           maxQueue: definition.batching?.maxQueue ?? this.options.batchMaxQueue,
           run: (inputs) => loaded.run(inputs),
-          observer: this.metrics.batcher(model, version),
+          observer: this.observer(model, version),
         }),
         key,
       );
     this.queues.set(key, queue);
     return queue;
+  }
+
+  /** What a version's batcher reports, to the Prometheus metrics and the version's statistics. */
+  private observer(model: string, version: string): BatcherObserver {
+    const metrics = this.metrics.batcher(model, version);
+    return {
+      ...metrics,
+      batchRan: (size, durationMs) => {
+        metrics.batchRan(size, durationMs);
+        this.stats.batchRan(model, version, size);
+      },
+    };
   }
 }
 

@@ -8,13 +8,24 @@ import type { CallTracker, ServiceState } from './calls';
 import type { InferenceEngine, PredictionResult } from '../engine/engine';
 import type { InferenceMetrics } from '../metrics';
 import type { ModelRegistry, RegistryEvent } from '../registry/model-registry';
-import { batchItemToWire, batchRequestFromWire, modelToWire, policyChangeFromWire, predictRequestFromWire, predictionToWire } from './wire';
+import { askedVersions } from '../statistics';
+import type { ModelStatistics } from '../statistics';
+import {
+  batchItemToWire,
+  batchRequestFromWire,
+  modelToWire,
+  policyChangeFromWire,
+  predictRequestFromWire,
+  predictionToWire,
+  versionStatisticsToWire,
+} from './wire';
 
 export function modelInferenceHandlers(
   engine: InferenceEngine,
   registry: ModelRegistry,
   { track, unary }: CallTracker,
   metrics: InferenceMetrics,
+  stats: ModelStatistics,
   logger: Logger,
   state: ServiceState,
 ): ModelInferenceHandlers {
@@ -59,6 +70,12 @@ export function modelInferenceHandlers(
       logger.info({ model: model.name, defaultVersion: model.defaultVersion, canary: model.canary }, 'traffic policy changed');
       return modelToWire(model);
     }),
+
+    ModelStatistics: unary('ModelStatistics', (req) => ({
+      versions: askedVersions(registry, req.model, req.version).map(({ model, version }) =>
+        versionStatisticsToWire(model, version.version, stats.window(model, version.version, version.loadedAt?.getTime())),
+      ),
+    })),
 
     WatchModels: (call) => {
       if (state.draining) {

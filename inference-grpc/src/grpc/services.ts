@@ -16,6 +16,7 @@ import type { InferenceEngine } from '../engine/engine';
 import type { InferenceMetrics } from '../metrics';
 import { oipHandlers } from '../oip/grpc-inference-service';
 import type { ModelRegistry } from '../registry/model-registry';
+import type { ModelStatistics } from '../statistics';
 import { tokenInterceptor } from './auth';
 import { callTracker } from './calls';
 import type { ServiceState } from './calls';
@@ -31,6 +32,7 @@ export interface ServiceParts {
   readonly engine: InferenceEngine;
   readonly registry: ModelRegistry;
   readonly metrics: InferenceMetrics;
+  readonly stats: ModelStatistics;
   readonly logger: Logger;
   readonly state: ServiceState;
 }
@@ -46,7 +48,7 @@ function maxRequestBytes(config: InferenceConfig): number {
 }
 
 /** A gRPC server with every service added, not yet bound. */
-export function grpcServices(config: InferenceConfig, { engine, registry, metrics, logger, state }: ServiceParts): GrpcServices {
+export function grpcServices(config: InferenceConfig, { engine, registry, metrics, stats, logger, state }: ServiceParts): GrpcServices {
   const server = new Server({
     interceptors: config.token === '' ? [] : [tokenInterceptor(config.token)],
     'grpc.max_receive_message_length': maxRequestBytes(config),
@@ -60,11 +62,14 @@ export function grpcServices(config: InferenceConfig, { engine, registry, metric
   const tracker = callTracker(metrics, logger, state);
   server.addService(
     loadInferenceProto(packageDefinition).infergraph.inference.v1.ModelInference.service,
-    modelInferenceHandlers(engine, registry, tracker, metrics, logger, state),
+    modelInferenceHandlers(engine, registry, tracker, metrics, stats, logger, state),
   );
   // The Open Inference Protocol v2 on the same port, over the same engine.
   const oipDefinition = loadOipPackageDefinition();
-  server.addService(loadOipProto(oipDefinition).inference.GRPCInferenceService.service, oipHandlers(engine, registry, tracker, state));
+  server.addService(
+    loadOipProto(oipDefinition).inference.GRPCInferenceService.service,
+    oipHandlers(engine, registry, stats, tracker, state),
+  );
   const health = new HealthImplementation({ '': 'SERVING', [INFERENCE_SERVICE_NAME]: 'SERVING', [OIP_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   new ReflectionService({ ...packageDefinition, ...oipDefinition, ...loadSync(healthProtoPath) }).addToServer(server);

@@ -11,11 +11,13 @@ import type { PredictBatchRequest__Output } from '../../../lib/grpc/generated/in
 import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import type { PredictRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictRequest';
 import type { Prediction } from '../../../lib/grpc/generated/infergraph/inference/v1/Prediction';
+import type { VersionStatistics } from '../../../lib/grpc/generated/infergraph/inference/v1/VersionStatistics';
 import type { SetTrafficPolicyRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/SetTrafficPolicyRequest';
 import type { BatchRequest, PredictRequest, PredictionResult } from '../engine/engine';
 import type { ModelInput } from '../models/types';
 import type { PolicyChange } from '../policy/validation';
 import type { ModelSnapshot } from '../registry/model-registry';
+import type { WindowFigures } from '../statistics';
 
 /** The input a message carries, by the oneof it set; undefined when it set none (the engine says what the model takes). */
 export function inputFromWire(input: PredictInput__Output | null | undefined): ModelInput | undefined {
@@ -81,5 +83,18 @@ export function modelToWire(model: ModelSnapshot): ModelInfo {
       default: v.isDefault,
       canary: v.isCanary,
     })),
+  };
+}
+
+export function versionStatisticsToWire(model: string, version: string, figures: WindowFigures): VersionStatistics {
+  return {
+    model,
+    version,
+    requests: figures.requests,
+    failures: figures.failures,
+    latency: figures.latency ? { p50Ms: figures.latency.p50Ms, p99Ms: figures.latency.p99Ms } : null,
+    meanBatchSize: figures.meanBatchSize ?? 0,
+    batches: figures.batches,
+    windowStart: new Date(figures.since).toISOString(),
   };
 }

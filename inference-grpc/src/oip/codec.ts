@@ -6,6 +6,7 @@
  */
 import { InferGraphError } from '../../../lib/errors';
 import type { ModelInferRequest__Output } from '../../../lib/grpc/generated/inference/ModelInferRequest';
+import type { ModelStatistics } from '../../../lib/grpc/generated/inference/ModelStatistics';
 import type { _inference_ModelInferResponse_InferOutputTensor as InferOutputTensor } from '../../../lib/grpc/generated/inference/ModelInferResponse';
 import { FEATURES_OUTPUTS, TEXT_OUTPUTS, describeTensor, outputValue, signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
@@ -21,6 +22,7 @@ import {
 } from '../../../lib/oip/tensors';
 import type { PredictionResult } from '../engine/engine';
 import type { InputKind, ModelInput } from '../models/types';
+import type { VersionTotals } from '../statistics';
 
 export interface DecodedRequest {
   /** One engine input per batch element, in order. */
@@ -155,4 +157,20 @@ export function encodeOutputs(
       : { tensor: { ...tensor, contents: typedNumbers(spec.datatype, numbers) }, bytes: Buffer.alloc(0) };
   });
   return { outputs: encoded.map((e) => e.tensor), rawOutputContents: raw ? encoded.map((e) => e.bytes) : [] };
+}
+
+/** Triton's ModelStatistics of one version (its OIP name), durations in nanoseconds. */
+export function modelStatisticsToWire(name: string, version: string, totals: VersionTotals): ModelStatistics {
+  const ns = (ms: number): string => String(Math.round(ms * 1e6));
+  return {
+    name,
+    version,
+    lastInference: String(totals.lastInference),
+    inferenceCount: String(totals.success.count),
+    executionCount: String(totals.executions),
+    inferenceStats: {
+      success: { count: String(totals.success.count), ns: ns(totals.success.ms) },
+      fail: { count: String(totals.fail.count), ns: ns(totals.fail.ms) },
+    },
+  };
 }

@@ -25,7 +25,9 @@ import { callContext } from '../grpc/calls';
 import type { CallTracker, ServiceState } from '../grpc/calls';
 import type { InferenceEngine } from '../engine/engine';
 import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
-import { decodeInferRequest, encodeOutputs } from './codec';
+import { askedVersions } from '../statistics';
+import type { ModelStatistics } from '../statistics';
+import { decodeInferRequest, encodeOutputs, modelStatisticsToWire } from './codec';
 
 const SERVER_NAME = 'infergraph';
 const SERVER_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -52,6 +54,7 @@ function tensorMetadata(spec: TensorSpec): { name: string; datatype: string; sha
 export function oipHandlers(
   engine: InferenceEngine,
   registry: ModelRegistry,
+  stats: ModelStatistics,
   tracker: CallTracker,
   state: ServiceState,
 ): GRPCInferenceServiceHandlers {
@@ -61,7 +64,7 @@ export function oipHandlers(
     ServerLive: unary('ServerLive', () => ({ live: true })),
     ServerReady: unary('ServerReady', () => ({ ready: !state.draining })),
 
-    ServerMetadata: unary('ServerMetadata', () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: [] })),
+    ServerMetadata: unary('ServerMetadata', () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['statistics'] })),
 
     // Versions load on first use: a version is ready unless its last load failed.
     ModelReady: unary('ModelReady', (req) => ({ ready: resolveVersion(registry, req.name, req.version).version.state !== 'FAILED' })),
@@ -97,5 +100,12 @@ export function oipHandlers(
         ...encodeOutputs(decoded.outputs, results, decoded.raw),
       };
     }),
+
+    // Triton's statistics extension: totals since each version's statistics began.
+    ModelStatistics: unary('ModelStatistics', (req) => ({
+      modelStats: askedVersions(registry, req.name, req.version, (ours, asked) => ours === asked || toOipVersion(ours) === asked).map(
+        ({ model, version }) => modelStatisticsToWire(model, toOipVersion(version.version), stats.totals(model, version.version)),
+      ),
+    })),
   };
 }

@@ -55,6 +55,8 @@ export async function startStandIn(): Promise<StandIn> {
     },
     // Version 2 of sentiment is not ready.
     ModelReady: (call, cb) => cb(null, { ready: !(call.request.name === 'sentiment' && call.request.version === '2') }),
+    // Like KServe's servers, it has no statistics extension (Triton's).
+    ModelStatistics: (_call, cb) => cb({ code: status.UNIMPLEMENTED, details: 'statistics extension not supported' }),
     ModelInfer: (call, cb) => {
       const req = call.request;
       calls.push(req);

@@ -7,6 +7,8 @@ import type { ListModelsRequest as _infergraph_inference_v1_ListModelsRequest, L
 import type { ListModelsResponse as _infergraph_inference_v1_ListModelsResponse, ListModelsResponse__Output as _infergraph_inference_v1_ListModelsResponse__Output } from '../../../infergraph/inference/v1/ListModelsResponse';
 import type { ModelEvent as _infergraph_inference_v1_ModelEvent, ModelEvent__Output as _infergraph_inference_v1_ModelEvent__Output } from '../../../infergraph/inference/v1/ModelEvent';
 import type { ModelInfo as _infergraph_inference_v1_ModelInfo, ModelInfo__Output as _infergraph_inference_v1_ModelInfo__Output } from '../../../infergraph/inference/v1/ModelInfo';
+import type { ModelStatisticsRequest as _infergraph_inference_v1_ModelStatisticsRequest, ModelStatisticsRequest__Output as _infergraph_inference_v1_ModelStatisticsRequest__Output } from '../../../infergraph/inference/v1/ModelStatisticsRequest';
+import type { ModelStatisticsResponse as _infergraph_inference_v1_ModelStatisticsResponse, ModelStatisticsResponse__Output as _infergraph_inference_v1_ModelStatisticsResponse__Output } from '../../../infergraph/inference/v1/ModelStatisticsResponse';
 import type { PredictBatchRequest as _infergraph_inference_v1_PredictBatchRequest, PredictBatchRequest__Output as _infergraph_inference_v1_PredictBatchRequest__Output } from '../../../infergraph/inference/v1/PredictBatchRequest';
 import type { PredictBatchResponse as _infergraph_inference_v1_PredictBatchResponse, PredictBatchResponse__Output as _infergraph_inference_v1_PredictBatchResponse__Output } from '../../../infergraph/inference/v1/PredictBatchResponse';
 import type { PredictBatchStreamItem as _infergraph_inference_v1_PredictBatchStreamItem, PredictBatchStreamItem__Output as _infergraph_inference_v1_PredictBatchStreamItem__Output } from '../../../infergraph/inference/v1/PredictBatchStreamItem';
@@ -33,6 +35,23 @@ export interface ModelInferenceClient extends grpc.Client {
   listModels(argument: _infergraph_inference_v1_ListModelsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
   listModels(argument: _infergraph_inference_v1_ListModelsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
   listModels(argument: _infergraph_inference_v1_ListModelsRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Per-version statistics over the last STATS_WINDOW_SECONDS (or since the
+   * version loaded, if later), like Triton's per-version statistics.
+   */
+  ModelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  ModelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  ModelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  ModelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Per-version statistics over the last STATS_WINDOW_SECONDS (or since the
+   * version loaded, if later), like Triton's per-version statistics.
+   */
+  modelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  modelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  modelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  modelStatistics(argument: _infergraph_inference_v1_ModelStatisticsRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelStatisticsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * One input, one model version. An empty version means the default version.
@@ -117,6 +136,12 @@ export interface ModelInferenceHandlers extends grpc.UntypedServiceImplementatio
   ListModels: grpc.handleUnaryCall<_infergraph_inference_v1_ListModelsRequest__Output, _infergraph_inference_v1_ListModelsResponse>;
   
   /**
+   * Per-version statistics over the last STATS_WINDOW_SECONDS (or since the
+   * version loaded, if later), like Triton's per-version statistics.
+   */
+  ModelStatistics: grpc.handleUnaryCall<_infergraph_inference_v1_ModelStatisticsRequest__Output, _infergraph_inference_v1_ModelStatisticsResponse>;
+  
+  /**
    * One input, one model version. An empty version means the default version.
    */
   Predict: grpc.handleUnaryCall<_infergraph_inference_v1_PredictRequest__Output, _infergraph_inference_v1_PredictResponse>;
@@ -150,6 +175,7 @@ export interface ModelInferenceHandlers extends grpc.UntypedServiceImplementatio
 export interface ModelInferenceDefinition extends grpc.ServiceDefinition {
   GetModel: MethodDefinition<_infergraph_inference_v1_GetModelRequest, _infergraph_inference_v1_ModelInfo, _infergraph_inference_v1_GetModelRequest__Output, _infergraph_inference_v1_ModelInfo__Output>
   ListModels: MethodDefinition<_infergraph_inference_v1_ListModelsRequest, _infergraph_inference_v1_ListModelsResponse, _infergraph_inference_v1_ListModelsRequest__Output, _infergraph_inference_v1_ListModelsResponse__Output>
+  ModelStatistics: MethodDefinition<_infergraph_inference_v1_ModelStatisticsRequest, _infergraph_inference_v1_ModelStatisticsResponse, _infergraph_inference_v1_ModelStatisticsRequest__Output, _infergraph_inference_v1_ModelStatisticsResponse__Output>
   Predict: MethodDefinition<_infergraph_inference_v1_PredictRequest, _infergraph_inference_v1_PredictResponse, _infergraph_inference_v1_PredictRequest__Output, _infergraph_inference_v1_PredictResponse__Output>
   PredictBatch: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchResponse, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchResponse__Output>
   PredictBatchStream: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchStreamItem, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchStreamItem__Output>
