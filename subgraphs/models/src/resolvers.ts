@@ -65,6 +65,15 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
     Model: {
       __resolveReference: (ref: { name: string }, ctx: ModelsContext) =>
         graphqlErrors(async () => (await ctx.registry.get(ref.name)) ?? null),
+      // A version names its model: the key of the ModelVersion entity.
+      versions: (model: Model) => model.versions.map((v) => ({ ...v, model: model.name })),
+    },
+    ModelVersion: {
+      __resolveReference: (ref: { model: string; version: string }, ctx: ModelsContext) =>
+        graphqlErrors(async () => {
+          const version = (await ctx.registry.get(ref.model))?.versions.find((v) => v.version === ref.version);
+          return version ? { ...version, model: ref.model } : null;
+        }),
     },
   };
 }

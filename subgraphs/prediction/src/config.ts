@@ -10,6 +10,7 @@ import { inferenceKeepaliveSetting, inferenceReconnectSetting, inferenceUrlSetti
 import { metricsSettings } from '../../../lib/metrics';
 import { redisSettings } from '../../../lib/redis';
 import { serviceSettings } from '../../../lib/service-process';
+import { statsWindowSetting } from '../../../lib/windowed-stats';
 import type { ConfigOf, Env } from '../../../lib/config';
 import { canarySetting, defaultVersionsSetting } from '../../../lib/traffic-policy';
 
@@ -70,6 +71,9 @@ export const predictionSettings = {
       'Longest a Redis command may take; past it the prediction answers with cache BYPASS, and nonces are remembered in this replica alone.',
   }),
   cacheTtlSeconds: int('CACHE_TTL_SECONDS', 300, 'How long a cached prediction is served.', { min: 1, max: 31_536_000 }),
+  statsWindowSeconds: statsWindowSetting(
+    "Window of the cache hit ratio in each model version's stats (models { versions { stats } }), in seconds; with INFERENCE_PROTOCOL=oip also the window of the other figures, from differences of the server's cumulative ModelStatistics. inference-grpc's own STATS_WINDOW_SECONDS sets the window of the figures it answers.",
+  ),
   cacheMaxEntries: int('CACHE_MAX_ENTRIES', 10000, 'Entries of the in-memory cache (least recently used go first).', {
     min: 1,
     max: 10_000_000,

@@ -56,3 +56,15 @@ export interface ModelView {
   readonly canary: { readonly version: string; readonly percent: number } | null;
   readonly versions: readonly ModelVersionView[];
 }
+
+/** A model server's figures for one version over a window (ModelStatistics); null where the server does not say. */
+export interface ServerVersionStats {
+  /** Inputs the server answered, failures included. */
+  readonly requests: number;
+  readonly failures: number;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP99Ms: number | null;
+  readonly meanBatchSize: number | null;
+  /** RFC 3339 start of the window the figures cover. */
+  readonly since: string;
+}

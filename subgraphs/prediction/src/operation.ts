@@ -1,8 +1,8 @@
 /**
  * What one GraphQL operation shares: its request id, the numbering of its
- * predictions, and a DataLoader that runs identical predictions of the
+ * predictions, a DataLoader that runs identical predictions of the
  * operation once (the first batching layer; the process-wide loaders in
- * batching.ts are the second).
+ * batching.ts are the second), and one read of the versions' statistics.
  */
 import DataLoader from 'dataloader';
 
@@ -10,6 +10,7 @@ import type { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import type { PubSub } from './events/pubsub';
 import type { PlannedPrediction, PredictRequest, PredictionOutcome, Predictor } from './predictor';
+import type { LoadVersionStats } from './version-stats';
 
 export const LATENCY_CHANNEL = 'latency-events';
 
@@ -31,12 +32,14 @@ export interface PredictionView extends PredictionOutcome {
 export interface OperationContext {
   readonly requestId: string;
   predict(request: PredictRequest): Promise<PredictionView>;
+  readonly versionStats: LoadVersionStats;
 }
 
 export function createOperationContext(
   requestId: string,
   predictor: Predictor,
   events: PubSub<LatencyEventMessage>,
+  versionStats: LoadVersionStats,
   logger: Logger,
 ): OperationContext {
   const deduped = new DataLoader<PlannedPrediction, PredictionOutcome, string>(
@@ -46,6 +49,7 @@ export function createOperationContext(
   let sequence = 0;
   return {
     requestId,
+    versionStats,
     async predict(request) {
       const id = `${requestId}:${sequence++}`;
       const outcome = await deduped.load(predictor.plan(request));

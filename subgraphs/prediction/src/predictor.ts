@@ -11,6 +11,7 @@ import type { Logger } from '../../../lib/logger';
 import type { Catalog } from './backends/backend';
 import type { BatchingLoaders } from './batching';
 import type { Cache, CachePolicy, CacheStatus, CachedPrediction } from './cache/cache';
+import type { CacheHitRatios } from './cache/hit-ratio';
 import { predictionCacheKey } from './cache/key';
 import { chooseRoute } from './canary';
 import type { Routing } from './canary';
@@ -54,6 +55,7 @@ export interface PredictorDeps {
   readonly cacheTtlSeconds: number;
   readonly limits: InputLimits;
   readonly metrics: PredictionMetrics;
+  readonly hitRatios: CacheHitRatios;
   readonly logger: Logger;
   readonly random?: () => number;
 }
@@ -166,6 +168,7 @@ export class Predictor {
         batchSize,
       };
       this.deps.metrics.predicted(plan.model, outcome.modelVersion, routing, cache);
+      this.deps.hitRatios.predicted(plan.model, outcome.modelVersion, cache === 'HIT');
       return outcome;
     } catch (err) {
       const error = asInferGraphError(err);

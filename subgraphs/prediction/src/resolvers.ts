@@ -8,6 +8,13 @@ import type { PredictionMetrics } from './metrics';
 import { LATENCY_CHANNEL } from './operation';
 import type { LatencyEventMessage, OperationContext, PredictionView } from './operation';
 import type { PredictRequest } from './predictor';
+import type { VersionStatsView } from './version-stats';
+
+/** A ModelVersion as the models subgraph names it. */
+interface VersionRef {
+  readonly model: string;
+  readonly version: string;
+}
 
 interface PredictionErrorView {
   readonly index: number;
@@ -75,6 +82,16 @@ export function createResolvers(options: {
     },
     LatencyEvent: {
       model: (e: LatencyEventMessage) => ({ name: e.model }),
+    },
+    ModelVersion: {
+      __resolveReference: (ref: VersionRef): VersionRef => ({ model: ref.model, version: ref.version }),
+      stats: async (ref: VersionRef, _: unknown, ctx: OperationContext): Promise<VersionStatsView | null> => {
+        try {
+          return await ctx.versionStats(ref.model, ref.version);
+        } catch (err) {
+          throw toGraphQLError(err);
+        }
+      },
     },
   };
 }

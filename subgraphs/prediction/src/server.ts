@@ -18,6 +18,7 @@ import type { Catalog } from './backends/backend';
 import { createBackend } from './backends/create-backend';
 import { BatchingLoaders } from './batching';
 import type { Cache } from './cache/cache';
+import { CacheHitRatios } from './cache/hit-ratio';
 import { MemoryCache } from './cache/memory';
 import { RedisCache } from './cache/redis';
 import type { PredictionConfig } from './config';
@@ -29,6 +30,7 @@ import { createOperationContext } from './operation';
 import type { LatencyEventMessage, OperationContext } from './operation';
 import { Predictor } from './predictor';
 import { createResolvers } from './resolvers';
+import { versionStatsLoader } from './version-stats';
 
 const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema', 'prediction.graphql');
 
@@ -65,7 +67,17 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
     { maxBatchSize: config.batchMaxSize, maxDelayMs: config.batchMaxDelayMs, maxQueue: config.batchMaxQueue },
     metrics,
   );
-  const predictor = new Predictor({ catalog, loaders, cache, cacheTtlSeconds: config.cacheTtlSeconds, limits: config, metrics, logger });
+  const hitRatios = new CacheHitRatios(catalog, config.statsWindowSeconds);
+  const predictor = new Predictor({
+    catalog,
+    loaders,
+    cache,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    limits: config,
+    metrics,
+    hitRatios,
+    logger,
+  });
 
   const schema = subgraphSchema(SCHEMA_FILE, createResolvers({ maxBatchItems: config.maxBatchItems, events, metrics }));
   const auth = new SubgraphAuth({
@@ -78,7 +90,8 @@ export async function startPredictionSubgraph(config: PredictionConfig, logger: 
 
   const contextFor = (requestIdHeader: unknown): OperationContext => {
     const requestId = requestIdOr(requestIdHeader);
-    return createOperationContext(requestId, predictor, events, logger.child({ requestId }));
+    const versionStats = versionStatsLoader(backend.statistics, hitRatios);
+    return createOperationContext(requestId, predictor, events, versionStats, logger.child({ requestId }));
   };
   const service = await serveGraphQL({
     host: config.host,

@@ -146,6 +146,25 @@ export function backendContract(implementation: string, start: BackendFactory): 
       expect(unknownVersion.map(answerOrCode)).toEqual(['MODEL_VERSION_NOT_FOUND']);
     });
 
+    it('reads the statistics of many versions in one call, moving as predictions flow', async () => {
+      const targets = [
+        { model: 'sentiment', version: 'v1' },
+        { model: 'numeric', version: 'v2' },
+        { model: 'sentiment', version: 'v9' },
+      ];
+      const before = await backend.statistics(targets);
+      await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('a fine day')], ['req-10']));
+      await outcomes(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('simulate-error')], ['req-11']));
+      const after = await backend.statistics(targets);
+      expect((after[0]?.requests ?? 0) - (before[0]?.requests ?? 0)).toBe(2);
+      expect((after[0]?.failures ?? 0) - (before[0]?.failures ?? 0)).toBe(1);
+      expect(after[0]?.meanBatchSize).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(after[0]?.since ?? '')).toBeLessThanOrEqual(Date.now());
+      expect(after[1]?.requests).toBe(before[1]?.requests);
+      // A version the server does not have has no statistics.
+      expect([before[2], after[2]]).toEqual([null, null]);
+    });
+
     it('is done with dispose: its catalog no longer syncs', async () => {
       const own = await start({});
       try {

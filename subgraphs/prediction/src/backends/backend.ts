@@ -8,7 +8,7 @@
  * traffic policy from configuration); create-backend.ts chooses by
  * INFERENCE_PROTOCOL.
  */
-import type { ModelInput, ModelView, Prediction } from '../domain';
+import type { ModelInput, ModelView, Prediction, ServerVersionStats } from '../domain';
 
 /** What the subgraph knows of the models: read by routing (canary.ts) and input checks. */
 export interface Catalog {
@@ -33,9 +33,16 @@ export type BatchAnswer = Promise<Prediction>[];
 /** Sends one batch; answers one promise per input, in order, each with that input's own prediction or error. */
 export type SendBatch = (target: BatchTarget, inputs: readonly ModelInput[], requestIds: readonly string[]) => BatchAnswer;
 
+/**
+ * Reads the server's statistics of many versions in one call; answers one entry per target, in order, null for a
+ * version the server has no statistics of (or a server with none at all).
+ */
+export type ReadStatistics = (targets: readonly BatchTarget[]) => Promise<(ServerVersionStats | null)[]>;
+
 export interface InferenceBackend {
   readonly catalog: Catalog;
   readonly predictBatch: SendBatch;
+  readonly statistics: ReadStatistics;
   /** Stops keeping the catalog fresh and closes the channel. */
   dispose(): Promise<void>;
 }

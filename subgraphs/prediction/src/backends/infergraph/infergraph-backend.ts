@@ -8,6 +8,7 @@ import type { Logger } from '../../../../../lib/logger';
 import type { PredictionConfig } from '../../config';
 import type { InferenceBackend } from '../backend';
 import { callPredictBatch } from './batch-stream';
+import { readStatistics } from './statistics';
 
 /**
  * How long the catalog stays synced (and /ready 200) after its WatchModels stream went down: a routine
@@ -26,6 +27,7 @@ export function createInfergraphBackend(config: PredictionConfig, logger: Logger
   return {
     catalog,
     predictBatch: (target, inputs, requestIds) => callPredictBatch(client, callOptions, target, inputs, requestIds),
+    statistics: (targets) => readStatistics(client, callOptions, targets),
     dispose: async () => {
       await catalog.dispose();
       client.close();

@@ -34,6 +34,7 @@ import type { BatchAnswer, BatchTarget, InferenceBackend } from '../backend';
 import { UnreadableAnswer, sendInHalves } from './bisection';
 import { decode, encode, inputKindOf, refusal, tensorGroup } from './codec';
 import { MetadataCatalog } from './metadata-catalog';
+import { OipStatistics } from './statistics';
 
 interface OipTarget extends BatchTarget {
   /** From the catalog; unknown before it first synced (then the first input's kind). */
@@ -139,8 +140,10 @@ export function createOipBackend(config: PredictionConfig, logger: Logger): Infe
     maxBatchSize: config.oipMaxBatchSize,
     batchTimeoutMs: config.oipBatchTimeoutMs,
   };
+  const statistics = new OipStatistics(client, { ...callOptions, windowSeconds: config.statsWindowSeconds });
   return {
     catalog,
+    statistics: (targets) => statistics.read(targets),
     predictBatch: (target, inputs, requestIds) => {
       const known = catalog.get(target.model);
       return callModelInfer(

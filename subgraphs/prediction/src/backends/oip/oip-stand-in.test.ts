@@ -49,6 +49,10 @@ describe('OIP backend in front of another OIP server', () => {
     expect(backend.catalog.get('numeric')).toMatchObject({ inputKind: 'FEATURES', defaultVersion: 'v1', canary: null });
   });
 
+  it("answers null statistics for a server without Triton's statistics extension", async () => {
+    await expect(backend.statistics([{ model: 'sentiment', version: 'v1' }])).resolves.toEqual([null]);
+  });
+
   it('sends one raw ModelInfer per batch, naming the OIP version, and reads typed outputs of shape [batch, 1]', async () => {
     const answers = await Promise.all(backend.predictBatch({ model: 'sentiment', version: 'v1' }, [text('one'), text('two')], ['req-1']));
     const answer = expect.objectContaining({
