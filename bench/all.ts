@@ -25,6 +25,7 @@ export const BENCHES = [
   'ws-payload',
   'unauthenticated',
   'sentiment',
+  'stats',
 ] as const;
 
 const args = parseLoadArgs();

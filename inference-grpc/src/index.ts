@@ -1,4 +1,4 @@
-/** What the stack harness, other services' tests and the evaluation script may use of inference-grpc; everything else is internal. */
+/** What the stack harness, other services' tests and the evaluation script and the benches may use of inference-grpc; everything else is internal. */
 export { DEFAULT_MODEL_REPOSITORY, inferenceSettings, loadInferenceConfig } from './config';
 export type { InferenceConfig } from './config';
 export type { ModelDefinition } from './models/types';
@@ -10,4 +10,5 @@ export type { Dataset, LabelledSentence } from './models/learned/data';
 export { crossValidateSentiment } from './models/learned/evaluate';
 export type { CrossValidation } from './models/learned/evaluate';
 export { startInferenceServer } from './server';
+export { ModelStatistics } from './statistics';
 export type { InferenceServer } from './server';
