@@ -42,6 +42,18 @@ describe('WindowedStats', () => {
     expect(stats.snapshot().since).toBe(10_000_000 - 59_000);
   });
 
+  it('leaves out the seconds before notBefore (a version reloaded), and starts the window there', () => {
+    const time = clock(50_000_000);
+    const stats = new WindowedStats({ windowSeconds: 60, counters: ['requests'], now: time.now });
+    stats.add('requests', 7);
+    stats.observe(3);
+    time.advance(5000);
+    stats.add('requests');
+    const reloadedAt = 50_003_250;
+    expect(stats.snapshot(reloadedAt)).toMatchObject({ counts: { requests: 1 }, latency: null, since: reloadedAt });
+    expect(stats.snapshot().counts.requests).toBe(8);
+  });
+
   it('estimates p50 and p99 within a bucket width of the true quantiles', () => {
     const time = clock();
     const stats = new WindowedStats({ windowSeconds: 10, counters: [], now: time.now });

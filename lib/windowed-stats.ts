@@ -49,7 +49,7 @@ export interface WindowSnapshot<C extends string> {
   readonly counts: Readonly<Record<C, number>>;
   /** Null when no latency was observed in the window. */
   readonly latency: LatencySummary | null;
-  /** Epoch milliseconds where the window starts: the start of its oldest one-second bucket. */
+  /** Epoch milliseconds where the window starts: the start of its oldest one-second bucket, or `notBefore` if later. */
   readonly since: number;
 }
 
@@ -101,9 +101,13 @@ export class WindowedStats<C extends string> {
     if (latencyMs > (this.max[slot] ?? -Infinity)) this.max[slot] = latencyMs;
   }
 
-  snapshot(): WindowSnapshot<C> {
+  /**
+   * The window merged. With `notBefore` (epoch milliseconds, e.g. when a version loaded), seconds wholly before it
+   * are left out and the window starts there if that is later.
+   */
+  snapshot(notBefore = -Infinity): WindowSnapshot<C> {
     const current = Math.floor(this.now() / 1000);
-    const oldest = current - this.window + 1;
+    const oldest = Math.max(current - this.window + 1, Math.floor(notBefore / 1000));
     const width = this.names.length;
     const sums = new Float64Array(width);
     const merged = new Float64Array(LATENCY_BUCKETS);
@@ -121,7 +125,7 @@ export class WindowedStats<C extends string> {
     const total = merged.reduce((a, b) => a + b, 0);
     const latency =
       total === 0 ? null : { count: total, p50Ms: quantile(merged, total, 0.5, min, max), p99Ms: quantile(merged, total, 0.99, min, max) };
-    return { counts, latency, since: oldest * 1000 };
+    return { counts, latency, since: Math.max(oldest * 1000, notBefore) };
   }
 
   /** The slot of the current second, emptied first if it still holds an older second. */

@@ -17,7 +17,7 @@ function statistics(client: ModelInferenceClient, request: ModelStatisticsReques
 }
 
 describe('ModelStatistics (the per-version figures the engine records)', () => {
-  it('counts answers, failures and batches of known versions over the window, starting no earlier than the load', () => {
+  it('counts answers, failures and batches of known versions over the window, leaving out what came before the load', () => {
     let now = 1_000_000_400;
     const stats = new ModelStatistics({ windowSeconds: 10, known: (m, v) => m === 'numeric' && v === 'v1', now: () => now });
     stats.answered('numeric', 'v1', true, 4);
@@ -27,9 +27,11 @@ describe('ModelStatistics (the per-version figures the engine records)', () => {
     stats.answered('numeric', 'v1', true, 6);
     stats.batchRan('numeric', 'v1', 2);
     stats.answered('numeric', 'v9', true, 1); // unknown: no entry is made
-    const figures = stats.window('numeric', 'v1', 1_000_001_234);
-    expect(figures).toMatchObject({ requests: 3, failures: 1, batches: 2, meanBatchSize: 1.5, since: 1_000_001_234 });
+    const figures = stats.window('numeric', 'v1', 1_000_000_100);
+    expect(figures).toMatchObject({ requests: 3, failures: 1, batches: 2, meanBatchSize: 1.5, since: 1_000_000_100 });
     expect(figures.latency?.count).toBe(2);
+    // Reloaded since: what the version answered before it is left out.
+    expect(stats.window('numeric', 'v1', 1_000_001_234)).toMatchObject({ requests: 1, failures: 0, since: 1_000_001_234 });
     expect(stats.window('numeric', 'v1', undefined).since).toBe((1_000_002 - 9) * 1000);
     expect(stats.window('numeric', 'v9', undefined)).toMatchObject({ requests: 0, latency: null, meanBatchSize: null });
     expect(stats.totals('numeric', 'v1')).toEqual({

@@ -98,7 +98,8 @@ export class ModelStatistics {
 
   /** The version over the window, which starts no earlier than `loadedAt` (epoch milliseconds) when given. */
   window(model: string, version: string, loadedAt: number | undefined): WindowFigures {
-    const snapshot = this.entries.get(key(model, version))?.window.snapshot();
+    // Traffic before the version (re)loaded is left out.
+    const snapshot = this.entries.get(key(model, version))?.window.snapshot(loadedAt);
     const windowStart = snapshot?.since ?? (Math.floor(this.now() / 1000) - this.options.windowSeconds + 1) * 1000;
     const counts = snapshot?.counts ?? { requests: 0, failures: 0, batches: 0, batchItems: 0 };
     return {
