@@ -17,6 +17,8 @@ describe('the error registry', () => {
         'QUERY_TOO_COMPLEX',
         // Not in DESIGN.md's list: a subscription whose subgraph went away needs a code of its own.
         'SUBGRAPH_UNAVAILABLE',
+        // Not in DESIGN.md's list either: unloading a version that serves traffic is refused, not a missing version.
+        'MODEL_VERSION_IN_USE',
       ].sort(),
     );
   });
@@ -29,6 +31,7 @@ describe('the error registry', () => {
       FORBIDDEN: 403,
       MODEL_NOT_FOUND: 404,
       MODEL_VERSION_NOT_FOUND: 404,
+      MODEL_VERSION_IN_USE: 409,
       RATE_LIMITED: 429,
       INFERENCE_FAILED: 500,
       SUBGRAPH_UNAVAILABLE: 502,

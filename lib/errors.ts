@@ -11,6 +11,7 @@
 /** Names of gRPC status codes (as in @grpc/grpc-js `status`); the gRPC adapter turns them into numbers. */
 export type GrpcStatusName =
   | 'INVALID_ARGUMENT'
+  | 'FAILED_PRECONDITION'
   | 'NOT_FOUND'
   | 'DEADLINE_EXCEEDED'
   | 'UNAVAILABLE'
@@ -29,6 +30,11 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { grpc: 'INVALID_ARGUMENT', http: 400, doc: 'Invalid input; the message says which field and why.' },
   MODEL_NOT_FOUND: { grpc: 'NOT_FOUND', http: 404, doc: 'No model has that name.' },
   MODEL_VERSION_NOT_FOUND: { grpc: 'NOT_FOUND', http: 404, doc: 'The model has no version of that name.' },
+  MODEL_VERSION_IN_USE: {
+    grpc: 'FAILED_PRECONDITION',
+    http: 409,
+    doc: 'The version serves traffic (default or canary) and cannot be unloaded, or is unloaded and cannot be made default or canary until loaded.',
+  },
   INFERENCE_TIMEOUT: { grpc: 'DEADLINE_EXCEEDED', http: 504, doc: 'The model did not answer within the deadline.' },
   INFERENCE_UNAVAILABLE: { grpc: 'UNAVAILABLE', http: 503, doc: 'The model server or model version cannot serve now.' },
   OVERLOADED: { grpc: 'RESOURCE_EXHAUSTED', http: 503, doc: 'A bounded queue is full; retry later.' },

@@ -75,9 +75,15 @@ export const inferenceSettings = {
     'MODEL_REPOSITORY',
     DEFAULT_MODEL_REPOSITORY,
     '<project>/model-repository',
-    'Folder of the model repository: <model>/config.json and <model>/<version>/manifest.json plus its artifact (see Model repository). Read once at start-up; a relative path is from the working directory.',
+    'Folder of the model repository: <model>/config.json and <model>/<version>/manifest.json plus its artifact (see Model repository). Read whole at start-up; a version folder again when it is loaded, and new ones with MODEL_REPOSITORY_POLL_MS; a relative path is from the working directory.',
     'a directory path',
     (raw) => path.resolve(raw),
+  ),
+  modelRepositoryPollMs: int(
+    'MODEL_REPOSITORY_POLL_MS',
+    0,
+    'How often MODEL_REPOSITORY is scanned for new version folders, which then appear UNLOADED (loaded too with LOAD_ALL_MODELS) and stream through WatchModels; 0 never scans (RepositoryModelLoad / loadModelVersion still finds a new folder).',
+    { min: 0, max: 86_400_000 },
   ),
   loadAllModels: bool('LOAD_ALL_MODELS', false, 'Load every model version at start-up instead of on first use.'),
   simulateLoadFailure: custom<ReadonlyMap<string, string[]>>(

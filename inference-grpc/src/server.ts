@@ -19,7 +19,7 @@ import { InferenceMetrics } from './metrics';
 import type { ModelDefinition } from './models/types';
 import type { ModelRegistry } from './registry/model-registry';
 import { startRegistry } from './registry/start';
-import { scanRepository } from './repository/scan';
+import { repositorySource, scanRepository } from './repository/scan';
 import { ModelStatistics } from './statistics';
 
 export interface InferenceServer {
@@ -35,17 +35,21 @@ export interface InferenceServer {
   drain(graceMs: number): Promise<void>;
 }
 
+/**
+ * Serves the models of MODEL_REPOSITORY, or of `catalog` when a test gives one (then RepositoryModelLoad only
+ * loads its versions again and finds no new ones).
+ */
 export async function startInferenceServer(
   config: InferenceConfig,
   logger: Logger,
-  catalog: readonly ModelDefinition[] = scanRepository(config.modelRepository, {
-    batchLatencyMs: config.numericLatencyMs,
-    itemLatencyUs: config.numericItemLatencyUs,
-  }),
+  catalog?: readonly ModelDefinition[],
 ): Promise<InferenceServer> {
-  const registry = await startRegistry(config, logger, withLoadFailures(catalog, config.simulateLoadFailure));
+  const cost = { batchLatencyMs: config.numericLatencyMs, itemLatencyUs: config.numericItemLatencyUs };
+  const source = catalog ? undefined : repositorySource(config.modelRepository, cost);
+  const models = catalog ?? scanRepository(config.modelRepository, cost);
+  const registry = await startRegistry(config, logger, withLoadFailures(models, config.simulateLoadFailure), source);
   const metricsRegistry = createMetricsRegistry('inference-grpc');
-  const largestBatch = Math.max(config.batchMaxSize, ...catalog.map((m) => m.batching?.maxBatchSize ?? 0));
+  const largestBatch = Math.max(config.batchMaxSize, ...models.map((m) => m.batching?.maxBatchSize ?? 0));
   const metrics = new InferenceMetrics(metricsRegistry, registry, largestBatch);
   const stats = new ModelStatistics({ windowSeconds: config.statsWindowSeconds, known: (model, version) => registry.has(model, version) });
   const engine = new InferenceEngine(registry, metrics, stats, config, config.faultHooks ? withFaultHooks : undefined);
@@ -59,6 +63,10 @@ export async function startInferenceServer(
   const { server, notServing } = grpcServices(config, { engine, registry, metrics, stats, logger, state });
 
   if (config.loadAllModels) await registry.loadAll();
+  const poll =
+    config.modelRepositoryPollMs > 0
+      ? setInterval(() => rescan(registry, config.loadAllModels, logger), config.modelRepositoryPollMs)
+      : undefined;
 
   let port: number;
   let metricsEndpoint: HttpEndpoint;
@@ -73,6 +81,7 @@ export async function startInferenceServer(
       isReady: () => !state.draining,
     });
   } catch (err) {
+    clearInterval(poll);
     server.forceShutdown();
     await registry.dispose();
     throw err;
@@ -97,6 +106,7 @@ export async function startInferenceServer(
   const drain = (graceMs: number): Promise<void> => {
     drained ??= new Promise<void>((resolve) => {
       state.draining = true;
+      clearInterval(poll);
       notServing();
       for (const watcher of state.watchers) watcher.end();
       logger.info({ inFlight: state.inFlight, graceMs }, 'draining');
@@ -121,4 +131,13 @@ export async function startInferenceServer(
   };
 
   return { port, metricsPort: metricsEndpoint.port, registry, metrics: metricsRegistry, drain };
+}
+
+/** One MODEL_REPOSITORY_POLL_MS scan: a folder it cannot read is logged, and the next scan tries again. */
+function rescan(registry: ModelRegistry, load: boolean, logger: Logger): void {
+  try {
+    registry.rescan(load);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'model repository scan failed; the next one tries again');
+  }
 }

@@ -7,7 +7,8 @@
  * `maxQueue` inputs wait; past that `submit` rejects at once with OVERLOADED.
  * An input whose deadline has passed, or whose caller went away, is dropped
  * before its batch runs, never run. Every submitted input settles exactly
- * once: with its own output, or with its own error.
+ * once: with its own output, or with its own error. `close` refuses new
+ * inputs and resolves once the accepted ones are done (a version unloading).
  */
 import { InferGraphError } from '../../../lib/errors';
 
@@ -61,6 +62,8 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Set by close(): why new inputs are refused. */
+  private closed: string | undefined;
 
   constructor(private readonly options: BatcherOptions<I, O>) {}
 
@@ -71,6 +74,8 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
 
   submit(input: I, { deadline, signal }: SubmitOptions): Promise<Batched<O>> {
     if (signal?.aborted) return Promise.reject(cancelled(this.options.name));
+    if (this.closed !== undefined)
+      return Promise.reject(new InferGraphError('INFERENCE_UNAVAILABLE', `${this.options.name} ${this.closed}`));
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
         new InferGraphError(
@@ -99,6 +104,12 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
       this.options.observer?.queueDepth(this.queue.length);
       this.schedule();
     });
+  }
+
+  /** Refuses every input from now on (INFERENCE_UNAVAILABLE: "<name> <why>"); resolves once those accepted are done. */
+  close(why: string): Promise<void> {
+    this.closed ??= why;
+    return this.idle();
   }
 
   /** Resolves once nothing waits and nothing runs. */

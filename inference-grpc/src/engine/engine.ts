@@ -3,11 +3,15 @@
  * validate each input and submit it to the version's queue (its batcher).
  * Knows nothing of the wire or of fault hooks: it sees deadlines and
  * cancellation only. The gRPC and OIP adapters map their requests to these types.
+ *
+ * Each loaded model gets its own batcher; when the registry frees one
+ * (unloaded, or replaced by a reload) the engine closes its batcher, lets the
+ * inputs it accepted finish, and drops it, so a reload builds a new one.
  */
 import { InferGraphError, asInferGraphError } from '../../../lib/errors';
 import type { InputLimits } from '../../../lib/limits/input';
 import type { InferenceMetrics } from '../metrics';
-import type { ModelDefinition, ModelInput, ModelOutput } from '../models/types';
+import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput } from '../models/types';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { ModelStatistics } from '../statistics';
 import { DynamicBatcher } from './batcher';
@@ -67,8 +71,16 @@ export type VersionQueue = InputQueue<ModelInput, ModelOutput>;
 /** Wraps each version's queue when it is made (`name` is "model:version"): how fault hooks are added. */
 export type QueueWrapper = (queue: VersionQueue, name: string) => VersionQueue;
 
+interface LoadedQueue {
+  readonly batcher: DynamicBatcher<ModelInput, ModelOutput>;
+  /** The batcher, wrapped (fault hooks). */
+  readonly queue: VersionQueue;
+}
+
 export class InferenceEngine {
-  private readonly queues = new Map<string, VersionQueue>();
+  private readonly queues = new Map<LoadedModel, LoadedQueue>();
+  /** Models the registry freed: an input that reached one late is refused rather than given a new batcher. */
+  private readonly freed = new WeakSet<LoadedModel>();
 
   constructor(
     private readonly registry: ModelRegistry,
@@ -76,7 +88,9 @@ export class InferenceEngine {
     private readonly stats: ModelStatistics,
     private readonly options: EngineOptions,
     private readonly wrapQueue: QueueWrapper = (queue) => queue,
-  ) {}
+  ) {
+    registry.drainWith((loaded) => this.drain(loaded));
+  }
 
   /** The request limits (MAX_BATCH_ITEMS, MAX_FEATURES), for protocols that check a request's shape before decoding it. */
   get limits(): { readonly maxBatchItems: number; readonly maxFeatures: number } {
@@ -154,24 +168,30 @@ export class InferenceEngine {
   private async queue(definition: ModelDefinition, version: string): Promise<VersionQueue> {
     const model = definition.name;
     const key = `${model}:${version}`;
-    const existing = this.queues.get(key);
-    if (existing) return existing;
     const loaded = await this.registry.acquire(model, version);
-    const queue =
-      this.queues.get(key) ??
-      this.wrapQueue(
-        new DynamicBatcher<ModelInput, ModelOutput>({
-          name: key,
-          maxBatchSize: definition.batching?.maxBatchSize ?? this.options.batchMaxSize,
-          maxDelayMs: definition.batching?.maxDelayMs ?? this.options.batchMaxDelayMs,
-          maxQueue: definition.batching?.maxQueue ?? this.options.batchMaxQueue,
-          run: (inputs) => loaded.run(inputs),
-          observer: this.observer(model, version),
-        }),
-        key,
-      );
-    this.queues.set(key, queue);
+    const existing = this.queues.get(loaded);
+    if (existing) return existing.queue;
+    if (this.freed.has(loaded)) throw new InferGraphError('INFERENCE_UNAVAILABLE', `${key} was unloaded or reloaded meanwhile; retry`);
+    const batcher = new DynamicBatcher<ModelInput, ModelOutput>({
+      name: key,
+      maxBatchSize: definition.batching?.maxBatchSize ?? this.options.batchMaxSize,
+      maxDelayMs: definition.batching?.maxDelayMs ?? this.options.batchMaxDelayMs,
+      maxQueue: definition.batching?.maxQueue ?? this.options.batchMaxQueue,
+      run: (inputs) => loaded.run(inputs),
+      observer: this.observer(model, version),
+    });
+    const queue = this.wrapQueue(batcher, key);
+    this.queues.set(loaded, { batcher, queue });
     return queue;
+  }
+
+  /** Refuses new inputs for a model the registry frees, and resolves once those its batcher accepted are done. */
+  private async drain(loaded: LoadedModel): Promise<void> {
+    this.freed.add(loaded);
+    const entry = this.queues.get(loaded);
+    if (!entry) return;
+    await entry.batcher.close('is unloaded; load it with loadModelVersion');
+    this.queues.delete(loaded);
   }
 
   /** What a version's batcher reports, to the Prometheus metrics and the version's statistics. */

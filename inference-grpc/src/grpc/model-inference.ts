@@ -18,6 +18,7 @@ import {
   predictRequestFromWire,
   predictionToWire,
   versionStatisticsToWire,
+  repositoryIndexToWire,
 } from './wire';
 
 export function modelInferenceHandlers(
@@ -76,6 +77,19 @@ export function modelInferenceHandlers(
         versionStatisticsToWire(model, version.version, stats.window(model, version.version, version.loadedAt?.getTime())),
       ),
     })),
+    RepositoryIndex: unary('RepositoryIndex', (req) => ({ models: repositoryIndexToWire(registry.list(), req.ready) })),
+
+    RepositoryModelLoad: unary('RepositoryModelLoad', async (req) => {
+      const model = await registry.load(req.model, req.version);
+      logger.info({ model: req.model, version: req.version }, 'model version loaded on request');
+      return modelToWire(model);
+    }),
+
+    RepositoryModelUnload: unary('RepositoryModelUnload', async (req) => {
+      const model = await registry.unload(req.model, req.version);
+      logger.info({ model: req.model, version: req.version }, 'model version unloaded on request');
+      return modelToWire(model);
+    }),
 
     WatchModels: (call) => {
       if (state.draining) {

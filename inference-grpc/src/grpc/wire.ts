@@ -6,6 +6,7 @@
 import type { InferGraphError } from '../../../lib/errors';
 import { grpcStatusOf } from '../../../lib/grpc/errors';
 import type { ModelInfo } from '../../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { RepositoryModelIndex } from '../../../lib/grpc/generated/infergraph/inference/v1/RepositoryModelIndex';
 import type { PredictBatchItem } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchItem';
 import type { PredictBatchRequest__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictBatchRequest';
 import type { PredictInput__Output } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
@@ -16,7 +17,7 @@ import type { SetTrafficPolicyRequest__Output } from '../../../lib/grpc/generate
 import type { BatchRequest, PredictRequest, PredictionResult } from '../engine/engine';
 import type { ModelInput } from '../models/types';
 import type { PolicyChange } from '../policy/validation';
-import type { ModelSnapshot } from '../registry/model-registry';
+import type { ModelSnapshot, VersionInfo } from '../registry/model-registry';
 import type { WindowFigures } from '../statistics';
 
 /** The input a message carries, by the oneof it set; undefined when it set none (the engine says what the model takes). */
@@ -97,4 +98,19 @@ export function versionStatisticsToWire(model: string, version: string, figures:
     batches: figures.batches,
     windowStart: new Date(figures.since).toISOString(),
   };
+}
+
+/** Why a version does not serve, for a repository index: its load error, or that it was unloaded on purpose. */
+export function versionReason(v: VersionInfo): string {
+  if (v.state === 'FAILED') return v.loadError ?? '';
+  return v.unloaded ? 'unloaded; load it with RepositoryModelLoad' : '';
+}
+
+/** Every version of every model, or only the LOADED ones when `ready`. */
+export function repositoryIndexToWire(models: readonly ModelSnapshot[], ready: boolean): RepositoryModelIndex[] {
+  return models.flatMap((m) =>
+    m.versions
+      .filter((v) => !ready || v.state === 'LOADED')
+      .map((v) => ({ name: m.name, version: v.version, state: v.state, reason: versionReason(v) })),
+  );
 }

@@ -41,7 +41,17 @@ export interface ModelDefinition {
   /** The default version and canary the model starts with (DEFAULT_MODEL_VERSIONS and CANARY override them). */
   readonly defaultVersion: string;
   readonly canary: { readonly version: string; readonly percent: number } | undefined;
+  /** Sample inputs every version runs, as one batch, after it loads and before it takes traffic (config.json `warmup`). */
+  readonly warmup?: readonly ModelInput[];
   readonly versions: readonly ModelVersionDefinition[];
   /** Overrides BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS and BATCH_MAX_QUEUE for this model's versions. */
   readonly batching?: BatchingKnobs;
+}
+
+/** Where versions come from after start-up: the model repository on disk (repository/scan.ts). */
+export interface VersionSource {
+  /** The names of a model's version folders now on disk. */
+  versionFolders(model: string): string[];
+  /** A version's folder scanned afresh; undefined when there is no such folder. */
+  scanVersion(model: string, version: string): ModelVersionDefinition | undefined;
 }

@@ -11,6 +11,13 @@
  * first failed element fails the call with its own code, naming the tensor
  * and the element. So an element that hangs holds the call until the
  * caller's deadline.
+ *
+ * Triton's model repository extension (RepositoryIndex, RepositoryModelLoad,
+ * RepositoryModelUnload) runs over the same registry as ModelInference's: one
+ * repository, named "model-repository" (or left empty); a load or unload
+ * names its version in the parameter "version" (either spelling; the default
+ * version when absent); states are Triton's (READY, LOADING, UNAVAILABLE with
+ * the reason).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,11 +27,14 @@ import type { GRPCInferenceServiceHandlers } from '../../../lib/grpc/generated/i
 import { PROJECT_ROOT } from '../../../lib/paths';
 import { signatureOf } from '../../../lib/oip/signatures';
 import type { TensorSpec } from '../../../lib/oip/signatures';
-import { toOipVersion } from '../../../lib/oip/versions';
+import type { ModelRepositoryParameter__Output } from '../../../lib/grpc/generated/inference/ModelRepositoryParameter';
+import { fromOipVersion, toOipVersion } from '../../../lib/oip/versions';
 import { callContext } from '../grpc/calls';
 import type { CallTracker, ServiceState } from '../grpc/calls';
 import type { InferenceEngine } from '../engine/engine';
+import { versionReason } from '../grpc/wire';
 import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
+import type { VersionState } from '../registry/versions';
 import { askedVersions } from '../statistics';
 import type { ModelStatistics } from '../statistics';
 import { decodeInferRequest, encodeOutputs, modelStatisticsToWire } from './codec';
@@ -47,6 +57,39 @@ function resolveVersion(registry: ModelRegistry, name: string, requested: string
   return { model, version };
 }
 
+/** The one repository this server has, as repository_name may name it. */
+const REPOSITORY_NAME = 'model-repository';
+
+const TRITON_STATES: Readonly<Record<VersionState, string>> = {
+  LOADED: 'READY',
+  LOADING: 'LOADING',
+  UNLOADED: 'UNAVAILABLE',
+  FAILED: 'UNAVAILABLE',
+};
+
+function checkRepository(name: string): void {
+  if (name !== '' && name !== REPOSITORY_NAME) {
+    throw new InferGraphError(
+      'BAD_USER_INPUT',
+      `repository_name: this server has one repository, "${REPOSITORY_NAME}" (or leave it empty)`,
+    );
+  }
+}
+
+/** The version a repository request names in its "version" parameter (OIP or our spelling), else the default version. */
+function repositoryVersion(
+  registry: ModelRegistry,
+  model: string,
+  parameters: Readonly<Record<string, ModelRepositoryParameter__Output>>,
+): string {
+  const parameter = parameters.version;
+  if (!parameter) return registry.get(model).defaultVersion;
+  const value = parameter.parameterChoice === 'int64Param' ? parameter.int64Param : parameter.stringParam;
+  if (value === undefined || value === '')
+    throw new InferGraphError('BAD_USER_INPUT', 'parameters.version: expected a string (or int64) naming the version, e.g. "2" or "v2"');
+  return fromOipVersion(value);
+}
+
 function tensorMetadata(spec: TensorSpec): { name: string; datatype: string; shape: number[] } {
   return { name: spec.name, datatype: spec.datatype, shape: [...spec.shape] };
 }
@@ -66,8 +109,11 @@ export function oipHandlers(
 
     ServerMetadata: unary('ServerMetadata', () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['statistics'] })),
 
-    // Versions load on first use: a version is ready unless its last load failed.
-    ModelReady: unary('ModelReady', (req) => ({ ready: resolveVersion(registry, req.name, req.version).version.state !== 'FAILED' })),
+    // Versions load on first use: a version is ready unless its last load failed or it was unloaded.
+    ModelReady: unary('ModelReady', (req) => {
+      const { version } = resolveVersion(registry, req.name, req.version);
+      return { ready: version.state !== 'FAILED' && !version.unloaded };
+    }),
 
     ModelMetadata: unary('ModelMetadata', (req) => {
       const { model } = resolveVersion(registry, req.name, req.version);
@@ -80,6 +126,34 @@ export function oipHandlers(
         outputs: signature.outputs.map(tensorMetadata),
         properties: { description: model.description, default_version: toOipVersion(model.defaultVersion) },
       };
+    }),
+
+    RepositoryIndex: unary('RepositoryIndex', (req) => {
+      checkRepository(req.repositoryName);
+      return {
+        models: registry.list().flatMap((m) =>
+          m.versions
+            .filter((v) => !req.ready || v.state === 'LOADED')
+            .map((v) => ({
+              name: m.name,
+              version: toOipVersion(v.version),
+              state: TRITON_STATES[v.state],
+              reason: v.state === 'UNLOADED' && !v.unloaded ? 'not loaded yet; loads on first use' : versionReason(v),
+            })),
+        ),
+      };
+    }),
+
+    RepositoryModelLoad: unary('RepositoryModelLoad', async (req) => {
+      checkRepository(req.repositoryName);
+      await registry.load(req.modelName, repositoryVersion(registry, req.modelName, req.parameters));
+      return {};
+    }),
+
+    RepositoryModelUnload: unary('RepositoryModelUnload', async (req) => {
+      checkRepository(req.repositoryName);
+      await registry.unload(req.modelName, repositoryVersion(registry, req.modelName, req.parameters));
+      return {};
     }),
 
     ModelInfer: unary('ModelInfer', async (req, call) => {

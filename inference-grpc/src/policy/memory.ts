@@ -53,6 +53,7 @@ export class MemoryPolicyStore implements PolicyStore {
     const stored: StoredPolicy = {
       defaultVersion: policy.defaultVersion,
       canary: policy.canary,
+      unloaded: policy.unloaded ?? [],
       epoch: this.backend.epoch,
       revision: this.backend.revision,
     };

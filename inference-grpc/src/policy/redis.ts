@@ -1,7 +1,8 @@
 /**
  * The traffic policy in Redis, shared by every inference replica:
  *
- *   ${prefix}policy            hash: model → JSON policy with its epoch and revision
+ *   ${prefix}policy            hash: model → JSON policy with its epoch and revision (and its unloaded versions,
+ *                              comma-separated; a policy stored without them has none)
  *   ${prefix}policy:revision   counter the revisions come from
  *   ${prefix}policy:epoch      a random id, set when the first policy is stored
  *   ${prefix}policy            channel: every change, as JSON with its model
@@ -39,7 +40,7 @@ export interface RedisPolicyStoreOptions {
 
 // KEYS: hash, revision counter, epoch.
 // ARGV: model, default version, canary version ('' for none), canary percent, channel, epoch to start if none,
-//       and for SAVE the base it was made from: epoch, revision.
+//       unloaded versions (comma-separated), and for SAVE the base it was made from: epoch, revision.
 // Both answer { conflict 0|1, stored JSON }.
 const PRELUDE = `
 local epoch = redis.call('GET', KEYS[3])
@@ -51,7 +52,7 @@ local current = redis.call('HGET', KEYS[1], ARGV[1])`;
 
 const STORE_AND_PUBLISH = `
 local revision = redis.call('INCR', KEYS[2])
-local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), epoch = epoch, revision = revision })
+local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), unloaded = ARGV[7], epoch = epoch, revision = revision })
 redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('PUBLISH', ARGV[5], cjson.encode({ model = ARGV[1], policy = value }))
 return { 0, value }`;
@@ -63,7 +64,7 @@ ${STORE_AND_PUBLISH}`;
 const SAVE = `${PRELUDE}
 if current then
   local stored = cjson.decode(current)
-  if stored.epoch ~= ARGV[7] or stored.revision ~= tonumber(ARGV[8]) then return { 1, current } end
+  if stored.epoch ~= ARGV[8] or stored.revision ~= tonumber(ARGV[9]) then return { 1, current } end
 end
 ${STORE_AND_PUBLISH}`;
 
@@ -71,6 +72,8 @@ interface WirePolicy {
   readonly defaultVersion: string;
   readonly canaryVersion: string;
   readonly canaryPercent: number;
+  /** Comma-separated; absent in policies stored before versions could be unloaded. */
+  readonly unloaded?: string;
   readonly epoch: string;
   readonly revision: number;
 }
@@ -81,6 +84,7 @@ function parsePolicy(raw: string): StoredPolicy {
     typeof wire.defaultVersion !== 'string' ||
     typeof wire.canaryVersion !== 'string' ||
     typeof wire.canaryPercent !== 'number' ||
+    (wire.unloaded !== undefined && typeof wire.unloaded !== 'string') ||
     typeof wire.epoch !== 'string' ||
     typeof wire.revision !== 'number'
   ) {
@@ -89,6 +93,7 @@ function parsePolicy(raw: string): StoredPolicy {
   return {
     defaultVersion: wire.defaultVersion,
     canary: wire.canaryVersion === '' ? undefined : { version: wire.canaryVersion, percent: wire.canaryPercent },
+    unloaded: wire.unloaded ? wire.unloaded.split(',') : [],
     epoch: wire.epoch,
     revision: wire.revision,
   };
@@ -186,6 +191,7 @@ export class RedisPolicyStore implements PolicyStore {
         String(policy.canary?.percent ?? 0),
         this.channel,
         randomUUID(),
+        (policy.unloaded ?? []).join(','),
         ...base,
       ),
     );

@@ -24,7 +24,10 @@ export interface ReplicatedModel {
   readonly configured: TrafficPolicy;
 }
 
-interface ModelPolicy extends ReplicatedModel {
+interface ModelPolicy {
+  /** Grows when a new version folder is found (registry rescan). */
+  versions: readonly string[];
+  readonly configured: TrafficPolicy;
   policy: TrafficPolicy;
   /** Revision of the stored policy applied; 0 until one is. */
   revision: number;
@@ -34,8 +37,11 @@ export interface PolicyReplicaOptions {
   /** Owned: dispose() closes it. */
   readonly store: PolicyStore;
   readonly models: ReadonlyMap<string, ReplicatedModel>;
-  /** Told after a stored policy changed what this replica serves for `model`. */
-  readonly applied: (model: string) => void;
+  /**
+   * Told after a stored policy changed what this replica serves for `model`: `traffic` when its default version or
+   * canary changed, else only its unloaded versions did.
+   */
+  readonly applied: (model: string, traffic: boolean) => void;
   readonly logger?: Logger;
 }
 
@@ -60,6 +66,12 @@ export class PolicyReplica {
   /** Which store holds the policy: "memory" or "redis". */
   get kind(): string {
     return this.store.kind;
+  }
+
+  /** A version folder found after start-up: policies may name it from now on. */
+  addVersion(model: string, version: string): void {
+    const found = this.model(model);
+    if (!found.versions.includes(version)) found.versions = [...found.versions, version];
   }
 
   /** The policy this replica serves for a model of its catalog. */
@@ -115,7 +127,7 @@ export class PolicyReplica {
     const model = this.model(change.model);
     for (let attempt = 1; ; attempt += 1) {
       const next = nextPolicy(model.policy, change);
-      const problem = policyProblem(change.model, model.versions, next);
+      const problem = policyProblem(change.model, model.versions, next, change);
       if (problem) throw problem;
       const { stored, conflict } = await this.saved(change.model, next, { epoch: this.epoch, revision: model.revision });
       this.apply(change.model, stored);
@@ -215,13 +227,14 @@ export class PolicyReplica {
       return;
     }
     const { policy } = model;
-    if (
-      policy.defaultVersion === stored.defaultVersion &&
-      policy.canary?.version === stored.canary?.version &&
-      policy.canary?.percent === stored.canary?.percent
-    )
-      return;
-    model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary };
-    this.options.applied(name);
+    const traffic =
+      policy.defaultVersion !== stored.defaultVersion ||
+      policy.canary?.version !== stored.canary?.version ||
+      policy.canary?.percent !== stored.canary?.percent;
+    const unloaded = stored.unloaded ?? [];
+    const before = policy.unloaded ?? [];
+    if (!traffic && unloaded.length === before.length && unloaded.every((v) => before.includes(v))) return;
+    model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary, unloaded };
+    this.options.applied(name, traffic);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Where the traffic policy (default version and canary of each model) lives.
+ * Where the traffic policy (default version, canary and unloaded versions of each model) lives.
  * In memory for one replica; in Redis when replicas share it, so every
  * replica serves the same policy and every WatchModels stream, on any
  * replica, reports every change.
@@ -17,6 +17,11 @@
 export interface TrafficPolicy {
   readonly defaultVersion: string;
   readonly canary: { readonly version: string; readonly percent: number } | undefined;
+  /**
+   * Versions unloaded on purpose (RepositoryModelUnload): no replica serves or lazily loads them until one is
+   * loaded again. Undefined, as in policies stored before versions could be unloaded, means none.
+   */
+  readonly unloaded?: readonly string[];
 }
 
 export interface StoredPolicy extends TrafficPolicy {

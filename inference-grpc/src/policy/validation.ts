@@ -13,6 +13,10 @@ export interface PolicyChange {
   readonly defaultVersion?: string;
   /** Undefined keeps the current canary; null removes it. */
   readonly canary?: { readonly version: string; readonly percent: number } | null;
+  /** A version to unload on every replica (RepositoryModelUnload). */
+  readonly unload?: string;
+  /** A version no longer unloaded (RepositoryModelLoad). */
+  readonly load?: string;
 }
 
 /** The policy `change` asks for on top of `current`; promoting the canary to default ends the canary. */
@@ -20,11 +24,32 @@ export function nextPolicy(current: TrafficPolicy, change: PolicyChange): Traffi
   const defaultVersion = change.defaultVersion ?? current.defaultVersion;
   let canary = change.canary === undefined ? current.canary : (change.canary ?? undefined);
   if (change.canary === undefined && canary?.version === defaultVersion) canary = undefined;
-  return { defaultVersion, canary };
+  const unloaded = (current.unloaded ?? []).filter((v) => v !== change.load && v !== change.unload);
+  if (change.unload !== undefined) unloaded.push(change.unload);
+  return { defaultVersion, canary, unloaded };
 }
 
-/** Why `policy` cannot hold for `model`, whose versions are `versions`; undefined when it can. */
-export function policyProblem(model: string, versions: readonly string[], policy: TrafficPolicy): InferGraphError | undefined {
+/** MODEL_VERSION_IN_USE for a policy that unloads the version serving as `role`: refused to unload it, or to give it the role. */
+function inUse(model: string, version: string, role: string, change: PolicyChange | undefined): InferGraphError {
+  return new InferGraphError(
+    'MODEL_VERSION_IN_USE',
+    change?.unload === version
+      ? `${model}:${version} is the ${role} and cannot be unloaded; make another version the ${role} first`
+      : `${model}:${version} is unloaded and cannot be the ${role}; load it first (loadModelVersion)`,
+  );
+}
+
+/**
+ * Why `policy` cannot hold for `model`, whose versions are `versions`; undefined when it can. `change`, when the
+ * policy comes from one, words the refusal. Unloaded versions this replica lacks are no problem: another replica
+ * may have a version folder this one has not scanned.
+ */
+export function policyProblem(
+  model: string,
+  versions: readonly string[],
+  policy: TrafficPolicy,
+  change?: PolicyChange,
+): InferGraphError | undefined {
   const listed = versions.join(', ');
   if (!versions.includes(policy.defaultVersion)) {
     return new InferGraphError(
@@ -32,6 +57,8 @@ export function policyProblem(model: string, versions: readonly string[], policy
       `model ${model} has no version ${JSON.stringify(policy.defaultVersion)}; versions are ${listed}`,
     );
   }
+  const unloaded = policy.unloaded ?? [];
+  if (unloaded.includes(policy.defaultVersion)) return inUse(model, policy.defaultVersion, 'default version', change);
   const { canary } = policy;
   if (!canary) return undefined;
   if (!versions.includes(canary.version)) {
@@ -49,5 +76,6 @@ export function policyProblem(model: string, versions: readonly string[], policy
       `canary version ${canary.version} is the default version; choose another version or clear the canary`,
     );
   }
+  if (unloaded.includes(canary.version)) return inUse(model, canary.version, 'canary', change);
   return undefined;
 }

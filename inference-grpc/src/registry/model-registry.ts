@@ -6,20 +6,26 @@
  * Versions load as registry/versions.ts says; the traffic policy is
  * validated by policy/validation.ts and shared with the other replicas by
  * policy/replication.ts; the start-up policy comes from policy/configured.ts.
+ *
+ * Repository control: `load` scans a version's folder again (or for the first
+ * time: a new version) and loads and warms it; `unload` drains and frees one.
+ * Which versions are unloaded is part of the shared policy, so an unload or
+ * load on one replica applies on all (each drains or loads its own copy).
  */
 import { EventEmitter } from 'node:events';
 
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
+import { NAME } from '../../../lib/traffic-policy';
 import type { CanarySetting } from '../../../lib/traffic-policy';
-import type { InputKind, LoadedModel, ModelDefinition } from '../models/types';
+import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
 import { configuredPolicies } from '../policy/configured';
 import { MemoryPolicyStore } from '../policy/memory';
 import { PolicyReplica } from '../policy/replication';
 import type { PolicyStore } from '../policy/store';
 import type { PolicyChange } from '../policy/validation';
 import { ModelVersion } from './versions';
-import type { VersionStatus } from './versions';
+import type { VersionEventKind, VersionStatus } from './versions';
 
 export interface VersionInfo extends VersionStatus {
   readonly version: string;
@@ -42,7 +48,7 @@ export interface ModelSnapshot {
   readonly versions: readonly VersionInfo[];
 }
 
-export type RegistryEventKind = 'POLICY_CHANGED' | 'VERSION_LOADED' | 'VERSION_FAILED';
+export type RegistryEventKind = 'POLICY_CHANGED' | VersionEventKind;
 
 export interface RegistryEvent {
   readonly kind: RegistryEventKind;
@@ -51,8 +57,12 @@ export interface RegistryEvent {
 
 interface ModelSlot {
   readonly definition: ModelDefinition;
-  readonly versions: ReadonlyMap<string, ModelVersion>;
+  /** Grows when a version folder is found after start-up. */
+  readonly versions: Map<string, ModelVersion>;
 }
+
+/** Longest model or version name a repository request may give (names are folder names). */
+const MAX_NAME_LENGTH = 64;
 
 export interface RegistryOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
@@ -60,6 +70,8 @@ export interface RegistryOptions {
   readonly loadRetryMs: number;
   /** Owned: dispose() closes it. In memory unless given. */
   readonly policyStore?: PolicyStore;
+  /** Without one, `load` loads the versions of the catalog again and finds no new ones. */
+  readonly source?: VersionSource;
   readonly logger?: Logger;
   readonly now?: () => number;
 }
@@ -67,27 +79,37 @@ export interface RegistryOptions {
 export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   private readonly models = new Map<string, ModelSlot>();
   private readonly policy: PolicyReplica;
+  private readonly now: () => number;
+  private drain: (loaded: LoadedModel) => Promise<void> = () => Promise.resolve();
 
-  constructor(catalog: readonly ModelDefinition[], options: RegistryOptions) {
+  constructor(
+    catalog: readonly ModelDefinition[],
+    private readonly options: RegistryOptions,
+  ) {
     super();
     // One listener per WatchModels stream: one per subgraph replica.
     this.setMaxListeners(0);
-    const now = options.now ?? Date.now;
+    this.now = options.now ?? Date.now;
     const configured = configuredPolicies(catalog, options.defaultVersions, options.canary);
     for (const definition of catalog) {
-      const name = definition.name;
-      const settled = (kind: RegistryEventKind): void => this.changed(kind, name);
-      const versions = new Map(
-        definition.versions.map((v) => [v.version, new ModelVersion(name, v, { loadRetryMs: options.loadRetryMs, now, settled })]),
-      );
-      this.models.set(name, { definition, versions });
+      const slot: ModelSlot = { definition, versions: new Map() };
+      for (const v of definition.versions) slot.versions.set(v.version, this.version(definition, v));
+      this.models.set(definition.name, slot);
     }
     this.policy = new PolicyReplica({
       store: options.policyStore ?? new MemoryPolicyStore(),
       models: configured,
-      applied: (model) => this.changed('POLICY_CHANGED', model),
+      applied: (model, traffic) => {
+        if (traffic) this.changed('POLICY_CHANGED', model);
+        this.followUnloaded(model);
+      },
       logger: options.logger,
     });
+  }
+
+  /** How a version's last calls are waited for before it is freed: the engine drains its queue (engine/engine.ts). */
+  drainWith(drain: (loaded: LoadedModel) => Promise<void>): void {
+    this.drain = drain;
   }
 
   /** Which store holds the policy: "memory" or "redis". */
@@ -116,12 +138,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   resolve(model: string, version: string): { definition: ModelDefinition; version: string } {
     const slot = this.model(model);
     const chosen = version === '' ? this.policy.policyOf(model).defaultVersion : version;
-    if (!slot.versions.has(chosen)) {
-      throw new InferGraphError(
-        'MODEL_VERSION_NOT_FOUND',
-        `model ${model} has no version ${JSON.stringify(chosen)}; versions are ${[...slot.versions.keys()].join(', ')}`,
-      );
-    }
+    if (!slot.versions.has(chosen)) throw versionNotFound(slot, chosen);
     return { definition: slot.definition, version: chosen };
   }
 
@@ -132,9 +149,64 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     return slot.acquire();
   }
 
+  /** Loads every version but those unloaded on purpose. */
   async loadAll(): Promise<void> {
-    const loads = [...this.models.values()].flatMap((m) => [...m.versions.values()].map((v) => v.acquire().then(() => undefined)));
+    const loads = [...this.models.values()].flatMap((m) =>
+      [...m.versions.values()].filter((v) => !v.status.unloaded).map((v) => v.acquire().then(() => undefined)),
+    );
     await Promise.allSettled(loads);
+  }
+
+  /**
+   * Loads (or reloads) a version: its folder is scanned again (a version not known yet is added), it loads and
+   * warms up, and only then serves; on every replica when it had been unloaded. Answers the model as it is then.
+   */
+  async load(model: string, version: string): Promise<ModelSnapshot> {
+    const slot = this.model(checkedName('model', model));
+    const definition = this.scanned(slot, checkedName('version', version));
+    const known = slot.versions.get(version);
+    const target = known ?? this.added(slot, definition);
+    if (!known) this.changed('VERSION_UNLOADED', model);
+    await target.reload(definition);
+    if (this.policy.policyOf(model).unloaded?.includes(version)) await this.policy.change({ model, load: version });
+    return this.snapshot(slot);
+  }
+
+  /**
+   * Unloads a version on every replica: refused (MODEL_VERSION_IN_USE) for the default version or the canary;
+   * otherwise it takes no new calls, its in-flight batches finish, and it is freed. Answers once that is done here.
+   */
+  async unload(model: string, version: string): Promise<ModelSnapshot> {
+    const slot = this.model(checkedName('model', model));
+    const target = slot.versions.get(checkedName('version', version));
+    if (!target) throw versionNotFound(slot, version);
+    await this.policy.change({ model, unload: version });
+    await target.unload();
+    return this.snapshot(slot);
+  }
+
+  /**
+   * Scans the repository for version folders not known yet and adds them, UNLOADED (a VERSION_UNLOADED event
+   * each), or loaded too when `load` (LOAD_ALL_MODELS). Answers how many were found.
+   */
+  rescan(load: boolean): number {
+    const { source } = this.options;
+    if (!source) return 0;
+    let found = 0;
+    for (const slot of this.models.values()) {
+      const name = slot.definition.name;
+      for (const folder of source.versionFolders(name)) {
+        if (slot.versions.has(folder) || !NAME.test(folder) || folder.length > MAX_NAME_LENGTH) continue;
+        const definition = source.scanVersion(name, folder);
+        if (!definition) continue;
+        const added = this.added(slot, definition);
+        found += 1;
+        this.options.logger?.info({ model: name, version: folder }, 'new model version folder found');
+        this.changed('VERSION_UNLOADED', name);
+        if (load) added.acquire().catch(() => undefined);
+      }
+    }
+    return found;
   }
 
   /** Validates the change and stores it for every replica, then answers the model as it is. */
@@ -147,6 +219,60 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   /** Whether the registry has this model version (without throwing, for metric labels). */
   has(model: string, version: string): boolean {
     return this.models.get(model)?.versions.has(version) ?? false;
+  }
+
+  private version(definition: ModelDefinition, v: ModelVersionDefinition): ModelVersion {
+    const name = definition.name;
+    return new ModelVersion(name, v, {
+      loadRetryMs: this.options.loadRetryMs,
+      now: this.now,
+      warmup: definition.warmup ?? [],
+      settled: (kind) => this.changed(kind, name),
+      drain: (loaded) => this.drain(loaded),
+    });
+  }
+
+  private added(slot: ModelSlot, definition: ModelVersionDefinition): ModelVersion {
+    const added = this.version(slot.definition, definition);
+    slot.versions.set(definition.version, added);
+    this.policy.addVersion(slot.definition.name, definition.version);
+    return added;
+  }
+
+  /** The version's folder scanned afresh; without a repository, the version as the catalog has it. */
+  private scanned(slot: ModelSlot, version: string): ModelVersionDefinition {
+    const fresh = this.options.source?.scanVersion(slot.definition.name, version);
+    const definition = fresh ?? slot.versions.get(version)?.definition;
+    if (!definition) throw versionNotFound(slot, version);
+    return definition;
+  }
+
+  /** Unloads here what the shared policy unloads, and loads again what it no longer does (unloaded or loaded on another replica). */
+  private followUnloaded(model: string): void {
+    const slot = this.models.get(model);
+    if (!slot) return;
+    const unloaded = this.policy.policyOf(model).unloaded ?? [];
+    for (const [name, version] of slot.versions) {
+      const wanted = unloaded.includes(name);
+      if (wanted && !version.status.unloaded) void version.unload();
+      else if (!wanted && version.status.unloaded) {
+        let definition: ModelVersionDefinition;
+        try {
+          definition = this.scanned(slot, name);
+        } catch {
+          version.allow();
+          continue;
+        }
+        version
+          .reload(definition)
+          .catch((err: unknown) =>
+            this.options.logger?.error(
+              { model, version: name, err: (err as Error).message },
+              'version loaded on another replica failed to load here',
+            ),
+          );
+      }
+    }
   }
 
   private changed(kind: RegistryEventKind, name: string): void {
@@ -180,4 +306,22 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       })),
     };
   }
+}
+
+function versionNotFound(slot: ModelSlot, version: string): InferGraphError {
+  return new InferGraphError(
+    'MODEL_VERSION_NOT_FOUND',
+    `model ${slot.definition.name} has no version ${JSON.stringify(version)}; versions are ${[...slot.versions.keys()].join(', ')}`,
+  );
+}
+
+/** A model or version name of a repository request, refused before it names a folder. */
+function checkedName(field: 'model' | 'version', value: string): string {
+  if (value.length > MAX_NAME_LENGTH || !NAME.test(value)) {
+    throw new InferGraphError(
+      'BAD_USER_INPUT',
+      `${field} must match ${String(NAME)} and have at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value.slice(0, MAX_NAME_LENGTH))}`,
+    );
+  }
+  return value;
 }

@@ -2,7 +2,7 @@
 import type { Logger } from '../../../lib/logger';
 import { connectRedisClient } from '../../../lib/redis';
 import type { InferenceConfig } from '../config';
-import type { ModelDefinition } from '../models/types';
+import type { ModelDefinition, VersionSource } from '../models/types';
 import { MemoryPolicyStore } from '../policy/memory';
 import { RedisPolicyStore } from '../policy/redis';
 import type { PolicyStore } from '../policy/store';
@@ -17,7 +17,12 @@ async function policyStore(config: InferenceConfig, logger: Logger): Promise<Pol
 }
 
 /** The registry over its policy store, logging policy changes and failed loads; the store is disposed when the registry cannot be made. */
-export async function startRegistry(config: InferenceConfig, logger: Logger, catalog: readonly ModelDefinition[]): Promise<ModelRegistry> {
+export async function startRegistry(
+  config: InferenceConfig,
+  logger: Logger,
+  catalog: readonly ModelDefinition[],
+  source: VersionSource | undefined,
+): Promise<ModelRegistry> {
   const store = await policyStore(config, logger);
   let registry: ModelRegistry;
   try {
@@ -26,6 +31,7 @@ export async function startRegistry(config: InferenceConfig, logger: Logger, cat
       canary: config.canary,
       loadRetryMs: config.loadRetryMs,
       policyStore: store,
+      source,
       logger,
     });
   } catch (err) {

@@ -3,9 +3,15 @@
  * once however many calls ask at the same time. A version that failed to
  * load answers INFERENCE_UNAVAILABLE at once for `loadRetryMs` before the
  * next attempt, so a broken version is never reloaded in a hot loop.
+ *
+ * A load is done when the version has run its warmup inputs: only then is it
+ * LOADED and handed to callers; a warmup that fails makes it FAILED. A
+ * version unloaded on purpose (`unload`) refuses callers, and is not loaded
+ * again by one, until `load` is asked for. Explicit loads and unloads of one
+ * version run one after the other.
  */
 import { InferGraphError } from '../../../lib/errors';
-import type { LoadedModel, ModelVersionDefinition } from '../models/types';
+import type { LoadedModel, ModelInput, ModelVersionDefinition } from '../models/types';
 
 export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
 
@@ -13,14 +19,23 @@ export interface VersionStatus {
   readonly state: VersionState;
   readonly loadedAt: Date | undefined;
   readonly loadError: string | undefined;
+  /** Unloaded on purpose: it loads again only when asked to (RepositoryModelLoad). */
+  readonly unloaded: boolean;
 }
+
+export type VersionEventKind = 'VERSION_LOADED' | 'VERSION_FAILED' | 'VERSION_UNLOADED';
 
 export interface VersionLoadOptions {
   readonly loadRetryMs: number;
   readonly now: () => number;
-  /** Told once each load has succeeded or failed. */
-  readonly settled: (outcome: 'VERSION_LOADED' | 'VERSION_FAILED') => void;
+  readonly warmup: readonly ModelInput[];
+  /** Told once each load has succeeded or failed, and once each unload is done. */
+  readonly settled: (outcome: VersionEventKind) => void;
+  /** Resolves once nothing runs on `loaded` any more and nothing new will (the engine drains its queue). */
+  readonly drain: (loaded: LoadedModel) => Promise<void>;
 }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class ModelVersion {
   private state: VersionState = 'UNLOADED';
@@ -29,57 +44,154 @@ export class ModelVersion {
   private loadedAt: Date | undefined;
   private loadError: string | undefined;
   private failedAt = 0;
+  private unloaded = false;
+  /** The unload asked for last, until the version is allowed to load again: asking again waits for it. */
+  private unloading: Promise<void> | undefined;
+  /** The explicit load or unload under way; the next one starts after it. */
+  private transition: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly model: string,
-    readonly definition: ModelVersionDefinition,
+    private current: ModelVersionDefinition,
     private readonly options: VersionLoadOptions,
   ) {
-    if (definition.unavailable !== undefined) {
-      this.state = 'FAILED';
-      this.loadError = definition.unavailable;
-      this.failedAt = options.now();
-    }
+    if (current.unavailable !== undefined) this.failed(current.unavailable);
+  }
+
+  get definition(): ModelVersionDefinition {
+    return this.current;
   }
 
   get status(): VersionStatus {
-    return { state: this.state, loadedAt: this.loadedAt, loadError: this.loadError };
+    return { state: this.state, loadedAt: this.loadedAt, loadError: this.loadError, unloaded: this.unloaded };
   }
 
   /** The loaded version, loading it first if needed. */
   async acquire(): Promise<LoadedModel> {
+    if (this.unloaded) {
+      throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} is unloaded; load it with loadModelVersion`);
+    }
     if (this.loaded) return this.loaded;
     const { now, loadRetryMs } = this.options;
     if (this.state === 'FAILED' && now() - this.failedAt < loadRetryMs) {
       const retryIn = Math.ceil((this.failedAt + loadRetryMs - now()) / 1000);
       throw new InferGraphError(
         'INFERENCE_UNAVAILABLE',
-        `${this.model}:${this.definition.version} failed to load (${this.loadError ?? 'unknown error'}); next attempt in ${retryIn} s`,
+        `${this.name} failed to load (${this.loadError ?? 'unknown error'}); next attempt in ${retryIn} s`,
       );
     }
     this.loading ??= this.load();
     return this.loading;
   }
 
-  private async load(): Promise<LoadedModel> {
-    this.state = 'LOADING';
-    try {
-      const loaded = await this.definition.load();
-      this.state = 'LOADED';
-      this.loaded = loaded;
+  /**
+   * Loads the version from `definition` (its folder scanned again) and warms it up, whatever its state: a failed
+   * version is tried at once, an unloaded one is allowed again, a loaded one is replaced once the new one is warm
+   * (calls keep going to the old one meanwhile, which is then drained). Resolves once it serves.
+   */
+  reload(definition: ModelVersionDefinition): Promise<void> {
+    return this.serially(async () => {
+      this.current = definition;
+      this.allow();
+      const previous = this.loaded;
+      if (!previous) {
+        await (this.loading ?? this.load());
+        return;
+      }
+      let fresh: LoadedModel;
+      try {
+        fresh = await this.warm(await definition.load());
+      } catch (err) {
+        // The version it replaces keeps serving: a reload that fails takes nothing away.
+        throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} failed to reload (${message(err)}); the loaded one still serves`);
+      }
+      this.loaded = fresh;
       this.loadedAt = new Date(this.options.now());
-      this.loadError = undefined;
       this.options.settled('VERSION_LOADED');
-      return loaded;
+      void this.options.drain(previous);
+    });
+  }
+
+  /** Lets the version load again after an unload without loading it (it loads on first use). */
+  allow(): void {
+    this.unloaded = false;
+    this.unloading = undefined;
+  }
+
+  /**
+   * Refuses new callers at once, waits for what runs on the version to finish, then frees it: UNLOADED, and it
+   * stays so (no lazy load) until `reload` or `allow`.
+   */
+  unload(): Promise<void> {
+    if (this.unloaded && this.unloading) return this.unloading;
+    this.unloaded = true;
+    this.unloading = this.serially(async () => {
+      await this.loading?.catch(() => undefined);
+      const loaded = this.loaded;
+      if (!this.unloaded) return;
+      if (loaded) await this.options.drain(loaded);
+      if (!this.unloaded || this.loaded !== loaded) return;
+      this.loaded = undefined;
+      this.state = 'UNLOADED';
+      this.loadedAt = undefined;
+      this.loadError = undefined;
+      this.options.settled('VERSION_UNLOADED');
+    });
+    return this.unloading;
+  }
+
+  private get name(): string {
+    return `${this.model}:${this.current.version}`;
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.transition.then(work, work);
+    this.transition = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs the warmup inputs as one batch; the model's error, or a wrong answer, fails the load. */
+  private async warm(loaded: LoadedModel): Promise<LoadedModel> {
+    const { warmup } = this.options;
+    if (warmup.length === 0) return loaded;
+    let outputs: unknown;
+    try {
+      outputs = await loaded.run(warmup);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.state = 'FAILED';
-      this.loadError = message;
-      this.failedAt = this.options.now();
-      this.options.settled('VERSION_FAILED');
-      throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.model}:${this.definition.version} failed to load (${message})`);
-    } finally {
-      this.loading = undefined;
+      throw new Error(`warmup failed: ${message(err)}`);
     }
+    if (!Array.isArray(outputs) || outputs.length !== warmup.length)
+      throw new Error(`warmup failed: ${warmup.length} inputs got ${Array.isArray(outputs) ? outputs.length : 'no'} outputs`);
+    return loaded;
+  }
+
+  private failed(reason: string): void {
+    this.state = 'FAILED';
+    this.loadError = reason;
+    this.failedAt = this.options.now();
+  }
+
+  private load(): Promise<LoadedModel> {
+    this.state = 'LOADING';
+    const loading = (async () => {
+      try {
+        // Through a promise, so a load() that throws at once still settles after `loading` is set.
+        const loaded = await this.warm(await Promise.resolve().then(() => this.current.load()));
+        this.state = 'LOADED';
+        this.loaded = loaded;
+        this.loadedAt = new Date(this.options.now());
+        this.loadError = undefined;
+        this.options.settled('VERSION_LOADED');
+        return loaded;
+      } catch (err) {
+        this.failed(message(err));
+        this.options.settled('VERSION_FAILED');
+        throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} failed to load (${message(err)})`);
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    this.loading = loading;
+    return loading;
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The model repository on disk, in Triton's shape: `<model>/config.json` and
  * a folder per version, `<model>/<version>/`, holding manifest.json and the
- * artifact it names. Scanned once at start-up: a wrong config.json, a backend
+ * artifact it names. Scanned whole at start-up: a wrong config.json, a backend
  * no code implements, or a default version or canary naming an absent version
  * refuses the start (one ConfigError naming each file and field). A version
  * whose manifest or artifact is missing, unreadable or fails its sha256 is
  * FAILED with the reason while the others serve; loading it later checks the
- * files again.
+ * files again. After start-up, `repositorySource` scans one version folder
+ * at a time (RepositoryModelLoad, and MODEL_REPOSITORY_POLL_MS for new ones):
+ * there a problem makes that version FAILED instead of refusing anything.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,7 +17,7 @@ import path from 'node:path';
 import { ConfigError } from '../../../lib/config';
 import { NAME } from '../../../lib/traffic-policy';
 import type { NumericCost } from '../models/numeric';
-import type { LoadedModel, ModelDefinition, ModelVersionDefinition } from '../models/types';
+import type { LoadedModel, ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
 import { BACKENDS } from './backends';
 import type { Backend } from './backends';
 import { CONFIG_FILE, MANIFEST_FILE, parseJsonObject, parseManifest, parseModelConfig } from './validate';
@@ -160,4 +162,39 @@ export function repositoryModel(root: string, name: string, numericCost: Numeric
   const model = scanRepository(root, numericCost).find((m) => m.name === name);
   if (!model) throw new ConfigError([`MODEL_REPOSITORY: ${root} has no model ${name}`]);
   return model;
+}
+
+/** A model's versionPolicy as its config.json says at start-up; "all" when it cannot be read (the start refuses it anyway). */
+function versionPolicyOf(root: string, model: string): VersionPolicy {
+  const file = path.join(root, model, CONFIG_FILE);
+  try {
+    return parseModelConfig(file, parseJsonObject(file, readFileSync(file, 'utf8'))).config.versionPolicy;
+  } catch {
+    return { kind: 'all' };
+  }
+}
+
+/**
+ * The repository at `root` after start-up, a version folder at a time, for the registry (load, rescan): only
+ * folders the model's versionPolicy (read once, at start-up) serves among those on disk now; one it does not serve
+ * is not there for a load either.
+ */
+export function repositorySource(root: string, numericCost: NumericCost): VersionSource {
+  const policies = new Map(folders(root).map((model) => [model, versionPolicyOf(root, model)]));
+  const policyOf = (model: string): VersionPolicy => policies.get(model) ?? { kind: 'all' };
+  const served = (model: string): string[] => {
+    const directory = path.join(root, model);
+    if (!existsSync(directory)) return [];
+    return servedVersions(folders(directory), policyOf(model), path.join(directory, CONFIG_FILE), []).filter((v) => NAME.test(v));
+  };
+  return {
+    versionFolders: served,
+    scanVersion: (model, version) => {
+      const directory = path.join(root, model, version);
+      if (!served(model).includes(version) || !statSync(directory).isDirectory()) return undefined;
+      const problems: string[] = [];
+      const scanned = scanVersion(directory, version, numericCost, problems);
+      return problems.length > 0 ? { ...scanned, unavailable: problems.join('; ') } : scanned;
+    },
+  };
 }

@@ -5,12 +5,15 @@
  */
 import { BATCHING_RANGES } from '../../../lib/limits/batching';
 import { NAME } from '../../../lib/traffic-policy';
-import type { BatchingKnobs, InputKind } from '../models/types';
+import type { BatchingKnobs, InputKind, ModelInput } from '../models/types';
 
 export const CONFIG_FILE = 'config.json';
 export const MANIFEST_FILE = 'manifest.json';
 
 const INPUT_KINDS: Readonly<Record<string, InputKind>> = { text: 'TEXT', features: 'FEATURES' };
+
+/** Most warmup inputs a model may list: they run as one batch before every load of each version counts as done. */
+export const MAX_WARMUP_INPUTS = 32;
 
 /** `<model>/config.json`: what the model is and which of its versions answers by default. */
 export interface ModelConfig {
@@ -24,6 +27,8 @@ export interface ModelConfig {
   readonly batching: BatchingKnobs;
   /** `versionPolicy`: which of the version folders are served. */
   readonly versionPolicy: VersionPolicy;
+  /** `warmup`: sample inputs each version runs after it loads, before it takes traffic. */
+  readonly warmup: readonly ModelInput[];
 }
 
 /** Triton's version_policy: every version folder, the newest `latest` of them (in folder order), or those named. */
@@ -133,6 +138,23 @@ export function parseJsonObject(file: string, text: string): Json {
   return value;
 }
 
+/** `warmup`: texts for a TEXT model, feature arrays for a FEATURES one; each wrong entry is named by its index. */
+function parseWarmup(fields: Fields, kind: InputKind | undefined, value: unknown): ModelInput[] {
+  if (value === undefined) return [];
+  const expected = kind === 'FEATURES' ? 'an array of finite numbers' : 'a non-empty string';
+  if (!Array.isArray(value) || value.length > MAX_WARMUP_INPUTS) {
+    fields.problem('warmup', `expected an array of at most ${MAX_WARMUP_INPUTS} inputs, each ${expected}`);
+    return [];
+  }
+  return value.flatMap((entry: unknown, index): ModelInput[] => {
+    if (kind === 'FEATURES' && Array.isArray(entry) && entry.length > 0 && entry.every((x) => typeof x === 'number' && Number.isFinite(x)))
+      return [{ kind: 'features', values: entry as number[] }];
+    if (kind === 'TEXT' && typeof entry === 'string' && entry !== '') return [{ kind: 'text', text: entry }];
+    fields.problem(`warmup[${index}]`, `expected ${expected} (the model's inputKind)`);
+    return [];
+  });
+}
+
 export function parseModelConfig(file: string, json: Json): { config: ModelConfig; problems: string[] } {
   const fields = new Fields(file, json, [
     'inputKind',
@@ -142,6 +164,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
     'order',
     'dynamicBatching',
     'versionPolicy',
+    'warmup',
   ]);
   const kind = INPUT_KINDS[String(json.inputKind)];
   if (kind === undefined) fields.problem('inputKind', `expected one of ${Object.keys(INPUT_KINDS).join(', ')}`);
@@ -166,6 +189,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
     fields.problem('order', 'expected an integer from 0');
   const batching = parseBatching(file, json.dynamicBatching, fields);
   const versionPolicy = parseVersionPolicy(json.versionPolicy, fields);
+  const warmup = parseWarmup(fields, kind, json.warmup);
   const config = {
     inputKind: kind ?? 'TEXT',
     description,
@@ -174,6 +198,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
     order: typeof order === 'number' ? order : undefined,
     batching,
     versionPolicy,
+    warmup,
   };
   return { config, problems: fields.problems };
 }

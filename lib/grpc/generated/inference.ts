@@ -23,6 +23,11 @@ import type { PredictInput as _infergraph_inference_v1_PredictInput, PredictInpu
 import type { PredictRequest as _infergraph_inference_v1_PredictRequest, PredictRequest__Output as _infergraph_inference_v1_PredictRequest__Output } from './infergraph/inference/v1/PredictRequest';
 import type { PredictResponse as _infergraph_inference_v1_PredictResponse, PredictResponse__Output as _infergraph_inference_v1_PredictResponse__Output } from './infergraph/inference/v1/PredictResponse';
 import type { Prediction as _infergraph_inference_v1_Prediction, Prediction__Output as _infergraph_inference_v1_Prediction__Output } from './infergraph/inference/v1/Prediction';
+import type { RepositoryIndexRequest as _infergraph_inference_v1_RepositoryIndexRequest, RepositoryIndexRequest__Output as _infergraph_inference_v1_RepositoryIndexRequest__Output } from './infergraph/inference/v1/RepositoryIndexRequest';
+import type { RepositoryIndexResponse as _infergraph_inference_v1_RepositoryIndexResponse, RepositoryIndexResponse__Output as _infergraph_inference_v1_RepositoryIndexResponse__Output } from './infergraph/inference/v1/RepositoryIndexResponse';
+import type { RepositoryModelIndex as _infergraph_inference_v1_RepositoryModelIndex, RepositoryModelIndex__Output as _infergraph_inference_v1_RepositoryModelIndex__Output } from './infergraph/inference/v1/RepositoryModelIndex';
+import type { RepositoryModelLoadRequest as _infergraph_inference_v1_RepositoryModelLoadRequest, RepositoryModelLoadRequest__Output as _infergraph_inference_v1_RepositoryModelLoadRequest__Output } from './infergraph/inference/v1/RepositoryModelLoadRequest';
+import type { RepositoryModelUnloadRequest as _infergraph_inference_v1_RepositoryModelUnloadRequest, RepositoryModelUnloadRequest__Output as _infergraph_inference_v1_RepositoryModelUnloadRequest__Output } from './infergraph/inference/v1/RepositoryModelUnloadRequest';
 import type { SentimentOutput as _infergraph_inference_v1_SentimentOutput, SentimentOutput__Output as _infergraph_inference_v1_SentimentOutput__Output } from './infergraph/inference/v1/SentimentOutput';
 import type { SetTrafficPolicyRequest as _infergraph_inference_v1_SetTrafficPolicyRequest, SetTrafficPolicyRequest__Output as _infergraph_inference_v1_SetTrafficPolicyRequest__Output } from './infergraph/inference/v1/SetTrafficPolicyRequest';
 import type { VersionStatistics as _infergraph_inference_v1_VersionStatistics, VersionStatistics__Output as _infergraph_inference_v1_VersionStatistics__Output } from './infergraph/inference/v1/VersionStatistics';
@@ -60,6 +65,11 @@ export interface ProtoGrpcType {
         PredictRequest: MessageTypeDefinition<_infergraph_inference_v1_PredictRequest, _infergraph_inference_v1_PredictRequest__Output>
         PredictResponse: MessageTypeDefinition<_infergraph_inference_v1_PredictResponse, _infergraph_inference_v1_PredictResponse__Output>
         Prediction: MessageTypeDefinition<_infergraph_inference_v1_Prediction, _infergraph_inference_v1_Prediction__Output>
+        RepositoryIndexRequest: MessageTypeDefinition<_infergraph_inference_v1_RepositoryIndexRequest, _infergraph_inference_v1_RepositoryIndexRequest__Output>
+        RepositoryIndexResponse: MessageTypeDefinition<_infergraph_inference_v1_RepositoryIndexResponse, _infergraph_inference_v1_RepositoryIndexResponse__Output>
+        RepositoryModelIndex: MessageTypeDefinition<_infergraph_inference_v1_RepositoryModelIndex, _infergraph_inference_v1_RepositoryModelIndex__Output>
+        RepositoryModelLoadRequest: MessageTypeDefinition<_infergraph_inference_v1_RepositoryModelLoadRequest, _infergraph_inference_v1_RepositoryModelLoadRequest__Output>
+        RepositoryModelUnloadRequest: MessageTypeDefinition<_infergraph_inference_v1_RepositoryModelUnloadRequest, _infergraph_inference_v1_RepositoryModelUnloadRequest__Output>
         SentimentLabel: EnumTypeDefinition
         SentimentOutput: MessageTypeDefinition<_infergraph_inference_v1_SentimentOutput, _infergraph_inference_v1_SentimentOutput__Output>
         SetTrafficPolicyRequest: MessageTypeDefinition<_infergraph_inference_v1_SetTrafficPolicyRequest, _infergraph_inference_v1_SetTrafficPolicyRequest__Output>

@@ -37,8 +37,13 @@ export async function startStandIn(): Promise<StandIn> {
   const calls: ModelInferRequest__Output[] = [];
   const metadataAsked = new Map<string, number>();
   const notFound = { code: status.NOT_FOUND, details: 'unknown model' };
+  // The repository extension is optional in OIP; the backend never calls it.
+  const unimplemented = { code: status.UNIMPLEMENTED, details: 'no model repository extension' };
   const handlers: GRPCInferenceServiceHandlers = {
     ServerLive: (_call, cb) => cb(null, { live: true }),
+    RepositoryIndex: (_call, cb) => cb(unimplemented),
+    RepositoryModelLoad: (_call, cb) => cb(unimplemented),
+    RepositoryModelUnload: (_call, cb) => cb(unimplemented),
     ServerReady: (_call, cb) => cb(null, { ready: true }),
     ServerMetadata: (_call, cb) => cb(null, { name: 'stand-in', version: '1', extensions: [] }),
     ModelMetadata: (call, cb) => {

@@ -11,6 +11,10 @@ export const ModelEventKind = {
    * a watcher that has seen it holds the whole registry.
    */
   SNAPSHOT_END: 'SNAPSHOT_END',
+  /**
+   * A version was unloaded (RepositoryModelUnload), or a new version folder was found and is not loaded yet.
+   */
+  VERSION_UNLOADED: 'VERSION_UNLOADED',
 } as const;
 
 export type ModelEventKind =
@@ -30,5 +34,10 @@ export type ModelEventKind =
    */
   | 'SNAPSHOT_END'
   | 5
+  /**
+   * A version was unloaded (RepositoryModelUnload), or a new version folder was found and is not loaded yet.
+   */
+  | 'VERSION_UNLOADED'
+  | 6
 
 export type ModelEventKind__Output = typeof ModelEventKind[keyof typeof ModelEventKind]

@@ -14,6 +14,10 @@ import type { PredictBatchResponse as _infergraph_inference_v1_PredictBatchRespo
 import type { PredictBatchStreamItem as _infergraph_inference_v1_PredictBatchStreamItem, PredictBatchStreamItem__Output as _infergraph_inference_v1_PredictBatchStreamItem__Output } from '../../../infergraph/inference/v1/PredictBatchStreamItem';
 import type { PredictRequest as _infergraph_inference_v1_PredictRequest, PredictRequest__Output as _infergraph_inference_v1_PredictRequest__Output } from '../../../infergraph/inference/v1/PredictRequest';
 import type { PredictResponse as _infergraph_inference_v1_PredictResponse, PredictResponse__Output as _infergraph_inference_v1_PredictResponse__Output } from '../../../infergraph/inference/v1/PredictResponse';
+import type { RepositoryIndexRequest as _infergraph_inference_v1_RepositoryIndexRequest, RepositoryIndexRequest__Output as _infergraph_inference_v1_RepositoryIndexRequest__Output } from '../../../infergraph/inference/v1/RepositoryIndexRequest';
+import type { RepositoryIndexResponse as _infergraph_inference_v1_RepositoryIndexResponse, RepositoryIndexResponse__Output as _infergraph_inference_v1_RepositoryIndexResponse__Output } from '../../../infergraph/inference/v1/RepositoryIndexResponse';
+import type { RepositoryModelLoadRequest as _infergraph_inference_v1_RepositoryModelLoadRequest, RepositoryModelLoadRequest__Output as _infergraph_inference_v1_RepositoryModelLoadRequest__Output } from '../../../infergraph/inference/v1/RepositoryModelLoadRequest';
+import type { RepositoryModelUnloadRequest as _infergraph_inference_v1_RepositoryModelUnloadRequest, RepositoryModelUnloadRequest__Output as _infergraph_inference_v1_RepositoryModelUnloadRequest__Output } from '../../../infergraph/inference/v1/RepositoryModelUnloadRequest';
 import type { SetTrafficPolicyRequest as _infergraph_inference_v1_SetTrafficPolicyRequest, SetTrafficPolicyRequest__Output as _infergraph_inference_v1_SetTrafficPolicyRequest__Output } from '../../../infergraph/inference/v1/SetTrafficPolicyRequest';
 import type { WatchModelsRequest as _infergraph_inference_v1_WatchModelsRequest, WatchModelsRequest__Output as _infergraph_inference_v1_WatchModelsRequest__Output } from '../../../infergraph/inference/v1/WatchModelsRequest';
 
@@ -103,6 +107,51 @@ export interface ModelInferenceClient extends grpc.Client {
   predictBatchStream(argument: _infergraph_inference_v1_PredictBatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_infergraph_inference_v1_PredictBatchStreamItem__Output>;
   
   /**
+   * Every model version of the repository on disk and its state (new folders included once scanned).
+   */
+  RepositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  RepositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  RepositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  RepositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every model version of the repository on disk and its state (new folders included once scanned).
+   */
+  repositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  repositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  repositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  repositoryIndex(argument: _infergraph_inference_v1_RepositoryIndexRequest, callback: grpc.requestCallback<_infergraph_inference_v1_RepositoryIndexResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Loads (or reloads) one version, rescanning its folder first, runs its warmup inputs, and answers once it serves.
+   */
+  RepositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  /**
+   * Loads (or reloads) one version, rescanning its folder first, runs its warmup inputs, and answers once it serves.
+   */
+  repositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelLoad(argument: _infergraph_inference_v1_RepositoryModelLoadRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Unloads one version once its in-flight batches are done; refused for the default version or the canary.
+   */
+  RepositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  RepositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  /**
+   * Unloads one version once its in-flight batches are done; refused for the default version or the canary.
+   */
+  repositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  repositoryModelUnload(argument: _infergraph_inference_v1_RepositoryModelUnloadRequest, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Changes the default version and/or the canary of one model at run time.
    */
   SetTrafficPolicy(argument: _infergraph_inference_v1_SetTrafficPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_infergraph_inference_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
@@ -161,6 +210,21 @@ export interface ModelInferenceHandlers extends grpc.UntypedServiceImplementatio
   PredictBatchStream: grpc.handleServerStreamingCall<_infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchStreamItem>;
   
   /**
+   * Every model version of the repository on disk and its state (new folders included once scanned).
+   */
+  RepositoryIndex: grpc.handleUnaryCall<_infergraph_inference_v1_RepositoryIndexRequest__Output, _infergraph_inference_v1_RepositoryIndexResponse>;
+  
+  /**
+   * Loads (or reloads) one version, rescanning its folder first, runs its warmup inputs, and answers once it serves.
+   */
+  RepositoryModelLoad: grpc.handleUnaryCall<_infergraph_inference_v1_RepositoryModelLoadRequest__Output, _infergraph_inference_v1_ModelInfo>;
+  
+  /**
+   * Unloads one version once its in-flight batches are done; refused for the default version or the canary.
+   */
+  RepositoryModelUnload: grpc.handleUnaryCall<_infergraph_inference_v1_RepositoryModelUnloadRequest__Output, _infergraph_inference_v1_ModelInfo>;
+  
+  /**
    * Changes the default version and/or the canary of one model at run time.
    */
   SetTrafficPolicy: grpc.handleUnaryCall<_infergraph_inference_v1_SetTrafficPolicyRequest__Output, _infergraph_inference_v1_ModelInfo>;
@@ -179,6 +243,9 @@ export interface ModelInferenceDefinition extends grpc.ServiceDefinition {
   Predict: MethodDefinition<_infergraph_inference_v1_PredictRequest, _infergraph_inference_v1_PredictResponse, _infergraph_inference_v1_PredictRequest__Output, _infergraph_inference_v1_PredictResponse__Output>
   PredictBatch: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchResponse, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchResponse__Output>
   PredictBatchStream: MethodDefinition<_infergraph_inference_v1_PredictBatchRequest, _infergraph_inference_v1_PredictBatchStreamItem, _infergraph_inference_v1_PredictBatchRequest__Output, _infergraph_inference_v1_PredictBatchStreamItem__Output>
+  RepositoryIndex: MethodDefinition<_infergraph_inference_v1_RepositoryIndexRequest, _infergraph_inference_v1_RepositoryIndexResponse, _infergraph_inference_v1_RepositoryIndexRequest__Output, _infergraph_inference_v1_RepositoryIndexResponse__Output>
+  RepositoryModelLoad: MethodDefinition<_infergraph_inference_v1_RepositoryModelLoadRequest, _infergraph_inference_v1_ModelInfo, _infergraph_inference_v1_RepositoryModelLoadRequest__Output, _infergraph_inference_v1_ModelInfo__Output>
+  RepositoryModelUnload: MethodDefinition<_infergraph_inference_v1_RepositoryModelUnloadRequest, _infergraph_inference_v1_ModelInfo, _infergraph_inference_v1_RepositoryModelUnloadRequest__Output, _infergraph_inference_v1_ModelInfo__Output>
   SetTrafficPolicy: MethodDefinition<_infergraph_inference_v1_SetTrafficPolicyRequest, _infergraph_inference_v1_ModelInfo, _infergraph_inference_v1_SetTrafficPolicyRequest__Output, _infergraph_inference_v1_ModelInfo__Output>
   WatchModels: MethodDefinition<_infergraph_inference_v1_WatchModelsRequest, _infergraph_inference_v1_ModelEvent, _infergraph_inference_v1_WatchModelsRequest__Output, _infergraph_inference_v1_ModelEvent__Output>
 }

@@ -1,0 +1,12 @@
+// Original file: proto/inference.proto
+
+
+export interface RepositoryModelLoadRequest {
+  'model'?: (string);
+  'version'?: (string);
+}
+
+export interface RepositoryModelLoadRequest__Output {
+  'model': (string);
+  'version': (string);
+}
