@@ -4,7 +4,7 @@
  * identity, and enforce roles on their fields too).
  *
  * Roles: reader (queries, subscriptions), predictor (predict, predictBatch),
- * admin (setTrafficPolicy). Federation's own fields (_entities, _service) need
+ * admin (setTrafficPolicy, loadModelVersion, unloadModelVersion). Federation's own fields (_entities, _service) need
  * an identity but no role: the supergraph fetches them for whatever it planned.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -34,10 +34,13 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
+/** The mutations that change the model registry: the admin role's. */
+export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy', 'loadModelVersion', 'unloadModelVersion']);
+
 /** The role a root field needs, or undefined for federation's own fields and introspection. */
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role | undefined {
   if (field.startsWith('_')) return undefined;
-  if (operation === 'mutation') return field === 'setTrafficPolicy' ? 'admin' : 'predictor';
+  if (operation === 'mutation') return ADMIN_MUTATIONS.has(field) ? 'admin' : 'predictor';
   return 'reader';
 }
 

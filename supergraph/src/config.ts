@@ -186,7 +186,7 @@ export const supergraphSettings = {
   responseCache: bool(
     'RESPONSE_CACHE',
     true,
-    "Answer a query again from memory while the registry has not changed: only queries whose every subgraph answer said it may be cached (@cacheControl in the subgraph's schema; the models and Model fields), never a mutation, never with errors. A change the models subgraph reports (its modelChanged subscription), or a setTrafficPolicy through this supergraph, drops every cached answer; while that subscription is not open the cache is neither read nor written. infergraph_response_cache_total counts hits, misses and bypasses.",
+    "Answer a query again from memory while the registry has not changed: only queries whose every subgraph answer said it may be cached (@cacheControl in the subgraph's schema; the models and Model fields), never a mutation, never with errors. A change the models subgraph reports (its modelChanged subscription), or a registry mutation (setTrafficPolicy, loadModelVersion, unloadModelVersion) through this supergraph, drops every cached answer; while that subscription is not open the cache is neither read nor written. infergraph_response_cache_total counts hits, misses and bypasses.",
   ),
   responseCacheMaxMib: int(
     'RESPONSE_CACHE_MAX_MIB',

@@ -51,7 +51,7 @@ const MIB = 1024 * 1024;
 const SETTLE_MS = 1000;
 
 /** Root fields of the mutations that change the registry (the models subgraph's). */
-const REGISTRY_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy']);
+const REGISTRY_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy', 'loadModelVersion', 'unloadModelVersion']);
 
 type CacheOutcome = 'hit' | 'miss' | 'bypass';
 

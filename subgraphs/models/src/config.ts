@@ -20,7 +20,7 @@ export const modelsSettings = {
   inferenceDeadlineMs: int(
     'INFERENCE_DEADLINE_MS',
     5000,
-    'Deadline of each policy change sent to inference-grpc, and longest a read waits for the first copy of the registry at start-up.',
+    'Deadline of each registry write sent to inference-grpc (policy change, load with its warmup, unload with its in-flight predictions), and longest a read waits for the first copy of the registry at start-up.',
     { min: 1, max: 600_000 },
   ),
   inferenceReconnectMaxMs: inferenceReconnectSetting(),

@@ -15,3 +15,9 @@ export interface TrafficPolicyChange {
   /** A new canary, 'clear' to remove it, or null to keep it. */
   readonly canary: CanaryPolicy | 'clear' | null;
 }
+
+/** One version of one model, as loadModelVersion and unloadModelVersion name it. */
+export interface VersionRef {
+  readonly model: string;
+  readonly version: string;
+}

@@ -4,7 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { InferGraphError } from '../../../lib/errors';
 import { toGraphQLError } from '../../../lib/graphql/errors';
 import type { ModelChange } from './changes';
-import type { Model } from './domain';
+import type { Model, VersionRef } from './domain';
 import type { RegistryClient } from './grpc/registry-client';
 
 export interface ModelsContext {
@@ -51,6 +51,10 @@ export function createResolvers(): GraphQLResolverMap<ModelsContext> {
             ctx.requestId,
           );
         }),
+      loadModelVersion: (_: unknown, args: VersionRef, ctx: ModelsContext) =>
+        graphqlErrors(() => ctx.registry.loadVersion({ model: args.model, version: args.version }, ctx.requestId)),
+      unloadModelVersion: (_: unknown, args: VersionRef, ctx: ModelsContext) =>
+        graphqlErrors(() => ctx.registry.unloadVersion({ model: args.model, version: args.version }, ctx.requestId)),
     },
     Subscription: {
       modelChanged: {

@@ -4,11 +4,11 @@
  * (lib/grpc/registry-watch.ts, shared with the prediction subgraph), so a
  * read costs no call to inference-grpc; a copy that has been without its
  * stream longer than CATALOG_MAX_STALENESS_MS answers INFERENCE_UNAVAILABLE.
- * A policy change goes to inference-grpc (the single source of truth), and
- * the state it answers is in the copy before the mutation answers.
+ * A policy change, load or unload goes to inference-grpc (the single source
+ * of truth), and the state it answers is in the copy before the mutation answers.
  */
 import { Metadata } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import type { CallOptions, ServiceError } from '@grpc/grpc-js';
 
 import { describeCallFailure } from '../../../../lib/grpc/call-failure';
 import type { InferenceCallOptions } from '../../../../lib/grpc/call-failure';
@@ -24,7 +24,7 @@ import { REQUEST_ID_KEY } from '../../../../lib/logger';
 import { ModelChanges } from '../changes';
 import type { ModelChange } from '../changes';
 import type { ModelsConfig } from '../config';
-import type { Model, TrafficPolicyChange } from '../domain';
+import type { Model, TrafficPolicyChange, VersionRef } from '../domain';
 import { toWirePolicyChange } from './wire';
 
 export class RegistryClient {
@@ -80,15 +80,31 @@ export class RegistryClient {
   }
 
   /** Changes the policy at inference-grpc; answers (and keeps) the state the change produced. */
-  async setTrafficPolicy(change: TrafficPolicyChange, requestId: string): Promise<Model> {
+  setTrafficPolicy(change: TrafficPolicyChange, requestId: string): Promise<Model> {
     const request = toWirePolicyChange(change);
+    return this.write(requestId, (metadata, options, cb) => this.client.SetTrafficPolicy(request, metadata, options, cb));
+  }
+
+  /** Loads (or reloads) a version at inference-grpc, which answers once it has warmed up; answers (and keeps) the state. */
+  loadVersion(version: VersionRef, requestId: string): Promise<Model> {
+    return this.write(requestId, (metadata, options, cb) => this.client.RepositoryModelLoad(version, metadata, options, cb));
+  }
+
+  /** Unloads a version at inference-grpc, which answers once its in-flight predictions are done; answers (and keeps) the state. */
+  unloadVersion(version: VersionRef, requestId: string): Promise<Model> {
+    return this.write(requestId, (metadata, options, cb) => this.client.RepositoryModelUnload(version, metadata, options, cb));
+  }
+
+  /** One write to the registry: the model it answers is in the copy before the caller sees it (read-your-own-write). */
+  private async write(
+    requestId: string,
+    send: (metadata: Metadata, options: CallOptions, cb: (err: ServiceError | null, value?: ModelInfo__Output) => void) => void,
+  ): Promise<Model> {
     const metadata = new Metadata();
     metadata.set(REQUEST_ID_KEY, requestId);
     let answer: ModelInfo__Output;
     try {
-      answer = await unary<ModelInfo__Output>((cb) =>
-        this.client.SetTrafficPolicy(request, metadata, { deadline: Date.now() + this.options.deadlineMs }, cb),
-      );
+      answer = await unary<ModelInfo__Output>((cb) => send(metadata, { deadline: Date.now() + this.options.deadlineMs }, cb));
     } catch (err) {
       throw describeCallFailure(err as ServiceError, this.options, 'the model registry', [requestId]);
     }
