@@ -113,6 +113,25 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       expect(a.get('m')).toMatchObject(both);
     });
 
+    it('unloads a version on every replica when one unloads it, keeps it unloaded for a replica that starts later, and loads it again on all', async () => {
+      const a = await replica();
+      const b = await replica();
+      await b.acquire('m', 'v3');
+      const seen: RegistryEvent[] = [];
+      b.on('change', (e) => seen.push(e));
+      const state = (r: ModelRegistry): string | undefined => r.get('m').versions.find((v) => v.version === 'v3')?.state;
+      await a.unload('m', 'v3');
+      await until(() => state(b) === 'UNLOADED', 'replica b to unload v3');
+      await expect(b.acquire('m', 'v3')).rejects.toThrow('m:v3 is unloaded; load it with loadModelVersion');
+      await expect(b.setTrafficPolicy({ model: 'm', defaultVersion: 'v3' })).rejects.toMatchObject({ code: 'MODEL_VERSION_IN_USE' });
+      const later = await replica();
+      expect(later.get('m').versions.find((v) => v.version === 'v3')).toMatchObject({ state: 'UNLOADED', unloaded: true });
+      await a.load('m', 'v3');
+      await until(() => state(b) === 'LOADED', 'replica b to load v3 again');
+      await expect(later.acquire('m', 'v3')).resolves.toBeDefined();
+      expect(seen.map((e) => e.kind)).toEqual(['VERSION_UNLOADED', 'VERSION_LOADED']);
+    });
+
     it('ignores a stored policy naming a version this replica does not have, and keeps serving its own', async () => {
       const newer = await replica({}, ['v1', 'v2', 'v3']);
       const older = await replica({}, ['v1', 'v2']);

@@ -31,6 +31,36 @@ describeRedis('RedisPolicyStore', () => {
     return Promise.resolve({ store: () => redisStore(redisUrl(), prefix), cleanup: () => deletePrefix(prefix) });
   });
 
+  it('reads a policy stored before versions could be unloaded (no unloaded field) as unloading none, and can unload then', async () => {
+    const prefix = freshPrefix();
+    const raw = new Redis(redisUrl());
+    const registry = new ModelRegistry(testCatalog(), {
+      defaultVersions: new Map(),
+      canary: [],
+      loadRetryMs: 1000,
+      policyStore: await redisStore(redisUrl(), prefix),
+    });
+    try {
+      await raw.set(`${prefix}policy:epoch`, 'old-epoch');
+      await raw.set(`${prefix}policy:revision`, '7');
+      await raw.hset(
+        `${prefix}policy`,
+        'm',
+        JSON.stringify({ defaultVersion: 'v2', canaryVersion: '', canaryPercent: 0, epoch: 'old-epoch', revision: 7 }),
+      );
+      await registry.startPolicy();
+      expect(registry.get('m')).toMatchObject({ defaultVersion: 'v2' });
+      expect(registry.get('m').versions.map((v) => v.unloaded)).toEqual([false, false, false]);
+      await registry.unload('m', 'v3');
+      const stored = JSON.parse((await raw.hget(`${prefix}policy`, 'm')) ?? '{}') as Record<string, unknown>;
+      expect(stored).toMatchObject({ defaultVersion: 'v2', unloaded: 'v3', revision: 8 });
+    } finally {
+      await registry.dispose();
+      await deletePrefix(prefix);
+      raw.disconnect();
+    }
+  });
+
   describe('when Redis goes away or loses its data', () => {
     const redis = usePrivateRedis();
     const registries: ModelRegistry[] = [];
