@@ -27,6 +27,11 @@ describe('scanRepository', () => {
     ]);
     expect(models.flatMap((m) => m.versions.filter((v) => v.unavailable !== undefined))).toEqual([]);
     expect(models[0]?.versions[1]?.description).toBe('VADER: lexicon and rules tuned for social media text.');
+    // The shipped models' sample inputs, run by every version before it takes traffic.
+    expect(models.map((m) => m.warmup?.map((input) => input.kind))).toEqual([
+      ['text', 'text', 'text'],
+      ['features', 'features'],
+    ]);
   });
 
   it.each<[string, (r: RepositoryCopy) => void, RegExp]>([
@@ -80,6 +85,16 @@ describe('scanRepository', () => {
       (r) =>
         r.editJson('numeric/config.json', (c) => ({ ...c, dynamicBatching: { maxBatchSize: 0, maxQueueDelayMs: 2.5, preferred: [4] } })),
       /numeric\/config\.json: dynamicBatching: preferred: unknown field[^]*dynamicBatching: maxBatchSize: expected an integer from 1 to 4096[^]*dynamicBatching: maxQueueDelayMs: expected an integer from 0 to 10000/,
+    ],
+    [
+      'warmup inputs of the wrong kind',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, warmup: [[1, 2], 'hello', []] })),
+      /numeric\/config\.json: warmup\[1\]: expected an array of finite numbers \(the model's inputKind\)[^]*warmup\[2\]: expected an array/,
+    ],
+    [
+      'warmup that is not a list',
+      (r) => r.editJson('sentiment/config.json', (c) => ({ ...c, warmup: 'hello' })),
+      /sentiment\/config\.json: warmup: expected an array of at most 32 inputs, each a non-empty string/,
     ],
   ])('refuses to start on %s, naming the file and the field', (_, breakIt, expected) => {
     breakIt(repo);

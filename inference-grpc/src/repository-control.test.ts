@@ -1,0 +1,200 @@
+/** Repository control over a real channel, on a copy of the model repository: index, load of a new folder, unload (drained, refused, not lazily reloaded), the OIP extension, poll mode and credentials. */
+import { Metadata, status } from '@grpc/grpc-js';
+
+import { createInferenceClient } from '../../lib/grpc/client';
+import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
+import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import type { RepositoryIndexResponse__Output } from '../../lib/grpc/generated/infergraph/inference/v1/RepositoryIndexResponse';
+import { unary } from '../../lib/grpc/unary';
+import { until } from '../../lib/until';
+import { metricValue } from '../../stack/prometheus';
+import { failure, startInference } from '../../test/helpers/inference';
+import type { InferenceFixture } from '../../test/helpers/inference';
+import { copyRepository } from '../../test/helpers/model-repository';
+import type { RepositoryCopy } from '../../test/helpers/model-repository';
+import { oipClient } from './oip/oip-client.test-helpers';
+import type { Callback, Oip } from './oip/oip-client.test-helpers';
+import { features, metricsText } from './server.test-helpers';
+
+const load = (f: InferenceFixture, model: string, version: string): Promise<ModelInfo__Output> =>
+  unary((cb) => f.client.RepositoryModelLoad({ model, version }, new Metadata(), { deadline: Date.now() + 10_000 }, cb));
+const unload = (f: InferenceFixture, model: string, version: string): Promise<ModelInfo__Output> =>
+  unary((cb) => f.client.RepositoryModelUnload({ model, version }, new Metadata(), { deadline: Date.now() + 10_000 }, cb));
+const index = (f: InferenceFixture, ready = false): Promise<RepositoryIndexResponse__Output> =>
+  unary((cb) => f.client.RepositoryIndex({ ready }, cb));
+const versionOf = (model: ModelInfo__Output, version: string): ModelInfo__Output['versions'][number] | undefined =>
+  model.versions.find((v) => v.version === version);
+
+function oipCall<T>(oip: Oip, method: string, request: object): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const callback: Callback = (err, value) => (err ? reject(err) : resolve(value as T));
+    oip[method]?.(request, {}, callback);
+  });
+}
+
+describe('repository control on a copy of the model repository', () => {
+  let repo: RepositoryCopy;
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    repo = copyRepository();
+    // A batch waits up to 300 ms for others and then costs 300 ms: long enough to unload while one is in flight.
+    f = await startInference({ MODEL_REPOSITORY: repo.root, NUMERIC_LATENCY_MS: '300', BATCH_MAX_DELAY_MS: '300' });
+  });
+  afterAll(async () => {
+    await f.close();
+    repo.remove();
+  });
+
+  it('indexes every version with its state; ready lists only the loaded ones', async () => {
+    const { models } = await index(f);
+    expect(models.map((m) => `${m.name}:${m.version}:${m.state}`)).toEqual([
+      'sentiment:v1:UNLOADED',
+      'sentiment:v2:UNLOADED',
+      'sentiment:v3:UNLOADED',
+      'numeric:v1:UNLOADED',
+      'numeric:v2:UNLOADED',
+    ]);
+    await f.predict('sentiment', { text: 'fine' });
+    expect((await index(f, true)).models.map((m) => `${m.name}:${m.version}`)).toEqual(['sentiment:v1']);
+  });
+
+  it('loads a version folder dropped in after start-up, warmed up, and it serves', async () => {
+    repo.addVersion('numeric', 'v3', 'v2', '{ "seed": 3 }\n');
+    await expect(failure(f.predict('numeric', features([1, 2]), { version: 'v3' }))).resolves.toMatchObject({
+      code: 'MODEL_VERSION_NOT_FOUND',
+    });
+    const model = await load(f, 'numeric', 'v3');
+    expect(versionOf(model, 'v3')).toMatchObject({ state: 'LOADED', loaded: true, default: false });
+    const { prediction } = await f.predict('numeric', features([1, 2]), { version: 'v3' });
+    expect(prediction).toMatchObject({ modelVersion: 'v3', output: 'numeric' });
+    expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v3')).toMatchObject({ state: 'LOADED', reason: '' });
+  });
+
+  it('refuses to unload the default version with FAILED_PRECONDITION / MODEL_VERSION_IN_USE, and names outside the repository', async () => {
+    await expect(failure(unload(f, 'numeric', 'v1'))).resolves.toEqual({
+      grpc: status.FAILED_PRECONDITION,
+      code: 'MODEL_VERSION_IN_USE',
+      message: 'numeric:v1 is the default version and cannot be unloaded; make another version the default version first',
+    });
+    await expect(failure(load(f, 'numeric', '../sentiment'))).resolves.toMatchObject({
+      grpc: status.INVALID_ARGUMENT,
+      code: 'BAD_USER_INPUT',
+    });
+  });
+
+  it('unloads a version once its in-flight batch is done; it then refuses predictions and does not load again by itself', async () => {
+    await load(f, 'numeric', 'v2');
+    const order: string[] = [];
+    const inFlight = f.predict('numeric', features([4, 5]), { version: 'v2' }).then((answer) => {
+      order.push('prediction');
+      return answer;
+    });
+    // The input waits in v2's queue (BATCH_MAX_DELAY_MS) before its batch runs: unload now.
+    await until(
+      async () => metricValue(await metricsText(f), 'infergraph_inference_queue_depth', { model: 'numeric', version: 'v2' }) === 1,
+      'the input to wait in the queue of numeric:v2',
+      5000,
+    );
+    const unloaded = await unload(f, 'numeric', 'v2').then((model) => {
+      order.push('unload');
+      return model;
+    });
+    expect((await inFlight).prediction).toMatchObject({ modelVersion: 'v2' });
+    expect(order).toEqual(['prediction', 'unload']);
+    expect(versionOf(unloaded, 'v2')).toMatchObject({ state: 'UNLOADED', loaded: false, loadedAt: '' });
+
+    for (let i = 0; i < 2; i += 1) {
+      await expect(failure(f.predict('numeric', features([4, 5]), { version: 'v2' }))).resolves.toEqual({
+        grpc: status.UNAVAILABLE,
+        code: 'INFERENCE_UNAVAILABLE',
+        message: 'numeric:v2 is unloaded; load it with loadModelVersion',
+      });
+    }
+    expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v2')).toMatchObject({
+      state: 'UNLOADED',
+      reason: 'unloaded; load it with RepositoryModelLoad',
+    });
+    expect(versionOf(await load(f, 'numeric', 'v2'), 'v2')).toMatchObject({ state: 'LOADED' });
+    await expect(f.predict('numeric', features([4, 5]), { version: 'v2' })).resolves.toMatchObject({ prediction: { modelVersion: 'v2' } });
+  });
+
+  it('serves Triton\'s repository extension on the OIP service, the version in the parameter "version"', async () => {
+    const oip = oipClient(f);
+    try {
+      repo.addVersion('numeric', 'v4', 'v2', '{ "seed": 4 }\n');
+      await oipCall(oip, 'RepositoryModelLoad', { model_name: 'numeric', parameters: { version: { string_param: '4' } } });
+      const listed = await oipCall<{ models: { name: string; version: string; state: string; reason: string }[] }>(oip, 'RepositoryIndex', {
+        ready: true,
+      });
+      expect(listed.models).toContainEqual({ name: 'numeric', version: '4', state: 'READY', reason: '' });
+      await oipCall(oip, 'RepositoryModelUnload', { model_name: 'numeric', parameters: { version: { string_param: 'v4' } } });
+      const all = await oipCall<{ models: { name: string; version: string; state: string; reason: string }[] }>(oip, 'RepositoryIndex', {});
+      expect(all.models).toContainEqual({
+        name: 'numeric',
+        version: '4',
+        state: 'UNAVAILABLE',
+        reason: 'unloaded; load it with RepositoryModelLoad',
+      });
+      // No version parameter: the default version, which is in use.
+      await expect(failure(oipCall(oip, 'RepositoryModelUnload', { model_name: 'numeric' }))).resolves.toMatchObject({
+        grpc: status.FAILED_PRECONDITION,
+        code: 'MODEL_VERSION_IN_USE',
+      });
+      await expect(failure(oipCall(oip, 'RepositoryIndex', { repository_name: 'other' }))).resolves.toMatchObject({
+        code: 'BAD_USER_INPUT',
+      });
+    } finally {
+      oip.close();
+    }
+  });
+
+  it('refuses repository calls without the server token, on both services', async () => {
+    const stranger = createInferenceClient(f.address, {}, { ...f.security, inferenceToken: '' });
+    try {
+      const refused = await failure(unary((cb) => stranger.RepositoryModelUnload({ model: 'numeric', version: 'v3' }, cb)));
+      expect(refused.grpc).toBe(status.UNAUTHENTICATED);
+      expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v3')).toMatchObject({ state: 'LOADED' });
+    } finally {
+      stranger.close();
+    }
+    const oip = oipClient({ ...f, security: { ...f.security, inferenceToken: '' } });
+    try {
+      await expect(failure(oipCall(oip, 'RepositoryIndex', {}))).resolves.toMatchObject({ grpc: status.UNAUTHENTICATED });
+    } finally {
+      oip.close();
+    }
+  });
+});
+
+describe('MODEL_REPOSITORY_POLL_MS', () => {
+  let repo: RepositoryCopy;
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    repo = copyRepository();
+    f = await startInference({ MODEL_REPOSITORY: repo.root, MODEL_REPOSITORY_POLL_MS: '50' });
+  });
+  afterAll(async () => {
+    await f.close();
+    repo.remove();
+  });
+
+  it('finds a new version folder by itself: UNLOADED, streamed through WatchModels, and loadable', async () => {
+    const events: ModelEvent__Output[] = [];
+    const stream = f.client.WatchModels({});
+    stream.on('data', (e: ModelEvent__Output) => events.push(e));
+    stream.on('error', () => undefined);
+    try {
+      await until(() => events.some((e) => e.kind === 'SNAPSHOT_END'), 'the snapshot');
+      repo.addVersion('sentiment', 'v4', 'v2');
+      await until(() => events.some((e) => e.kind === 'VERSION_UNLOADED'), 'the new version to be announced', 5000);
+      const announced = events.find((e) => e.kind === 'VERSION_UNLOADED')?.model;
+      expect(announced?.name).toBe('sentiment');
+      expect(announced && versionOf(announced, 'v4')).toMatchObject({ state: 'UNLOADED', loaded: false });
+      await expect(f.predict('sentiment', { text: 'lovely' }, { version: 'v4' })).resolves.toMatchObject({
+        prediction: { modelVersion: 'v4' },
+      });
+    } finally {
+      stream.cancel();
+    }
+  });
+});
