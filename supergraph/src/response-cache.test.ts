@@ -123,6 +123,28 @@ describe('the response cache', () => {
     expect(read).toEqual({ answer: { status: 200, data: { model: { canary: { version: 'v2', percent: 12 } } } }, fetches: 1 });
   });
 
+  it('shows a version loaded or unloaded through this supergraph at the next read', async () => {
+    // As above: only the mutations can invalidate this supergraph's cache.
+    const elsewhere = await startInference();
+    const quiet = await startModels(elsewhere);
+    extra.push(elsewhere, quiet);
+    const sg = await another({ MODELS_URL: (await proxy(quiet.url)).url });
+    const versions = 'query Versions { model(name: "sentiment") { versions { version state } } }';
+    const stateOfV3 = (answer: GraphQLResponse<{ model: { versions: { version: string; state: string }[] } }>): string | undefined =>
+      answer.data?.model.versions.find((v) => v.version === 'v3')?.state;
+    const change = (field: string) => `mutation { ${field}(model: "sentiment", version: "v3") { name } }`;
+    for (const [field, state] of [
+      ['loadModelVersion', 'LOADED'],
+      ['unloadModelVersion', 'UNLOADED'],
+    ]) {
+      await cached(sg, versions);
+      const changed = await costed(sg, change(field ?? ''), KEYS.admin);
+      expect(changed.answer.errors).toBeUndefined();
+      const read = await costed<{ model: { versions: { version: string; state: string }[] } }>(sg, versions);
+      expect([stateOfV3(read.answer), read.fetches]).toEqual([state, 1]);
+    }
+  });
+
   it.each([
     [
       'straight at inference-grpc',
