@@ -16,7 +16,6 @@ import { EventEmitter } from 'node:events';
 
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
-import { NAME } from '../../../lib/traffic-policy';
 import type { CanarySetting } from '../../../lib/traffic-policy';
 import type { InputKind, LoadedModel, ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
 import { configuredPolicies } from '../policy/configured';
@@ -24,6 +23,7 @@ import { MemoryPolicyStore } from '../policy/memory';
 import { PolicyReplica } from '../policy/replication';
 import type { PolicyStore } from '../policy/store';
 import type { PolicyChange } from '../policy/validation';
+import { ModelSlot, checkedName } from './model-slot';
 import { ModelVersion } from './versions';
 import type { VersionEventKind, VersionStatus } from './versions';
 
@@ -55,15 +55,6 @@ export interface RegistryEvent {
   readonly model: ModelSnapshot;
 }
 
-interface ModelSlot {
-  readonly definition: ModelDefinition;
-  /** Grows when a version folder is found after start-up. */
-  readonly versions: Map<string, ModelVersion>;
-}
-
-/** Longest model or version name a repository request may give (names are folder names). */
-const MAX_NAME_LENGTH = 64;
-
 export interface RegistryOptions {
   readonly defaultVersions: ReadonlyMap<string, string>;
   readonly canary: readonly CanarySetting[];
@@ -92,16 +83,14 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     this.now = options.now ?? Date.now;
     const configured = configuredPolicies(catalog, options.defaultVersions, options.canary);
     for (const definition of catalog) {
-      const slot: ModelSlot = { definition, versions: new Map() };
-      for (const v of definition.versions) slot.versions.set(v.version, this.version(definition, v));
-      this.models.set(definition.name, slot);
+      this.models.set(definition.name, new ModelSlot(definition, (v) => this.version(definition, v), options.source));
     }
     this.policy = new PolicyReplica({
       store: options.policyStore ?? new MemoryPolicyStore(),
       models: configured,
       applied: (model, traffic) => {
         if (traffic) this.changed('POLICY_CHANGED', model);
-        this.followUnloaded(model);
+        this.models.get(model)?.follow(this.policy.policyOf(model).unloaded ?? [], options.logger);
       },
       logger: options.logger,
     });
@@ -138,15 +127,13 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   resolve(model: string, version: string): { definition: ModelDefinition; version: string } {
     const slot = this.model(model);
     const chosen = version === '' ? this.policy.policyOf(model).defaultVersion : version;
-    if (!slot.versions.has(chosen)) throw versionNotFound(slot, chosen);
+    slot.version(chosen);
     return { definition: slot.definition, version: chosen };
   }
 
   /** The loaded version, loading it first if needed. */
   async acquire(model: string, version: string): Promise<LoadedModel> {
-    const slot = this.model(model).versions.get(version);
-    if (!slot) throw new InferGraphError('MODEL_VERSION_NOT_FOUND', `model ${model} has no version ${JSON.stringify(version)}`);
-    return slot.acquire();
+    return this.model(model).version(version).acquire();
   }
 
   /** Loads every version but those unloaded on purpose. */
@@ -163,7 +150,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
    */
   async load(model: string, version: string): Promise<ModelSnapshot> {
     const slot = this.model(checkedName('model', model));
-    const definition = this.scanned(slot, checkedName('version', version));
+    const definition = slot.scanned(checkedName('version', version));
     const known = slot.versions.get(version);
     const target = known ?? this.added(slot, definition);
     if (!known) this.changed('VERSION_UNLOADED', model);
@@ -178,8 +165,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
    */
   async unload(model: string, version: string): Promise<ModelSnapshot> {
     const slot = this.model(checkedName('model', model));
-    const target = slot.versions.get(checkedName('version', version));
-    if (!target) throw versionNotFound(slot, version);
+    const target = slot.version(checkedName('version', version));
     await this.policy.change({ model, unload: version });
     await target.unload();
     return this.snapshot(slot);
@@ -190,19 +176,13 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
    * each), or loaded too when `load` (LOAD_ALL_MODELS). Answers how many were found.
    */
   rescan(load: boolean): number {
-    const { source } = this.options;
-    if (!source) return 0;
     let found = 0;
     for (const slot of this.models.values()) {
-      const name = slot.definition.name;
-      for (const folder of source.versionFolders(name)) {
-        if (slot.versions.has(folder) || !NAME.test(folder) || folder.length > MAX_NAME_LENGTH) continue;
-        const definition = source.scanVersion(name, folder);
-        if (!definition) continue;
+      for (const definition of slot.newFolders()) {
         const added = this.added(slot, definition);
         found += 1;
-        this.options.logger?.info({ model: name, version: folder }, 'new model version folder found');
-        this.changed('VERSION_UNLOADED', name);
+        this.options.logger?.info({ model: slot.name, version: definition.version }, 'new model version folder found');
+        this.changed('VERSION_UNLOADED', slot.name);
         if (load) added.acquire().catch(() => undefined);
       }
     }
@@ -233,46 +213,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   }
 
   private added(slot: ModelSlot, definition: ModelVersionDefinition): ModelVersion {
-    const added = this.version(slot.definition, definition);
-    slot.versions.set(definition.version, added);
-    this.policy.addVersion(slot.definition.name, definition.version);
-    return added;
-  }
-
-  /** The version's folder scanned afresh; without a repository, the version as the catalog has it. */
-  private scanned(slot: ModelSlot, version: string): ModelVersionDefinition {
-    const fresh = this.options.source?.scanVersion(slot.definition.name, version);
-    const definition = fresh ?? slot.versions.get(version)?.definition;
-    if (!definition) throw versionNotFound(slot, version);
-    return definition;
-  }
-
-  /** Unloads here what the shared policy unloads, and loads again what it no longer does (unloaded or loaded on another replica). */
-  private followUnloaded(model: string): void {
-    const slot = this.models.get(model);
-    if (!slot) return;
-    const unloaded = this.policy.policyOf(model).unloaded ?? [];
-    for (const [name, version] of slot.versions) {
-      const wanted = unloaded.includes(name);
-      if (wanted && !version.status.unloaded) void version.unload();
-      else if (!wanted && version.status.unloaded) {
-        let definition: ModelVersionDefinition;
-        try {
-          definition = this.scanned(slot, name);
-        } catch {
-          version.allow();
-          continue;
-        }
-        version
-          .reload(definition)
-          .catch((err: unknown) =>
-            this.options.logger?.error(
-              { model, version: name, err: (err as Error).message },
-              'version loaded on another replica failed to load here',
-            ),
-          );
-      }
-    }
+    this.policy.addVersion(slot.name, definition.version);
+    return slot.add(definition);
   }
 
   private changed(kind: RegistryEventKind, name: string): void {
@@ -306,22 +248,4 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       })),
     };
   }
-}
-
-function versionNotFound(slot: ModelSlot, version: string): InferGraphError {
-  return new InferGraphError(
-    'MODEL_VERSION_NOT_FOUND',
-    `model ${slot.definition.name} has no version ${JSON.stringify(version)}; versions are ${[...slot.versions.keys()].join(', ')}`,
-  );
-}
-
-/** A model or version name of a repository request, refused before it names a folder. */
-function checkedName(field: 'model' | 'version', value: string): string {
-  if (value.length > MAX_NAME_LENGTH || !NAME.test(value)) {
-    throw new InferGraphError(
-      'BAD_USER_INPUT',
-      `${field} must match ${String(NAME)} and have at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value.slice(0, MAX_NAME_LENGTH))}`,
-    );
-  }
-  return value;
 }
