@@ -1,7 +1,12 @@
 import type { ClientReadableStream } from '@grpc/grpc-js';
 
 import type { ModelEvent__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelEvent';
-import { setPolicy, startInference } from '../../test/helpers/inference';
+import { Metadata } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+
+import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/inference/v1/ModelInfo';
+import { unary } from '../../lib/grpc/unary';
+import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
 import { describeRedis } from '../../test/helpers/redis';
 import { deletePrefix, freshPrefix, redisUrl } from '../../stack/redis';
@@ -52,6 +57,33 @@ describeRedis('inference replicas sharing Redis', () => {
       async () => (await a.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion === 'v1',
       'replica a to serve the change made on replica b',
       1000,
+    );
+  });
+
+  it('unload a version on every replica when one unloads it, and load it again on every replica when one loads it', async () => {
+    const repository = (f: InferenceFixture, rpc: 'RepositoryModelLoad' | 'RepositoryModelUnload'): Promise<ModelInfo__Output> =>
+      unary((cb) => f.client[rpc]({ model: 'sentiment', version: 'v3' }, new Metadata(), { deadline: Date.now() + 10_000 }, cb));
+    const onB = () => b.predict('sentiment', { text: 'fine' }, { version: 'v3' });
+    expect((await onB()).prediction?.modelVersion).toBe('v3');
+    await repository(a, 'RepositoryModelUnload');
+    await until(
+      () =>
+        onB().then(
+          () => false,
+          (err: ServiceError) => err.details === 'sentiment:v3 is unloaded; load it with loadModelVersion',
+        ),
+      'replica b to refuse the version unloaded through replica a',
+      2000,
+    );
+    await expect(failure(setPolicy(b, { model: 'sentiment', defaultVersion: 'v3' }))).resolves.toMatchObject({
+      code: 'MODEL_VERSION_IN_USE',
+    });
+    await repository(b, 'RepositoryModelLoad');
+    await until(
+      async () =>
+        (await a.predict('sentiment', { text: 'fine' }, { version: 'v3' }).catch(() => undefined))?.prediction?.modelVersion === 'v3',
+      'replica a to serve the version loaded again through replica b',
+      5000,
     );
   });
 });
