@@ -154,8 +154,17 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const known = slot.versions.get(version);
     const target = known ?? this.added(slot, definition);
     if (!known) this.changed('VERSION_UNLOADED', model);
+    if (this.policy.policyOf(model).unloaded?.includes(version)) {
+      // Allowed here first, so applying the change below does not start a second load on this replica.
+      target.allow();
+      try {
+        await this.policy.change({ model, load: version });
+      } catch (err) {
+        void target.unload();
+        throw err;
+      }
+    }
     await target.reload(definition);
-    if (this.policy.policyOf(model).unloaded?.includes(version)) await this.policy.change({ model, load: version });
     return this.snapshot(slot);
   }
 
