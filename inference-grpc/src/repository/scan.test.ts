@@ -8,7 +8,7 @@ import type { RepositoryCopy } from '../../../test/helpers/model-repository';
 import { failure, startInference } from '../../../test/helpers/inference';
 import type { PredictInput } from '../../../lib/grpc/generated/infergraph/inference/v1/PredictInput';
 import { features, listModels, predictBatch, text } from '../server.test-helpers';
-import { scanRepository } from './scan';
+import { repositorySource, scanRepository } from './scan';
 
 const cost = { batchLatencyMs: 0, itemLatencyUs: 0 };
 
@@ -214,5 +214,33 @@ describe('inference-grpc over a repository copy', () => {
       await overridden.close();
       repo.remove();
     }
+  });
+});
+
+describe('repositorySource: the repository a version folder at a time, after start-up', () => {
+  let repo: RepositoryCopy;
+  beforeEach(() => {
+    repo = copyRepository();
+  });
+  afterEach(() => repo.remove());
+
+  it('finds a folder dropped in since, and scans it afresh, a broken one with the reason', () => {
+    const source = repositorySource(repo.root, cost);
+    repo.addVersion('sentiment', 'v4', 'v2');
+    repo.addVersion('sentiment', 'v5', 'v2', '{ "neutralBand": 0.1 }\n');
+    writeFileSync(repo.file('sentiment/v5/params.json'), '{ "neutralBand": 0.2 }\n');
+    expect(source.versionFolders('sentiment')).toEqual(['v1', 'v2', 'v3', 'v4', 'v5']);
+    const v4 = source.scanVersion('sentiment', 'v4');
+    expect([v4?.version, v4?.unavailable]).toEqual(['v4', undefined]);
+    expect(source.scanVersion('sentiment', 'v5')?.unavailable).toMatch(/sentiment\/v5\/params\.json: sha256 [0-9a-f]{64} does not match/);
+    expect(source.scanVersion('sentiment', 'v9')).toBeUndefined();
+  });
+
+  it("sees only the folders the model's versionPolicy serves", () => {
+    repo.editJson('numeric/config.json', (c) => ({ ...c, versionPolicy: { specific: ['v1', 'v2'] } }));
+    const source = repositorySource(repo.root, cost);
+    repo.addVersion('numeric', 'v3', 'v2');
+    expect(source.versionFolders('numeric')).toEqual(['v1', 'v2']);
+    expect(source.scanVersion('numeric', 'v3')).toBeUndefined();
   });
 });
