@@ -1,11 +1,12 @@
 /**
- * `modelChanged` over graphql-ws on the models subgraph, in front of the real inference-grpc: it reports a change
+ * `modelChanged` over graphql-ws on the models subgraph, in front of the real inference-grpc: it reports a change (a policy, a version loaded or unloaded)
  * made straight at inference-grpc, ends with INFERENCE_UNAVAILABLE once the copy has been without its stream past
  * CATALOG_MAX_STALENESS_MS, and with SUBGRAPH_SECRET set takes only a subscribe message signed for a reader.
  */
 import type { FormattedExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
 
+import { unary } from '../../../lib/grpc/unary';
 import { until } from '../../../lib/until';
 import { encodeIdentity, signSubscription } from '../../../lib/signing/message-signature';
 import { liveSubscription, wsClient } from '../../../stack/graphql-client';
@@ -58,6 +59,28 @@ describe('modelChanged on the models subgraph', () => {
     expect(await next(events, (r) => r.data?.modelChanged.canary?.percent === 77)).toEqual({
       data: { modelChanged: { name: 'numeric', canary: { version: 'v2', percent: 77 } } },
     });
+    await events.return?.();
+  });
+
+  it('reports a version loaded and unloaded at inference-grpc, with its new state', async () => {
+    const query = 'subscription { modelChanged { name versions { version state loaded } } }';
+    type Versions = { modelChanged: { name: string; versions: { version: string; state: string; loaded: boolean }[] } };
+    const events = await liveSubscription<Versions>(client(), query, pokeCanary(inference, 30));
+    const v2 = (r: FormattedExecutionResult<Versions, unknown>) => r.data?.modelChanged.versions.find((v) => v.version === 'v2');
+    const repository = (rpc: 'RepositoryModelLoad' | 'RepositoryModelUnload') =>
+      unary((cb) => inference.client[rpc]({ model: 'sentiment', version: 'v2' }, cb));
+    // next() by hand: leaving a for-await would end the subscription.
+    const stateOfV2 = async (state: string): Promise<unknown> => {
+      for (;;) {
+        const { value, done } = await events.next();
+        if (done) return 'ended';
+        if (value.data?.modelChanged.name === 'sentiment' && v2(value)?.state === state) return v2(value);
+      }
+    };
+    await repository('RepositoryModelLoad');
+    expect(await stateOfV2('LOADED')).toMatchObject({ version: 'v2', loaded: true });
+    await repository('RepositoryModelUnload');
+    expect(await stateOfV2('UNLOADED')).toEqual({ version: 'v2', state: 'UNLOADED', loaded: false });
     await events.return?.();
   });
 
