@@ -55,7 +55,7 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
     repo.remove();
   });
 
-  it('loads and unloads versions while predictions flow on the default versions: none fails, and each read shows the new state', async () => {
+  it('loads, unloads and reloads versions while predictions flow on the default versions: none fails, and each read shows the new state', async () => {
     // The cache answers a repeated read (it is on), so only its invalidation can make the reads below current.
     const before = await admin<ModelsData>(MODELS);
     expect(stateOf(before.data, 'numeric', 'v3')).toBe('UNLOADED');
@@ -101,6 +101,9 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
       [LOAD, 'sentiment', 'v3', 'LOADED'],
       [UNLOAD, 'sentiment', 'v3', 'UNLOADED'],
       [LOAD, 'numeric', 'v3', 'LOADED'],
+      // Reloads of the versions the flow is on: the new one takes over once warm, the old one drains.
+      [LOAD, 'numeric', 'v1', 'LOADED'],
+      [LOAD, 'sentiment', 'v1', 'LOADED'],
     ];
     for (const [mutation, model, version, state] of steps) {
       // Predictions keep flowing between the changes too, so they are spread over all of them.

@@ -168,7 +168,9 @@ export class InferenceEngine {
   private async queue(definition: ModelDefinition, version: string): Promise<VersionQueue> {
     const model = definition.name;
     const key = `${model}:${version}`;
-    const loaded = await this.registry.acquire(model, version);
+    let loaded = await this.registry.acquire(model, version);
+    // Replaced meanwhile by a reload: the registry now hands out the new one.
+    if (this.freed.has(loaded)) loaded = await this.registry.acquire(model, version);
     const existing = this.queues.get(loaded);
     if (existing) return existing.queue;
     if (this.freed.has(loaded)) throw new InferGraphError('INFERENCE_UNAVAILABLE', `${key} was unloaded or reloaded meanwhile; retry`);

@@ -182,20 +182,17 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
 
   /**
    * Scans the repository for version folders not known yet and adds them, UNLOADED (a VERSION_UNLOADED event
-   * each), or loaded too when `load` (LOAD_ALL_MODELS). Answers how many were found.
+   * each), or loaded too when `load` (LOAD_ALL_MODELS).
    */
-  rescan(load: boolean): number {
-    let found = 0;
+  rescan(load: boolean): void {
     for (const slot of this.models.values()) {
       for (const definition of slot.newFolders()) {
         const added = this.added(slot, definition);
-        found += 1;
         this.options.logger?.info({ model: slot.name, version: definition.version }, 'new model version folder found');
         this.changed('VERSION_UNLOADED', slot.name);
         if (load) added.acquire().catch(() => undefined);
       }
     }
-    return found;
   }
 
   /** Validates the change and stores it for every replica, then answers the model as it is. */
