@@ -35,7 +35,7 @@ export function isRole(value: unknown): value is Role {
 }
 
 /** The mutations that change the model registry: the admin role's. */
-export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy', 'loadModelVersion', 'unloadModelVersion']);
+const ADMIN_MUTATIONS: ReadonlySet<string> = new Set(['setTrafficPolicy', 'loadModelVersion', 'unloadModelVersion']);
 
 /** The role a root field needs, or undefined for federation's own fields and introspection. */
 export function requiredRole(operation: 'query' | 'mutation' | 'subscription', field: string): Role | undefined {

@@ -13,7 +13,7 @@ export const MANIFEST_FILE = 'manifest.json';
 const INPUT_KINDS: Readonly<Record<string, InputKind>> = { text: 'TEXT', features: 'FEATURES' };
 
 /** Most warmup inputs a model may list: they run as one batch before every load of each version counts as done. */
-export const MAX_WARMUP_INPUTS = 32;
+const MAX_WARMUP_INPUTS = 32;
 
 /** `<model>/config.json`: what the model is and which of its versions answers by default. */
 export interface ModelConfig {
