@@ -40,7 +40,7 @@ describe('Open Inference Protocol v2 on inference-grpc', () => {
     const meta = await call<{ name: string; version: string; extensions: string[] }>(client, 'ServerMetadata');
     expect(meta.name).toBe('infergraph');
     expect(meta.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(meta.extensions).toEqual(['statistics']);
+    expect(meta.extensions).toEqual(['statistics', 'model_repository']);
   });
 
   it.each([

@@ -107,7 +107,11 @@ export function oipHandlers(
     ServerLive: unary('ServerLive', () => ({ live: true })),
     ServerReady: unary('ServerReady', () => ({ ready: !state.draining })),
 
-    ServerMetadata: unary('ServerMetadata', () => ({ name: SERVER_NAME, version: SERVER_VERSION, extensions: ['statistics'] })),
+    ServerMetadata: unary('ServerMetadata', () => ({
+      name: SERVER_NAME,
+      version: SERVER_VERSION,
+      extensions: ['statistics', 'model_repository'],
+    })),
 
     // Versions load on first use: a version is ready unless its last load failed or it was unloaded.
     ModelReady: unary('ModelReady', (req) => {
