@@ -37,8 +37,9 @@ describe('repository control on a copy of the model repository', () => {
   let f: InferenceFixture;
   beforeAll(async () => {
     repo = copyRepository();
-    // A batch waits up to 300 ms for others and then costs 300 ms: long enough to unload while one is in flight.
-    f = await startInference({ MODEL_REPOSITORY: repo.root, NUMERIC_LATENCY_MS: '300', BATCH_MAX_DELAY_MS: '300' });
+    // An input waits up to 1 s for others (time to see it queued, even on a loaded machine), then its batch costs
+    // 300 ms: long enough to unload while one is in flight.
+    f = await startInference({ MODEL_REPOSITORY: repo.root, NUMERIC_LATENCY_MS: '300', BATCH_MAX_DELAY_MS: '1000' });
   });
   afterAll(async () => {
     await f.close();
