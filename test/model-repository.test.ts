@@ -37,7 +37,7 @@ describe('a model repository with one corrupted artifact, through the supergraph
       ['numeric:v2', 'FAILED'],
     ]);
     const numericV2 = res.data?.models.find((m) => m.name === 'numeric')?.versions.find((v) => v.version === 'v2');
-    expect(numericV2?.loadError).toMatch(/numeric\/v2\/params\.json: sha256 [0-9a-f]{64} does not match the manifest's [0-9a-f]{64}/);
+    expect(numericV2?.loadError).toMatch(/^numeric\/v2\/params\.json: sha256 [0-9a-f]{64} does not match the manifest's [0-9a-f]{64}/);
   });
 
   it('answers predictions from the other versions, and INFERENCE_UNAVAILABLE from the failed one', async () => {

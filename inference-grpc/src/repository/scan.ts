@@ -64,13 +64,30 @@ async function loadVersion(directory: string, numericCost: NumericCost): Promise
   return backend({ directory, artifactFile: file, artifact: bytes, numericCost });
 }
 
-function scanVersion(directory: string, version: string, numericCost: NumericCost, problems: string[]): ModelVersionDefinition {
-  const load = (): Promise<LoadedModel> => loadVersion(directory, numericCost);
+/**
+ * Why a version cannot serve, as every reader of `models { versions { loadError } }` sees it: files named from the
+ * repository's root (`numeric/v2/params.json`), never by where the repository sits on this host.
+ */
+function versionReason(root: string, err: unknown): string {
+  return message(err).split(path.join(root, path.sep)).join('');
+}
+
+function scanVersion(
+  root: string,
+  directory: string,
+  version: string,
+  numericCost: NumericCost,
+  problems: string[],
+): ModelVersionDefinition {
+  const load = (): Promise<LoadedModel> =>
+    loadVersion(directory, numericCost).catch((err: unknown) => {
+      throw new Error(versionReason(root, err));
+    });
   let manifest: Manifest;
   try {
     manifest = readManifest(directory);
   } catch (err) {
-    return { version, description: '', unavailable: message(err), load };
+    return { version, description: '', unavailable: versionReason(root, err), load };
   }
   if (!BACKENDS.has(manifest.backend))
     problems.push(`${path.join(directory, MANIFEST_FILE)}: backend: ${unknownBackend(manifest.backend)}`);
@@ -79,7 +96,7 @@ function scanVersion(directory: string, version: string, numericCost: NumericCos
     readArtifact(directory, manifest);
     return { version, description, load };
   } catch (err) {
-    return { version, description, unavailable: message(err), load };
+    return { version, description, unavailable: versionReason(root, err), load };
   }
 }
 
@@ -103,7 +120,7 @@ function scanModel(directory: string, name: string, numericCost: NumericCost, pr
   const served = servedVersions(found, versionPolicy, file, problems);
   const versions = served.map((v) => {
     if (!NAME.test(v)) problems.push(`${path.join(directory, v)}: version folder names must match ${String(NAME)}`);
-    return scanVersion(path.join(directory, v), v, numericCost, problems);
+    return scanVersion(path.dirname(directory), path.join(directory, v), v, numericCost, problems);
   });
   const names = versions.map((v) => v.version);
   const present = `versions${versionPolicy.kind === 'all' ? '' : ' served (versionPolicy)'} are ${names.join(', ') || '(none)'}`;
@@ -193,8 +210,8 @@ export function repositorySource(root: string, numericCost: NumericCost): Versio
       const directory = path.join(root, model, version);
       if (!served(model).includes(version) || !statSync(directory).isDirectory()) return undefined;
       const problems: string[] = [];
-      const scanned = scanVersion(directory, version, numericCost, problems);
-      return problems.length > 0 ? { ...scanned, unavailable: problems.join('; ') } : scanned;
+      const scanned = scanVersion(root, directory, version, numericCost, problems);
+      return problems.length > 0 ? { ...scanned, unavailable: versionReason(root, problems.join('; ')) } : scanned;
     },
   };
 }
