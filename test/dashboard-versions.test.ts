@@ -32,6 +32,13 @@ describe('dashboard version history', () => {
     });
   });
 
+  it('adds no point for a version without statistics, and keeps the ones it has', () => {
+    let history: VersionHistory = {};
+    history = addPoll(history, [{ name: 'numeric', versions: [polled('v1', 60, 5)] }], T0 + 60_000);
+    history = addPoll(history, [{ name: 'numeric', versions: [{ version: 'v1', stats: null }] }], T0 + 62_000);
+    expect(history).toEqual({ 'numeric:v1': [{ at: T0 + 60_000, perSecond: 1, p50: 5, p99: 10 }] });
+  });
+
   it('keeps the last HISTORY_POINTS polls of a version', () => {
     let history: VersionHistory = {};
     for (let n = 0; n < HISTORY_POINTS + 5; n += 1)

@@ -1,7 +1,8 @@
 /**
  * Each version's statistics over time: every poll of the versions' statistics adds a point per model version
  * (throughput, p50, p99) to a ring of the last HISTORY_POINTS, so the charts span the last minutes and memory stays
- * bounded however long the tab stays open. A version no longer listed leaves. Pure functions over plain data.
+ * bounded however long the tab stays open. A version no longer listed leaves; one without statistics (its model
+ * server keeps none) adds no point. Pure functions over plain data.
  */
 
 /** Five minutes of polls every two seconds. */
@@ -28,7 +29,7 @@ export interface PolledVersion {
     readonly latencyP99Ms: number | null;
     /** RFC 3339 start of the window the figures cover. */
     readonly since: string;
-  };
+  } | null;
 }
 
 export function versionKey(model: string, version: string): string {
@@ -51,8 +52,13 @@ export function addPoll(
   for (const model of models) {
     for (const { version, stats } of model.versions) {
       const key = versionKey(model.name, version);
+      const kept = history[key] ?? [];
+      if (!stats) {
+        next[key] = kept;
+        continue;
+      }
       const point = { at, perSecond: perSecond(stats.requests, stats.since, at), p50: stats.latencyP50Ms, p99: stats.latencyP99Ms };
-      next[key] = [...(history[key] ?? []).slice(-(HISTORY_POINTS - 1)), point];
+      next[key] = [...kept.slice(-(HISTORY_POINTS - 1)), point];
     }
   }
   return next;
