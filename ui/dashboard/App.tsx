@@ -1,12 +1,13 @@
 /**
  * The dashboard: one typed GraphQL client (HTTP for queries and mutations,
  * graphql-ws for the latency subscription) to this supergraph, shared by the
- * models table, the latency chart and the prediction form.
+ * models table, the latency chart, the per-version panel and the prediction form.
  */
 import { useCallback, useEffect, useState } from 'react';
 
 import { LatencyEventsDocument, ModelsDocument } from '../../clients/generated/graphql';
 import type { TypedClient } from '../../clients/transport';
+import { useCanManageVersions } from './admin-role';
 import { errorText, useClient } from './client';
 import type { Model } from './client';
 import { LatencyChart } from './LatencyChart';
@@ -14,6 +15,10 @@ import { addLatency } from './latency';
 import type { LatencySeries } from './latency';
 import { ModelsTable } from './ModelsTable';
 import { PredictionForm } from './PredictionForm';
+import { addServed } from './served-split';
+import type { ServedLog } from './served-split';
+import { STATS_POLL_MS, useVersionStats } from './version-stats';
+import { VersionsPanel } from './VersionsPanel';
 
 /** The table is also refreshed after each change made here; this catches changes made elsewhere. */
 const MODELS_REFRESH_MS = 5000;
@@ -42,8 +47,9 @@ function useModels(client: TypedClient | undefined): { models: readonly Model[];
   return { models, error, refresh };
 }
 
-function useLatency(client: TypedClient | undefined): { series: LatencySeries; status: string } {
+function useLatency(client: TypedClient | undefined): { series: LatencySeries; served: ServedLog; status: string } {
   const [series, setSeries] = useState<LatencySeries>({});
+  const [served, setServed] = useState<ServedLog>({});
   const [status, setStatus] = useState('connecting');
   useEffect(() => {
     if (!client) return undefined;
@@ -56,10 +62,10 @@ function useLatency(client: TypedClient | undefined): { series: LatencySeries; s
       setStatus('live');
       try {
         for await (const { latencyEvents: e } of subscription) {
-          const at = Date.parse(e.timestamp);
-          setSeries((s) =>
-            addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at: Number.isNaN(at) ? Date.now() : at }),
-          );
+          const parsed = Date.parse(e.timestamp);
+          const at = Number.isNaN(parsed) ? Date.now() : parsed;
+          setSeries((s) => addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at }));
+          setServed((s) => addServed(s, { model: e.model.name, version: e.modelVersion, routing: e.routing, at }));
         }
         if (!stopped) setStatus('subscription ended');
       } catch (err) {
@@ -74,14 +80,21 @@ function useLatency(client: TypedClient | undefined): { series: LatencySeries; s
       void events?.return?.();
     };
   }, [client]);
-  return { series, status };
+  return { series, served, status };
 }
 
 export function App(): React.JSX.Element {
   const [apiKey, setApiKey] = useState(() => window.sessionStorage.getItem(API_KEY_STORAGE) ?? '');
   const client = useClient(apiKey);
   const { models, error, refresh } = useModels(client);
-  const { series, status } = useLatency(client);
+  const { series, served, status } = useLatency(client);
+  const stats = useVersionStats(client);
+  const admin = useCanManageVersions(client);
+  const refreshStats = stats.refresh;
+  const onVersionChanged = useCallback(() => {
+    refresh();
+    refreshStats();
+  }, [refresh, refreshStats]);
   return (
     <main>
       <header>
@@ -111,6 +124,21 @@ export function App(): React.JSX.Element {
         <h2>Models</h2>
         {error && <p className="error">{error}</p>}
         {client && <ModelsTable models={models} client={client} onChanged={refresh} />}
+      </section>
+      <section>
+        <h2>Versions (statistics over the server's window, polled every {STATS_POLL_MS / 1000} s)</h2>
+        {/* Said once: without credentials both polls fail alike, and the models section already says why. */}
+        {stats.error && stats.error !== error && <p className="error">{stats.error}</p>}
+        {client && (
+          <VersionsPanel
+            models={stats.models}
+            history={stats.history}
+            served={served}
+            admin={admin}
+            client={client}
+            onChanged={onVersionChanged}
+          />
+        )}
       </section>
       <section>
         <h2>Prediction</h2>

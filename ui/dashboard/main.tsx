@@ -1,4 +1,4 @@
-/** The dashboard served at /dashboard: models, live latency, canary control and predictions, over GraphQL only. */
+/** The dashboard served at /dashboard: models, live latency, canary control, version statistics and control, and predictions, over GraphQL only. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
