@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 
 import { until } from '../../lib/until';
 import { ensureUiBuilt } from '../../scripts/build-ui';
@@ -159,19 +159,22 @@ describeBrowser('dashboard per-version panel', () => {
     secured = await startSupergraphFor(stack!, { API_KEYS: `ops=${ADMIN_KEY}:reader+admin,viewer=${READER_KEY}:reader` });
     const { page: p } = await originOnlyPage(browser!, new URL(secured.url).origin);
     await p.goto(new URL('/dashboard', secured.url).href);
-    const probed = (): Promise<unknown> =>
-      p.waitForResponse((res) => res.request().postData()?.includes('CanManageVersions') === true && res.url().startsWith(secured!.url));
+    /** The next answer to `operation` sent with `key`. */
+    const answered = (operation: string, key: string): Promise<Response> =>
+      p.waitForResponse((res) => res.request().postData()?.includes(operation) === true && res.request().headers()['x-api-key'] === key);
 
-    const readerProbe = probed();
+    const readerProbe = answered('CanManageVersions', READER_KEY);
     await p.getByLabel('API key').fill(READER_KEY);
-    await readerProbe;
-    await versionRow(p, 'sentiment', 'v1').waitFor();
+    const refused = await readerProbe;
+    expect([refused.status(), await refused.text()]).toEqual([403, expect.stringContaining('"code":"FORBIDDEN"')]);
+    // A poll answered after the refusal: by then the page has taken the refusal in.
+    await answered('VersionStats', READER_KEY);
     await versionRow(p, 'sentiment', 'v1').locator('[data-stat="requests"]').waitFor();
     expect(await p.getByRole('button', { name: /^(Load|Unload) / }).count()).toBe(0);
 
-    const adminProbe = probed();
+    const adminProbe = answered('CanManageVersions', ADMIN_KEY);
     await p.getByLabel('API key').fill(ADMIN_KEY);
-    await adminProbe;
+    expect((await adminProbe).status()).toBe(200);
     await p.getByRole('button', { name: 'Unload sentiment v1', exact: true }).waitFor();
     await screenshot(p, 'dashboard-versions-roles');
     await p.close();
