@@ -38,4 +38,13 @@ describe("WindowedDifferences (Triton's cumulative counts made windowed)", () =>
     expect(d.figures('k', at(3, 2))).toMatchObject({ requests: 0, since: new Date(at(3, 0).at).toISOString() });
     expect(d.figures('k', at(6, 5))).toMatchObject({ requests: 3 });
   });
+
+  it('starts again when counts fall below the newest read, though still above the oldest, and never answers less than zero', () => {
+    const d = new WindowedDifferences(60);
+    d.figures('k', at(0, 10));
+    expect(d.figures('k', at(30, 1000))).toMatchObject({ requests: 990 });
+    // Triton reloaded the version at about 35 s: its counts restarted, and 50 is below the 1000 read at 30 s.
+    expect(d.figures('k', at(40, 50))).toMatchObject({ requests: 0, since: new Date(at(40, 0).at).toISOString() });
+    expect(d.figures('k', at(95, 60))).toMatchObject({ requests: 10, since: new Date(at(40, 0).at).toISOString() });
+  });
 });

@@ -76,9 +76,12 @@ export class WindowedDifferences {
   /** Keeps `reading` of the version `key` and answers its difference from the earlier read it is measured against. */
   figures(key: string, reading: Reading): ServerVersionStats {
     let kept = this.readings.get(key) ?? [];
-    const first = kept[0];
-    // Counts that went down: the server restarted (or reloaded the version), so earlier reads mean nothing now.
-    if (first && (reading.success < first.success || reading.fail < first.fail || reading.executions < first.executions)) kept = [];
+    // Any count below the newest kept read's: the server restarted (or reloaded the version) since, so earlier reads
+    // mean nothing now. The newest, not the oldest: counts that restarted can climb past an old read again.
+    const newest = kept[kept.length - 1];
+    if (newest && (reading.success < newest.success || reading.fail < newest.fail || reading.executions < newest.executions)) {
+      kept = [];
+    }
     const windowStart = reading.at - this.windowSeconds * 1000;
     while (kept.length > 1 && (kept[1]?.at ?? Infinity) <= windowStart) kept.shift();
     const last = kept[kept.length - 1];
