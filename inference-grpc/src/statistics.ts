@@ -100,7 +100,8 @@ export class ModelStatistics {
   window(model: string, version: string, loadedAt: number | undefined): WindowFigures {
     // Traffic before the version (re)loaded is left out.
     const snapshot = this.entries.get(key(model, version))?.window.snapshot(loadedAt);
-    const windowStart = snapshot?.since ?? (Math.floor(this.now() / 1000) - this.options.windowSeconds + 1) * 1000;
+    const since =
+      snapshot?.since ?? Math.max((Math.floor(this.now() / 1000) - this.options.windowSeconds + 1) * 1000, loadedAt ?? -Infinity);
     const counts = snapshot?.counts ?? { requests: 0, failures: 0, batches: 0, batchItems: 0 };
     return {
       requests: counts.requests,
@@ -108,7 +109,7 @@ export class ModelStatistics {
       latency: snapshot?.latency ?? null,
       batches: counts.batches,
       meanBatchSize: counts.batches === 0 ? null : counts.batchItems / counts.batches,
-      since: Math.max(windowStart, loadedAt ?? windowStart),
+      since,
     };
   }
 
