@@ -57,6 +57,10 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
       // Generous: on a loaded 2-CPU machine a 100 ms command timeout lets rate-limited operations through.
       REDIS_TIMEOUT_MS: '2000',
       NUMERIC_LATENCY_MS: '20',
+      // Every version loaded before the replicas serve: a prediction replica's cache answers only for loads its own
+      // copy of the registry has heard of, and a version loaded on first use by one inference replica is not loaded
+      // on the other, which the other prediction replica may be watching.
+      LOAD_ALL_MODELS: 'true',
       API_KEYS: `loader=${LOADER_KEY}:reader+predictor+admin,probe=${PROBE_KEY}:reader`,
       RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
       RATE_LIMIT_BURST: String(BURST),

@@ -2,7 +2,8 @@
  * Loading and unloading versions through the supergraph (admin role), over the
  * whole stack on a copy of the model repository, while predictions flow on the
  * default versions: none fails, and the next `models` read, response cache on,
- * shows the state each mutation produced.
+ * shows the state each mutation produced. The prediction cache answers for a
+ * version's current load only.
  */
 import { until } from '../lib/until';
 import { graphql } from '../stack/graphql-client';
@@ -21,6 +22,7 @@ const LOAD =
 const UNLOAD =
   'mutation ($model: String!, $version: String!) { unloadModelVersion(model: $model, version: $version) { name versions { version state loaded } } }';
 const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion } }';
+const PREDICT_CACHED = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion cache } }';
 /** Predictions the flow sends at least, spread over the loads and unloads. */
 const MIN_PREDICTIONS = 200;
 /** Predictions sent before each load or unload starts. */
@@ -153,5 +155,45 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
     const forbidden = await graphql(stack.supergraph.url, LOAD, { model: 'numeric', version: 'v2' }, { 'x-api-key': KEYS.app });
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(stateOf((await admin<ModelsData>(MODELS)).data, 'numeric', 'v2')).toBe('UNLOADED');
+  });
+
+  it('never answers an unloaded version from the prediction cache, and starts a loaded or reloaded one afresh', async () => {
+    const input = { model: 'numeric', version: 'v2', features: [4, 2] };
+    const cacheOf = async (): Promise<string | undefined> => {
+      const res = await graphql<{ predict: { modelVersion: string; cache: string } }>(
+        stack.supergraph.url,
+        PREDICT_CACHED,
+        { input },
+        { 'x-api-key': KEYS.app },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data?.predict.cache;
+    };
+    // The prediction subgraph's own copy of the registry, which its cache goes by: it hears of a change over WatchModels.
+    const loadedAt = (): string | null =>
+      stack.prediction.subgraph.catalog.get('numeric')?.versions.find((v) => v.version === 'v2')?.loadedAt ?? null;
+    const change = async (mutation: string, heard: (at: string | null) => boolean, what: string): Promise<void> => {
+      expect((await admin(mutation, { model: 'numeric', version: 'v2' })).errors).toBeUndefined();
+      await until(() => heard(loadedAt()), `the prediction subgraph to hear numeric:v2 ${what}`, 5000);
+    };
+
+    await change(LOAD, (at) => at !== null, 'loaded');
+    expect([await cacheOf(), await cacheOf()]).toEqual(['MISS', 'HIT']);
+
+    await change(UNLOAD, (at) => at === null, 'unloaded');
+    const refused = await graphql(stack.supergraph.url, PREDICT_CACHED, { input }, { 'x-api-key': KEYS.app });
+    expect(refused.data).toBeNull();
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'numeric:v2 is unloaded; load it with loadModelVersion',
+      extensions: { code: 'INFERENCE_UNAVAILABLE' },
+    });
+
+    await change(LOAD, (at) => at !== null, 'loaded again');
+    expect([await cacheOf(), await cacheOf()]).toEqual(['MISS', 'HIT']);
+
+    // A reload of the loaded version (of a fixed artifact, say) serves nothing the one before it answered.
+    const before = loadedAt();
+    await change(LOAD, (at) => at !== null && at !== before, 'reloaded');
+    expect([await cacheOf(), await cacheOf()]).toEqual(['MISS', 'HIT']);
   });
 });

@@ -14,7 +14,13 @@ const catalog = {
           inputKind: 'TEXT',
           defaultVersion: 'v1',
           canary: null,
-          versions: ['v1', 'v2'].map((version) => ({ version, state: 'LOADED', default: version === 'v1', canary: false })),
+          versions: ['v1', 'v2'].map((version) => ({
+            version,
+            state: 'LOADED',
+            loadedAt: '2026-12-01T00:00:00.000Z',
+            default: version === 'v1',
+            canary: false,
+          })),
         }
       : undefined,
 };

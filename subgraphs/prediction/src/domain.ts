@@ -42,6 +42,11 @@ export interface ModelVersionView {
   readonly version: string;
   /** Unknown when the server does not say. */
   readonly state: VersionState | null;
+  /**
+   * RFC 3339 time the version's current load finished, which every load changes; null while it is not loaded. An
+   * OIP server does not say: there it is when this subgraph first found the version ready, null while it is not.
+   */
+  readonly loadedAt: string | null;
   readonly default: boolean;
   readonly canary: boolean;
 }

@@ -64,9 +64,10 @@ function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
 }
 
-function toCached(p: Prediction): CachedPrediction {
+function toCached(p: Prediction, madeAt: number): CachedPrediction {
   if (p.sentiment) {
     return {
+      madeAt,
       modelVersion: p.modelVersion,
       label: p.sentiment.label,
       score: p.sentiment.score,
@@ -76,6 +77,7 @@ function toCached(p: Prediction): CachedPrediction {
     };
   }
   return {
+    madeAt,
     modelVersion: p.modelVersion,
     label: p.numeric.label,
     score: null,
@@ -177,6 +179,13 @@ export class Predictor {
     }
   }
 
+  /** When the version's current load finished (epoch milliseconds), as the catalog last heard; null while not loaded. */
+  private loadedAt(model: string, version: string): number | null {
+    const at = this.deps.catalog.get(model)?.versions.find((v) => v.version === version)?.loadedAt;
+    const ms = at ? Date.parse(at) : NaN;
+    return Number.isNaN(ms) ? null : ms;
+  }
+
   private async answer(
     plan: PlannedPrediction,
     version: string,
@@ -185,10 +194,15 @@ export class Predictor {
     // Without a known version there is no version-aware key: serve uncached.
     const cacheable = version !== '' && plan.cachePolicy !== 'BYPASS';
     const key = predictionCacheKey(plan.model, version, plan.input);
+    const askedAt = Date.now();
+    // An entry answers for the version's current load only: for none while it is not loaded (unloaded, or not loaded
+    // yet), and not with what was asked before its last load (a reload, say of a fixed artifact) finished.
+    const loadedAt = this.loadedAt(plan.model, version);
     let cacheWorks = cacheable;
-    if (cacheable && plan.cachePolicy === 'USE') {
+    if (cacheable && plan.cachePolicy === 'USE' && loadedAt !== null) {
       try {
-        const hit = await this.deps.cache.get(key);
+        const found = await this.deps.cache.get(key);
+        const hit = found && found.madeAt >= loadedAt ? found : undefined;
         this.deps.metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
         if (hit) return { answer: hit, cache: 'HIT', batchSize: 0 };
       } catch (err) {
@@ -198,8 +212,12 @@ export class Predictor {
       }
     }
     const prediction = await this.deps.loaders.load(plan.model, version, plan.input, requestId);
-    const answer = toCached(prediction);
-    if (cacheWorks) {
+    // Asked of a version not loaded, the answer came from the load it caused, which inference-grpc announces before it
+    // answers: it counts from that load once the catalog has heard of it, and is not stored while it has not (no later
+    // read could tell which load it came from).
+    const madeAt = loadedAt === null ? this.loadedAt(plan.model, version) : askedAt;
+    const answer = toCached(prediction, madeAt ?? askedAt);
+    if (cacheWorks && madeAt !== null) {
       try {
         await this.deps.cache.set(key, answer, this.deps.cacheTtlSeconds);
       } catch (err) {

@@ -9,6 +9,12 @@ import { until } from '../../../../lib/until';
 import type { ModelView } from '../domain';
 import type { Catalog } from './backend';
 
+/** The real inference-grpc's control of its versions (RepositoryModelLoad, RepositoryModelUnload). */
+export interface VersionControl {
+  load(model: string, version: string): Promise<unknown>;
+  unload(model: string, version: string): Promise<unknown>;
+}
+
 export interface CatalogUnderTest {
   readonly catalog: Catalog;
   /** Disposes the catalog (if the test did not) and stops what it reads from. */
@@ -24,7 +30,7 @@ export interface CatalogFactory {
    * `canary` (model:version:percent) is the traffic policy, set wherever the
    * implementation reads it from.
    */
-  reading(policy: { readonly canary?: string }): Promise<CatalogUnderTest>;
+  reading(policy: { readonly canary?: string }): Promise<CatalogUnderTest & { readonly versions: VersionControl }>;
   /** A started catalog in front of an address where nothing listens: it never syncs. */
   unreachable(): CatalogUnderTest;
 }
@@ -78,6 +84,31 @@ export function catalogContract(implementation: string, factory: CatalogFactory)
           ],
         });
         expect((await described(catalog, 'numeric'))?.canary).toBeNull();
+      } finally {
+        await close();
+      }
+    });
+
+    it("tells each version's load: set once loaded and kept while it stays so, null once unloaded, later after it loads again", async () => {
+      const { catalog, versions, close } = await factory.reading({});
+      const loadedAt = (version: string): string | null | undefined =>
+        catalog.get('numeric')?.versions.find((v) => v.version === version)?.loadedAt;
+      try {
+        await catalog.whenSynced();
+        await versions.load('numeric', 'v1');
+        await until(() => typeof loadedAt('v1') === 'string', 'numeric:v1 to show a loadedAt', 5000);
+        const v1 = loadedAt('v1');
+        await versions.load('numeric', 'v2');
+        await until(() => typeof loadedAt('v2') === 'string', 'numeric:v2 to show a loadedAt', 5000);
+        const first = loadedAt('v2') ?? '';
+        expect(new Date(first).toISOString()).toBe(first);
+        await versions.unload('numeric', 'v2');
+        await until(() => loadedAt('v2') === null, 'numeric:v2 to show no loadedAt once unloaded', 5000);
+        await versions.load('numeric', 'v2');
+        await until(() => typeof loadedAt('v2') === 'string', 'numeric:v2 to show a loadedAt again', 5000);
+        expect(Date.parse(loadedAt('v2') ?? '')).toBeGreaterThan(Date.parse(first));
+        // v1 stayed loaded through every change (and every read of the catalog meanwhile).
+        expect(loadedAt('v1')).toBe(v1);
       } finally {
         await close();
       }

@@ -18,6 +18,7 @@ export interface CacheFixture {
 }
 
 export const SAMPLE: CachedPrediction = {
+  madeAt: 1_700_000_000_123,
   modelVersion: 'sentiment:v1',
   label: 'POSITIVE',
   score: 0.75,
@@ -67,7 +68,15 @@ export function cacheContract(name: string, make: () => Promise<CacheFixture>): 
     });
 
     it('round-trips nulls and zeros as they were', async () => {
-      const sparse: CachedPrediction = { modelVersion: 'digits:v3', label: '7', score: null, confidence: null, classId: 0, probability: 0 };
+      const sparse: CachedPrediction = {
+        madeAt: 0,
+        modelVersion: 'digits:v3',
+        label: '7',
+        score: null,
+        confidence: null,
+        classId: 0,
+        probability: 0,
+      };
       await cache.set('sparse', sparse, 60);
       await expect(cache.get('sparse')).resolves.toEqual(sparse);
     });

@@ -84,10 +84,11 @@ function parseCachedPrediction(raw: string): CachedPrediction | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { modelVersion, label, score, confidence, classId, probability } = parsed as Record<string, unknown>;
+  const { madeAt, modelVersion, label, score, confidence, classId, probability } = parsed as Record<string, unknown>;
+  if (typeof madeAt !== 'number' || !Number.isFinite(madeAt)) return undefined;
   if (typeof modelVersion !== 'string' || typeof label !== 'string') return undefined;
   if (!isNumberOrNull(score) || !isNumberOrNull(confidence) || !isNumberOrNull(classId) || !isNumberOrNull(probability)) return undefined;
-  return { modelVersion, label, score, confidence, classId, probability };
+  return { madeAt, modelVersion, label, score, confidence, classId, probability };
 }
 
 function isNumberOrNull(value: unknown): value is number | null {

@@ -18,6 +18,7 @@ catalogContract('the WatchModels catalog (lib/grpc/registry-watch.ts)', {
     const catalog = registryCatalog(inference.client, callTo(inference.address));
     return {
       catalog,
+      versions: inference.server.registry,
       close: async () => {
         await catalog.dispose();
         await inference.close();

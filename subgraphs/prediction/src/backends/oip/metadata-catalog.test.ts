@@ -18,7 +18,13 @@ catalogContract('MetadataCatalog', {
   name: 'the OIP model catalog',
   reading: async ({ canary }) => {
     const inference = await startInference();
-    const config = loadPredictionConfig({ ...inference.clientEnv, INFERENCE_PROTOCOL: 'oip', ...(canary ? { CANARY: canary } : {}) });
+    const config = loadPredictionConfig({
+      ...inference.clientEnv,
+      INFERENCE_PROTOCOL: 'oip',
+      // Readiness is read again this often: the contract watches versions load and unload.
+      OIP_CATALOG_REFRESH_MS: '100',
+      ...(canary ? { CANARY: canary } : {}),
+    });
     const client = createOipClient(inference.address, {}, inference.security);
     const catalog = new MetadataCatalog(
       client,
@@ -33,6 +39,7 @@ catalogContract('MetadataCatalog', {
     catalog.start();
     return {
       catalog,
+      versions: inference.server.registry,
       close: async () => {
         await catalog.dispose();
         client.close();

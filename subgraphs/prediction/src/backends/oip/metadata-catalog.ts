@@ -7,7 +7,10 @@
  * Each model stands alone: one the server cannot serve as configured (a
  * missing version, inputs that do not match lib/oip/signatures.ts) is left
  * out with one error logged, and the others serve. A model's last good
- * description keeps serving while reading it again fails.
+ * description keeps serving while reading it again fails. OIP gives no load
+ * times: a version's loadedAt is when this catalog first found it ready
+ * (since it last found it not ready), so a reload the server does between two
+ * reads goes unseen.
  */
 import { Metadata } from '@grpc/grpc-js';
 import type { CallOptions, requestCallback } from '@grpc/grpc-js';
@@ -70,6 +73,8 @@ export class MetadataCatalog implements Catalog {
   private readonly waiters = new SyncWaiters(() => this.synced, 'the OIP model catalog');
   /** The failure last logged per model: each is logged once, not at every refresh. */
   private readonly failures = new Map<string, string>();
+  /** Per "model:version" found ready, when it was first found so (RFC 3339): its loadedAt. */
+  private readonly readySince = new Map<string, string>();
 
   constructor(
     private readonly client: GRPCInferenceServiceClient,
@@ -159,6 +164,17 @@ export class MetadataCatalog implements Catalog {
       ),
     );
     // OIP says only ready or not: a ready version is shown LOADED, one that is not, FAILED.
+    const foundAt = new Date().toISOString();
+    const loadedAt = versions.map((version, i) => {
+      const key = `${name}:${version}`;
+      if (!ready[i]?.ready) {
+        this.readySince.delete(key);
+        return null;
+      }
+      const since = this.readySince.get(key) ?? foundAt;
+      this.readySince.set(key, since);
+      return since;
+    });
     return {
       name,
       inputKind,
@@ -167,6 +183,7 @@ export class MetadataCatalog implements Catalog {
       versions: versions.map((version, i) => ({
         version,
         state: ready[i]?.ready ? 'LOADED' : 'FAILED',
+        loadedAt: loadedAt[i] ?? null,
         default: version === defaultVersion,
         canary: version === canary?.version,
       })),
