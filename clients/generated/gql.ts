@@ -17,6 +17,7 @@ type Documents = {
     "mutation CanManageVersions {\n  unloadModelVersion(model: \"\", version: \"\") @skip(if: true) {\n    name\n  }\n}": typeof types.CanManageVersionsDocument,
     "subscription LatencyEvents($model: String) {\n  latencyEvents(model: $model) {\n    predictionId\n    model {\n      name\n    }\n    modelVersion\n    routing\n    cache\n    latencyMs\n    batchSize\n    timestamp\n  }\n}": typeof types.LatencyEventsDocument,
     "mutation LoadModelVersion($model: String!, $version: String!) {\n  loadModelVersion(model: $model, version: $version) {\n    name\n  }\n}": typeof types.LoadModelVersionDocument,
+    "subscription ModelChanged {\n  modelChanged {\n    name\n  }\n}": typeof types.ModelChangedDocument,
     "query Models {\n  models {\n    name\n    description\n    inputKind\n    defaultVersion\n    canary {\n      version\n      percent\n    }\n    versions {\n      version\n      state\n      loaded\n      loadedAt\n      default\n      canary\n    }\n  }\n}": typeof types.ModelsDocument,
     "mutation Predict($input: PredictInput!) {\n  predict(input: $input) {\n    id\n    model {\n      name\n    }\n    modelVersion\n    routing\n    canary\n    cache\n    latencyMs\n    batchSize\n    label\n    score\n    confidence\n    classId\n    probability\n  }\n}": typeof types.PredictDocument,
     "mutation PredictBatch($inputs: [PredictInput!]!) {\n  predictBatch(inputs: $inputs) {\n    __typename\n    ... on Prediction {\n      id\n      modelVersion\n      routing\n      cache\n      label\n      score\n      classId\n      probability\n    }\n    ... on PredictionError {\n      index\n      code\n      message\n    }\n  }\n}": typeof types.PredictBatchDocument,
@@ -28,6 +29,7 @@ const documents: Documents = {
     "mutation CanManageVersions {\n  unloadModelVersion(model: \"\", version: \"\") @skip(if: true) {\n    name\n  }\n}": types.CanManageVersionsDocument,
     "subscription LatencyEvents($model: String) {\n  latencyEvents(model: $model) {\n    predictionId\n    model {\n      name\n    }\n    modelVersion\n    routing\n    cache\n    latencyMs\n    batchSize\n    timestamp\n  }\n}": types.LatencyEventsDocument,
     "mutation LoadModelVersion($model: String!, $version: String!) {\n  loadModelVersion(model: $model, version: $version) {\n    name\n  }\n}": types.LoadModelVersionDocument,
+    "subscription ModelChanged {\n  modelChanged {\n    name\n  }\n}": types.ModelChangedDocument,
     "query Models {\n  models {\n    name\n    description\n    inputKind\n    defaultVersion\n    canary {\n      version\n      percent\n    }\n    versions {\n      version\n      state\n      loaded\n      loadedAt\n      default\n      canary\n    }\n  }\n}": types.ModelsDocument,
     "mutation Predict($input: PredictInput!) {\n  predict(input: $input) {\n    id\n    model {\n      name\n    }\n    modelVersion\n    routing\n    canary\n    cache\n    latencyMs\n    batchSize\n    label\n    score\n    confidence\n    classId\n    probability\n  }\n}": types.PredictDocument,
     "mutation PredictBatch($inputs: [PredictInput!]!) {\n  predictBatch(inputs: $inputs) {\n    __typename\n    ... on Prediction {\n      id\n      modelVersion\n      routing\n      cache\n      label\n      score\n      classId\n      probability\n    }\n    ... on PredictionError {\n      index\n      code\n      message\n    }\n  }\n}": types.PredictBatchDocument,
@@ -62,6 +64,10 @@ export function graphql(source: "subscription LatencyEvents($model: String) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation LoadModelVersion($model: String!, $version: String!) {\n  loadModelVersion(model: $model, version: $version) {\n    name\n  }\n}"): (typeof documents)["mutation LoadModelVersion($model: String!, $version: String!) {\n  loadModelVersion(model: $model, version: $version) {\n    name\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ModelChanged {\n  modelChanged {\n    name\n  }\n}"): (typeof documents)["subscription ModelChanged {\n  modelChanged {\n    name\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -179,4 +179,39 @@ describeBrowser('dashboard per-version panel', () => {
     await screenshot(p, 'dashboard-versions-roles');
     await p.close();
   });
+
+  it('shows a change made elsewhere as soon as modelChanged reports it, with every poll stopped', async () => {
+    const { page: p } = await originOnlyPage(browser!, new URL(stack!.supergraph.url).origin);
+    /** The texts of the graphql-ws frames the page received. */
+    const received: string[] = [];
+    p.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(String(frame.payload))));
+    // The page's clock runs while it loads, then stops: no poll fires after that, so only the subscription can bring
+    // the change in.
+    await p.clock.install();
+    await p.goto(new URL('/dashboard', stack!.supergraph.url).href);
+    const v3 = versionRow(p, 'sentiment', 'v3').locator('[data-stat="state"]');
+    await v3.getByText('LOADED', { exact: true }).waitFor();
+    await p.clock.pauseAt(Date.now() + 1000);
+
+    // A change the page must hear of proves its subscription live (the first may come before it is), then the unload.
+    let percent = 50;
+    await until(
+      async () => {
+        const changed = await stack!.query(
+          `mutation { setTrafficPolicy(input: { model: "sentiment", canary: { version: "v2", percent: ${(percent += 1)} } }) { name } }`,
+        );
+        expect(changed.errors).toBeUndefined();
+        return until(() => received.some((f) => f.includes('"modelChanged"')), 'a modelChanged frame', 1000).then(
+          () => true,
+          () => false,
+        );
+      },
+      'the page subscribed to modelChanged',
+      15_000,
+    );
+    const unloaded = await stack!.query('mutation { unloadModelVersion(model: "sentiment", version: "v3") { name } }');
+    expect(unloaded.errors).toBeUndefined();
+    await v3.getByText('UNLOADED', { exact: true }).waitFor({ timeout: 15_000 });
+    await p.close();
+  });
 });

@@ -1,11 +1,14 @@
 /**
  * The dashboard: one typed GraphQL client (HTTP for queries and mutations,
- * graphql-ws for the latency subscription) to this supergraph, shared by the
- * models table, the latency chart, the per-version panel and the prediction form.
+ * graphql-ws for the latency and model-change subscriptions) to this supergraph,
+ * shared by the models table, the latency chart, the per-version panel and the
+ * prediction form.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
-import { LatencyEventsDocument, ModelsDocument } from '../../clients/generated/graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+
+import { LatencyEventsDocument, ModelChangedDocument, ModelsDocument } from '../../clients/generated/graphql';
 import type { TypedClient } from '../../clients/transport';
 import { useCanManageVersions } from './admin-role';
 import { errorText, useClient } from './client';
@@ -20,7 +23,10 @@ import type { ServedLog } from './served-split';
 import { STATS_POLL_MS, useVersionStats } from './version-stats';
 import { VersionsPanel } from './VersionsPanel';
 
-/** The table is also refreshed after each change made here; this catches changes made elsewhere. */
+/**
+ * The table is refreshed after each change made here and on each modelChanged event; this catches what a dropped
+ * subscription missed.
+ */
 const MODELS_REFRESH_MS = 5000;
 /** After the subscription drops, wait this long before subscribing again. */
 const RESUBSCRIBE_MS = 2000;
@@ -47,26 +53,29 @@ function useModels(client: TypedClient | undefined): { models: readonly Model[];
   return { models, error, refresh };
 }
 
-function useLatency(client: TypedClient | undefined): { series: LatencySeries; served: ServedLog; status: string } {
-  const [series, setSeries] = useState<LatencySeries>({});
-  const [served, setServed] = useState<ServedLog>({});
+/**
+ * Subscribes to `document` while `client` lasts, subscribing again RESUBSCRIBE_MS after the subscription drops, and
+ * hands each event to the latest `onEvent`. Answers the subscription's status.
+ */
+function useSubscription<R>(
+  client: TypedClient | undefined,
+  document: TypedDocumentNode<R, Record<string, never>>,
+  onEvent: (event: R) => void,
+): string {
   const [status, setStatus] = useState('connecting');
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
   useEffect(() => {
     if (!client) return undefined;
     let stopped = false;
-    let events: AsyncIterableIterator<unknown> | undefined;
+    let events: AsyncIterableIterator<R> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const run = async (): Promise<void> => {
-      const subscription = client.subscribe(LatencyEventsDocument, {});
+      const subscription = client.subscribe(document, {});
       events = subscription;
       setStatus('live');
       try {
-        for await (const { latencyEvents: e } of subscription) {
-          const parsed = Date.parse(e.timestamp);
-          const at = Number.isNaN(parsed) ? Date.now() : parsed;
-          setSeries((s) => addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at }));
-          setServed((s) => addServed(s, { model: e.model.name, version: e.modelVersion, routing: e.routing, at }));
-        }
+        for await (const event of subscription) handler.current(event);
         if (!stopped) setStatus('subscription ended');
       } catch (err) {
         if (!stopped) setStatus(`disconnected (${errorText(err)}); retrying`);
@@ -79,7 +88,19 @@ function useLatency(client: TypedClient | undefined): { series: LatencySeries; s
       clearTimeout(retry);
       void events?.return?.();
     };
-  }, [client]);
+  }, [client, document]);
+  return status;
+}
+
+function useLatency(client: TypedClient | undefined): { series: LatencySeries; served: ServedLog; status: string } {
+  const [series, setSeries] = useState<LatencySeries>({});
+  const [served, setServed] = useState<ServedLog>({});
+  const status = useSubscription(client, LatencyEventsDocument, ({ latencyEvents: e }) => {
+    const parsed = Date.parse(e.timestamp);
+    const at = Number.isNaN(parsed) ? Date.now() : parsed;
+    setSeries((s) => addLatency(s, { model: e.model.name, version: e.modelVersion, latencyMs: e.latencyMs, at }));
+    setServed((s) => addServed(s, { model: e.model.name, version: e.modelVersion, routing: e.routing, at }));
+  });
   return { series, served, status };
 }
 
@@ -95,6 +116,9 @@ export function App(): React.JSX.Element {
     refresh();
     refreshStats();
   }, [refresh, refreshStats]);
+  // A policy or a version changed, here or anywhere else (another tab, an operator, another replica): both tables
+  // show it at once rather than at their next poll.
+  useSubscription(client, ModelChangedDocument, onVersionChanged);
   return (
     <main>
       <header>
