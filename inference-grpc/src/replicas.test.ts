@@ -8,6 +8,8 @@ import type { ModelInfo__Output } from '../../lib/grpc/generated/infergraph/infe
 import { unary } from '../../lib/grpc/unary';
 import { failure, setPolicy, startInference } from '../../test/helpers/inference';
 import type { InferenceFixture } from '../../test/helpers/inference';
+import { copyRepository } from '../../test/helpers/model-repository';
+import type { RepositoryCopy } from '../../test/helpers/model-repository';
 import { describeRedis } from '../../test/helpers/redis';
 import { deletePrefix, freshPrefix, redisUrl } from '../../stack/redis';
 import { until } from '../../lib/until';
@@ -17,9 +19,11 @@ describeRedis('inference replicas sharing Redis', () => {
   let b: InferenceFixture;
   let watch: ClientReadableStream<ModelEvent__Output> | undefined;
   const prefix = freshPrefix();
+  let repo: RepositoryCopy;
 
   beforeAll(async () => {
-    const shared = { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix };
+    repo = copyRepository();
+    const shared = { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, MODEL_REPOSITORY: repo.root };
     a = await startInference({ ...shared, CANARY: 'sentiment:v2:10' });
     // Configured differently: the policy already stored wins over this replica's configuration.
     b = await startInference({ ...shared, DEFAULT_MODEL_VERSIONS: 'numeric:v2' });
@@ -29,7 +33,11 @@ describeRedis('inference replicas sharing Redis', () => {
     watch?.cancel();
     await Promise.all([a.close(), b.close()]);
     await deletePrefix(prefix);
+    repo.remove();
   });
+
+  const repository = (f: InferenceFixture, rpc: 'RepositoryModelLoad' | 'RepositoryModelUnload', model: string, version: string) =>
+    unary<ModelInfo__Output>((cb) => f.client[rpc]({ model, version }, new Metadata(), { deadline: Date.now() + 10_000 }, cb));
 
   it('serve the policy the first replica stored, whatever the later ones were configured with', async () => {
     expect((await b.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion).toBe('v1');
@@ -61,11 +69,9 @@ describeRedis('inference replicas sharing Redis', () => {
   });
 
   it('unload a version on every replica when one unloads it, and load it again on every replica when one loads it', async () => {
-    const repository = (f: InferenceFixture, rpc: 'RepositoryModelLoad' | 'RepositoryModelUnload'): Promise<ModelInfo__Output> =>
-      unary((cb) => f.client[rpc]({ model: 'sentiment', version: 'v3' }, new Metadata(), { deadline: Date.now() + 10_000 }, cb));
     const onB = () => b.predict('sentiment', { text: 'fine' }, { version: 'v3' });
     expect((await onB()).prediction?.modelVersion).toBe('v3');
-    await repository(a, 'RepositoryModelUnload');
+    await repository(a, 'RepositoryModelUnload', 'sentiment', 'v3');
     await until(
       () =>
         onB().then(
@@ -78,12 +84,45 @@ describeRedis('inference replicas sharing Redis', () => {
     await expect(failure(setPolicy(b, { model: 'sentiment', defaultVersion: 'v3' }))).resolves.toMatchObject({
       code: 'MODEL_VERSION_IN_USE',
     });
-    await repository(b, 'RepositoryModelLoad');
+    await repository(b, 'RepositoryModelLoad', 'sentiment', 'v3');
     await until(
       async () =>
         (await a.predict('sentiment', { text: 'fine' }, { version: 'v3' }).catch(() => undefined))?.prediction?.modelVersion === 'v3',
       'replica a to serve the version loaded again through replica b',
       5000,
     );
+  });
+
+  it('share every load: a new folder loaded through one serves on the other, which follows it as default and keeps that default', async () => {
+    repo.addVersion('numeric', 'v4', 'v2', '{ "seed": 4 }\n');
+    await repository(a, 'RepositoryModelLoad', 'numeric', 'v4');
+    await until(
+      async () =>
+        (await b.predict('numeric', { features: { values: [1] } }, { version: 'v4' }).catch(() => undefined))?.prediction?.modelVersion ===
+        'v4',
+      'replica b to serve the version folder loaded through replica a',
+      5000,
+    );
+    await setPolicy(a, { model: 'numeric', defaultVersion: 'v4' });
+    await until(
+      async () => (await b.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion === 'v4',
+      'replica b to serve the default version set through replica a',
+      2000,
+    );
+    const afterUnload = await repository(b, 'RepositoryModelUnload', 'numeric', 'v2');
+    expect(afterUnload.defaultVersion).toBe('v4');
+    expect((await setPolicy(a, { model: 'numeric' })).defaultVersion).toBe('v4');
+    expect((await a.predict('numeric', { features: { values: [1] } })).prediction?.modelVersion).toBe('v4');
+  });
+
+  it('load again on the other replica a version reloaded through one, its artifact replaced', async () => {
+    const probability = async (f: InferenceFixture): Promise<number | undefined> =>
+      (await f.predict('numeric', { features: { values: [1, 2, 3] } }, { version: 'v4' })).prediction?.numeric?.probability;
+    const before = await probability(b);
+    repo.addVersion('numeric', 'v4', 'v2', '{ "seed": 44 }\n');
+    await repository(a, 'RepositoryModelLoad', 'numeric', 'v4');
+    const after = await probability(a);
+    expect(after).not.toBe(before);
+    await until(async () => (await probability(b)) === after, 'replica b to load again the version reloaded through replica a', 5000);
   });
 });

@@ -54,6 +54,7 @@ export class MemoryPolicyStore implements PolicyStore {
       defaultVersion: policy.defaultVersion,
       canary: policy.canary,
       unloaded: policy.unloaded ?? [],
+      loads: policy.loads ?? {},
       epoch: this.backend.epoch,
       revision: this.backend.revision,
     };

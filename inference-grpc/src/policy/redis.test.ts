@@ -31,7 +31,7 @@ describeRedis('RedisPolicyStore', () => {
     return Promise.resolve({ store: () => redisStore(redisUrl(), prefix), cleanup: () => deletePrefix(prefix) });
   });
 
-  it('reads a policy stored before versions could be unloaded (no unloaded field) as unloading none, and can unload then', async () => {
+  it('reads a policy stored before versions could be unloaded or loads were shared (no unloaded or loads field) as none, and can unload and load then', async () => {
     const prefix = freshPrefix();
     const raw = new Redis(redisUrl());
     const registry = new ModelRegistry(testCatalog(), {
@@ -54,6 +54,9 @@ describeRedis('RedisPolicyStore', () => {
       await registry.unload('m', 'v3');
       const stored = JSON.parse((await raw.hget(`${prefix}policy`, 'm')) ?? '{}') as Record<string, unknown>;
       expect(stored).toMatchObject({ defaultVersion: 'v2', unloaded: 'v3', revision: 8 });
+      await registry.load('m', 'v3');
+      const loaded = JSON.parse((await raw.hget(`${prefix}policy`, 'm')) ?? '{}') as Record<string, unknown>;
+      expect(loaded).toMatchObject({ unloaded: '', loads: 'v3=1', revision: 9 });
     } finally {
       await registry.dispose();
       await deletePrefix(prefix);

@@ -1,8 +1,8 @@
 /**
  * The traffic policy in Redis, shared by every inference replica:
  *
- *   ${prefix}policy            hash: model → JSON policy with its epoch and revision (and its unloaded versions,
- *                              comma-separated; a policy stored without them has none)
+ *   ${prefix}policy            hash: model → JSON policy with its epoch and revision (its unloaded versions,
+ *                              comma-separated, and its load counts, "v3=2,v4=1"; a policy stored without them has none)
  *   ${prefix}policy:revision   counter the revisions come from
  *   ${prefix}policy:epoch      a random id, set when the first policy is stored
  *   ${prefix}policy            channel: every change, as JSON with its model
@@ -40,7 +40,8 @@ export interface RedisPolicyStoreOptions {
 
 // KEYS: hash, revision counter, epoch.
 // ARGV: model, default version, canary version ('' for none), canary percent, channel, epoch to start if none,
-//       unloaded versions (comma-separated), and for SAVE the base it was made from: epoch, revision.
+//       unloaded versions (comma-separated), load counts ("v3=2,v4=1"), and for SAVE the base it was made from:
+//       epoch, revision.
 // Both answer { conflict 0|1, stored JSON }.
 const PRELUDE = `
 local epoch = redis.call('GET', KEYS[3])
@@ -52,7 +53,7 @@ local current = redis.call('HGET', KEYS[1], ARGV[1])`;
 
 const STORE_AND_PUBLISH = `
 local revision = redis.call('INCR', KEYS[2])
-local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), unloaded = ARGV[7], epoch = epoch, revision = revision })
+local value = cjson.encode({ defaultVersion = ARGV[2], canaryVersion = ARGV[3], canaryPercent = tonumber(ARGV[4]), unloaded = ARGV[7], loads = ARGV[8], epoch = epoch, revision = revision })
 redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('PUBLISH', ARGV[5], cjson.encode({ model = ARGV[1], policy = value }))
 return { 0, value }`;
@@ -64,7 +65,7 @@ ${STORE_AND_PUBLISH}`;
 const SAVE = `${PRELUDE}
 if current then
   local stored = cjson.decode(current)
-  if stored.epoch ~= ARGV[8] or stored.revision ~= tonumber(ARGV[9]) then return { 1, current } end
+  if stored.epoch ~= ARGV[9] or stored.revision ~= tonumber(ARGV[10]) then return { 1, current } end
 end
 ${STORE_AND_PUBLISH}`;
 
@@ -74,8 +75,20 @@ interface WirePolicy {
   readonly canaryPercent: number;
   /** Comma-separated; absent in policies stored before versions could be unloaded. */
   readonly unloaded?: string;
+  /** "v3=2,v4=1"; absent in policies stored before loads were shared. */
+  readonly loads?: string;
   readonly epoch: string;
   readonly revision: number;
+}
+
+function parseLoads(loads: string, raw: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of loads.split(',')) {
+    const [version, count] = entry.split('=');
+    if (!version || !count || !/^[1-9][0-9]*$/.test(count)) throw new Error(`not a stored traffic policy: ${raw.slice(0, 200)}`);
+    counts[version] = Number(count);
+  }
+  return counts;
 }
 
 function parsePolicy(raw: string): StoredPolicy {
@@ -85,6 +98,7 @@ function parsePolicy(raw: string): StoredPolicy {
     typeof wire.canaryVersion !== 'string' ||
     typeof wire.canaryPercent !== 'number' ||
     (wire.unloaded !== undefined && typeof wire.unloaded !== 'string') ||
+    (wire.loads !== undefined && typeof wire.loads !== 'string') ||
     typeof wire.epoch !== 'string' ||
     typeof wire.revision !== 'number'
   ) {
@@ -94,6 +108,7 @@ function parsePolicy(raw: string): StoredPolicy {
     defaultVersion: wire.defaultVersion,
     canary: wire.canaryVersion === '' ? undefined : { version: wire.canaryVersion, percent: wire.canaryPercent },
     unloaded: wire.unloaded ? wire.unloaded.split(',') : [],
+    loads: wire.loads ? parseLoads(wire.loads, raw) : {},
     epoch: wire.epoch,
     revision: wire.revision,
   };
@@ -192,6 +207,9 @@ export class RedisPolicyStore implements PolicyStore {
         this.channel,
         randomUUID(),
         (policy.unloaded ?? []).join(','),
+        Object.entries(policy.loads ?? {})
+          .map(([version, count]) => `${version}=${count}`)
+          .join(','),
         ...base,
       ),
     );

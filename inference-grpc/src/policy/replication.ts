@@ -29,6 +29,11 @@ interface ModelPolicy {
   versions: readonly string[];
   readonly configured: TrafficPolicy;
   policy: TrafficPolicy;
+  /**
+   * The latest stored policy, even one this replica skipped (it could not serve it): changes are made from it, so
+   * one made here never undoes a change it skipped, and is refused while this replica cannot serve the result.
+   */
+  latest: TrafficPolicy;
   /** Revision of the stored policy applied; 0 until one is. */
   revision: number;
 }
@@ -39,9 +44,14 @@ export interface PolicyReplicaOptions {
   readonly models: ReadonlyMap<string, ReplicatedModel>;
   /**
    * Told after a stored policy changed what this replica serves for `model`: `traffic` when its default version or
-   * canary changed, else only its unloaded versions did.
+   * canary changed, else only its unloaded versions or load counts did.
    */
   readonly applied: (model: string, traffic: boolean) => void;
+  /**
+   * Told the versions a stored policy names before it is applied, so the registry can add those whose folders it
+   * had not scanned yet (a load made on another replica) and the policy is not skipped for want of them.
+   */
+  readonly named?: (model: string, versions: readonly string[]) => void;
   readonly logger?: Logger;
 }
 
@@ -60,7 +70,8 @@ export class PolicyReplica {
   constructor(private readonly options: PolicyReplicaOptions) {
     this.store = options.store;
     this.logger = options.logger;
-    for (const [name, model] of options.models) this.models.set(name, { ...model, policy: model.configured, revision: 0 });
+    for (const [name, model] of options.models)
+      this.models.set(name, { ...model, policy: model.configured, latest: model.configured, revision: 0 });
   }
 
   /** Which store holds the policy: "memory" or "redis". */
@@ -126,7 +137,7 @@ export class PolicyReplica {
   async change(change: PolicyChange): Promise<void> {
     const model = this.model(change.model);
     for (let attempt = 1; ; attempt += 1) {
-      const next = nextPolicy(model.policy, change);
+      const next = nextPolicy(model.latest, change);
       const problem = policyProblem(change.model, model.versions, next, change);
       if (problem) throw problem;
       const { stored, conflict } = await this.saved(change.model, next, { epoch: this.epoch, revision: model.revision });
@@ -210,14 +221,22 @@ export class PolicyReplica {
 
   /**
    * Applies a stored policy newer than this replica's, if its versions exist
-   * here. One it cannot serve is skipped but still counted as seen, so this
-   * replica's next change is made from the latest stored revision.
+   * here (once the registry has added those it finds folders for). One it
+   * cannot serve is skipped but still counted as seen; this replica's next
+   * change is made from it, not from the policy it serves.
    */
   private apply(name: string, stored: StoredPolicy): void {
     this.follow(stored.epoch);
     const model = this.models.get(name);
     if (!model || stored.revision <= model.revision) return;
     model.revision = stored.revision;
+    model.latest = stored;
+    this.options.named?.(name, [
+      stored.defaultVersion,
+      ...(stored.canary ? [stored.canary.version] : []),
+      ...(stored.unloaded ?? []),
+      ...Object.keys(stored.loads ?? {}),
+    ]);
     const problem = policyProblem(name, model.versions, stored);
     if (problem) {
       this.logger?.warn(
@@ -233,8 +252,12 @@ export class PolicyReplica {
       policy.canary?.percent !== stored.canary?.percent;
     const unloaded = stored.unloaded ?? [];
     const before = policy.unloaded ?? [];
-    if (!traffic && unloaded.length === before.length && unloaded.every((v) => before.includes(v))) return;
-    model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary, unloaded };
+    const loads = stored.loads ?? {};
+    const loadsBefore = policy.loads ?? {};
+    const sameLoads =
+      Object.keys(loads).length === Object.keys(loadsBefore).length && Object.entries(loads).every(([v, n]) => loadsBefore[v] === n);
+    if (!traffic && sameLoads && unloaded.length === before.length && unloaded.every((v) => before.includes(v))) return;
+    model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary, unloaded, loads };
     this.options.applied(name, traffic);
   }
 }

@@ -22,6 +22,11 @@ export interface TrafficPolicy {
    * loaded again. Undefined, as in policies stored before versions could be unloaded, means none.
    */
   readonly unloaded?: readonly string[];
+  /**
+   * How many times each version was loaded on request (RepositoryModelLoad), so every replica loads it again when
+   * the count changes, and adds a version folder it had not seen. Undefined, as in policies stored before, means none.
+   */
+  readonly loads?: Readonly<Record<string, number>>;
 }
 
 export interface StoredPolicy extends TrafficPolicy {

@@ -15,7 +15,7 @@ export interface PolicyChange {
   readonly canary?: { readonly version: string; readonly percent: number } | null;
   /** A version to unload on every replica (RepositoryModelUnload). */
   readonly unload?: string;
-  /** A version no longer unloaded (RepositoryModelLoad). */
+  /** A version loaded (RepositoryModelLoad): no longer unloaded, and loaded again on every replica. */
   readonly load?: string;
 }
 
@@ -26,7 +26,9 @@ export function nextPolicy(current: TrafficPolicy, change: PolicyChange): Traffi
   if (change.canary === undefined && canary?.version === defaultVersion) canary = undefined;
   const unloaded = (current.unloaded ?? []).filter((v) => v !== change.load && v !== change.unload);
   if (change.unload !== undefined) unloaded.push(change.unload);
-  return { defaultVersion, canary, unloaded };
+  const loads = { ...current.loads };
+  if (change.load !== undefined) loads[change.load] = (loads[change.load] ?? 0) + 1;
+  return { defaultVersion, canary, unloaded, loads };
 }
 
 /** MODEL_VERSION_IN_USE for a policy that unloads the version serving as `role`: refused to unload it, or to give it the role. */

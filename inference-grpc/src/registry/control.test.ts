@@ -1,4 +1,5 @@
-import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput } from '../models/types';
+import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput, VersionSource } from '../models/types';
+import { MemoryPolicyBackend, MemoryPolicyStore } from '../policy/memory';
 import { ModelRegistry } from './model-registry';
 import type { RegistryEvent } from './model-registry';
 
@@ -177,5 +178,55 @@ describe('ModelRegistry: warmup, load and unload', () => {
     await expect(registry.load('m', '../../etc')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     await expect(registry.load('m', 'v9')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
     await expect(registry.unload('nope', 'v1')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+  });
+});
+
+describe('ModelRegistry: loads shared between replicas', () => {
+  /** Two replicas sharing one policy backend, each with its catalog and repository. */
+  const replicas = async (
+    first: [ModelDefinition[], VersionSource | undefined],
+    second: [ModelDefinition[], VersionSource | undefined],
+  ): Promise<[ModelRegistry, ModelRegistry]> => {
+    const backend = new MemoryPolicyBackend();
+    const make = ([c, source]: [ModelDefinition[], VersionSource | undefined]): ModelRegistry =>
+      new ModelRegistry(c, { ...options, policyStore: new MemoryPolicyStore(backend), source });
+    const made: [ModelRegistry, ModelRegistry] = [make(first), make(second)];
+    await Promise.all(made.map((r) => r.startPolicy()));
+    return made;
+  };
+  /** A repository holding v1 to v4 (v4 is new) of model m. */
+  const withV4 = (load: () => Promise<LoadedModel>): VersionSource => ({
+    versionFolders: () => ['v1', 'v2', 'v3', 'v4'],
+    scanVersion: (_model, version) => (['v1', 'v2', 'v3', 'v4'].includes(version) ? { version, description: version, load } : undefined),
+  });
+
+  it('never makes a change on a replica from a policy it skipped: one that cannot serve the default is refused, not reverting it', async () => {
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    // b has no v4 folder: it skips the policy naming v4 the default.
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(load), undefined]);
+    await a.load('m', 'v4');
+    await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v4' });
+    expect(b.get('m').defaultVersion).toBe('v1');
+    await expect(b.unload('m', 'v3')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(a.get('m')).toMatchObject({ defaultVersion: 'v4' });
+    expect(a.get('m').versions.find((v) => v.version === 'v3')?.unloaded).toBe(false);
+  });
+
+  it('shares a load only once it succeeded here: a warmup that fails leaves the version unloaded on every replica', async () => {
+    let broken = false;
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    const breakable = (): Promise<LoadedModel> => (broken ? Promise.reject(new Error('truncated weights')) : load());
+    const [a, b] = await replicas([catalog(breakable), undefined], [catalog(load), undefined]);
+    await a.unload('m', 'v3');
+    expect(b.get('m').versions[2]).toMatchObject({ unloaded: true });
+    broken = true;
+    await expect(a.load('m', 'v3')).rejects.toThrow('truncated weights');
+    await new Promise((r) => setImmediate(r));
+    expect(b.get('m').versions[2]).toMatchObject({ unloaded: true, state: 'UNLOADED' });
+    expect(a.get('m').versions[2]).toMatchObject({ unloaded: true });
+    await expect(b.acquire('m', 'v3')).rejects.toThrow('is unloaded');
+    broken = false;
+    await a.load('m', 'v3');
+    await b.acquire('m', 'v3');
   });
 });

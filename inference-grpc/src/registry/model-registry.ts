@@ -9,8 +9,9 @@
  *
  * Repository control: `load` scans a version's folder again (or for the first
  * time: a new version) and loads and warms it; `unload` drains and frees one.
- * Which versions are unloaded is part of the shared policy, so an unload or
- * load on one replica applies on all (each drains or loads its own copy).
+ * Which versions are unloaded, and how many times each was loaded, is part of
+ * the shared policy, so an unload or load on one replica applies on all (each
+ * drains or loads its own copy, and adds a version folder it had not seen).
  */
 import { EventEmitter } from 'node:events';
 
@@ -90,7 +91,15 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       models: configured,
       applied: (model, traffic) => {
         if (traffic) this.changed('POLICY_CHANGED', model);
-        this.models.get(model)?.follow(this.policy.policyOf(model).unloaded ?? [], options.logger);
+        this.models.get(model)?.follow(this.policy.policyOf(model), options.logger);
+      },
+      named: (model, versions) => {
+        const slot = this.models.get(model);
+        for (const definition of slot?.unknown(versions) ?? []) {
+          if (!slot) break;
+          this.added(slot, definition);
+          this.changed('VERSION_UNLOADED', model);
+        }
       },
       logger: options.logger,
     });
@@ -146,7 +155,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
 
   /**
    * Loads (or reloads) a version: its folder is scanned again (a version not known yet is added), it loads and
-   * warms up, and only then serves; on every replica when it had been unloaded. Answers the model as it is then.
+   * warms up, and only then serves. Once it serves here the load is shared, and every other replica loads it too
+   * (adding its folder if new); a load that fails here is shared with none. Answers the model as it is then.
    */
   async load(model: string, version: string): Promise<ModelSnapshot> {
     const slot = this.model(checkedName('model', model));
@@ -154,17 +164,18 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const known = slot.versions.get(version);
     const target = known ?? this.added(slot, definition);
     if (!known) this.changed('VERSION_UNLOADED', model);
-    if (this.policy.policyOf(model).unloaded?.includes(version)) {
-      // Allowed here first, so applying the change below does not start a second load on this replica.
-      target.allow();
-      try {
-        await this.policy.change({ model, load: version });
-      } catch (err) {
-        void target.unload();
-        throw err;
-      }
+    // Held, so a policy applied meanwhile neither unloads it while it warms up nor loads it a second time.
+    slot.held.add(version);
+    try {
+      await target.reload(definition);
+      await this.policy.change({ model, load: version });
+    } catch (err) {
+      // Not loaded here, or not shared: the version stays as the shared policy has it.
+      if (this.policy.policyOf(model).unloaded?.includes(version)) void target.unload();
+      throw err;
+    } finally {
+      slot.held.delete(version);
     }
-    await target.reload(definition);
     return this.snapshot(slot);
   }
 
@@ -218,9 +229,13 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     });
   }
 
+  /** A version found after start-up. */
   private added(slot: ModelSlot, definition: ModelVersionDefinition): ModelVersion {
-    this.policy.addVersion(slot.name, definition.version);
-    return slot.add(definition);
+    const { version } = definition;
+    this.policy.addVersion(slot.name, version);
+    const policy = this.policy.policyOf(slot.name);
+    const added = slot.add(definition, policy.loads?.[version] ?? 0);
+    return added;
   }
 
   private changed(kind: RegistryEventKind, name: string): void {

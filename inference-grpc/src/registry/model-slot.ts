@@ -1,11 +1,13 @@
 /**
  * One model of the registry: its definition and its versions, which grow when
- * a version folder is found after start-up (a load naming it, or a rescan),
- * and how it follows the versions the shared policy unloads.
+ * a version folder is found after start-up (a load naming it, a rescan, or
+ * a policy naming it), and how it follows the versions the shared policy
+ * unloads and loads.
  */
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { NAME } from '../../../lib/traffic-policy';
+import type { TrafficPolicy } from '../policy/store';
 import type { ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
 import type { ModelVersion } from './versions';
 
@@ -25,6 +27,10 @@ export function checkedName(field: 'model' | 'version', value: string): string {
 
 export class ModelSlot {
   readonly versions = new Map<string, ModelVersion>();
+  /** Versions a load on this replica is loading: following the policy leaves them alone until it has shared its load. */
+  readonly held = new Set<string>();
+  /** The shared load count (TrafficPolicy.loads) each version was last loaded for here. */
+  private readonly loadCounts = new Map<string, number>();
 
   constructor(
     readonly definition: ModelDefinition,
@@ -53,9 +59,11 @@ export class ModelSlot {
     );
   }
 
-  add(definition: ModelVersionDefinition): ModelVersion {
+  /** A version found after start-up, freshly scanned: as loaded as the shared policy's `loadCount` asks. */
+  add(definition: ModelVersionDefinition, loadCount: number): ModelVersion {
     const added = this.make(definition);
     this.versions.set(definition.version, added);
+    this.loadCounts.set(definition.version, loadCount);
     return added;
   }
 
@@ -68,20 +76,32 @@ export class ModelSlot {
 
   /** Version folders on disk not known yet, scanned. */
   newFolders(): ModelVersionDefinition[] {
-    const source = this.source;
-    if (!source) return [];
-    return source
-      .versionFolders(this.name)
-      .filter((folder) => !this.versions.has(folder) && folder.length <= MAX_NAME_LENGTH)
-      .flatMap((folder) => source.scanVersion(this.name, folder) ?? []);
+    return this.unknown(this.source?.versionFolders(this.name) ?? []);
   }
 
-  /** Unloads here what the shared policy unloads, and loads again what it no longer does (an unload or load made on another replica). */
-  follow(unloaded: readonly string[], logger: Logger | undefined): void {
+  /** Those of `names` not known yet that have a version folder, scanned. */
+  unknown(names: readonly string[]): ModelVersionDefinition[] {
+    const source = this.source;
+    if (!source) return [];
+    return [...new Set(names)]
+      .filter((name) => !this.versions.has(name) && name.length <= MAX_NAME_LENGTH && NAME.test(name))
+      .flatMap((name) => source.scanVersion(this.name, name) ?? []);
+  }
+
+  /**
+   * Unloads here what the shared policy unloads, and loads again what it no longer does or what it counts a new
+   * load of (an unload or load made on another replica). A version not loaded yet just loads on first use.
+   */
+  follow(policy: TrafficPolicy, logger: Logger | undefined): void {
+    const unloaded = policy.unloaded ?? [];
     for (const [name, version] of this.versions) {
+      const count = policy.loads?.[name] ?? 0;
+      const reloaded = count !== (this.loadCounts.get(name) ?? 0);
+      this.loadCounts.set(name, count);
+      if (this.held.has(name)) continue;
       const wanted = unloaded.includes(name);
       if (wanted && !version.status.unloaded) void version.unload();
-      else if (!wanted && version.status.unloaded) {
+      else if (!wanted && (version.status.unloaded || (reloaded && version.status.state !== 'UNLOADED'))) {
         let definition: ModelVersionDefinition;
         try {
           definition = this.scanned(name);
