@@ -229,4 +229,22 @@ describe('ModelRegistry: loads shared between replicas', () => {
     await a.load('m', 'v3');
     await b.acquire('m', 'v3');
   });
+
+  it('adds a version folder found by a rescan unloaded when the shared policy unloads it', async () => {
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    let copied = false;
+    // b's copy of the repository gets v4 only later.
+    const late: VersionSource = {
+      versionFolders: () => (copied ? ['v1', 'v2', 'v3', 'v4'] : ['v1', 'v2', 'v3']),
+      scanVersion: (model, version) => (version !== 'v4' || copied ? withV4(load).scanVersion(model, version) : undefined),
+    };
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(load), late]);
+    await a.load('m', 'v4');
+    await a.unload('m', 'v4');
+    expect(b.has('m', 'v4')).toBe(false);
+    copied = true;
+    b.rescan(false);
+    expect(b.get('m').versions.find((v) => v.version === 'v4')).toMatchObject({ unloaded: true });
+    await expect(b.acquire('m', 'v4')).rejects.toThrow('is unloaded');
+  });
 });

@@ -229,12 +229,13 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     });
   }
 
-  /** A version found after start-up. */
+  /** A version found after start-up, unloaded when the shared policy unloads it. */
   private added(slot: ModelSlot, definition: ModelVersionDefinition): ModelVersion {
     const { version } = definition;
     this.policy.addVersion(slot.name, version);
     const policy = this.policy.policyOf(slot.name);
     const added = slot.add(definition, policy.loads?.[version] ?? 0);
+    if (policy.unloaded?.includes(version)) void added.unload();
     return added;
   }
 
