@@ -1,4 +1,6 @@
 /** Repository control over a real channel, on a copy of the model repository: index, load of a new folder, unload (drained, refused, not lazily reloaded), the OIP extension, poll mode and credentials. */
+import { copyFileSync, mkdirSync } from 'node:fs';
+
 import { Metadata, status } from '@grpc/grpc-js';
 
 import { createInferenceClient } from '../../lib/grpc/client';
@@ -193,6 +195,39 @@ describe('MODEL_REPOSITORY_POLL_MS', () => {
       expect(announced && versionOf(announced, 'v4')).toMatchObject({ state: 'UNLOADED', loaded: false });
       await expect(f.predict('sentiment', { text: 'lovely' }, { version: 'v4' })).resolves.toMatchObject({
         prediction: { modelVersion: 'v4' },
+      });
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  it('leaves a folder still being copied (manifest before artifact) for a later poll, which adds it once whole', async () => {
+    const events: ModelEvent__Output[] = [];
+    const stream = f.client.WatchModels({});
+    stream.on('data', (e: ModelEvent__Output) => events.push(e));
+    stream.on('error', () => undefined);
+    const announced = (version: string): boolean =>
+      events.some((e) => e.kind === 'VERSION_UNLOADED' && e.model?.name === 'numeric' && versionOf(e.model, version) !== undefined);
+    try {
+      await until(() => events.some((e) => e.kind === 'SNAPSHOT_END'), 'the snapshot');
+      mkdirSync(repo.file('numeric', 'v5'));
+      copyFileSync(repo.file('numeric', 'v2', 'manifest.json'), repo.file('numeric', 'v5', 'manifest.json'));
+      // A whole folder beside it: once it is announced, a poll has seen the half-copied one too.
+      repo.addVersion('numeric', 'v6', 'v2');
+      await until(() => announced('v6'), 'the whole folder to be announced', 5000);
+      expect(announced('v5')).toBe(false);
+      expect((await index(f)).models.some((m) => m.name === 'numeric' && m.version === 'v5')).toBe(false);
+      copyFileSync(repo.file('numeric', 'v2', 'params.json'), repo.file('numeric', 'v5', 'params.json'));
+      await until(() => announced('v5'), 'the folder to be announced once whole', 5000);
+      await expect(f.predict('numeric', features([1, 2]), { version: 'v5' })).resolves.toMatchObject({
+        prediction: { modelVersion: 'v5' },
+      });
+
+      mkdirSync(repo.file('numeric', 'v7'));
+      copyFileSync(repo.file('numeric', 'v2', 'manifest.json'), repo.file('numeric', 'v7', 'manifest.json'));
+      await expect(failure(load(f, 'numeric', 'v7'))).resolves.toMatchObject({
+        code: 'INFERENCE_UNAVAILABLE',
+        message: expect.stringContaining('params.json'),
       });
     } finally {
       stream.cancel();

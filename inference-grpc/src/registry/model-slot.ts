@@ -74,9 +74,12 @@ export class ModelSlot {
     return definition;
   }
 
-  /** Version folders on disk not known yet, scanned. */
+  /**
+   * Version folders on disk not known yet, scanned; one that does not scan whole (still being copied, say) is left
+   * for the next poll rather than added FAILED for good. A load naming it reports why.
+   */
   newFolders(): ModelVersionDefinition[] {
-    return this.unknown(this.source?.versionFolders(this.name) ?? []);
+    return this.unknown(this.source?.versionFolders(this.name) ?? []).filter((v) => v.unavailable === undefined);
   }
 
   /** Those of `names` not known yet that have a version folder, scanned. */
