@@ -25,6 +25,8 @@ export interface RegistryVersion {
   readonly loadedAt: string | null;
   /** Why the last load failed; null unless state is FAILED. */
   readonly loadError: string | null;
+  /** Unloaded by an admin (RepositoryModelUnload): refused until loaded again, unlike a version not loaded yet. */
+  readonly unloaded: boolean;
   readonly default: boolean;
   readonly canary: boolean;
 }

@@ -16,11 +16,11 @@ import type { Stack } from './helpers/stack';
 
 const KEYS = { admin: 'admin-key-0123456789abc', app: 'predictor-key-0123456789' };
 const API_KEYS = `ops=${KEYS.admin}:admin+reader,app=${KEYS.app}:predictor`;
-const MODELS = '{ models { name defaultVersion versions { version state loaded } } }';
+const MODELS = '{ models { name defaultVersion versions { version state loaded unloaded } } }';
 const LOAD =
-  'mutation ($model: String!, $version: String!) { loadModelVersion(model: $model, version: $version) { name versions { version state loaded } } }';
+  'mutation ($model: String!, $version: String!) { loadModelVersion(model: $model, version: $version) { name versions { version state loaded unloaded } } }';
 const UNLOAD =
-  'mutation ($model: String!, $version: String!) { unloadModelVersion(model: $model, version: $version) { name versions { version state loaded } } }';
+  'mutation ($model: String!, $version: String!) { unloadModelVersion(model: $model, version: $version) { name versions { version state loaded unloaded } } }';
 const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion } }';
 const PREDICT_CACHED = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion cache } }';
 /** Predictions the flow sends at least, spread over the loads and unloads. */
@@ -29,12 +29,12 @@ const MIN_PREDICTIONS = 200;
 const PER_STEP = 30;
 
 interface ModelsData {
-  models: { name: string; defaultVersion: string; versions: { version: string; state: string; loaded: boolean }[] }[];
+  models: { name: string; defaultVersion: string; versions: { version: string; state: string; loaded: boolean; unloaded: boolean }[] }[];
 }
-type VersionsData = { versions: { version: string; state: string; loaded: boolean }[] };
+type VersionsData = { versions: { version: string; state: string; loaded: boolean; unloaded: boolean }[] };
 
-const stateOf = (data: ModelsData | null | undefined, model: string, version: string): string | undefined =>
-  data?.models.find((m) => m.name === model)?.versions.find((v) => v.version === version)?.state;
+const versionIn = (data: ModelsData | null | undefined, model: string, version: string) =>
+  data?.models.find((m) => m.name === model)?.versions.find((v) => v.version === version);
 
 describe('loadModelVersion and unloadModelVersion through the supergraph', () => {
   let repo: RepositoryCopy;
@@ -60,7 +60,8 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
   it('loads, unloads and reloads versions while predictions flow on the default versions: none fails, and each read shows the new state', async () => {
     // The cache answers a repeated read (it is on), so only its invalidation can make the reads below current.
     const before = await admin<ModelsData>(MODELS);
-    expect(stateOf(before.data, 'numeric', 'v3')).toBe('UNLOADED');
+    // Not loaded yet, which is not unloaded on purpose.
+    expect(versionIn(before.data, 'numeric', 'v3')).toMatchObject({ state: 'UNLOADED', unloaded: false });
     const hits = await cacheHits();
     // The cache serves once its invalidation feed (the models subgraph's modelChanged) is open and settled.
     await until(
@@ -114,9 +115,10 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
       const field = mutation === LOAD ? 'loadModelVersion' : 'unloadModelVersion';
       const changed = await admin<Record<string, VersionsData>>(mutation, { model, version });
       expect(changed.errors).toBeUndefined();
-      expect(changed.data?.[field]?.versions.find((v) => v.version === version)?.state).toBe(state);
+      const unloaded = mutation === UNLOAD;
+      expect(changed.data?.[field]?.versions.find((v) => v.version === version)).toMatchObject({ state, unloaded });
       const read = await admin<ModelsData>(MODELS);
-      expect(stateOf(read.data, model, version)).toBe(state);
+      expect(versionIn(read.data, model, version)).toMatchObject({ state, unloaded });
     }
     const sentDuring = sent - sentAtStart;
     stop = true;
@@ -154,7 +156,7 @@ describe('loadModelVersion and unloadModelVersion through the supergraph', () =>
     });
     const forbidden = await graphql(stack.supergraph.url, LOAD, { model: 'numeric', version: 'v2' }, { 'x-api-key': KEYS.app });
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(stateOf((await admin<ModelsData>(MODELS)).data, 'numeric', 'v2')).toBe('UNLOADED');
+    expect(versionIn((await admin<ModelsData>(MODELS)).data, 'numeric', 'v2')).toMatchObject({ state: 'UNLOADED', unloaded: true });
   });
 
   it('never answers an unloaded version from the prediction cache, and starts a loaded or reloaded one afresh', async () => {

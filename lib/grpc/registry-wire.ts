@@ -11,6 +11,7 @@ function fromWireVersion(v: ModelVersionInfo__Output): RegistryVersion {
     loaded: v.loaded,
     loadedAt: v.loadedAt || null,
     loadError: v.loadError || null,
+    unloaded: v.unloaded,
     default: v.default,
     canary: v.canary,
   };

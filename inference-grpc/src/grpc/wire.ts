@@ -81,6 +81,7 @@ export function modelToWire(model: ModelSnapshot): ModelInfo {
       loaded: v.state === 'LOADED',
       loadedAt: v.loadedAt?.toISOString() ?? '',
       loadError: v.loadError ?? '',
+      unloaded: v.unloaded,
       default: v.isDefault,
       canary: v.isCanary,
     })),

@@ -17,6 +17,10 @@ export interface ModelVersionInfo {
   'default'?: (boolean);
   'canary'?: (boolean);
   'description'?: (string);
+  /**
+   * True when an admin unloaded it (RepositoryModelUnload): predictions naming it are refused until RepositoryModelLoad.
+   */
+  'unloaded'?: (boolean);
 }
 
 export interface ModelVersionInfo__Output {
@@ -34,4 +38,8 @@ export interface ModelVersionInfo__Output {
   'default': (boolean);
   'canary': (boolean);
   'description': (string);
+  /**
+   * True when an admin unloaded it (RepositoryModelUnload): predictions naming it are refused until RepositoryModelLoad.
+   */
+  'unloaded': (boolean);
 }
