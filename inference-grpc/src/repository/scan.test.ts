@@ -1,5 +1,5 @@
 /** The model repository scanned at start-up: what refuses the start, and what only fails one version. */
-import { rmSync, writeFileSync } from 'node:fs';
+import fs, { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 import { status } from '@grpc/grpc-js';
 
@@ -246,5 +246,20 @@ describe('repositorySource: the repository a version folder at a time, after sta
     repo.addVersion('numeric', 'v3', 'v2');
     expect(source.versionFolders('numeric')).toEqual(['v1', 'v2']);
     expect(source.scanVersion('numeric', 'v3')).toBeUndefined();
+  });
+  it('finds no version when its folder is removed between being listed and being read (no raw ENOENT naming the host path)', () => {
+    const source = repositorySource(repo.root, cost);
+    const list = fs.readdirSync.bind(fs) as (directory: string, options: { withFileTypes: true }) => fs.Dirent[];
+    // The folder goes right after the model's folders were listed.
+    const listed = jest.spyOn(fs, 'readdirSync').mockImplementation(((directory: string, options: { withFileTypes: true }) => {
+      const entries = list(directory, options);
+      if (directory === repo.file('numeric')) renameSync(repo.file('numeric', 'v2'), repo.file('removed-v2'));
+      return entries;
+    }) as typeof fs.readdirSync);
+    try {
+      expect(source.scanVersion('numeric', 'v2')).toBeUndefined();
+    } finally {
+      listed.mockRestore();
+    }
   });
 });

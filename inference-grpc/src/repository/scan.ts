@@ -208,7 +208,8 @@ export function repositorySource(root: string, numericCost: NumericCost): Versio
     versionFolders: served,
     scanVersion: (model, version) => {
       const directory = path.join(root, model, version);
-      if (!served(model).includes(version) || !statSync(directory).isDirectory()) return undefined;
+      // A folder removed since it was listed is simply not there.
+      if (!served(model).includes(version) || statSync(directory, { throwIfNoEntry: false })?.isDirectory() !== true) return undefined;
       const problems: string[] = [];
       const scanned = scanVersion(root, directory, version, numericCost, problems);
       return problems.length > 0 ? { ...scanned, unavailable: versionReason(root, problems.join('; ')) } : scanned;
