@@ -146,6 +146,25 @@ describe('repository control on a copy of the model repository', () => {
       await expect(failure(oipCall(oip, 'RepositoryIndex', { repository_name: 'other' }))).resolves.toMatchObject({
         code: 'BAD_USER_INPUT',
       });
+      // Triton's overrides are not supported: refused, naming the key, before anything loads.
+      for (const key of ['config', 'file:1/params.json']) {
+        const refused = await failure(
+          oipCall(oip, 'RepositoryModelLoad', {
+            model_name: 'numeric',
+            parameters: { version: { string_param: 'v4' }, [key]: { string_param: '{}' } },
+          }),
+        );
+        expect(refused).toMatchObject({ grpc: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT' });
+        expect(refused.message).toContain(`${JSON.stringify(key)} is not supported`);
+      }
+      expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v4')).toMatchObject({ state: 'UNLOADED' });
+      // An unbounded model name is refused before the registry is asked, and not echoed.
+      const long = `m${'x'.repeat(10_000)}`;
+      for (const method of ['RepositoryModelLoad', 'RepositoryModelUnload']) {
+        const refused = await failure(oipCall(oip, method, { model_name: long }));
+        expect(refused).toMatchObject({ grpc: status.INVALID_ARGUMENT, code: 'BAD_USER_INPUT' });
+        expect(refused.message.length).toBeLessThan(300);
+      }
     } finally {
       oip.close();
     }

@@ -16,8 +16,10 @@
  * RepositoryModelUnload) runs over the same registry as ModelInference's: one
  * repository, named "model-repository" (or left empty); a load or unload
  * names its version in the parameter "version" (either spelling; the default
- * version when absent); states are Triton's (READY, LOADING, UNAVAILABLE with
- * the reason).
+ * version when absent, so an unload without one is refused: Triton would
+ * unload the whole model) and takes no other parameter (Triton's "config" and
+ * "file:*" overrides are refused); states are Triton's (READY, LOADING,
+ * UNAVAILABLE with the reason).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +36,7 @@ import type { CallTracker, ServiceState } from '../grpc/calls';
 import type { InferenceEngine } from '../engine/engine';
 import { versionReason } from '../grpc/wire';
 import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
+import { checkedName } from '../registry/model-slot';
 import type { VersionState } from '../registry/versions';
 import { askedVersions } from '../statistics';
 import type { ModelStatistics } from '../statistics';
@@ -76,13 +79,27 @@ function checkRepository(name: string): void {
   }
 }
 
-/** The version a repository request names in its "version" parameter (OIP or our spelling), else the default version. */
+/** The only parameter a repository load or unload takes. */
+const VERSION_PARAMETER = 'version';
+
+/**
+ * The version a repository request names in its "version" parameter (OIP or our spelling), else the default version;
+ * the model name is checked before the registry is asked, and any other parameter is refused.
+ */
 function repositoryVersion(
   registry: ModelRegistry,
   model: string,
   parameters: Readonly<Record<string, ModelRepositoryParameter__Output>>,
 ): string {
-  const parameter = parameters.version;
+  const other = Object.keys(parameters).find((key) => key !== VERSION_PARAMETER);
+  if (other !== undefined) {
+    throw new InferGraphError(
+      'BAD_USER_INPUT',
+      `parameters: ${JSON.stringify(other.slice(0, 64))} is not supported; the only parameter is "${VERSION_PARAMETER}" (Triton's "config" and "file:*" overrides are not supported: put the version's files in its folder)`,
+    );
+  }
+  checkedName('model', model);
+  const parameter = parameters[VERSION_PARAMETER];
   if (!parameter) return registry.get(model).defaultVersion;
   const value = parameter.parameterChoice === 'int64Param' ? parameter.int64Param : parameter.stringParam;
   if (value === undefined || value === '')
