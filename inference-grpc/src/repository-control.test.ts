@@ -85,6 +85,21 @@ describe('repository control on a copy of the model repository', () => {
     });
   });
 
+  it('takes version names of up to 64 characters (MAX_NAME_LENGTH) and refuses 65 before reading the disk', async () => {
+    const longest = `v${'x'.repeat(63)}`;
+    const tooLong = `v${'x'.repeat(64)}`;
+    repo.addVersion('numeric', longest, 'v2');
+    repo.addVersion('numeric', tooLong, 'v2');
+    expect(versionOf(await load(f, 'numeric', longest), longest)).toMatchObject({ state: 'LOADED' });
+    await expect(failure(load(f, 'numeric', tooLong))).resolves.toMatchObject({
+      grpc: status.INVALID_ARGUMENT,
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('at most 64 characters') as unknown,
+    });
+    await expect(failure(unload(f, 'numeric', tooLong))).resolves.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await unload(f, 'numeric', longest);
+  });
+
   it('unloads a version once its in-flight batch is done; it then refuses predictions and does not load again by itself', async () => {
     await load(f, 'numeric', 'v2');
     const order: string[] = [];

@@ -96,6 +96,11 @@ describe('scanRepository', () => {
       (r) => r.editJson('sentiment/config.json', (c) => ({ ...c, warmup: 'hello' })),
       /sentiment\/config\.json: warmup: expected an array of at most 32 inputs, each a non-empty string/,
     ],
+    [
+      'warmup of 33 inputs, one past MAX_WARMUP_INPUTS',
+      (r) => r.editJson('numeric/config.json', (c) => ({ ...c, warmup: Array.from({ length: 33 }, () => [1]) })),
+      /numeric\/config\.json: warmup: expected an array of at most 32 inputs/,
+    ],
   ])('refuses to start on %s, naming the file and the field', (_, breakIt, expected) => {
     breakIt(repo);
     expect(() => scanRepository(repo.root, cost)).toThrow(expected);
@@ -108,6 +113,11 @@ describe('scanRepository', () => {
   ])('serves %s of the version folders as versionPolicy says', (_, versionPolicy, served) => {
     repo.editJson('sentiment/config.json', (c) => ({ ...c, defaultVersion: 'v3', versionPolicy }));
     expect(scanRepository(repo.root, cost)[0]?.versions.map((v) => v.version)).toEqual(served);
+  });
+
+  it('takes a warmup of 32 inputs, MAX_WARMUP_INPUTS', () => {
+    repo.editJson('numeric/config.json', (c) => ({ ...c, warmup: Array.from({ length: 32 }, (_, i) => [i]) }));
+    expect(scanRepository(repo.root, cost)[1]?.warmup).toHaveLength(32);
   });
 
   it('refuses a MODEL_REPOSITORY that is not a directory', () => {
