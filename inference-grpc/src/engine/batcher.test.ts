@@ -134,3 +134,31 @@ describe('DynamicBatcher', () => {
     );
   });
 });
+
+describe('DynamicBatcher.close', () => {
+  it('runs the waiting inputs at once rather than after their delay, and resolves once they are done', async () => {
+    const { b, batches } = batcher({ maxDelayMs: 60_000 });
+    const answers = [b.submit(1, none), b.submit(2, none)];
+    expect(batches).toEqual([]);
+    const closed = b.close('is unloaded');
+    expect(batches).toEqual([[1, 2]]);
+    await closed;
+    await expect(Promise.all(answers)).resolves.toEqual([
+      { output: 10, batchSize: 2 },
+      { output: 20, batchSize: 2 },
+    ]);
+  });
+
+  it('runs the inputs queued behind a running batch as soon as it ends', async () => {
+    const gate = gatedRun();
+    const { b, batches } = batcher({ maxBatchSize: 2, maxDelayMs: 60_000, run: gate.run });
+    // A full batch runs; the third input waits behind it.
+    const answers = [1, 2, 3].map((x) => b.submit(x, none));
+    const closed = b.close('is unloaded');
+    expect(batches).toEqual([[1, 2]]);
+    gate.open();
+    await closed;
+    expect(batches).toEqual([[1, 2], [3]]);
+    await expect(Promise.all(answers)).resolves.toHaveLength(3);
+  });
+});

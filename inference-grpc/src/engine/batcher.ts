@@ -8,7 +8,8 @@
  * An input whose deadline has passed, or whose caller went away, is dropped
  * before its batch runs, never run. Every submitted input settles exactly
  * once: with its own output, or with its own error. `close` refuses new
- * inputs and resolves once the accepted ones are done (a version unloading).
+ * inputs, runs those waiting at once (nothing more will join them), and
+ * resolves once the accepted ones are done (a version unloading).
  */
 import { InferGraphError } from '../../../lib/errors';
 
@@ -109,6 +110,7 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
   /** Refuses every input from now on (INFERENCE_UNAVAILABLE: "<name> <why>"); resolves once those accepted are done. */
   close(why: string): Promise<void> {
     this.closed ??= why;
+    this.schedule();
     return this.idle();
   }
 
@@ -132,7 +134,8 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
     if (this.running || this.queue.length === 0) return;
     const oldest = this.queue[0];
     const waitMs = oldest === undefined ? 0 : oldest.enqueuedAt + this.options.maxDelayMs - Date.now();
-    if (this.queue.length >= this.options.maxBatchSize || waitMs <= 0) {
+    // Once closed, nothing more joins the queue: waiting longer would only delay it.
+    if (this.queue.length >= this.options.maxBatchSize || waitMs <= 0 || this.closed !== undefined) {
       this.flush();
     } else {
       this.timer ??= setTimeout(() => {
