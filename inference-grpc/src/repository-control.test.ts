@@ -39,9 +39,7 @@ describe('repository control on a copy of the model repository', () => {
   let f: InferenceFixture;
   beforeAll(async () => {
     repo = copyRepository();
-    // An input waits up to 1 s for others (time to see it queued, even on a loaded machine), then its batch costs
-    // 300 ms: long enough to unload while one is in flight.
-    f = await startInference({ MODEL_REPOSITORY: repo.root, NUMERIC_LATENCY_MS: '300', BATCH_MAX_DELAY_MS: '1000' });
+    f = await startInference({ MODEL_REPOSITORY: repo.root });
   });
   afterAll(async () => {
     await f.close();
@@ -98,42 +96,6 @@ describe('repository control on a copy of the model repository', () => {
     });
     await expect(failure(unload(f, 'numeric', tooLong))).resolves.toMatchObject({ code: 'BAD_USER_INPUT' });
     await unload(f, 'numeric', longest);
-  });
-
-  it('unloads a version once its in-flight batch is done; it then refuses predictions and does not load again by itself', async () => {
-    await load(f, 'numeric', 'v2');
-    const order: string[] = [];
-    const inFlight = f.predict('numeric', features([4, 5]), { version: 'v2' }).then((answer) => {
-      order.push('prediction');
-      return answer;
-    });
-    // The input waits in v2's queue (BATCH_MAX_DELAY_MS) before its batch runs: unload now.
-    await until(
-      async () => metricValue(await metricsText(f), 'infergraph_inference_queue_depth', { model: 'numeric', version: 'v2' }) === 1,
-      'the input to wait in the queue of numeric:v2',
-      5000,
-    );
-    const unloaded = await unload(f, 'numeric', 'v2').then((model) => {
-      order.push('unload');
-      return model;
-    });
-    expect((await inFlight).prediction).toMatchObject({ modelVersion: 'v2' });
-    expect(order).toEqual(['prediction', 'unload']);
-    expect(versionOf(unloaded, 'v2')).toMatchObject({ state: 'UNLOADED', loaded: false, loadedAt: '' });
-
-    for (let i = 0; i < 2; i += 1) {
-      await expect(failure(f.predict('numeric', features([4, 5]), { version: 'v2' }))).resolves.toEqual({
-        grpc: status.UNAVAILABLE,
-        code: 'INFERENCE_UNAVAILABLE',
-        message: 'numeric:v2 is unloaded; load it with loadModelVersion',
-      });
-    }
-    expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v2')).toMatchObject({
-      state: 'UNLOADED',
-      reason: 'unloaded; load it with RepositoryModelLoad',
-    });
-    expect(versionOf(await load(f, 'numeric', 'v2'), 'v2')).toMatchObject({ state: 'LOADED' });
-    await expect(f.predict('numeric', features([4, 5]), { version: 'v2' })).resolves.toMatchObject({ prediction: { modelVersion: 'v2' } });
   });
 
   it('serves Triton\'s repository extension on the OIP service, the version in the parameter "version"', async () => {
@@ -200,6 +162,59 @@ describe('repository control on a copy of the model repository', () => {
     } finally {
       oip.close();
     }
+  });
+});
+
+describe('unload while batches are in flight', () => {
+  let repo: RepositoryCopy;
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    repo = copyRepository();
+    // Each numeric batch runs 2 s and inputs never wait for others: an input queues only behind a running batch.
+    f = await startInference({ MODEL_REPOSITORY: repo.root, NUMERIC_LATENCY_MS: '2000', BATCH_MAX_DELAY_MS: '0' });
+  });
+  afterAll(async () => {
+    await f.close();
+    repo.remove();
+  });
+
+  it('unloads a version once its in-flight batches are done; it then refuses predictions and does not load again by itself', async () => {
+    await load(f, 'numeric', 'v2');
+    const order: string[] = [];
+    const predict = (values: number[]) =>
+      f.predict('numeric', features(values), { version: 'v2', deadlineMs: 30_000 }).then((answer) => {
+        order.push('prediction');
+        return answer;
+      });
+    const running = predict([4, 5]);
+    const queued = predict([6, 7]);
+    // With no batching delay, an input waits in the queue only behind a running batch: so one runs (for
+    // NUMERIC_LATENCY_MS) and one waits when the unload starts.
+    await until(
+      async () => metricValue(await metricsText(f), 'infergraph_inference_queue_depth', { model: 'numeric', version: 'v2' }) === 1,
+      'one input of numeric:v2 to run and the other to wait behind it',
+      10_000,
+    );
+    const unloaded = await unload(f, 'numeric', 'v2').then((model) => {
+      order.push('unload');
+      return model;
+    });
+    expect((await running).prediction).toMatchObject({ modelVersion: 'v2' });
+    expect((await queued).prediction).toMatchObject({ modelVersion: 'v2' });
+    expect(order).toEqual(['prediction', 'prediction', 'unload']);
+    expect(versionOf(unloaded, 'v2')).toMatchObject({ state: 'UNLOADED', loaded: false, loadedAt: '' });
+
+    for (let i = 0; i < 2; i += 1) {
+      await expect(failure(f.predict('numeric', features([4, 5]), { version: 'v2' }))).resolves.toEqual({
+        grpc: status.UNAVAILABLE,
+        code: 'INFERENCE_UNAVAILABLE',
+        message: 'numeric:v2 is unloaded; load it with loadModelVersion',
+      });
+    }
+    expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v2')).toMatchObject({
+      state: 'UNLOADED',
+      reason: 'unloaded; load it with RepositoryModelLoad',
+    });
   });
 });
 
