@@ -107,11 +107,16 @@ export function versionReason(v: VersionInfo): string {
   return v.unloaded ? 'unloaded; load it with RepositoryModelLoad' : '';
 }
 
-/** Every version of every model, or only the LOADED ones when `ready`. */
+/** What a repository index lists (ModelInference's and OIP's): every version of every model, or only the LOADED ones when `ready`. */
+export function indexedVersions(models: readonly ModelSnapshot[], ready: boolean): { model: string; version: VersionInfo }[] {
+  return models.flatMap((m) => m.versions.filter((v) => !ready || v.state === 'LOADED').map((version) => ({ model: m.name, version })));
+}
+
 export function repositoryIndexToWire(models: readonly ModelSnapshot[], ready: boolean): RepositoryModelIndex[] {
-  return models.flatMap((m) =>
-    m.versions
-      .filter((v) => !ready || v.state === 'LOADED')
-      .map((v) => ({ name: m.name, version: v.version, state: v.state, reason: versionReason(v) })),
-  );
+  return indexedVersions(models, ready).map(({ model, version: v }) => ({
+    name: model,
+    version: v.version,
+    state: v.state,
+    reason: versionReason(v),
+  }));
 }

@@ -34,7 +34,7 @@ import { fromOipVersion, toOipVersion } from '../../../lib/oip/versions';
 import { callContext } from '../grpc/calls';
 import type { CallTracker, ServiceState } from '../grpc/calls';
 import type { InferenceEngine } from '../engine/engine';
-import { versionReason } from '../grpc/wire';
+import { indexedVersions, versionReason } from '../grpc/wire';
 import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
 import { checkedName } from '../registry/model-slot';
 import type { VersionState } from '../registry/versions';
@@ -152,16 +152,12 @@ export function oipHandlers(
     RepositoryIndex: unary('RepositoryIndex', (req) => {
       checkRepository(req.repositoryName);
       return {
-        models: registry.list().flatMap((m) =>
-          m.versions
-            .filter((v) => !req.ready || v.state === 'LOADED')
-            .map((v) => ({
-              name: m.name,
-              version: toOipVersion(v.version),
-              state: TRITON_STATES[v.state],
-              reason: v.state === 'UNLOADED' && !v.unloaded ? 'not loaded yet; loads on first use' : versionReason(v),
-            })),
-        ),
+        models: indexedVersions(registry.list(), req.ready).map(({ model, version: v }) => ({
+          name: model,
+          version: toOipVersion(v.version),
+          state: TRITON_STATES[v.state],
+          reason: v.state === 'UNLOADED' && !v.unloaded ? 'not loaded yet; loads on first use' : versionReason(v),
+        })),
       };
     }),
 
