@@ -12,7 +12,10 @@ const loaded: LoadedModel = {
   run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))),
 };
 
-export function testCatalog(versions: readonly string[] = ['v1', 'v2', 'v3']): ModelDefinition[] {
+export function testCatalog(
+  versions: readonly string[] = ['v1', 'v2', 'v3'],
+  load: () => Promise<LoadedModel> = () => Promise.resolve(loaded),
+): ModelDefinition[] {
   return [
     {
       name: 'm',
@@ -20,7 +23,7 @@ export function testCatalog(versions: readonly string[] = ['v1', 'v2', 'v3']): M
       inputKind: 'FEATURES',
       defaultVersion: versions[0] ?? 'v1',
       canary: undefined,
-      versions: versions.map((version) => ({ version, description: version, load: () => Promise.resolve(loaded) })),
+      versions: versions.map((version) => ({ version, description: version, load })),
     },
   ];
 }
@@ -40,8 +43,9 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
     async function replica(
       config: { defaultVersion?: string; canary?: string } = {},
       versions?: readonly string[],
+      load?: () => Promise<LoadedModel>,
     ): Promise<ModelRegistry> {
-      const registry = new ModelRegistry(testCatalog(versions), {
+      const registry = new ModelRegistry(testCatalog(versions, load), {
         defaultVersions: new Map(config.defaultVersion ? [['m', config.defaultVersion]] : []),
         canary: config.canary ? [{ model: 'm', version: config.canary, percent: 10 }] : [],
         loadRetryMs: 1000,
@@ -130,6 +134,25 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       await until(() => state(b) === 'LOADED', 'replica b to load v3 again');
       await expect(later.acquire('m', 'v3')).resolves.toBeDefined();
       expect(seen.map((e) => e.kind)).toEqual(['VERSION_UNLOADED', 'VERSION_LOADED']);
+    });
+
+    it('loads again on every replica a version one reloads; a replica started later loads it on first use only', async () => {
+      const counted = (count: { loads: number }) => (): Promise<LoadedModel> => {
+        count.loads += 1;
+        return Promise.resolve(loaded);
+      };
+      const onB = { loads: 0 };
+      const a = await replica();
+      const b = await replica({}, undefined, counted(onB));
+      await b.acquire('m', 'v1');
+      await a.load('m', 'v1');
+      await until(() => onB.loads === 2, 'replica b to load v1 again');
+      const onLater = { loads: 0 };
+      const later = await replica({}, undefined, counted(onLater));
+      expect(later.get('m').versions[0]).toMatchObject({ state: 'UNLOADED', unloaded: false });
+      expect(onLater.loads).toBe(0);
+      await later.acquire('m', 'v1');
+      expect(onLater.loads).toBe(1);
     });
 
     it('ignores a stored policy naming a version this replica does not have, and keeps serving its own', async () => {
