@@ -129,16 +129,21 @@ describeBrowser('dashboard per-version panel', () => {
     expect(await unloadCanary.getAttribute('title')).toBe('v2 is the canary of sentiment: end the canary first');
 
     const v3 = versionRow(p, 'sentiment', 'v3').locator('[data-stat="state"]');
+    const byAdmin = v3.getByText('by an admin: predictions refused until loaded');
+    // Not loaded yet is not unloaded on purpose: a prediction would load it.
+    expect([await v3.getByText('UNLOADED', { exact: true }).count(), await byAdmin.count()]).toEqual([1, 0]);
     await p.getByRole('button', { name: 'Load sentiment v3', exact: true }).click();
     await v3.getByText('LOADED', { exact: true }).waitFor();
     expect(await stateOf('sentiment', 'v3')).toBe('LOADED');
 
     await p.getByRole('button', { name: 'Unload sentiment v3', exact: true }).click();
     await v3.getByText('UNLOADED', { exact: true }).waitFor();
+    await byAdmin.waitFor();
     expect(await stateOf('sentiment', 'v3')).toBe('UNLOADED');
 
     await p.getByRole('button', { name: 'Load sentiment v3', exact: true }).click();
     await v3.getByText('LOADED', { exact: true }).waitFor();
+    expect(await byAdmin.count()).toBe(0);
     expect(await stateOf('sentiment', 'v3')).toBe('LOADED');
 
     const failed = versionRow(p, 'numeric', 'v2');

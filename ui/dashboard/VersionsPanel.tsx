@@ -151,7 +151,8 @@ function ModelVersions({
                   {v.canary && <span className="tag">canary</span>}
                 </td>
                 <td data-stat="state" className={`state ${v.state.toLowerCase()}`} title={v.loadError ?? undefined}>
-                  {v.state}
+                  <span>{v.state}</span>
+                  {v.unloaded && <div className="note">by an admin: predictions refused until loaded</div>}
                   {v.loadError && <div className="error">{v.loadError}</div>}
                 </td>
                 <td data-stat="requests">{stats ? stats.requests : '–'}</td>
