@@ -155,6 +155,21 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       expect(onLater.loads).toBe(1);
     });
 
+    it('shares the loads of a version named like a property of every object (constructor), and changes the model after', async () => {
+      const versions = ['v1', 'constructor', 'tostring'];
+      const a = await replica({}, versions);
+      const b = await replica({}, versions);
+      await b.acquire('m', 'constructor');
+      const loadedAt = b.get('m').versions[1]?.loadedAt;
+      await a.load('m', 'constructor');
+      await a.load('m', 'constructor');
+      await until(() => b.get('m').versions[1]?.loadedAt !== loadedAt, 'replica b to load constructor again');
+      await b.unload('m', 'tostring');
+      await a.setTrafficPolicy({ model: 'm', defaultVersion: 'constructor' });
+      await until(() => b.get('m').defaultVersion === 'constructor', 'replica b to see constructor the default');
+      expect(a.get('m').versions[2]).toMatchObject({ unloaded: true });
+    });
+
     it('ignores a stored policy naming a version this replica does not have, and keeps serving its own', async () => {
       const newer = await replica({}, ['v1', 'v2', 'v3']);
       const older = await replica({}, ['v1', 'v2']);

@@ -82,7 +82,8 @@ interface WirePolicy {
 }
 
 function parseLoads(loads: string, raw: string): Record<string, number> {
-  const counts: Record<string, number> = {};
+  // No prototype: a version may be named like one of Object's own properties (`constructor`).
+  const counts = Object.create(null) as Record<string, number>;
   for (const entry of loads.split(',')) {
     const [version, count] = entry.split('=');
     if (!version || !count || !/^[1-9][0-9]*$/.test(count)) throw new Error(`not a stored traffic policy: ${raw.slice(0, 200)}`);

@@ -8,7 +8,7 @@
 import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import type { PolicyBase, PolicyStore, PolicyWatcher, SaveResult, StoredPolicy, TrafficPolicy } from './store';
-import { nextPolicy, policyProblem } from './validation';
+import { loadCount, nextPolicy, policyProblem } from './validation';
 import type { PolicyChange } from './validation';
 
 /** How long start-up waits for the shared policy before serving the configured one (and syncing later). */
@@ -253,9 +253,9 @@ export class PolicyReplica {
     const unloaded = stored.unloaded ?? [];
     const before = policy.unloaded ?? [];
     const loads = stored.loads ?? {};
-    const loadsBefore = policy.loads ?? {};
     const sameLoads =
-      Object.keys(loads).length === Object.keys(loadsBefore).length && Object.entries(loads).every(([v, n]) => loadsBefore[v] === n);
+      Object.keys(loads).length === Object.keys(policy.loads ?? {}).length &&
+      Object.keys(loads).every((v) => loadCount(stored, v) === loadCount(policy, v));
     if (!traffic && sameLoads && unloaded.length === before.length && unloaded.every((v) => before.includes(v))) return;
     model.policy = { defaultVersion: stored.defaultVersion, canary: stored.canary, unloaded, loads };
     this.options.applied(name, traffic);

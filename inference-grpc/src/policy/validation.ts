@@ -26,9 +26,16 @@ export function nextPolicy(current: TrafficPolicy, change: PolicyChange): Traffi
   if (change.canary === undefined && canary?.version === defaultVersion) canary = undefined;
   const unloaded = (current.unloaded ?? []).filter((v) => v !== change.load && v !== change.unload);
   if (change.unload !== undefined) unloaded.push(change.unload);
-  const loads = { ...current.loads };
-  if (change.load !== undefined) loads[change.load] = (loads[change.load] ?? 0) + 1;
+  // No prototype: a version may be named like one of Object's own properties (`constructor`).
+  const loads: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, current.loads);
+  if (change.load !== undefined) loads[change.load] = loadCount(current, change.load) + 1;
   return { defaultVersion, canary, unloaded, loads };
+}
+
+/** How many times `policy` counts `version` loaded on request; read as an own property, whatever the version is named. */
+export function loadCount(policy: TrafficPolicy, version: string): number {
+  const { loads } = policy;
+  return loads !== undefined && Object.hasOwn(loads, version) ? (loads[version] ?? 0) : 0;
 }
 
 /** MODEL_VERSION_IN_USE for a policy that unloads the version serving as `role`: refused to unload it, or to give it the role. */

@@ -23,6 +23,7 @@ import { configuredPolicies } from '../policy/configured';
 import { MemoryPolicyStore } from '../policy/memory';
 import { PolicyReplica } from '../policy/replication';
 import type { PolicyStore } from '../policy/store';
+import { loadCount } from '../policy/validation';
 import type { PolicyChange } from '../policy/validation';
 import { ModelSlot, checkedName } from './model-slot';
 import { ModelVersion } from './versions';
@@ -234,7 +235,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const { version } = definition;
     this.policy.addVersion(slot.name, version);
     const policy = this.policy.policyOf(slot.name);
-    const added = slot.add(definition, policy.loads?.[version] ?? 0);
+    const added = slot.add(definition, loadCount(policy, version));
     if (policy.unloaded?.includes(version)) void added.unload();
     return added;
   }

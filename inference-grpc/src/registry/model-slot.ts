@@ -8,6 +8,7 @@ import { InferGraphError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { NAME } from '../../../lib/traffic-policy';
 import type { TrafficPolicy } from '../policy/store';
+import { loadCount } from '../policy/validation';
 import type { ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
 import type { ModelVersion } from './versions';
 
@@ -98,7 +99,7 @@ export class ModelSlot {
   follow(policy: TrafficPolicy, logger: Logger | undefined): void {
     const unloaded = policy.unloaded ?? [];
     for (const [name, version] of this.versions) {
-      const count = policy.loads?.[name] ?? 0;
+      const count = loadCount(policy, name);
       const reloaded = count !== (this.loadCounts.get(name) ?? 0);
       this.loadCounts.set(name, count);
       if (this.held.has(name)) continue;
