@@ -1,4 +1,5 @@
 import type { LoadedModel, ModelDefinition, ModelInput, ModelOutput, VersionSource } from '../models/types';
+import { until } from '../../../lib/until';
 import { MemoryPolicyBackend, MemoryPolicyStore } from '../policy/memory';
 import { ModelRegistry } from './model-registry';
 import type { RegistryEvent } from './model-registry';
@@ -168,6 +169,50 @@ describe('ModelRegistry: warmup, load and unload', () => {
     const fresh = await registry.acquire('m', 'v1');
     expect(fresh).not.toBe(old);
     expect(draining).toEqual([old]);
+  });
+
+  it('leaves a version loaded, as the shared policy has it, when an unload arrives while its load warms up and is overtaken by it', async () => {
+    let release: () => void = () => undefined;
+    let gated = false;
+    const registry = new ModelRegistry(
+      catalog(async () => {
+        // Only the load asked for is held; the one the policy makes afterwards runs at once.
+        if (gated) {
+          gated = false;
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return recording([]);
+      }),
+      options,
+    );
+    await registry.acquire('m', 'v3');
+    gated = true;
+    const loading = registry.load('m', 'v3');
+    await new Promise((r) => setImmediate(r));
+    const unloading = registry.unload('m', 'v3');
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all([loading, unloading]);
+    // The load was stored last: the shared policy has v3 loaded, and so must this replica.
+    await until(() => stateOf(registry, 'v3') === 'LOADED', 'v3 to load again as the shared policy has it');
+    expect(registry.get('m').versions[2]).toMatchObject({ unloaded: false });
+    await expect(registry.acquire('m', 'v3')).resolves.toBeDefined();
+  });
+
+  it('loads a version twice, not three times, for two loads of it at the same time', async () => {
+    let loads = 0;
+    const registry = new ModelRegistry(
+      catalog(() => {
+        loads += 1;
+        return Promise.resolve(recording([]));
+      }),
+      options,
+    );
+    await registry.acquire('m', 'v3');
+    await Promise.all([registry.load('m', 'v3'), registry.load('m', 'v3')]);
+    await new Promise((r) => setImmediate(r));
+    // The first use, then one each: the first load's end did not free the version for the policy to load it again.
+    expect(loads).toBe(3);
   });
 
   it('refuses names that are not version names before anything reads the disk', async () => {

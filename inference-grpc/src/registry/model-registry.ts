@@ -165,17 +165,14 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const known = slot.versions.get(version);
     const target = known ?? this.added(slot, definition);
     if (!known) this.changed('VERSION_UNLOADED', model);
-    // Held, so a policy applied meanwhile neither unloads it while it warms up nor loads it a second time.
-    slot.held.add(version);
+    // Held, so a policy applied meanwhile neither unloads it while it warms up nor loads it a second time; once
+    // released, it follows the policy then (an unload stored meanwhile and overtaken by this load's, say).
+    slot.hold(version);
     try {
       await target.reload(definition);
       await this.policy.change({ model, load: version });
-    } catch (err) {
-      // Not loaded here, or not shared: the version stays as the shared policy has it.
-      if (this.policy.policyOf(model).unloaded?.includes(version)) void target.unload();
-      throw err;
     } finally {
-      slot.held.delete(version);
+      slot.release(version, this.policy.policyOf(model), this.options.logger);
     }
     return this.snapshot(slot);
   }

@@ -28,8 +28,8 @@ export function checkedName(field: 'model' | 'version', value: string): string {
 
 export class ModelSlot {
   readonly versions = new Map<string, ModelVersion>();
-  /** Versions a load on this replica is loading: following the policy leaves them alone until it has shared its load. */
-  readonly held = new Set<string>();
+  /** Loads under way here, by version: following the policy leaves a version alone until its last load has shared itself. */
+  private readonly holds = new Map<string, number>();
   /** The shared load count (TrafficPolicy.loads) each version was last loaded for here. */
   private readonly loadCounts = new Map<string, number>();
 
@@ -92,37 +92,58 @@ export class ModelSlot {
       .flatMap((name) => source.scanVersion(this.name, name) ?? []);
   }
 
+  /** A load of `version` starts here: following the policy leaves it alone until the load is released. */
+  hold(version: string): void {
+    this.holds.set(version, (this.holds.get(version) ?? 0) + 1);
+  }
+
+  /**
+   * A load of `version` is done (shared or not). Once no other load holds it, it is brought to what the shared policy
+   * now says, which may have changed while it was held (an unload made meanwhile, here or elsewhere, and overtaken).
+   */
+  release(version: string, policy: TrafficPolicy, logger: Logger | undefined): void {
+    const holds = (this.holds.get(version) ?? 1) - 1;
+    if (holds > 0) {
+      this.holds.set(version, holds);
+      return;
+    }
+    this.holds.delete(version);
+    const found = this.versions.get(version);
+    if (found) this.followVersion(version, found, policy, logger);
+  }
+
   /**
    * Unloads here what the shared policy unloads, and loads again what it no longer does or what it counts a new
    * load of (an unload or load made on another replica). A version not loaded yet just loads on first use.
    */
   follow(policy: TrafficPolicy, logger: Logger | undefined): void {
-    const unloaded = policy.unloaded ?? [];
-    for (const [name, version] of this.versions) {
-      const count = loadCount(policy, name);
-      const reloaded = count !== (this.loadCounts.get(name) ?? 0);
-      this.loadCounts.set(name, count);
-      if (this.held.has(name)) continue;
-      const wanted = unloaded.includes(name);
-      if (wanted && !version.status.unloaded) void version.unload();
-      else if (!wanted && (version.status.unloaded || (reloaded && version.status.state !== 'UNLOADED'))) {
-        let definition: ModelVersionDefinition;
-        try {
-          definition = this.scanned(name);
-        } catch {
-          // Its folder is gone here: it may load again on first use, and fail then with the reason.
-          version.allow();
-          continue;
-        }
-        version
-          .reload(definition)
-          .catch((err: unknown) =>
-            logger?.error(
-              { model: this.name, version: name, err: (err as Error).message },
-              'version loaded on another replica failed to load here',
-            ),
-          );
+    for (const [name, version] of this.versions) this.followVersion(name, version, policy, logger);
+  }
+
+  private followVersion(name: string, version: ModelVersion, policy: TrafficPolicy, logger: Logger | undefined): void {
+    const count = loadCount(policy, name);
+    const reloaded = count !== (this.loadCounts.get(name) ?? 0);
+    this.loadCounts.set(name, count);
+    if (this.holds.has(name)) return;
+    const wanted = (policy.unloaded ?? []).includes(name);
+    if (wanted && !version.status.unloaded) void version.unload();
+    else if (!wanted && (version.status.unloaded || (reloaded && version.status.state !== 'UNLOADED'))) {
+      let definition: ModelVersionDefinition;
+      try {
+        definition = this.scanned(name);
+      } catch {
+        // Its folder is gone here: it may load again on first use, and fail then with the reason.
+        version.allow();
+        return;
       }
+      version
+        .reload(definition)
+        .catch((err: unknown) =>
+          logger?.error(
+            { model: this.name, version: name, err: (err as Error).message },
+            'version loaded on another replica failed to load here',
+          ),
+        );
     }
   }
 }
