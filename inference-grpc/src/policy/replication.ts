@@ -137,9 +137,7 @@ export class PolicyReplica {
   async change(change: PolicyChange): Promise<void> {
     const model = this.model(change.model);
     for (let attempt = 1; ; attempt += 1) {
-      const next = nextPolicy(model.latest, change);
-      const problem = policyProblem(change.model, model.versions, next, change);
-      if (problem) throw problem;
+      const next = this.next(model, change);
       const { stored, conflict } = await this.saved(change.model, next, { epoch: this.epoch, revision: model.revision });
       this.apply(change.model, stored);
       if (!conflict) return;
@@ -150,6 +148,22 @@ export class PolicyReplica {
         );
       }
     }
+  }
+
+  /**
+   * Throws why `change` cannot be made on top of the newest stored policy this replica has seen (one it skipped
+   * included), so work it would need, like loading a version, is not done for a change that would be refused.
+   */
+  check(change: PolicyChange): void {
+    this.next(this.model(change.model), change);
+  }
+
+  /** The policy `change` makes of the newest stored one, or the error why it cannot hold here. */
+  private next(model: ModelPolicy, change: PolicyChange): TrafficPolicy {
+    const next = nextPolicy(model.latest, change);
+    const problem = policyProblem(change.model, model.versions, next, change);
+    if (problem) throw problem;
+    return next;
   }
 
   private model(name: string): ModelPolicy {

@@ -257,6 +257,22 @@ describe('ModelRegistry: loads shared between replicas', () => {
     expect(a.get('m').versions.find((v) => v.version === 'v3')?.unloaded).toBe(false);
   });
 
+  it('refuses a load it could not share before loading anything: the newest policy is one this replica skipped', async () => {
+    let loads = 0;
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    const counted = (): Promise<LoadedModel> => {
+      loads += 1;
+      return load();
+    };
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(counted), undefined]);
+    await b.acquire('m', 'v3');
+    await a.load('m', 'v4');
+    await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v4' });
+    await expect(b.load('m', 'v3')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(loads).toBe(1);
+    expect(b.get('m').versions[2]).toMatchObject({ state: 'LOADED', unloaded: false });
+  });
+
   it('shares a load only once it succeeded here: a warmup that fails leaves the version unloaded on every replica', async () => {
     let broken = false;
     const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
