@@ -215,6 +215,34 @@ describe('ModelRegistry: warmup, load and unload', () => {
     expect(loads).toBe(3);
   });
 
+  it('loads again a version reloaded while its first use loads it: the artifact replaced meanwhile serves', async () => {
+    let artifact = 'old';
+    let release: () => void = () => undefined;
+    let gated = true;
+    const registry = new ModelRegistry(
+      catalog(async () => {
+        const read = artifact;
+        if (gated) {
+          gated = false;
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return {
+          run: (inputs) => Promise.resolve(inputs.map((): ModelOutput => ({ kind: 'numeric', classId: 0, probability: 1, label: read }))),
+        };
+      }, []),
+      options,
+    );
+    const firstUse = registry.acquire('m', 'v3');
+    await new Promise((r) => setImmediate(r));
+    artifact = 'new';
+    const reloading = registry.load('m', 'v3');
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all([firstUse, reloading]);
+    const served = await (await registry.acquire('m', 'v3')).run([{ kind: 'features', values: [1] }]);
+    expect(served).toMatchObject([{ label: 'new' }]);
+  });
+
   it('refuses names that are not version names before anything reads the disk', async () => {
     const registry = new ModelRegistry(
       catalog(() => Promise.resolve(recording([]))),

@@ -93,6 +93,8 @@ export class ModelVersion {
     return this.serially(async () => {
       this.current = definition;
       this.allow();
+      // A first-use load under way may have read the files before they changed: it finishes, then this one loads.
+      await this.loading?.catch(() => undefined);
       const previous = this.loaded;
       if (!previous) {
         await (this.loading ?? this.load());
