@@ -117,10 +117,14 @@ describeRedis('inference replicas sharing Redis', () => {
 
   it('load again on the other replica a version reloaded through one, its artifact replaced', async () => {
     const probability = async (f: InferenceFixture): Promise<number | undefined> =>
-      (await f.predict('numeric', { features: { values: [1, 2, 3] } }, { version: 'v4' })).prediction?.numeric?.probability;
+      (await f.predict('numeric', { features: { values: [1, 2, 3] } }, { version: 'v5' }).catch(() => undefined))?.prediction?.numeric
+        ?.probability;
+    repo.addVersion('numeric', 'v5', 'v2', '{ "seed": 5 }\n');
+    await repository(a, 'RepositoryModelLoad', 'numeric', 'v5');
+    await until(async () => (await probability(b)) !== undefined, 'replica b to serve the version folder loaded through replica a', 5000);
     const before = await probability(b);
-    repo.addVersion('numeric', 'v4', 'v2', '{ "seed": 44 }\n');
-    await repository(a, 'RepositoryModelLoad', 'numeric', 'v4');
+    repo.addVersion('numeric', 'v5', 'v2', '{ "seed": 55 }\n');
+    await repository(a, 'RepositoryModelLoad', 'numeric', 'v5');
     const after = await probability(a);
     expect(after).not.toBe(before);
     await until(async () => (await probability(b)) === after, 'replica b to load again the version reloaded through replica a', 5000);

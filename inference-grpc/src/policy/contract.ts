@@ -147,6 +147,10 @@ export function policyStoreContract(name: string, makeBackend: () => Promise<Pol
       await b.acquire('m', 'v1');
       await a.load('m', 'v1');
       await until(() => onB.loads === 2, 'replica b to load v1 again');
+      // Once b has applied a later change too, it has still loaded v1 only twice: following the policy does not reload it again.
+      await a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 5 } });
+      await until(() => b.get('m').canary?.percent === 5, 'replica b to see a later change');
+      expect(onB.loads).toBe(2);
       const onLater = { loads: 0 };
       const later = await replica({}, undefined, counted(onLater));
       expect(later.get('m').versions[0]).toMatchObject({ state: 'UNLOADED', unloaded: false });
