@@ -8,7 +8,8 @@ import { ModelRegistry } from '../registry/model-registry';
 import type { RegistryEvent } from '../registry/model-registry';
 import type { PolicyStore } from './store';
 
-const loaded: LoadedModel = {
+/** A model answering every input, for the test catalogs. */
+export const loaded: LoadedModel = {
   run: (inputs) => Promise.resolve(inputs.map(() => ({ kind: 'numeric', classId: 0, probability: 1, label: 'low' }))),
 };
 

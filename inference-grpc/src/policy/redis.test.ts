@@ -6,7 +6,7 @@ import { deletePrefix, freshPrefix, redisUrl } from '../../../stack/redis';
 import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
 import { ModelRegistry } from '../registry/model-registry';
-import { policyStoreContract, testCatalog } from './contract';
+import { loaded, policyStoreContract, testCatalog } from './contract';
 import { RedisPolicyStore } from './redis';
 
 /** Keeps Redis busy (it runs one script at a time) for 400 ms. */
@@ -57,6 +57,36 @@ describeRedis('RedisPolicyStore', () => {
       await registry.load('m', 'v3');
       const loaded = JSON.parse((await raw.hget(`${prefix}policy`, 'm')) ?? '{}') as Record<string, unknown>;
       expect(loaded).toMatchObject({ unloaded: '', loads: 'v3=1', revision: 9 });
+    } finally {
+      await registry.dispose();
+      await deletePrefix(prefix);
+      raw.disconnect();
+    }
+  });
+
+  it('refuses a load before loading anything when the newest stored policy, not yet announced here, could not be served here', async () => {
+    const prefix = freshPrefix();
+    const raw = new Redis(redisUrl());
+    let loads = 0;
+    const registry = new ModelRegistry(
+      testCatalog(undefined, () => {
+        loads += 1;
+        return Promise.resolve(loaded);
+      }),
+      { defaultVersions: new Map(), canary: [], loadRetryMs: 1000, policyStore: await redisStore(redisUrl(), prefix) },
+    );
+    try {
+      await registry.startPolicy();
+      await registry.acquire('m', 'v3');
+      // Stored by a replica with a v9 folder, its message not arrived yet.
+      const epoch = await raw.get(`${prefix}policy:epoch`);
+      await raw.hset(
+        `${prefix}policy`,
+        'm',
+        JSON.stringify({ defaultVersion: 'v9', canaryVersion: '', canaryPercent: 0, epoch, revision: 1000 }),
+      );
+      await expect(registry.load('m', 'v3')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
+      expect(loads).toBe(1);
     } finally {
       await registry.dispose();
       await deletePrefix(prefix);

@@ -151,11 +151,14 @@ export class PolicyReplica {
   }
 
   /**
-   * Throws why `change` cannot be made on top of the newest stored policy this replica has seen (one it skipped
-   * included), so work it would need, like loading a version, is not done for a change that would be refused.
+   * Throws why `change` cannot be made on top of the newest stored policy (one this replica skipped included), read
+   * from the store afresh, so work it would need, like loading a version, is not done for a change that would be
+   * refused. When the store cannot be read, the newest policy this replica has seen decides.
    */
-  check(change: PolicyChange): void {
-    this.next(this.model(change.model), change);
+  async check(change: PolicyChange): Promise<void> {
+    const model = this.model(change.model);
+    await this.sync();
+    this.next(model, change);
   }
 
   /** The policy `change` makes of the newest stored one, or the error why it cannot hold here. */

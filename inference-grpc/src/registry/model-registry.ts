@@ -166,7 +166,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const target = known ?? this.added(slot, definition);
     if (!known) this.changed('VERSION_UNLOADED', model);
     // Refused before it loads here when it could not be shared (the newest policy names a version this replica lacks).
-    this.policy.check({ model, load: version });
+    await this.policy.check({ model, load: version });
     // Held, so a policy applied meanwhile neither unloads it while it warms up nor loads it a second time; once
     // released, it follows the policy then (an unload stored meanwhile and overtaken by this load's, say).
     slot.hold(version);
