@@ -5,6 +5,7 @@ import { describeRedis, HEALTHY_REDIS_TIMEOUT_MS } from '../../../test/helpers/r
 import { deletePrefix, freshPrefix, redisUrl } from '../../../stack/redis';
 import { sleep, until } from '../../../lib/until';
 import { usePrivateRedis } from '../../../test/helpers/redis-server';
+import type { LoadedModel } from '../models/types';
 import { ModelRegistry } from '../registry/model-registry';
 import { loaded, policyStoreContract, testCatalog } from './contract';
 import { RedisPolicyStore } from './redis';
@@ -99,8 +100,8 @@ describeRedis('RedisPolicyStore', () => {
     const registries: ModelRegistry[] = [];
     let raw: Redis;
 
-    async function replica(prefix: string, commandTimeoutMs?: number): Promise<ModelRegistry> {
-      const registry = new ModelRegistry(testCatalog(), {
+    async function replica(prefix: string, commandTimeoutMs?: number, load?: () => Promise<LoadedModel>): Promise<ModelRegistry> {
+      const registry = new ModelRegistry(testCatalog(undefined, load), {
         defaultVersions: new Map(),
         canary: [],
         loadRetryMs: 1000,
@@ -154,6 +155,19 @@ describeRedis('RedisPolicyStore', () => {
         'replica b to follow the change made after the outage',
         5000,
       );
+    });
+
+    it('refuses a load while Redis is down before loading anything: it could not be shared', async () => {
+      let loads = 0;
+      const a = await replica('down:', undefined, () => {
+        loads += 1;
+        return Promise.resolve(loaded);
+      });
+      await a.acquire('m', 'v3');
+      await redis().stop();
+      await expect(a.load('m', 'v3')).rejects.toMatchObject({ code: 'INFERENCE_UNAVAILABLE' });
+      expect(loads).toBe(1);
+      await redis().start();
     });
 
     it('follows changes after the keys vanish with no reconnection (FLUSHDB, a failover to an empty replica)', async () => {

@@ -152,12 +152,13 @@ export class PolicyReplica {
 
   /**
    * Throws why `change` cannot be made on top of the newest stored policy (one this replica skipped included), read
-   * from the store afresh, so work it would need, like loading a version, is not done for a change that would be
-   * refused. When the store cannot be read, the newest policy this replica has seen decides.
+   * from the store afresh, or that the store cannot be read, so work it would need, like loading a version, is not
+   * done for a change that would be refused.
    */
   async check(change: PolicyChange): Promise<void> {
     const model = this.model(change.model);
-    await this.sync();
+    const stored = (await this.store.load()).policies.get(change.model);
+    if (stored) this.apply(change.model, stored);
     this.next(model, change);
   }
 
