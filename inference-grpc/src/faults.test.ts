@@ -10,7 +10,8 @@ import { features, getModel, metricsText, predictBatch, text } from './server.te
 describe('FAULT_HOOKS on', () => {
   let f: InferenceFixture;
   beforeAll(async () => {
-    f = await startInference({ BATCH_MAX_DELAY_MS: '20' });
+    // Loaded (and warmed up) before the test: a first-use load must not decide which call answers first.
+    f = await startInference({ BATCH_MAX_DELAY_MS: '20', LOAD_ALL_MODELS: 'true' });
   });
   afterAll(() => f.close());
 
