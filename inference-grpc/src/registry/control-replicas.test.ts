@@ -1,0 +1,88 @@
+import type { LoadedModel, ModelDefinition, VersionSource } from '../models/types';
+import { MemoryPolicyBackend, MemoryPolicyStore } from '../policy/memory';
+import { ModelRegistry } from './model-registry';
+import { catalog, options, recording } from './control.test-helpers';
+
+describe('ModelRegistry: loads shared between replicas', () => {
+  /** Two replicas sharing one policy backend, each with its catalog and repository. */
+  const replicas = async (
+    first: [ModelDefinition[], VersionSource | undefined],
+    second: [ModelDefinition[], VersionSource | undefined],
+  ): Promise<[ModelRegistry, ModelRegistry]> => {
+    const backend = new MemoryPolicyBackend();
+    const make = ([c, source]: [ModelDefinition[], VersionSource | undefined]): ModelRegistry =>
+      new ModelRegistry(c, { ...options, policyStore: new MemoryPolicyStore(backend), source });
+    const made: [ModelRegistry, ModelRegistry] = [make(first), make(second)];
+    await Promise.all(made.map((r) => r.startPolicy()));
+    return made;
+  };
+  /** A repository holding v1 to v4 (v4 is new) of model m. */
+  const withV4 = (load: () => Promise<LoadedModel>): VersionSource => ({
+    versionFolders: () => ['v1', 'v2', 'v3', 'v4'],
+    scanVersion: (_model, version) => (['v1', 'v2', 'v3', 'v4'].includes(version) ? { version, description: version, load } : undefined),
+  });
+
+  it('never makes a change on a replica from a policy it skipped: one that cannot serve the default is refused, not reverting it', async () => {
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    // b has no v4 folder: it skips the policy naming v4 the default.
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(load), undefined]);
+    await a.load('m', 'v4');
+    await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v4' });
+    expect(b.get('m').defaultVersion).toBe('v1');
+    await expect(b.unload('m', 'v3')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(a.get('m')).toMatchObject({ defaultVersion: 'v4' });
+    expect(a.get('m').versions.find((v) => v.version === 'v3')?.unloaded).toBe(false);
+  });
+
+  it('refuses a load it could not share before loading anything: the newest policy is one this replica skipped', async () => {
+    let loads = 0;
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    const counted = (): Promise<LoadedModel> => {
+      loads += 1;
+      return load();
+    };
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(counted), undefined]);
+    await b.acquire('m', 'v3');
+    await a.load('m', 'v4');
+    await a.setTrafficPolicy({ model: 'm', defaultVersion: 'v4' });
+    await expect(b.load('m', 'v3')).rejects.toMatchObject({ code: 'MODEL_VERSION_NOT_FOUND' });
+    expect(loads).toBe(1);
+    expect(b.get('m').versions[2]).toMatchObject({ state: 'LOADED', unloaded: false });
+  });
+
+  it('shares a load only once it succeeded here: a warmup that fails leaves the version unloaded on every replica', async () => {
+    let broken = false;
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    const breakable = (): Promise<LoadedModel> => (broken ? Promise.reject(new Error('truncated weights')) : load());
+    const [a, b] = await replicas([catalog(breakable), undefined], [catalog(load), undefined]);
+    await a.unload('m', 'v3');
+    expect(b.get('m').versions[2]).toMatchObject({ unloaded: true });
+    broken = true;
+    await expect(a.load('m', 'v3')).rejects.toThrow('truncated weights');
+    await new Promise((r) => setImmediate(r));
+    expect(b.get('m').versions[2]).toMatchObject({ unloaded: true, state: 'UNLOADED' });
+    expect(a.get('m').versions[2]).toMatchObject({ unloaded: true });
+    await expect(b.acquire('m', 'v3')).rejects.toThrow('is unloaded');
+    broken = false;
+    await a.load('m', 'v3');
+    await b.acquire('m', 'v3');
+  });
+
+  it('adds a version folder found by a rescan unloaded when the shared policy unloads it', async () => {
+    const load = (): Promise<LoadedModel> => Promise.resolve(recording([]));
+    let copied = false;
+    // b's copy of the repository gets v4 only later.
+    const late: VersionSource = {
+      versionFolders: () => (copied ? ['v1', 'v2', 'v3', 'v4'] : ['v1', 'v2', 'v3']),
+      scanVersion: (model, version) => (version !== 'v4' || copied ? withV4(load).scanVersion(model, version) : undefined),
+    };
+    const [a, b] = await replicas([catalog(load), withV4(load)], [catalog(load), late]);
+    await a.load('m', 'v4');
+    await a.unload('m', 'v4');
+    expect(b.has('m', 'v4')).toBe(false);
+    copied = true;
+    b.rescan(false);
+    expect(b.get('m').versions.find((v) => v.version === 'v4')).toMatchObject({ unloaded: true });
+    await expect(b.acquire('m', 'v4')).rejects.toThrow('is unloaded');
+  });
+});
