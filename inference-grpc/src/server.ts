@@ -45,8 +45,8 @@ export async function startInferenceServer(
   catalog?: readonly ModelDefinition[],
 ): Promise<InferenceServer> {
   const cost = { batchLatencyMs: config.numericLatencyMs, itemLatencyUs: config.numericItemLatencyUs };
-  const source = catalog ? undefined : repositorySource(config.modelRepository, cost);
   const models = catalog ?? scanRepository(config.modelRepository, cost);
+  const source = catalog ? undefined : repositorySource(config.modelRepository, cost, models);
   const registry = await startRegistry(config, logger, withLoadFailures(models, config.simulateLoadFailure), source);
   const metricsRegistry = createMetricsRegistry('inference-grpc');
   const largestBatch = Math.max(config.batchMaxSize, ...models.map((m) => m.batching?.maxBatchSize ?? 0));

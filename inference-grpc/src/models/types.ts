@@ -46,7 +46,15 @@ export interface ModelDefinition {
   readonly versions: readonly ModelVersionDefinition[];
   /** Overrides BATCH_MAX_SIZE, BATCH_MAX_DELAY_MS and BATCH_MAX_QUEUE for this model's versions. */
   readonly batching?: BatchingKnobs;
+  /** Which version folders are served (config.json `versionPolicy`); all when left out. */
+  readonly versionPolicy?: VersionPolicy;
 }
+
+/** Triton's version_policy: every version folder, the newest `latest` of them (in folder order), or those named. */
+export type VersionPolicy =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'latest'; readonly count: number }
+  | { readonly kind: 'specific'; readonly versions: readonly string[] };
 
 /** Where versions come from after start-up: the model repository on disk (repository/scan.ts). */
 export interface VersionSource {

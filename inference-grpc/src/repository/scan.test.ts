@@ -239,7 +239,7 @@ describe('repositorySource: the repository a version folder at a time, after sta
   afterEach(() => repo.remove());
 
   it('finds a folder dropped in since, and scans it afresh, a broken one with the reason', () => {
-    const source = repositorySource(repo.root, cost);
+    const source = repositorySource(repo.root, cost, scanRepository(repo.root, cost));
     repo.addVersion('sentiment', 'v4', 'v2');
     repo.addVersion('sentiment', 'v5', 'v2', '{ "neutralBand": 0.1 }\n');
     writeFileSync(repo.file('sentiment/v5/params.json'), '{ "neutralBand": 0.2 }\n');
@@ -252,13 +252,13 @@ describe('repositorySource: the repository a version folder at a time, after sta
 
   it("sees only the folders the model's versionPolicy serves", () => {
     repo.editJson('numeric/config.json', (c) => ({ ...c, versionPolicy: { specific: ['v1', 'v2'] } }));
-    const source = repositorySource(repo.root, cost);
+    const source = repositorySource(repo.root, cost, scanRepository(repo.root, cost));
     repo.addVersion('numeric', 'v3', 'v2');
     expect(source.versionFolders('numeric')).toEqual(['v1', 'v2']);
     expect(source.scanVersion('numeric', 'v3')).toBeUndefined();
   });
   it('finds no version when its folder is removed between being listed and being read (no raw ENOENT naming the host path)', () => {
-    const source = repositorySource(repo.root, cost);
+    const source = repositorySource(repo.root, cost, scanRepository(repo.root, cost));
     const list = fs.readdirSync.bind(fs) as (directory: string, options: { withFileTypes: true }) => fs.Dirent[];
     // The folder goes right after the model's folders were listed.
     const listed = jest.spyOn(fs, 'readdirSync').mockImplementation(((directory: string, options: { withFileTypes: true }) => {

@@ -17,11 +17,11 @@ import path from 'node:path';
 import { ConfigError } from '../../../lib/config';
 import { NAME } from '../../../lib/traffic-policy';
 import type { NumericCost } from '../models/numeric';
-import type { LoadedModel, ModelDefinition, ModelVersionDefinition, VersionSource } from '../models/types';
+import type { LoadedModel, ModelDefinition, ModelVersionDefinition, VersionPolicy, VersionSource } from '../models/types';
 import { BACKENDS } from './backends';
 import type { Backend } from './backends';
 import { CONFIG_FILE, MANIFEST_FILE, parseJsonObject, parseManifest, parseModelConfig } from './validate';
-import type { Manifest, VersionPolicy } from './validate';
+import type { Manifest } from './validate';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -115,7 +115,7 @@ function scanModel(directory: string, name: string, numericCost: NumericCost, pr
   }
   problems.push(...parsed.problems);
   const { config } = parsed;
-  const { versionPolicy, ...model } = config;
+  const { versionPolicy } = config;
   const found = folders(directory);
   const served = servedVersions(found, versionPolicy, file, problems);
   const versions = served.map((v) => {
@@ -134,7 +134,7 @@ function scanModel(directory: string, name: string, numericCost: NumericCost, pr
     else if (config.canary.version === config.defaultVersion)
       problems.push(`${file}: canary.version: ${config.canary.version} is already the default version`);
   }
-  return { name, ...model, versions };
+  return { name, ...config, versions };
 }
 
 /** The version folders `policy` serves, in folder order; a specific version with no folder is a problem. */
@@ -181,23 +181,13 @@ export function repositoryModel(root: string, name: string, numericCost: Numeric
   return model;
 }
 
-/** A model's versionPolicy as its config.json says at start-up; "all" when it cannot be read (the start refuses it anyway). */
-function versionPolicyOf(root: string, model: string): VersionPolicy {
-  const file = path.join(root, model, CONFIG_FILE);
-  try {
-    return parseModelConfig(file, parseJsonObject(file, readFileSync(file, 'utf8'))).config.versionPolicy;
-  } catch {
-    return { kind: 'all' };
-  }
-}
-
 /**
  * The repository at `root` after start-up, a version folder at a time, for the registry (load, rescan): only
- * folders the model's versionPolicy (read once, at start-up) serves among those on disk now; one it does not serve
- * is not there for a load either.
+ * folders the model's versionPolicy serves among those on disk now (as `models`, the start-up scan, read it); one
+ * it does not serve is not there for a load either.
  */
-export function repositorySource(root: string, numericCost: NumericCost): VersionSource {
-  const policies = new Map(folders(root).map((model) => [model, versionPolicyOf(root, model)]));
+export function repositorySource(root: string, numericCost: NumericCost, models: readonly ModelDefinition[]): VersionSource {
+  const policies = new Map(models.map((m) => [m.name, m.versionPolicy ?? { kind: 'all' as const }]));
   const policyOf = (model: string): VersionPolicy => policies.get(model) ?? { kind: 'all' };
   const served = (model: string): string[] => {
     const directory = path.join(root, model);

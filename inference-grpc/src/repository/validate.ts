@@ -5,7 +5,7 @@
  */
 import { BATCHING_RANGES } from '../../../lib/limits/batching';
 import { NAME } from '../../../lib/traffic-policy';
-import type { BatchingKnobs, InputKind, ModelInput } from '../models/types';
+import type { BatchingKnobs, InputKind, ModelInput, VersionPolicy } from '../models/types';
 
 export const CONFIG_FILE = 'config.json';
 export const MANIFEST_FILE = 'manifest.json';
@@ -30,12 +30,6 @@ export interface ModelConfig {
   /** `warmup`: sample inputs each version runs after it loads, before it takes traffic. */
   readonly warmup: readonly ModelInput[];
 }
-
-/** Triton's version_policy: every version folder, the newest `latest` of them (in folder order), or those named. */
-export type VersionPolicy =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'latest'; readonly count: number }
-  | { readonly kind: 'specific'; readonly versions: readonly string[] };
 
 const VERSION_POLICY_SHAPES = '"all", { "latest": <count> } or { "specific": ["v1", ...] }';
 
