@@ -36,7 +36,7 @@ import type { CallTracker, ServiceState } from '../grpc/calls';
 import type { InferenceEngine } from '../engine/engine';
 import { indexedVersions, versionReason } from '../grpc/wire';
 import type { ModelRegistry, ModelSnapshot, VersionInfo } from '../registry/model-registry';
-import { checkedName } from '../registry/model-slot';
+import { MAX_NAME_LENGTH, checkedName } from '../registry/model-slot';
 import type { VersionState } from '../registry/versions';
 import { askedVersions } from '../statistics';
 import type { ModelStatistics } from '../statistics';
@@ -95,7 +95,7 @@ function repositoryVersion(
   if (other !== undefined) {
     throw new InferGraphError(
       'BAD_USER_INPUT',
-      `parameters: ${JSON.stringify(other.slice(0, 64))} is not supported; the only parameter is "${VERSION_PARAMETER}" (Triton's "config" and "file:*" overrides are not supported: put the version's files in its folder)`,
+      `parameters: ${JSON.stringify(other.slice(0, MAX_NAME_LENGTH))} is not supported; the only parameter is "${VERSION_PARAMETER}" (Triton's "config" and "file:*" overrides are not supported: put the version's files in its folder)`,
     );
   }
   checkedName('model', model);

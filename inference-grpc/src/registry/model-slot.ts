@@ -13,11 +13,16 @@ import type { ModelDefinition, ModelVersionDefinition, VersionSource } from '../
 import type { ModelVersion } from './versions';
 
 /** Longest model or version name a repository request may give (names are folder names). */
-const MAX_NAME_LENGTH = 64;
+export const MAX_NAME_LENGTH = 64;
+
+/** Whether `value` may name a model or version folder: a name of at most MAX_NAME_LENGTH characters. */
+function isFolderName(value: string): boolean {
+  return value.length <= MAX_NAME_LENGTH && NAME.test(value);
+}
 
 /** A model or version name of a repository request, refused before it names a folder. */
 export function checkedName(field: 'model' | 'version', value: string): string {
-  if (value.length > MAX_NAME_LENGTH || !NAME.test(value)) {
+  if (!isFolderName(value)) {
     throw new InferGraphError(
       'BAD_USER_INPUT',
       `${field} must match ${String(NAME)} and have at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value.slice(0, MAX_NAME_LENGTH))}`,
@@ -88,7 +93,7 @@ export class ModelSlot {
     const source = this.source;
     if (!source) return [];
     return [...new Set(names)]
-      .filter((name) => !this.versions.has(name) && name.length <= MAX_NAME_LENGTH && NAME.test(name))
+      .filter((name) => !this.versions.has(name) && isFolderName(name))
       .flatMap((name) => source.scanVersion(this.name, name) ?? []);
   }
 
