@@ -28,6 +28,14 @@ function bucketOf(latencyMs: number): number {
 
 export const MAX_WINDOW_SECONDS = 3600;
 
+/**
+ * Where a window of `windowSeconds` one-second buckets read at `nowMs` starts (epoch milliseconds): the start of its
+ * oldest second, or `notBefore` if later.
+ */
+export function windowStart(nowMs: number, windowSeconds: number, notBefore = -Infinity): number {
+  return Math.max((Math.floor(nowMs / 1000) - windowSeconds + 1) * 1000, notBefore);
+}
+
 export interface WindowedStatsOptions<C extends string> {
   /** Length of the window, 1 to MAX_WINDOW_SECONDS. */
   readonly windowSeconds: number;
@@ -106,8 +114,10 @@ export class WindowedStats<C extends string> {
    * are left out and the window starts there if that is later.
    */
   snapshot(notBefore = -Infinity): WindowSnapshot<C> {
-    const current = Math.floor(this.now() / 1000);
-    const oldest = Math.max(current - this.window + 1, Math.floor(notBefore / 1000));
+    const now = this.now();
+    const current = Math.floor(now / 1000);
+    const since = windowStart(now, this.window, notBefore);
+    const oldest = Math.floor(since / 1000);
     const width = this.names.length;
     const sums = new Float64Array(width);
     const merged = new Float64Array(LATENCY_BUCKETS);
@@ -125,7 +135,7 @@ export class WindowedStats<C extends string> {
     const total = merged.reduce((a, b) => a + b, 0);
     const latency =
       total === 0 ? null : { count: total, p50Ms: quantile(merged, total, 0.5, min, max), p99Ms: quantile(merged, total, 0.99, min, max) };
-    return { counts, latency, since: Math.max(oldest * 1000, notBefore) };
+    return { counts, latency, since };
   }
 
   /** The slot of the current second, emptied first if it still holds an older second. */

@@ -7,7 +7,7 @@
  */
 import { InferGraphError } from '../../lib/errors';
 import type { LatencySummary } from '../../lib/windowed-stats';
-import { WindowedStats } from '../../lib/windowed-stats';
+import { WindowedStats, windowStart } from '../../lib/windowed-stats';
 import type { ModelRegistry, VersionInfo } from './registry/model-registry';
 
 type Counter = 'requests' | 'failures' | 'batches' | 'batchItems';
@@ -100,8 +100,7 @@ export class ModelStatistics {
   window(model: string, version: string, loadedAt: number | undefined): WindowFigures {
     // Traffic before the version (re)loaded is left out.
     const snapshot = this.entries.get(key(model, version))?.window.snapshot(loadedAt);
-    const since =
-      snapshot?.since ?? Math.max((Math.floor(this.now() / 1000) - this.options.windowSeconds + 1) * 1000, loadedAt ?? -Infinity);
+    const since = snapshot?.since ?? windowStart(this.now(), this.options.windowSeconds, loadedAt);
     const counts = snapshot?.counts ?? { requests: 0, failures: 0, batches: 0, batchItems: 0 };
     return {
       requests: counts.requests,
