@@ -16,12 +16,16 @@ export interface VersionStatsView extends ServerVersionStats {
 /** Null when the model server keeps no statistics of the version. */
 export type LoadVersionStats = (model: string, version: string) => Promise<VersionStatsView | null>;
 
-/** For one operation: its loads in one tick become one read. */
+/**
+ * For one operation: its loads in one tick become one read. The DataLoader is made on the first load, so the many
+ * operations that ask for no statistics (every predict) do not pay for one.
+ */
 export function versionStatsLoader(read: ReadStatistics, hitRatios: CacheHitRatios): LoadVersionStats {
-  const loader = new DataLoader<BatchTarget, ServerVersionStats | null, string>((targets) => read(targets), {
-    cacheKeyFn: (t) => `${t.model}:${t.version}`,
-  });
+  let loader: DataLoader<BatchTarget, ServerVersionStats | null, string> | undefined;
   return async (model, version) => {
+    loader ??= new DataLoader<BatchTarget, ServerVersionStats | null, string>((targets) => read(targets), {
+      cacheKeyFn: (t) => `${t.model}:${t.version}`,
+    });
     const server = await loader.load({ model, version });
     return server && { ...server, cacheHitRatio: hitRatios.ratio(model, version) };
   };
