@@ -23,6 +23,11 @@ export interface RegistryVersion {
   readonly loaded: boolean;
   /** RFC 3339 time the version finished loading; null until then. */
   readonly loadedAt: string | null;
+  /**
+   * Which load serves: its cluster-wide load count and artifact digest, the same on every replica serving the same
+   * load of the same bytes; null while the version is not loaded. A prediction says which load answered it.
+   */
+  readonly loadId: string | null;
   /** Why the last load failed; null unless state is FAILED. */
   readonly loadError: string | null;
   /** Unloaded by an admin (RepositoryModelUnload): refused until loaded again, unlike a version not loaded yet. */

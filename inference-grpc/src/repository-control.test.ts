@@ -71,6 +71,19 @@ describe('repository control on a copy of the model repository', () => {
     expect((await index(f)).models.find((m) => m.name === 'numeric' && m.version === 'v3')).toMatchObject({ state: 'LOADED', reason: '' });
   });
 
+  it('names the load that answered each prediction as the version lists it, its artifact digest in it; a reload names a new one', async () => {
+    const digest = '3445710839a3ccdf'; // numeric/v2/manifest.json's sha256, its first 16 digits
+    const getModel = (): Promise<ModelInfo__Output> => unary((cb) => f.client.GetModel({ name: 'numeric' }, cb));
+    const first = await f.predict('numeric', features([1, 2]), { version: 'v2' });
+    expect(first.prediction?.loadId).toBe(`0:${digest}`);
+    expect(versionOf(await getModel(), 'v2')?.loadId).toBe(`0:${digest}`);
+    expect(versionOf(await load(f, 'numeric', 'v2'), 'v2')?.loadId).toBe(`1:${digest}`);
+    const second = await f.predict('numeric', features([1, 2]), { version: 'v2' });
+    expect(second.prediction?.loadId).toBe(`1:${digest}`);
+    expect(versionOf(await unload(f, 'numeric', 'v2'), 'v2')?.loadId).toBe('');
+    expect(versionOf(await load(f, 'numeric', 'v2'), 'v2')?.loadId).toBe(`2:${digest}`);
+  });
+
   it('refuses to unload the default version with FAILED_PRECONDITION / MODEL_VERSION_IN_USE, and names outside the repository', async () => {
     await expect(failure(unload(f, 'numeric', 'v1'))).resolves.toEqual({
       grpc: status.FAILED_PRECONDITION,

@@ -10,6 +10,7 @@ function fromWireVersion(v: ModelVersionInfo__Output): RegistryVersion {
     state: v.state === 'VERSION_STATE_UNSPECIFIED' ? null : v.state,
     loaded: v.loaded,
     loadedAt: v.loadedAt || null,
+    loadId: v.loadId || null,
     loadError: v.loadError || null,
     unloaded: v.unloaded,
     default: v.default,

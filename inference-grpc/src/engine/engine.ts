@@ -52,6 +52,8 @@ export interface PredictionResult {
   readonly output: ModelOutput;
   readonly batchSize: number;
   readonly latencyMs: number;
+  /** Which load of the version answered (VersionStatus.loadId). */
+  readonly loadId: string;
 }
 
 export interface BatchResult {
@@ -75,6 +77,8 @@ interface LoadedQueue {
   readonly batcher: DynamicBatcher<ModelInput, ModelOutput>;
   /** The batcher, wrapped (fault hooks). */
   readonly queue: VersionQueue;
+  /** The load of the model it runs on. */
+  readonly loadId: string;
 }
 
 export class InferenceEngine {
@@ -143,7 +147,7 @@ export class InferenceEngine {
   }
 
   private async run(
-    queue: VersionQueue,
+    { queue, loadId }: LoadedQueue,
     model: string,
     version: string,
     input: ModelInput,
@@ -155,7 +159,7 @@ export class InferenceEngine {
       const latencyMs = performance.now() - started;
       this.metrics.answered(model, version, 'OK', latencyMs);
       this.stats.answered(model, version, true, latencyMs);
-      return { model, version, output, batchSize, latencyMs };
+      return { model, version, output, batchSize, latencyMs, loadId };
     } catch (err) {
       const latencyMs = performance.now() - started;
       this.metrics.answered(model, version, codeOf(err), latencyMs);
@@ -165,14 +169,14 @@ export class InferenceEngine {
   }
 
   /** The version's queue, made on first use with the model's own batching limits where its config.json sets them. */
-  private async queue(definition: ModelDefinition, version: string): Promise<VersionQueue> {
+  private async queue(definition: ModelDefinition, version: string): Promise<LoadedQueue> {
     const model = definition.name;
     const key = `${model}:${version}`;
     let loaded = await this.registry.acquire(model, version);
     // Replaced meanwhile by a reload: the registry now hands out the new one.
     if (this.freed.has(loaded)) loaded = await this.registry.acquire(model, version);
     const existing = this.queues.get(loaded);
-    if (existing) return existing.queue;
+    if (existing) return existing;
     if (this.freed.has(loaded)) throw new InferGraphError('INFERENCE_UNAVAILABLE', `${key} was unloaded or reloaded meanwhile; retry`);
     const batcher = new DynamicBatcher<ModelInput, ModelOutput>({
       name: key,
@@ -182,9 +186,9 @@ export class InferenceEngine {
       run: (inputs) => loaded.run(inputs),
       observer: this.observer(model, version),
     });
-    const queue = this.wrapQueue(batcher, key);
-    this.queues.set(loaded, { batcher, queue });
-    return queue;
+    const entry = { batcher, queue: this.wrapQueue(batcher, key), loadId: this.registry.loadIdOf(model, version, loaded) };
+    this.queues.set(loaded, entry);
+    return entry;
   }
 
   /** Refuses new inputs for a model the registry frees, and resolves once those its batcher accepted are done. */

@@ -55,6 +55,7 @@ export function predictionToWire(result: PredictionResult): Prediction {
     modelVersion: result.version,
     batchSize: result.batchSize,
     latencyMs: result.latencyMs,
+    loadId: result.loadId,
   };
   return output.kind === 'sentiment'
     ? { ...common, sentiment: { label: output.label, score: output.score, confidence: output.confidence } }
@@ -80,6 +81,7 @@ export function modelToWire(model: ModelSnapshot): ModelInfo {
       state: v.state,
       loaded: v.state === 'LOADED',
       loadedAt: v.loadedAt?.toISOString() ?? '',
+      loadId: v.loadId ?? '',
       loadError: v.loadError ?? '',
       unloaded: v.unloaded,
       default: v.isDefault,

@@ -15,6 +15,8 @@ export interface LoadedModel {
    * it for one batch at a time per version, so a model may hold a device.
    */
   run(inputs: readonly ModelInput[]): Promise<ModelOutput[]>;
+  /** The sha256 of the artifact it was loaded from, when it comes from the model repository (its manifest's, checked). */
+  readonly digest?: string;
 }
 
 export interface ModelVersionDefinition {

@@ -1,3 +1,4 @@
+import { until } from '../../../lib/until';
 import type { LoadedModel, ModelDefinition, VersionSource } from '../models/types';
 import { MemoryPolicyBackend, MemoryPolicyStore } from '../policy/memory';
 import { ModelRegistry } from './model-registry';
@@ -66,6 +67,34 @@ describe('ModelRegistry: loads shared between replicas', () => {
     broken = false;
     await a.load('m', 'v3');
     await b.acquire('m', 'v3');
+  });
+
+  it('names a load alike on every replica that follows it; one whose reload fails keeps naming the load it still serves', async () => {
+    const digest = 'ab'.repeat(32);
+    const load = (): Promise<LoadedModel> => Promise.resolve({ ...recording([]), digest });
+    let broken = false;
+    let attempts = 0;
+    const breakable = (): Promise<LoadedModel> => {
+      attempts += 1;
+      return broken ? Promise.reject(new Error('truncated weights')) : load();
+    };
+    const [a, b] = await replicas([catalog(load), undefined], [catalog(breakable), undefined]);
+    const loadIdOf = (r: ModelRegistry): string | undefined => r.get('m').versions[2]?.loadId;
+    await Promise.all([a.acquire('m', 'v3'), b.acquire('m', 'v3')]);
+    expect([loadIdOf(a), loadIdOf(b)]).toEqual(['0:abababababababab', '0:abababababababab']);
+
+    await a.load('m', 'v3');
+    expect(loadIdOf(a)).toBe('1:abababababababab');
+    await until(() => loadIdOf(b) === '1:abababababababab', 'replica b to serve the load replica a made');
+
+    broken = true;
+    const before = attempts;
+    await a.load('m', 'v3');
+    expect(loadIdOf(a)).toBe('2:abababababababab');
+    await until(() => attempts > before, 'replica b to try the load');
+    await new Promise((r) => setImmediate(r));
+    // b still serves the load before: answers it gives are never taken for the one a serves.
+    expect(b.get('m').versions[2]).toMatchObject({ state: 'LOADED', loadId: '1:abababababababab' });
   });
 
   it('adds a version folder found by a rescan unloaded when the shared policy unloads it', async () => {

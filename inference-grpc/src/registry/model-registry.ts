@@ -146,6 +146,11 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     return this.model(model).version(version).acquire();
   }
 
+  /** Which load of the version `loaded` is (VersionStatus.loadId); what its answers are stamped with. */
+  loadIdOf(model: string, version: string, loaded: LoadedModel): string {
+    return this.models.get(model)?.versions.get(version)?.loadIdOf(loaded) ?? '';
+  }
+
   /** Loads every version but those unloaded on purpose. */
   async loadAll(): Promise<void> {
     const loads = [...this.models.values()].flatMap((m) =>
@@ -171,7 +176,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     // released, it follows the policy then (an unload stored meanwhile and overtaken by this load's, say).
     slot.hold(version);
     try {
-      await target.reload(definition);
+      // Made for the load count the policy holds once this load is shared, so its answers are named by it at once.
+      await target.reload(definition, loadCount(this.policy.policyOf(model), version) + 1);
       await this.policy.change({ model, load: version });
     } finally {
       slot.release(version, this.policy.policyOf(model), this.options.logger);
@@ -223,6 +229,7 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     return new ModelVersion(name, v, {
       loadRetryMs: this.options.loadRetryMs,
       now: this.now,
+      loadCount: () => loadCount(this.policy.policyOf(name), v.version),
       warmup: definition.warmup ?? [],
       settled: (kind) => this.changed(kind, name),
       drain: (loaded) => this.drain(loaded),

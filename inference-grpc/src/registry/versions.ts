@@ -5,7 +5,10 @@
  * next attempt, so a broken version is never reloaded in a hot loop.
  *
  * A load is done when the version has run its warmup inputs: only then is it
- * LOADED and handed to callers; a warmup that fails makes it FAILED. A
+ * LOADED and handed to callers; a warmup that fails makes it FAILED. Each
+ * load serving has an id (`loadId`): the cluster-wide load count it was made
+ * for and its artifact's sha256, so replicas serving the same load of the
+ * same bytes name it alike, and a reload, here or elsewhere, names a new one. A
  * version unloaded on purpose (`unload`) refuses callers, and is not loaded
  * again by one, until `load` is asked for. Explicit loads and unloads of one
  * version run one after the other.
@@ -18,6 +21,8 @@ export type VersionState = 'UNLOADED' | 'LOADING' | 'LOADED' | 'FAILED';
 export interface VersionStatus {
   readonly state: VersionState;
   readonly loadedAt: Date | undefined;
+  /** Which load serves (see loadIdOf); undefined while none does. */
+  readonly loadId: string | undefined;
   readonly loadError: string | undefined;
   /** Unloaded on purpose: it loads again only when asked to (RepositoryModelLoad). */
   readonly unloaded: boolean;
@@ -28,6 +33,8 @@ export type VersionEventKind = 'VERSION_LOADED' | 'VERSION_FAILED' | 'VERSION_UN
 export interface VersionLoadOptions {
   readonly loadRetryMs: number;
   readonly now: () => number;
+  /** The shared load count of the version (TrafficPolicy.loads) now: a load on first use is made for it. */
+  readonly loadCount: () => number;
   readonly warmup: readonly ModelInput[];
   /** Told once each load has succeeded or failed, and once each unload is done. */
   readonly settled: (outcome: VersionEventKind) => void;
@@ -37,11 +44,18 @@ export interface VersionLoadOptions {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** How a load is named: the shared load count it was made for, and the first 16 hex digits of its artifact's sha256. */
+function loadIdOf(count: number, loaded: LoadedModel): string {
+  return loaded.digest === undefined ? String(count) : `${count}:${loaded.digest.slice(0, 16)}`;
+}
+
 export class ModelVersion {
   private state: VersionState = 'UNLOADED';
   private loaded: LoadedModel | undefined;
   private loading: Promise<LoadedModel> | undefined;
   private loadedAt: Date | undefined;
+  /** Per model loaded here, its load's id: what answers from it are stamped with (the engine asks for it). */
+  private readonly loadIds = new WeakMap<LoadedModel, string>();
   private loadError: string | undefined;
   private failedAt = 0;
   private unloaded = false;
@@ -63,7 +77,13 @@ export class ModelVersion {
   }
 
   get status(): VersionStatus {
-    return { state: this.state, loadedAt: this.loadedAt, loadError: this.loadError, unloaded: this.unloaded };
+    const loadId = this.loaded && this.loadIds.get(this.loaded);
+    return { state: this.state, loadedAt: this.loadedAt, loadId, loadError: this.loadError, unloaded: this.unloaded };
+  }
+
+  /** The id of the load `loaded` is; empty for one this version never loaded. */
+  loadIdOf(loaded: LoadedModel): string {
+    return this.loadIds.get(loaded) ?? '';
   }
 
   /** The loaded version, loading it first if needed. */
@@ -87,9 +107,10 @@ export class ModelVersion {
   /**
    * Loads the version from `definition` (its folder scanned again) and warms it up, whatever its state: a failed
    * version is tried at once, an unloaded one is allowed again, a loaded one is replaced once the new one is warm
-   * (calls keep going to the old one meanwhile, which is then drained). Resolves once it serves.
+   * (calls keep going to the old one meanwhile, which is then drained). Resolves once it serves. `loadCount` is the
+   * shared load count it is made for: the one the shared policy will hold once this load is shared (an admin's load).
    */
-  reload(definition: ModelVersionDefinition): Promise<void> {
+  reload(definition: ModelVersionDefinition, loadCount = this.options.loadCount()): Promise<void> {
     return this.serially(async () => {
       this.current = definition;
       this.allow();
@@ -97,7 +118,7 @@ export class ModelVersion {
       await this.loading?.catch(() => undefined);
       const previous = this.loaded;
       if (!previous) {
-        await (this.loading ?? this.load());
+        await (this.loading ?? this.load(loadCount));
         return;
       }
       let fresh: LoadedModel;
@@ -107,6 +128,7 @@ export class ModelVersion {
         // The version it replaces keeps serving: a reload that fails takes nothing away.
         throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} failed to reload (${message(err)}); the loaded one still serves`);
       }
+      this.loadIds.set(fresh, loadIdOf(loadCount, fresh));
       this.loaded = fresh;
       this.loadedAt = new Date(this.options.now());
       this.options.settled('VERSION_LOADED');
@@ -173,12 +195,13 @@ export class ModelVersion {
     this.failedAt = this.options.now();
   }
 
-  private load(): Promise<LoadedModel> {
+  private load(loadCount = this.options.loadCount()): Promise<LoadedModel> {
     this.state = 'LOADING';
     const loading = (async () => {
       try {
         // Through a promise, so a load() that throws at once still settles after `loading` is set.
         const loaded = await this.warm(await Promise.resolve().then(() => this.current.load()));
+        this.loadIds.set(loaded, loadIdOf(loadCount, loaded));
         this.state = 'LOADED';
         this.loaded = loaded;
         this.loadedAt = new Date(this.options.now());

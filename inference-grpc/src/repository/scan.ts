@@ -61,7 +61,8 @@ async function loadVersion(directory: string, numericCost: NumericCost): Promise
   const manifest = readManifest(directory);
   const backend = backendOf(manifest);
   const { file, bytes } = readArtifact(directory, manifest);
-  return backend({ directory, artifactFile: file, artifact: bytes, numericCost });
+  const loaded = await backend({ directory, artifactFile: file, artifact: bytes, numericCost });
+  return { run: (inputs) => loaded.run(inputs), digest: manifest.sha256 };
 }
 
 /**

@@ -18,6 +18,7 @@ const catalog = {
             version,
             state: 'LOADED',
             loadedAt: '2026-12-01T00:00:00.000Z',
+            loadId: '0',
             default: version === 'v1',
             canary: false,
           })),
@@ -28,7 +29,12 @@ const catalog = {
 /** Answers every input at once, as a model server would, echoing the version it was sent to. */
 const answerAll: SendBatch = (target, inputs) =>
   inputs.map(() =>
-    Promise.resolve({ modelVersion: target.version, batchSize: inputs.length, sentiment: { label: 'POSITIVE', score: 1, confidence: 1 } }),
+    Promise.resolve({
+      modelVersion: target.version,
+      batchSize: inputs.length,
+      loadId: '0',
+      sentiment: { label: 'POSITIVE', score: 1, confidence: 1 },
+    }),
   );
 
 describe('BatchingLoaders', () => {

@@ -27,6 +27,8 @@ interface PredictionOf {
   readonly modelVersion: string;
   /** How many inputs the answering call or server batch held. */
   readonly batchSize: number;
+  /** Which load of the version answered (ModelVersionView.loadId); null when the server does not say (OIP). */
+  readonly loadId: string | null;
 }
 
 /** One model's answer to one input: a sentiment or a numeric class. */
@@ -47,6 +49,11 @@ export interface ModelVersionView {
    * OIP server does not say: there it is when this subgraph first found the version ready, null while it is not.
    */
   readonly loadedAt: string | null;
+  /**
+   * Which load serves, named alike by every replica serving the same load of the same artifact; null while the
+   * version is not loaded. An OIP server does not say: there it is `loadedAt`.
+   */
+  readonly loadId: string | null;
   readonly default: boolean;
   readonly canary: boolean;
 }

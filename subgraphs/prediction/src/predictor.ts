@@ -64,10 +64,10 @@ function bad(message: string): InferGraphError {
   return new InferGraphError('BAD_USER_INPUT', message);
 }
 
-function toCached(p: Prediction, madeAt: number): CachedPrediction {
+function toCached(p: Prediction, loadId: string): CachedPrediction {
   if (p.sentiment) {
     return {
-      madeAt,
+      loadId,
       modelVersion: p.modelVersion,
       label: p.sentiment.label,
       score: p.sentiment.score,
@@ -77,7 +77,7 @@ function toCached(p: Prediction, madeAt: number): CachedPrediction {
     };
   }
   return {
-    madeAt,
+    loadId,
     modelVersion: p.modelVersion,
     label: p.numeric.label,
     score: null,
@@ -179,11 +179,9 @@ export class Predictor {
     }
   }
 
-  /** When the version's current load finished (epoch milliseconds), as the catalog last heard; null while not loaded. */
-  private loadedAt(model: string, version: string): number | null {
-    const at = this.deps.catalog.get(model)?.versions.find((v) => v.version === version)?.loadedAt;
-    const ms = at ? Date.parse(at) : NaN;
-    return Number.isNaN(ms) ? null : ms;
+  /** Which load of the version serves, as the catalog last heard; null while none does. */
+  private loadId(model: string, version: string): string | null {
+    return this.deps.catalog.get(model)?.versions.find((v) => v.version === version)?.loadId ?? null;
   }
 
   private async answer(
@@ -194,15 +192,15 @@ export class Predictor {
     // Without a known version there is no version-aware key: serve uncached.
     const cacheable = version !== '' && plan.cachePolicy !== 'BYPASS';
     const key = predictionCacheKey(plan.model, version, plan.input);
-    const askedAt = Date.now();
-    // An entry answers for the version's current load only: for none while it is not loaded (unloaded, or not loaded
-    // yet), and not with what was asked before its last load (a reload, say of a fixed artifact) finished.
-    const loadedAt = this.loadedAt(plan.model, version);
+    // An entry answers for the load of the version that serves only: for none while it is not loaded (unloaded, or
+    // not loaded yet), and not with what an earlier load answered (before a reload, say of a fixed artifact), nor
+    // what another inference replica's load answered while it still served a load this one replaced.
+    const serving = this.loadId(plan.model, version);
     let cacheWorks = cacheable;
-    if (cacheable && plan.cachePolicy === 'USE' && loadedAt !== null) {
+    if (cacheable && plan.cachePolicy === 'USE' && serving !== null) {
       try {
         const found = await this.deps.cache.get(key);
-        const hit = found && found.madeAt >= loadedAt ? found : undefined;
+        const hit = found?.loadId === serving ? found : undefined;
         this.deps.metrics.cacheLookups.inc({ result: hit ? 'hit' : 'miss' });
         if (hit) return { answer: hit, cache: 'HIT', batchSize: 0 };
       } catch (err) {
@@ -212,12 +210,12 @@ export class Predictor {
       }
     }
     const prediction = await this.deps.loaders.load(plan.model, version, plan.input, requestId);
-    // Asked of a version not loaded, the answer came from the load it caused, which inference-grpc announces before it
-    // answers: it counts from that load once the catalog has heard of it, and is not stored while it has not (no later
-    // read could tell which load it came from).
-    const madeAt = loadedAt === null ? this.loadedAt(plan.model, version) : askedAt;
-    const answer = toCached(prediction, madeAt ?? askedAt);
-    if (cacheWorks && madeAt !== null) {
+    // The answer names its load. A server that does not (OIP) answered from the load serving when it was asked, or,
+    // asked of a version not loaded, from the load it caused, once the catalog has heard of it; while it has not,
+    // no later read could tell which load it came from, and it is not stored.
+    const loadId = prediction.loadId ?? serving ?? this.loadId(plan.model, version);
+    const answer = toCached(prediction, loadId ?? '');
+    if (cacheWorks && loadId !== null) {
       try {
         await this.deps.cache.set(key, answer, this.deps.cacheTtlSeconds);
       } catch (err) {

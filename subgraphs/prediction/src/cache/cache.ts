@@ -16,11 +16,8 @@ export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
 
 /** What is stored for one model version and canonical input. */
 export interface CachedPrediction {
-  /**
-   * Epoch milliseconds of the load it counts from: when it was asked for, or, asked of a version not loaded yet,
-   * when that load finished. It is served only while the version's current load is no later (predictor.ts).
-   */
-  readonly madeAt: number;
+  /** The load of the version that answered (Prediction.loadId): it is served only while that load serves (predictor.ts). */
+  readonly loadId: string;
   readonly modelVersion: string;
   readonly label: string;
   readonly score: number | null;

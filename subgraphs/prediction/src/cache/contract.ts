@@ -18,7 +18,7 @@ export interface CacheFixture {
 }
 
 export const SAMPLE: CachedPrediction = {
-  madeAt: 1_700_000_000_123,
+  loadId: '2:9f86d081884c7d65',
   modelVersion: 'sentiment:v1',
   label: 'POSITIVE',
   score: 0.75,
@@ -69,7 +69,7 @@ export function cacheContract(name: string, make: () => Promise<CacheFixture>): 
 
     it('round-trips nulls and zeros as they were', async () => {
       const sparse: CachedPrediction = {
-        madeAt: 0,
+        loadId: '',
         modelVersion: 'digits:v3',
         label: '7',
         score: null,

@@ -6,7 +6,7 @@ const sentiment: ModelView = {
   inputKind: 'TEXT',
   defaultVersion: 'v1',
   canary: null,
-  versions: [{ version: 'v1', state: 'LOADED', loadedAt: '2026-12-01T00:00:00.000Z', default: true, canary: false }],
+  versions: [{ version: 'v1', state: 'LOADED', loadedAt: '2026-12-01T00:00:00.000Z', loadId: '0', default: true, canary: false }],
 };
 
 describe('CacheHitRatios', () => {

@@ -60,7 +60,16 @@ describeRedis('RedisCache', () => {
     });
 
     it('treats a stored value that is not a CachedPrediction as absent, and set replaces it', async () => {
-      const broken = ['not json', '[1,2]', 'null', JSON.stringify({ ...SAMPLE, score: 'high' }), JSON.stringify({ label: 'POSITIVE' })];
+      // The last: an entry stored by a build whose entries said when they were made, not which load made them.
+      const { loadId: _, ...unnamed } = SAMPLE;
+      const broken = [
+        'not json',
+        '[1,2]',
+        'null',
+        JSON.stringify({ ...SAMPLE, score: 'high' }),
+        JSON.stringify({ label: 'POSITIVE' }),
+        JSON.stringify({ ...unnamed, madeAt: 1_700_000_000_123 }),
+      ];
       for (const [i, value] of broken.entries()) {
         await raw.set(`${prefix}bad${i}`, value, 'EX', 30);
         await expect(cache.get(`bad${i}`)).resolves.toBeUndefined();

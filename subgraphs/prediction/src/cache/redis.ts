@@ -75,7 +75,7 @@ export class RedisCache implements Cache {
   }
 }
 
-/** The entry stored as `raw`, or undefined when it is not a CachedPrediction. */
+/** The entry stored as `raw`, or undefined when it is not a CachedPrediction (one stored before entries named their load). */
 function parseCachedPrediction(raw: string): CachedPrediction | undefined {
   let parsed: unknown;
   try {
@@ -84,11 +84,11 @@ function parseCachedPrediction(raw: string): CachedPrediction | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { madeAt, modelVersion, label, score, confidence, classId, probability } = parsed as Record<string, unknown>;
-  if (typeof madeAt !== 'number' || !Number.isFinite(madeAt)) return undefined;
+  const { loadId, modelVersion, label, score, confidence, classId, probability } = parsed as Record<string, unknown>;
+  if (typeof loadId !== 'string') return undefined;
   if (typeof modelVersion !== 'string' || typeof label !== 'string') return undefined;
   if (!isNumberOrNull(score) || !isNumberOrNull(confidence) || !isNumberOrNull(classId) || !isNumberOrNull(probability)) return undefined;
-  return { madeAt, modelVersion, label, score, confidence, classId, probability };
+  return { loadId, modelVersion, label, score, confidence, classId, probability };
 }
 
 function isNumberOrNull(value: unknown): value is number | null {

@@ -94,6 +94,7 @@ export function decode(target: BatchTarget, kind: InputKind, response: ModelInfe
   const common = {
     modelVersion: response.modelVersion === '' ? target.version : fromOipVersion(response.modelVersion),
     batchSize: count,
+    loadId: null,
   };
   if (kind === 'TEXT') {
     const labels = texts(TEXT_OUTPUTS.label);

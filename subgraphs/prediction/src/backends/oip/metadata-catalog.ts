@@ -184,6 +184,7 @@ export class MetadataCatalog implements Catalog {
         version,
         state: ready[i]?.ready ? 'LOADED' : 'FAILED',
         loadedAt: loadedAt[i] ?? null,
+        loadId: loadedAt[i] ?? null,
         default: version === defaultVersion,
         canary: version === canary?.version,
       })),

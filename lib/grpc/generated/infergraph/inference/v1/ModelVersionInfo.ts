@@ -21,6 +21,12 @@ export interface ModelVersionInfo {
    * True when an admin unloaded it (RepositoryModelUnload): predictions naming it are refused until RepositoryModelLoad.
    */
   'unloaded'?: (boolean);
+  /**
+   * Identifies the load now serving: the cluster-wide load count it was loaded for and its artifact's sha256, so every
+   * replica serving the same load of the same bytes says the same. A reload changes it once the new load serves (the
+   * old one says its own until then). Empty while the version is not loaded.
+   */
+  'loadId'?: (string);
 }
 
 export interface ModelVersionInfo__Output {
@@ -42,4 +48,10 @@ export interface ModelVersionInfo__Output {
    * True when an admin unloaded it (RepositoryModelUnload): predictions naming it are refused until RepositoryModelLoad.
    */
   'unloaded': (boolean);
+  /**
+   * Identifies the load now serving: the cluster-wide load count it was loaded for and its artifact's sha256, so every
+   * replica serving the same load of the same bytes says the same. A reload changes it once the new load serves (the
+   * old one says its own until then). Empty while the version is not loaded.
+   */
+  'loadId': (string);
 }

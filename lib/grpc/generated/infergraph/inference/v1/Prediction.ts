@@ -16,6 +16,10 @@ export interface Prediction {
    * Time from arrival at the server to the answer: queueing plus compute.
    */
   'latencyMs'?: (number | string);
+  /**
+   * Which load of the version answered: ModelVersionInfo.load_id of the load it ran on.
+   */
+  'loadId'?: (string);
   'output'?: "sentiment"|"numeric";
 }
 
@@ -32,5 +36,9 @@ export interface Prediction__Output {
    * Time from arrival at the server to the answer: queueing plus compute.
    */
   'latencyMs': (number);
+  /**
+   * Which load of the version answered: ModelVersionInfo.load_id of the load it ran on.
+   */
+  'loadId': (string);
   'output'?: "sentiment"|"numeric";
 }
