@@ -73,6 +73,24 @@ describe('DynamicBatcher', () => {
       expect(batches).toEqual([[1], [2, 3, 4]]);
     });
 
+    it('holds inputs that arrive behind a running batch for their max delay once it ends', async () => {
+      const gate = gatedRun();
+      const { b, batches } = batcher({ run: gate.run, maxBatchSize: 10, maxDelayMs: 10 });
+      const first = b.submit(1, none);
+      const second = b.submit(2, none);
+      await jest.advanceTimersByTimeAsync(0);
+      // The model was idle: the first batch took what came in the same turn, without waiting.
+      expect(batches).toEqual([[1, 2]]);
+      const behind = b.submit(3, none);
+      gate.open();
+      await Promise.all([first, second]);
+      await jest.advanceTimersByTimeAsync(9);
+      expect(batches).toEqual([[1, 2]]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2], [3]]);
+      await behind;
+    });
+
     it('refuses at once with OVERLOADED when the queue is full', async () => {
       const gate = gatedRun();
       const { b, batches } = batcher({ run: gate.run, maxBatchSize: 1, maxQueue: 2, maxDelayMs: 0 });
@@ -101,6 +119,19 @@ describe('DynamicBatcher', () => {
       await onTime;
       expect(batches).toEqual([[1], [3]]);
     });
+  });
+
+  it('starts a batch for inputs that find the model idle on the next turn, not after the max delay', async () => {
+    const { b, batches } = batcher({ maxDelayMs: 60_000 });
+    const answers = [1, 2].map((x) => b.submit(x, none));
+    // Inputs of the same turn join the batch: nothing has started yet.
+    expect(batches).toEqual([]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1, 2]]);
+    await expect(Promise.all(answers)).resolves.toEqual([
+      { output: 10, batchSize: 2 },
+      { output: 20, batchSize: 2 },
+    ]);
   });
 
   it('drops an input whose caller went away', async () => {

@@ -2,8 +2,13 @@
  * Server-side dynamic batching, one batcher per model version (as Triton does).
  *
  * Inputs submitted concurrently are merged into one `run` call of at most
- * `maxBatchSize` inputs. A batch starts when it is full, or when its oldest
- * input has waited `maxDelayMs`, and only one batch runs at a time. At most
+ * `maxBatchSize` inputs. Only one batch runs at a time. An input that finds the
+ * model idle (nothing running, nothing waiting) starts a batch at once: on the
+ * next turn of the event loop, so inputs submitted in the same turn join it
+ * (Triton's dynamic batcher, left without a queue delay, likewise holds no
+ * request while a model instance is free). Inputs that arrive while a batch
+ * runs wait for it; then theirs starts when it is full, or when its oldest
+ * input has waited `maxDelayMs`. At most
  * `maxQueue` inputs wait; past that `submit` rejects at once with OVERLOADED.
  * An input whose deadline has passed, or whose caller went away, is dropped
  * before its batch runs, never run. Every submitted input settles exactly
@@ -53,6 +58,8 @@ interface Pending<I, O> {
   readonly input: I;
   readonly deadline: number;
   readonly enqueuedAt: number;
+  /** Arrived at an idle model: its batch starts at once rather than after `maxDelayMs`. */
+  readonly idle: boolean;
   resolve(value: Batched<O>): void;
   reject(error: Error): void;
   detach(): void;
@@ -62,6 +69,7 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
   private queue: Pending<I, O>[] = [];
   private running = false;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private idleWaiters: (() => void)[] = [];
   /** Set by close(): why new inputs are refused. */
   private closed: string | undefined;
@@ -96,6 +104,7 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
         input,
         deadline,
         enqueuedAt: Date.now(),
+        idle: !this.running && this.queue.length === 0,
         resolve,
         reject,
         detach: () => signal?.removeEventListener('abort', onAbort),
@@ -137,6 +146,11 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
     // Once closed, nothing more joins the queue: waiting longer would only delay it.
     if (this.queue.length >= this.options.maxBatchSize || waitMs <= 0 || this.closed !== undefined) {
       this.flush();
+    } else if (oldest?.idle === true) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.flush();
+      });
     } else {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
@@ -148,6 +162,8 @@ export class DynamicBatcher<I, O> implements InputQueue<I, O> {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     const now = Date.now();
     const batch: Pending<I, O>[] = [];
     while (batch.length < this.options.maxBatchSize && this.queue.length > 0) {

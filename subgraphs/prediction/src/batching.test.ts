@@ -73,4 +73,36 @@ describe('BatchingLoaders', () => {
     expect(metricValue(text, 'infergraph_predict_batch_size_count', { model: 'unknown', version: 'unknown' })).toBe(1);
     expect(text).not.toMatch(/invented|v9/);
   });
+
+  it('sends the inputs that find a version idle on the next turn, and holds those behind a batch in flight for the max delay', async () => {
+    const sent: string[][] = [];
+    let release: () => void = () => undefined;
+    const inFlight = new Promise<void>((resolve) => (release = resolve));
+    const gated: SendBatch = (target, inputs) => {
+      sent.push(inputs.map((i) => i.text ?? ''));
+      return inputs.map(() =>
+        inFlight.then(() => ({
+          modelVersion: target.version,
+          batchSize: inputs.length,
+          sentiment: { label: 'POSITIVE', score: 1, confidence: 1 },
+        })),
+      );
+    };
+    const loaders = new BatchingLoaders(
+      gated,
+      { maxBatchSize: 8, maxDelayMs: 50, maxQueue: 100 },
+      new PredictionMetrics(new Registry(), 8, catalog),
+    );
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const first = ['a', 'b'].map((text) => loaders.load('sentiment', 'v1', { text }, 'r'));
+    await nextTurn();
+    expect(sent).toEqual([['a', 'b']]);
+    const behind = loaders.load('sentiment', 'v1', { text: 'c' }, 'r');
+    await nextTurn();
+    // A batch of v1 is in flight: c waits for others to join it.
+    expect(sent).toEqual([['a', 'b']]);
+    release();
+    await Promise.all([...first, behind]);
+    expect(sent).toEqual([['a', 'b'], ['c']]);
+  });
 });

@@ -1,8 +1,11 @@
 /**
  * Process-wide batching: one DataLoader per model version merges the inputs
  * of every concurrent GraphQL operation into batch calls (backends/) of at most
- * `maxBatchSize` inputs, sent at most `maxDelayMs` after the first input
- * arrived. Its cache is off (the prediction cache is a separate layer), so
+ * `maxBatchSize` inputs. An input that finds its version idle (nothing queued
+ * or in flight) is sent on the next turn of the event loop, with whatever came
+ * in the same turn; a batch that starts while another of its version is in
+ * flight is sent at most `maxDelayMs` after its first input arrived, so that
+ * others can join it. Its cache is off (the prediction cache is a separate layer), so
  * every `load` is one input sent and answered.
  *
  * Contract: every `load` settles exactly once, with its own prediction or its
@@ -95,10 +98,14 @@ export class BatchingLoaders {
       {
         cache: false,
         maxBatchSize: this.options.maxBatchSize,
-        batchScheduleFn: (dispatch) => setTimeout(dispatch, this.options.maxDelayMs),
+        // Called for the first input of each batch, already counted in `waiting`: any other is in flight.
+        batchScheduleFn: (dispatch) => {
+          if (created.waiting <= 1) setImmediate(dispatch);
+          else setTimeout(dispatch, this.options.maxDelayMs);
+        },
       },
     );
-    const created = { loader, waiting: 0 };
+    const created: VersionQueue = { loader, waiting: 0 };
     this.queues.set(key, created);
     return created;
   }
