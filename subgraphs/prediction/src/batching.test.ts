@@ -80,13 +80,7 @@ describe('BatchingLoaders', () => {
     const inFlight = new Promise<void>((resolve) => (release = resolve));
     const gated: SendBatch = (target, inputs) => {
       sent.push(inputs.map((i) => i.text ?? ''));
-      return inputs.map(() =>
-        inFlight.then(() => ({
-          modelVersion: target.version,
-          batchSize: inputs.length,
-          sentiment: { label: 'POSITIVE', score: 1, confidence: 1 },
-        })),
-      );
+      return answerAll(target, inputs, []).map((answer) => inFlight.then(() => answer));
     };
     const loaders = new BatchingLoaders(
       gated,
