@@ -126,7 +126,8 @@ export const inferenceSettings = {
   ),
   ...batchingSettings({
     size: 'Largest batch a model version runs: concurrent inputs for one version are merged up to this many.',
-    delay: 'Longest time the first input of a batch waits for others to join it.',
+    delay:
+      'Longest time the first input of a batch waits for others to join it when it arrived while a batch of its version ran; an input that finds the version idle runs at once.',
     queue: 'Inputs that may wait per model version; past it calls answer OVERLOADED (gRPC RESOURCE_EXHAUSTED) at once.',
   }),
   ...inputLimitSettings({

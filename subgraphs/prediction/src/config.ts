@@ -84,7 +84,8 @@ export const predictionSettings = {
   ),
   ...batchingSettings({
     size: 'Largest batch call (PredictBatchStream) the prediction subgraph sends: inputs for one model version are merged up to this many.',
-    delay: 'Longest the first input of a batch call waits for others to join it.',
+    delay:
+      'Longest the first input of a batch call waits for others to join it while another call of its version is in flight; an input that finds the version idle is sent at once.',
     queue: 'Predictions that may wait per model version; past it callers get OVERLOADED at once.',
   }),
   ...inputLimitSettings({
