@@ -69,7 +69,7 @@ describe('ModelRegistry: loads shared between replicas', () => {
     await b.acquire('m', 'v3');
   });
 
-  it('names a load alike on every replica that follows it; one whose reload fails keeps naming the load it still serves', async () => {
+  it('names a load alike on every replica that follows it; one whose reload fails names none until a retry catches up', async () => {
     const digest = 'ab'.repeat(32);
     const load = (): Promise<LoadedModel> => Promise.resolve({ ...recording([]), digest });
     let broken = false;
@@ -88,13 +88,30 @@ describe('ModelRegistry: loads shared between replicas', () => {
     await until(() => loadIdOf(b) === '1:abababababababab', 'replica b to serve the load replica a made');
 
     broken = true;
+    const heard: (string | undefined)[] = [];
+    b.on('change', (e) => heard.push(e.model.versions[2]?.loadId));
     const before = attempts;
     await a.load('m', 'v3');
     expect(loadIdOf(a)).toBe('2:abababababababab');
     await until(() => attempts > before, 'replica b to try the load');
     await new Promise((r) => setImmediate(r));
-    // b still serves the load before: answers it gives are never taken for the one a serves.
-    expect(b.get('m').versions[2]).toMatchObject({ state: 'LOADED', loadId: '1:abababababababab' });
+    // b still serves load 1, but names none: a cache going by b's list serves nothing of it as current, and b's
+    // watchers heard so as soon as the policy counted load 2.
+    expect(b.get('m').versions[2]).toMatchObject({ state: 'LOADED', loadId: undefined, loadCount: 1 });
+    expect(heard).toContain(undefined);
+    // The next policy applied tries the load again; once it serves, b names it as a does.
+    broken = false;
+    await a.setTrafficPolicy({ model: 'm', canary: { version: 'v2', percent: 20 } });
+    await until(() => loadIdOf(b) === '2:abababababababab', 'replica b to load again and name load 2');
+  });
+
+  it('ends two loads made at once on two replicas with both serving, and naming, the load the policy counts last', async () => {
+    const load = (): Promise<LoadedModel> => Promise.resolve({ ...recording([]), digest: 'cd'.repeat(32) });
+    const [a, b] = await replicas([catalog(load), undefined], [catalog(load), undefined]);
+    await Promise.all([a.acquire('m', 'v3'), b.acquire('m', 'v3')]);
+    await Promise.all([a.load('m', 'v3'), b.load('m', 'v3')]);
+    const both = (): (string | undefined)[] => [a, b].map((r) => r.get('m').versions[2]?.loadId);
+    await until(() => both().every((id) => id === '2:cdcdcdcdcdcdcdcd'), `both replicas to name load 2, not ${both().join(', ')}`);
   });
 
   it('adds a version folder found by a rescan unloaded when the shared policy unloads it', async () => {

@@ -74,6 +74,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   private readonly policy: PolicyReplica;
   private readonly now: () => number;
   private drain: (loaded: LoadedModel) => Promise<void> = () => Promise.resolve();
+  /** Per model, the load ids its last change event listed (loadIdsListed). */
+  private readonly listed = new Map<string, string>();
 
   constructor(
     catalog: readonly ModelDefinition[],
@@ -91,8 +93,9 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
       store: options.policyStore ?? new MemoryPolicyStore(),
       models: configured,
       applied: (model, traffic) => {
-        if (traffic) this.changed('POLICY_CHANGED', model);
         this.models.get(model)?.follow(this.policy.policyOf(model), options.logger);
+        // A load counted elsewhere unnames this replica's load at once (see snapshot): watchers hear of that too.
+        if (traffic || this.loadIdsListed(this.get(model)) !== this.listed.get(model)) this.changed('POLICY_CHANGED', model);
       },
       named: (model, versions) => {
         const slot = this.models.get(model);
@@ -177,7 +180,9 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     slot.hold(version);
     try {
       // Made for the load count the policy holds once this load is shared, so its answers are named by it at once.
-      await target.reload(definition, loadCount(this.policy.policyOf(model), version) + 1);
+      // A load already under way here for that count (two at once) is counted before this one.
+      const count = Math.max(loadCount(this.policy.policyOf(model), version), target.requestedLoadCount) + 1;
+      await target.reload(definition, count);
       await this.policy.change({ model, load: version });
     } finally {
       slot.release(version, this.policy.policyOf(model), this.options.logger);
@@ -241,13 +246,19 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
     const { version } = definition;
     this.policy.addVersion(slot.name, version);
     const policy = this.policy.policyOf(slot.name);
-    const added = slot.add(definition, loadCount(policy, version));
+    const added = slot.add(definition);
     if (policy.unloaded?.includes(version)) void added.unload();
     return added;
   }
 
   private changed(kind: RegistryEventKind, name: string): void {
-    this.emit('change', { kind, model: this.get(name) });
+    const model = this.get(name);
+    this.listed.set(name, this.loadIdsListed(model));
+    this.emit('change', { kind, model });
+  }
+
+  private loadIdsListed(model: ModelSnapshot): string {
+    return model.versions.map((v) => v.loadId ?? '').join(' ');
   }
 
   private model(name: string): ModelSlot {
@@ -261,7 +272,8 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
   }
 
   private snapshot(slot: ModelSlot): ModelSnapshot {
-    const { defaultVersion, canary } = this.policy.policyOf(slot.definition.name);
+    const policy = this.policy.policyOf(slot.definition.name);
+    const { defaultVersion, canary } = policy;
     return {
       name: slot.definition.name,
       description: slot.definition.description,
@@ -272,6 +284,9 @@ export class ModelRegistry extends EventEmitter<{ change: [RegistryEvent] }> {
         version: v.definition.version,
         description: v.definition.description,
         ...v.status,
+        // A load older than the policy's count (this replica is still reloading, or its reload failed) is not named:
+        // a prediction cache going by this replica's list then serves nothing of it, rather than its answers as current.
+        loadId: (v.status.loadCount ?? -1) >= loadCount(policy, v.definition.version) ? v.status.loadId : undefined,
         isDefault: v.definition.version === defaultVersion,
         isCanary: v.definition.version === canary?.version,
       })),

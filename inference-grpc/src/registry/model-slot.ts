@@ -35,8 +35,6 @@ export class ModelSlot {
   readonly versions = new Map<string, ModelVersion>();
   /** Loads under way here, by version: following the policy leaves a version alone until its last load has shared itself. */
   private readonly holds = new Map<string, number>();
-  /** The shared load count (TrafficPolicy.loads) each version was last loaded for here. */
-  private readonly loadCounts = new Map<string, number>();
 
   constructor(
     readonly definition: ModelDefinition,
@@ -65,11 +63,10 @@ export class ModelSlot {
     );
   }
 
-  /** A version found after start-up, freshly scanned: as loaded as the shared policy's `loadCount` asks. */
-  add(definition: ModelVersionDefinition, loadCount: number): ModelVersion {
+  /** A version found after start-up, freshly scanned. */
+  add(definition: ModelVersionDefinition): ModelVersion {
     const added = this.make(definition);
     this.versions.set(definition.version, added);
-    this.loadCounts.set(definition.version, loadCount);
     return added;
   }
 
@@ -126,10 +123,10 @@ export class ModelSlot {
   }
 
   private followVersion(name: string, version: ModelVersion, policy: TrafficPolicy, logger: Logger | undefined): void {
-    const count = loadCount(policy, name);
-    const reloaded = count !== (this.loadCounts.get(name) ?? 0);
-    this.loadCounts.set(name, count);
     if (this.holds.has(name)) return;
+    // A load made (or under way) for an older count than the policy's is made again: one made elsewhere, or one made
+    // here that a concurrent load elsewhere overtook. A reload that failed is tried again at the next policy applied.
+    const reloaded = version.requestedLoadCount < loadCount(policy, name);
     const wanted = (policy.unloaded ?? []).includes(name);
     if (wanted && !version.status.unloaded) void version.unload();
     else if (!wanted && (version.status.unloaded || (reloaded && version.status.state !== 'UNLOADED'))) {

@@ -23,6 +23,8 @@ export interface VersionStatus {
   readonly loadedAt: Date | undefined;
   /** Which load serves (see loadIdOf); undefined while none does. */
   readonly loadId: string | undefined;
+  /** The shared load count the load serving was made for; undefined while none serves. */
+  readonly loadCount: number | undefined;
   readonly loadError: string | undefined;
   /** Unloaded on purpose: it loads again only when asked to (RepositoryModelLoad). */
   readonly unloaded: boolean;
@@ -55,7 +57,9 @@ export class ModelVersion {
   private loading: Promise<LoadedModel> | undefined;
   private loadedAt: Date | undefined;
   /** Per model loaded here, its load's id: what answers from it are stamped with (the engine asks for it). */
-  private readonly loadIds = new WeakMap<LoadedModel, string>();
+  private readonly loadIds = new WeakMap<LoadedModel, { readonly id: string; readonly count: number }>();
+  /** The highest shared load count a load was started for: the one following the policy waits for, or retries. */
+  private requested = 0;
   private loadError: string | undefined;
   private failedAt = 0;
   private unloaded = false;
@@ -77,13 +81,25 @@ export class ModelVersion {
   }
 
   get status(): VersionStatus {
-    const loadId = this.loaded && this.loadIds.get(this.loaded);
-    return { state: this.state, loadedAt: this.loadedAt, loadId, loadError: this.loadError, unloaded: this.unloaded };
+    const serving = this.loaded && this.loadIds.get(this.loaded);
+    return {
+      state: this.state,
+      loadedAt: this.loadedAt,
+      loadId: serving?.id,
+      loadCount: serving?.count,
+      loadError: this.loadError,
+      unloaded: this.unloaded,
+    };
+  }
+
+  /** The highest shared load count a load of it was started for (following the policy reloads it below the policy's). */
+  get requestedLoadCount(): number {
+    return this.requested;
   }
 
   /** The id of the load `loaded` is; empty for one this version never loaded. */
   loadIdOf(loaded: LoadedModel): string {
-    return this.loadIds.get(loaded) ?? '';
+    return this.loadIds.get(loaded)?.id ?? '';
   }
 
   /** The loaded version, loading it first if needed. */
@@ -111,6 +127,7 @@ export class ModelVersion {
    * shared load count it is made for: the one the shared policy will hold once this load is shared (an admin's load).
    */
   reload(definition: ModelVersionDefinition, loadCount = this.options.loadCount()): Promise<void> {
+    this.requested = Math.max(this.requested, loadCount);
     return this.serially(async () => {
       this.current = definition;
       this.allow();
@@ -125,10 +142,12 @@ export class ModelVersion {
       try {
         fresh = await this.warm(await definition.load());
       } catch (err) {
-        // The version it replaces keeps serving: a reload that fails takes nothing away.
+        // The version it replaces keeps serving: a reload that fails takes nothing away. Following the policy tries it
+        // again when the next policy is applied.
+        this.requested = this.loadIds.get(previous)?.count ?? 0;
         throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} failed to reload (${message(err)}); the loaded one still serves`);
       }
-      this.loadIds.set(fresh, loadIdOf(loadCount, fresh));
+      this.loadIds.set(fresh, { id: loadIdOf(loadCount, fresh), count: loadCount });
       this.loaded = fresh;
       this.loadedAt = new Date(this.options.now());
       this.options.settled('VERSION_LOADED');
@@ -196,12 +215,13 @@ export class ModelVersion {
   }
 
   private load(loadCount = this.options.loadCount()): Promise<LoadedModel> {
+    this.requested = Math.max(this.requested, loadCount);
     this.state = 'LOADING';
     const loading = (async () => {
       try {
         // Through a promise, so a load() that throws at once still settles after `loading` is set.
         const loaded = await this.warm(await Promise.resolve().then(() => this.current.load()));
-        this.loadIds.set(loaded, loadIdOf(loadCount, loaded));
+        this.loadIds.set(loaded, { id: loadIdOf(loadCount, loaded), count: loadCount });
         this.state = 'LOADED';
         this.loaded = loaded;
         this.loadedAt = new Date(this.options.now());

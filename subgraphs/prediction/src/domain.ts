@@ -27,7 +27,10 @@ interface PredictionOf {
   readonly modelVersion: string;
   /** How many inputs the answering call or server batch held. */
   readonly batchSize: number;
-  /** Which load of the version answered (ModelVersionView.loadId); null when the server does not say (OIP). */
+  /**
+   * Which load of the version answered (ModelVersionView.loadId); empty when the server named none (an older
+   * inference-grpc), null when the protocol never names one (OIP).
+   */
   readonly loadId: string | null;
 }
 

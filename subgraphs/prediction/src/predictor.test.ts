@@ -81,6 +81,13 @@ describe('Predictor: the cache and the load that answered', () => {
     expect(await cacheOf()).toBe('MISS');
   });
 
+  it('stores no answer that names no load (an inference-grpc from before load ids), whatever the catalog names', async () => {
+    serve('4:aaaa');
+    answering = '';
+    expect([await cacheOf(), await cacheOf()]).toEqual(['MISS', 'MISS']);
+    expect(sent).toBe(2);
+  });
+
   it('serves nothing from the cache while the version is not loaded', async () => {
     serve(null);
     answering = '3:aaaa';

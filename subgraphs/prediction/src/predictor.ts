@@ -210,10 +210,10 @@ export class Predictor {
       }
     }
     const prediction = await this.deps.loaders.load(plan.model, version, plan.input, requestId);
-    // The answer names its load. A server that does not (OIP) answered from the load serving when it was asked, or,
-    // asked of a version not loaded, from the load it caused, once the catalog has heard of it; while it has not,
-    // no later read could tell which load it came from, and it is not stored.
-    const loadId = prediction.loadId ?? serving ?? this.loadId(plan.model, version);
+    // The answer names its load; one that names none is not stored. Over a protocol that never names one (OIP) it
+    // came from the load serving when it was asked, or, asked of a version not loaded, from the load it caused, once
+    // the catalog has heard of it; while it has not, no later read could tell which load it came from.
+    const loadId = prediction.loadId === null ? (serving ?? this.loadId(plan.model, version)) : prediction.loadId || null;
     const answer = toCached(prediction, loadId ?? '');
     if (cacheWorks && loadId !== null) {
       try {

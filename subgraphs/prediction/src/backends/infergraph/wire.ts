@@ -14,7 +14,7 @@ export function toWireInput(input: ModelInput): PredictInput {
 
 /** Throws INFERENCE_FAILED for a prediction that carries no output. */
 export function fromWirePrediction(p: Prediction__Output): Prediction {
-  const common = { modelVersion: p.modelVersion, batchSize: p.batchSize, loadId: p.loadId || null };
+  const common = { modelVersion: p.modelVersion, batchSize: p.batchSize, loadId: p.loadId };
   if (p.sentiment)
     return { ...common, sentiment: { label: p.sentiment.label, score: p.sentiment.score, confidence: p.sentiment.confidence } };
   if (p.numeric) return { ...common, numeric: { classId: p.numeric.classId, probability: p.numeric.probability, label: p.numeric.label } };
