@@ -23,6 +23,7 @@ import type { Identity } from '../../lib/auth';
 import type { Logger } from '../../lib/logger';
 import { encodeIdentity, signSubscription } from '../../lib/signing/message-signature';
 import { describeUpstreamError } from './subscriptions/bridge';
+import { disposeClient } from './ws-dispose';
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
@@ -70,7 +71,7 @@ export class ModelChangeFeed {
     this.disposed = true;
     clearTimeout(this.timer);
     this.isOpen = false;
-    await this.client?.dispose();
+    if (this.client) await disposeClient(this.client);
   }
 
   private attempt(): void {
@@ -130,7 +131,7 @@ export class ModelChangeFeed {
       this.isOpen = false;
       if (openedAt !== undefined && performance.now() - openedAt >= RECONNECT_MAX_MS) this.delayMs = RECONNECT_MIN_MS;
       this.options.closed();
-      void client.dispose();
+      void disposeClient(client);
       if (this.disposed) return;
       logger.warn({ reason: why, retryInMs: this.delayMs }, 'the response cache lost its modelChanged subscription; reconnecting');
       this.retryLater();

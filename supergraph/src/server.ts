@@ -45,6 +45,7 @@ import { subscriptionMetrics } from './subscriptions/metrics';
 import { serveSubscriptions } from './subscriptions/ws';
 import type { GatewayContext } from './datasource';
 import { uiHandler } from './ui';
+import { disposeClient } from './ws-dispose';
 
 export const SUPERGRAPH_FILE = path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql');
 
@@ -214,11 +215,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       await metricsEndpoint.close();
       readiness.dispose();
       await limiter?.dispose();
-      await Promise.all(
-        [...upstreams.values()].map(async (client) => {
-          await client.dispose();
-        }),
-      );
+      await Promise.all([...upstreams.values()].map(disposeClient));
       await apollo.stop();
       await responseCache.close();
     },
