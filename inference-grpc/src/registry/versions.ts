@@ -46,9 +46,9 @@ export interface VersionLoadOptions {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** How a load is named: the shared load count it was made for, and the first 16 hex digits of its artifact's sha256. */
-function loadIdOf(count: number, loaded: LoadedModel): string {
-  return loaded.digest === undefined ? String(count) : `${count}:${loaded.digest.slice(0, 16)}`;
+/** A load's name: the shared load count it was made for, and the first 16 hex digits of its artifact's sha256. */
+function loadName(count: number, loaded: LoadedModel): { readonly id: string; readonly count: number } {
+  return { id: loaded.digest === undefined ? String(count) : `${count}:${loaded.digest.slice(0, 16)}`, count };
 }
 
 export class ModelVersion {
@@ -57,7 +57,7 @@ export class ModelVersion {
   private loading: Promise<LoadedModel> | undefined;
   private loadedAt: Date | undefined;
   /** Per model loaded here, its load's id: what answers from it are stamped with (the engine asks for it). */
-  private readonly loadIds = new WeakMap<LoadedModel, { readonly id: string; readonly count: number }>();
+  private readonly loadIds = new WeakMap<LoadedModel, ReturnType<typeof loadName>>();
   /** The highest shared load count a load was started for: the one following the policy waits for, or retries. */
   private requested = 0;
   private loadError: string | undefined;
@@ -147,7 +147,7 @@ export class ModelVersion {
         this.requested = this.loadIds.get(previous)?.count ?? 0;
         throw new InferGraphError('INFERENCE_UNAVAILABLE', `${this.name} failed to reload (${message(err)}); the loaded one still serves`);
       }
-      this.loadIds.set(fresh, { id: loadIdOf(loadCount, fresh), count: loadCount });
+      this.loadIds.set(fresh, loadName(loadCount, fresh));
       this.loaded = fresh;
       this.loadedAt = new Date(this.options.now());
       this.options.settled('VERSION_LOADED');
@@ -221,7 +221,7 @@ export class ModelVersion {
       try {
         // Through a promise, so a load() that throws at once still settles after `loading` is set.
         const loaded = await this.warm(await Promise.resolve().then(() => this.current.load()));
-        this.loadIds.set(loaded, { id: loadIdOf(loadCount, loaded), count: loadCount });
+        this.loadIds.set(loaded, loadName(loadCount, loaded));
         this.state = 'LOADED';
         this.loaded = loaded;
         this.loadedAt = new Date(this.options.now());
