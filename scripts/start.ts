@@ -8,6 +8,7 @@
  *   npm start                        each service on its default ports
  *   npm start -- --ephemeral-ports   every port picked by the OS (to run beside another stack)
  *   npm run start:cluster            2 replicas of every service sharing Redis (= npm start -- --replicas 2)
+ *   npm start -- --built             compiles (npm run build) and runs every service from dist/, as deployed
  *
  * Every service gets one INFERENCE_TOKEN, random per run unless set, so the
  * subgraphs are let into inference-grpc and nothing else is.
@@ -19,7 +20,11 @@
  * A replica that dies is reported and the others keep serving, so a replica
  * can be killed by hand (its pid is printed) to watch the others take over.
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
 import { generateInferenceToken } from '../lib/grpc/security';
+import { PROJECT_ROOT } from '../lib/paths';
 import { DEFAULT_REDIS_URL, redisAnswers } from '../stack/redis';
 import { summary, summaryLines } from '../stack/summary';
 import { createSupervisor } from '../stack/supervisor';
@@ -28,18 +33,28 @@ import { buildUiIfStale } from './build-ui';
 /** Levels that still print the "listening" line npm start reads each service's ports from. */
 const LEVELS_WITH_INFO = new Set(['info', 'debug', 'trace']);
 
-function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number } {
+function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number; built: boolean } {
   const at = argv.indexOf('--replicas');
   const replicas = at === -1 ? 1 : Number(argv[at + 1]);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
     throw new Error(`--replicas takes a whole number from 1 to 9, got ${JSON.stringify(argv[at + 1])}`);
   }
-  return { ephemeral: argv.includes('--ephemeral-ports'), replicas };
+  return { ephemeral: argv.includes('--ephemeral-ports'), replicas, built: argv.includes('--built') };
+}
+
+/** `npm run build`: every service compiled into dist/, where --built runs them from. */
+function compileServices(): void {
+  console.log('compiling the services into dist/ (npm run build)...');
+  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
 }
 
 async function main(): Promise<void> {
-  const { ephemeral, replicas } = parseArgs(process.argv.slice(2));
+  const { ephemeral, replicas, built } = parseArgs(process.argv.slice(2));
   buildUiIfStale();
+  if (built) compileServices();
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
   const env = Object.fromEntries(Object.entries(inherited).filter((e): e is [string, string] => e[1] !== undefined));
@@ -59,7 +74,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const supervisor = createSupervisor({ replicas, ephemeralPorts: ephemeral, shared }, (label, code) => {
+  const supervisor = createSupervisor({ replicas, ephemeralPorts: ephemeral, built, shared }, (label, code) => {
     if (replicas > 1) {
       console.error(`${label} exited unexpectedly with ${code}; the other replicas keep serving`);
       return;

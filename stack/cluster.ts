@@ -1,5 +1,5 @@
 /**
- * `npm start -- --replicas N --ephemeral-ports` as a child process, with the
+ * `npm start -- --replicas N --ephemeral-ports [--built]` as a child process, with the
  * address and pid of every replica read from what it prints, for tests and
  * benchmarks that need several replicas of every service.
  */
@@ -30,11 +30,24 @@ export interface Cluster {
 
 const STOP_TIMEOUT_MS = 30_000;
 
-export async function startCluster(replicas: number, env: Record<string, string>): Promise<Cluster> {
+export interface ClusterOptions {
+  /** `--built`: every service compiled first and run from dist/, as deployed. */
+  readonly built?: boolean;
+}
+
+export async function startCluster(replicas: number, env: Record<string, string>, options: ClusterOptions = {}): Promise<Cluster> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--replicas', String(replicas), '--ephemeral-ports'],
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'scripts/start.ts'),
+      '--replicas',
+      String(replicas),
+      '--ephemeral-ports',
+      ...(options.built ? ['--built'] : []),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: { PATH: harnessConfig().path, HOST: '127.0.0.1', ...env, INFERENCE_TOKEN: token },

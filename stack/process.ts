@@ -31,12 +31,20 @@ export interface RunOptions {
    * A long-running stack passes false; waitForLog then sees only lines logged after it is called.
    */
   readonly keepLines?: boolean;
+  /** Run the entry's compiled build, dist/<entry>.js (npm run build), as deployed, rather than its TypeScript through tsx. */
+  readonly built?: boolean;
 }
 
-/** Runs `entry` (relative to the project root) with tsx and exactly `env`. */
+/** The compiled build of a TypeScript entry point, as `npm run build` writes it and the deploy files run it. */
+export function builtEntry(entry: string): string {
+  return path.join('dist', entry.replace(/\.ts$/, '.js'));
+}
+
+/** Runs `entry` (relative to the project root) with tsx, or its build, and exactly `env`. */
 export function runEntry(entry: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): ServiceProcess {
   const keep = options.keepLines ?? true;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry), ...(options.args ?? [])], {
+  const program = options.built ? [path.join(PROJECT_ROOT, builtEntry(entry))] : ['--import', 'tsx', path.join(PROJECT_ROOT, entry)];
+  const child = spawn(process.execPath, [...program, ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

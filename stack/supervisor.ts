@@ -75,6 +75,7 @@ export function createSupervisor(topology: Topology, onUnexpectedExit: (label: s
     const label = topology.replicas > 1 ? `${spec.name}-${replica + 1}` : spec.name;
     const prefix = logPrefix(label, index, colour);
     const p = runEntry(spec.entry, processEnv(topology, spec, replica, started), {
+      built: topology.built,
       keepLines: false,
       onStdout: (line) => process.stdout.write(`${prefix}${formatLogLine(line)}\n`),
       onStderr: (line) => process.stderr.write(`${prefix}${line}\n`),

@@ -118,6 +118,8 @@ export interface Topology {
   readonly replicas: number;
   /** Every port 0 instead of each service's defaults (to run beside another stack, or in tests). */
   readonly ephemeralPorts: boolean;
+  /** Run every service from its compiled build in dist/ (npm run build), as the deploy files do, rather than through tsx. */
+  readonly built?: boolean;
   /** Given to every process: INFERENCE_TOKEN, REDIS_URL and whatever else the caller passes on. */
   readonly shared: Env;
   /** Given to one service's processes, last, so they win over everything else. */

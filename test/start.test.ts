@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Metadata, status } from '@grpc/grpc-js';
@@ -7,8 +8,11 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { PROJECT_ROOT } from '../lib/paths';
 import { unary } from '../lib/grpc/unary';
+import { startCluster } from '../stack/cluster';
 import { harnessConfig } from '../stack/config';
 import { graphql } from '../stack/graphql-client';
+import { builtEntry } from '../stack/process';
+import { SERVICES } from '../stack/topology';
 import { failure } from './helpers/inference';
 
 describe('npm start', () => {
@@ -56,6 +60,25 @@ describe('npm start', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('with --built compiles the services and runs each from dist/, as the deploy files do, and the build serves predictions', async () => {
+    const cluster = await startCluster(1, { NUMERIC_LATENCY_MS: '10' }, { built: true });
+    try {
+      for (const spec of SERVICES) {
+        const { pid } = cluster.instances.find((i) => i.label === spec.name) ?? {};
+        const argv = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
+        expect(argv[1]).toBe(path.join(PROJECT_ROOT, builtEntry(spec.entry)));
+        expect(argv).not.toContain('tsx');
+      }
+      const answer = await graphql<{ predict: { label: string; model: { defaultVersion: string } } }>(
+        cluster.url('supergraph'),
+        'mutation { predict(input: { model: "sentiment", text: "what a lovely day" }) { label model { defaultVersion } } }',
+      );
+      expect(answer.data?.predict).toEqual({ label: 'POSITIVE', model: { defaultVersion: 'v1' } });
+    } finally {
+      await cluster.stop();
+    }
+  }, 120_000);
 
   it('refuses a LOG_LEVEL that would hide where each service listens, instead of waiting forever', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts/start.ts'), '--ephemeral-ports'], {
