@@ -3,7 +3,7 @@
  * load. The baseline (bench/baseline/server.ts) answers each REST POST with
  * one gRPC Predict to its own inference-grpc, which runs each input alone
  * (BATCH_MAX_SIZE=1): no batching, no cache. Ours is the whole stack
- * (`npm start`) through the supergraph, batching on, measured twice:
+ * (`npm start -- --built`) through the supergraph, batching on, measured twice:
  * fresh inputs with `cache: BYPASS` (batching alone), and the same input
  * again and again (answered from the cache). Same concurrency, same model
  * cost, one run. Writes bench/results/baseline.{json,md}.
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'baseline', summary, [
     `# Ours vs the original design (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of one numeric prediction each (batch cost ${args.latencyMs} ms), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up. Baseline: bench/baseline/server.ts, REST POST /predict → one gRPC Predict → inference-grpc with BATCH_MAX_SIZE=1 (no batching, no cache). Ours: \`predict\` through the supergraph of \`npm start\` (batching on, BATCH_MAX_SIZE=64), with fresh inputs and \`cache: BYPASS\`, then with one input asked again and again (cache hit); ${summary.machine}; \`npm run bench:baseline\`.`,
+    `${args.concurrency} concurrent callers of one numeric prediction each (batch cost ${args.latencyMs} ms), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up. Baseline: bench/baseline/server.ts, REST POST /predict → one gRPC Predict → inference-grpc with BATCH_MAX_SIZE=1 (no batching, no cache). Ours: \`predict\` through the supergraph of \`npm start -- --built\` (batching on, BATCH_MAX_SIZE=64), with fresh inputs and \`cache: BYPASS\`, then with one input asked again and again (cache hit); ${summary.machine}; \`npm run bench:baseline\`.`,
     '',
     ...LOAD_HEADER,
     loadRow('baseline: REST, one gRPC Predict per call, no batching, no cache', base),

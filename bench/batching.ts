@@ -1,7 +1,7 @@
 /**
  * `npm run bench:batching`: 256 concurrent callers of the numeric `predict`
  * mutation (fresh inputs, cache BYPASS) through the supergraph of a real
- * stack (`npm start`), side by side in one run:
+ * stack (`npm start -- --built`), side by side in one run:
  *   - batching on: DataLoader batches in the subgraph, dynamic batching in inference-grpc (BATCH_MAX_SIZE=64);
  *   - batching off: no batching anywhere (BATCH_MAX_SIZE=1 in both);
  *   - batching on, straight to the prediction subgraph (what the gateway costs here).
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'batching', summary, [
     `# Batching through the supergraph (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of the \`predict\` mutation (numeric model, fresh inputs, \`cache: BYPASS\`), each sending its next call when the last answers; answers counted in ${summary.windowSeconds} s after a ${args.warmupMs / 1000} s warm-up; real processes (\`npm start\`); batch cost ${args.latencyMs} ms + ${ITEM_US} µs per item, BATCH_MAX_SIZE=${MAX_BATCH} (on) or 1 (off) in the subgraph and inference-grpc; ${summary.machine}; \`npm run bench:batching\`.`,
+    `${args.concurrency} concurrent callers of the \`predict\` mutation (numeric model, fresh inputs, \`cache: BYPASS\`), each sending its next call when the last answers; answers counted in ${summary.windowSeconds} s after a ${args.warmupMs / 1000} s warm-up; real processes (\`npm start -- --built\`); batch cost ${args.latencyMs} ms + ${ITEM_US} µs per item, BATCH_MAX_SIZE=${MAX_BATCH} (on) or 1 (off) in the subgraph and inference-grpc; ${summary.machine}; \`npm run bench:batching\`.`,
     '',
     ...LOAD_HEADER,
     loadRow('batching on, through the supergraph', on),

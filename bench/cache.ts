@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'cache', summary, [
     `# Prediction cache: memory vs Redis hit path (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of the same \`predict\` (numeric), answered from the prediction cache, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; one stack of real processes (\`npm start\`) per cache, memory (no REDIS_URL) then Redis (${redisUrl()}, local); ${summary.machine}; \`npm run bench:cache\`.`,
+    `${args.concurrency} concurrent callers of the same \`predict\` (numeric), answered from the prediction cache, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; one stack of real processes (\`npm start -- --built\`) per cache, memory (no REDIS_URL) then Redis (${redisUrl()}, local); ${summary.machine}; \`npm run bench:cache\`.`,
     '',
     ...LOAD_HEADER,
     loadRow('memory, straight to the prediction subgraph', memory.direct),

@@ -1,6 +1,6 @@
 /**
- * CPU time of a gateway process, so bench:peer can say what one answer costs
- * each gateway: a figure that moves less than throughput on a shared machine,
+ * CPU time of a process, so a bench can say what one answer costs each
+ * process: a figure that moves less than throughput on a shared machine,
  * where the processes of other work take turns on the same cores.
  */
 import { readFileSync } from 'node:fs';

@@ -12,10 +12,9 @@
  *
  *   npm run bench:models -- [--concurrency 50] [--seconds 10] [--warmup-seconds 1]
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 import type { Cluster } from '../stack/cluster';
+import { cpuSeconds } from './cpu';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadArgs, LoadResult } from './load';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
@@ -25,14 +24,8 @@ export const MODELS_QUERY = '{ models { name defaultVersion description canary {
 
 const args = parseLoadArgs({ concurrency: '50' });
 
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
 /** CPU time (user + system) the process has used, in ms. */
-function cpuMs(pid: number): number {
-  // Fields after the command name, which ends with ") ": utime and stime are the 12th and 13th.
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
+const cpuMs = (pid: number): number => cpuSeconds(pid) * 1000;
 
 interface Run extends LoadResult {
   /** CPU ms per answered read, in the models subgraph and in inference-grpc. */
@@ -92,7 +85,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'models', summary, [
     `# Registry reads: the \`models\` query (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of \`${MODELS_QUERY}\`, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; stacks of real processes (\`npm start\`, rate limits off; the last row on a second one); ${summary.machine}; \`npm run bench:models\`.`,
+    `${args.concurrency} concurrent callers of \`${MODELS_QUERY}\`, each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; stacks of real processes (\`npm start -- --built\`, rate limits off; the last row on a second one); ${summary.machine}; \`npm run bench:models\`.`,
     '',
     `${LOAD_HEADER[0]} models subgraph CPU ms/read | inference-grpc CPU ms/read |`,
     `${LOAD_HEADER[1]}---|---|`,

@@ -1,6 +1,6 @@
 /** The `predict` loads the benchmarks share: closed-loop callers of one GraphQL endpoint. */
 import { closedLoop, postGraphQL } from './load';
-import type { LoadArgs, LoadResult } from './load';
+import type { LoadArgs, LoadOptions, LoadResult } from './load';
 
 export const PREDICT = 'mutation ($input: PredictInput!) { predict(input: $input) { modelVersion cache batchSize classId } }';
 
@@ -14,18 +14,24 @@ export const freshInput = (w: number, i: number): Record<string, unknown> => ({
   cache: 'BYPASS',
 });
 
-/** `args.concurrency` callers of `predict` at `url`, with `input(worker, iteration)`. */
-export function predictLoad(url: string, args: LoadArgs, input: (w: number, i: number) => Record<string, unknown>): Promise<LoadResult> {
+/** `args.concurrency` callers of `predict` at `url`, with `input(worker, iteration)`; `mark` as the window opens and closes. */
+export function predictLoad(
+  url: string,
+  args: LoadArgs,
+  input: (w: number, i: number) => Record<string, unknown>,
+  mark?: LoadOptions['mark'],
+): Promise<LoadResult> {
   return closedLoop({
     concurrency: args.concurrency,
     warmupMs: args.warmupMs,
     windowMs: args.windowMs,
     call: (w, i, signal) => postGraphQL(url, PREDICT, { input: input(w, i) }, signal),
+    mark,
   });
 }
 
 /** Cache-hit load: primes the cache with HIT_INPUT, then asks for it again and again. */
-export async function cacheHitLoad(url: string, args: LoadArgs): Promise<LoadResult> {
+export async function cacheHitLoad(url: string, args: LoadArgs, mark?: LoadOptions['mark']): Promise<LoadResult> {
   await postGraphQL(url, PREDICT, { input: HIT_INPUT }, new AbortController().signal);
-  return predictLoad(url, args, () => HIT_INPUT);
+  return predictLoad(url, args, () => HIT_INPUT, mark);
 }

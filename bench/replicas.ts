@@ -1,6 +1,6 @@
 /**
  * `npm run bench:replicas`: the same closed-loop load through the supergraph
- * against 1 and then 2 replicas of every service (npm start --replicas N,
+ * against 1 and then 2 replicas of every service (npm start -- --built --replicas N,
  * sharing Redis), side by side in one run:
  *   - model-bound: fresh numeric predictions (cache BYPASS); each inference
  *     replica runs one batch of at most --batch inputs per NUMERIC_LATENCY_MS,
@@ -32,17 +32,21 @@ interface Run {
 
 async function measure(replicas: number): Promise<Run> {
   const prefix = freshPrefix();
-  const cluster = await startCluster(replicas, {
-    REDIS_URL: redisUrl(),
-    REDIS_PREFIX: prefix,
-    NUMERIC_LATENCY_MS: String(args.latencyMs),
-    BATCH_MAX_SIZE: String(BATCH),
-    LOAD_ALL_MODELS: 'true',
-    RATE_LIMIT_PER_MINUTE: '0',
-    // Queued calls wait their turn rather than time out: the bench counts throughput.
-    INFERENCE_DEADLINE_MS: '600000',
-    SUBGRAPH_TIMEOUT_MS: '600000',
-  });
+  const cluster = await startCluster(
+    replicas,
+    {
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      NUMERIC_LATENCY_MS: String(args.latencyMs),
+      BATCH_MAX_SIZE: String(BATCH),
+      LOAD_ALL_MODELS: 'true',
+      RATE_LIMIT_PER_MINUTE: '0',
+      // Queued calls wait their turn rather than time out: the bench counts throughput.
+      INFERENCE_DEADLINE_MS: '600000',
+      SUBGRAPH_TIMEOUT_MS: '600000',
+    },
+    { built: true },
+  );
   try {
     const gateways =
       replicas === 1 ? [cluster.url('supergraph')] : Array.from({ length: replicas }, (_, r) => cluster.url(`supergraph-${r + 1}`));
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'replicas', summary, [
     `# 1 vs 2 replicas of every service (${summary.date})`,
     '',
-    `${args.concurrency} closed-loop callers of \`predict\` through the supergraph (split evenly over the gateways), ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; \`npm start -- --replicas N\` processes sharing Redis; NUMERIC_LATENCY_MS=${args.latencyMs}, BATCH_MAX_SIZE=${BATCH} (model capacity ${capacity.toFixed(0)}/s per inference replica); ${summary.machine}; \`npm run bench:replicas\`.`,
+    `${args.concurrency} closed-loop callers of \`predict\` through the supergraph (split evenly over the gateways), ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up; \`npm start -- --built --replicas N\` processes sharing Redis; NUMERIC_LATENCY_MS=${args.latencyMs}, BATCH_MAX_SIZE=${BATCH} (model capacity ${capacity.toFixed(0)}/s per inference replica); ${summary.machine}; \`npm run bench:replicas\`.`,
     '',
     '| load | replicas of each service | predictions/s | p50 ms | p99 ms | errors |',
     '|---|---|---|---|---|---|',

@@ -1,6 +1,7 @@
 /**
- * The whole stack for a benchmark: `npm start` (one replica of every service,
- * each its own process) with settings that let a benchmark measure throughput:
+ * The whole stack for a benchmark: `npm start -- --built` (one replica of every
+ * service, each its own process, compiled and run from dist/ as the deploy files
+ * run it, not through tsx) with settings that let a benchmark measure throughput:
  * no rate limit, and deadlines long enough that queued calls wait their turn
  * rather than time out. No SUBGRAPH_SECRET, so a peer gateway may call the
  * subgraphs too. Without REDIS_URL in `env` the cache lives in memory.
@@ -22,14 +23,18 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(env: Record<string, string>): Promise<BenchStack> {
-  const cluster = await startCluster(1, {
-    RATE_LIMIT_PER_MINUTE: '0',
-    INFERENCE_DEADLINE_MS: '600000',
-    SUBGRAPH_TIMEOUT_MS: '600000',
-    LOAD_ALL_MODELS: 'true',
-    LOG_LEVEL: 'info',
-    ...env,
-  });
+  const cluster = await startCluster(
+    1,
+    {
+      RATE_LIMIT_PER_MINUTE: '0',
+      INFERENCE_DEADLINE_MS: '600000',
+      SUBGRAPH_TIMEOUT_MS: '600000',
+      LOAD_ALL_MODELS: 'true',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    { built: true },
+  );
   return {
     cluster,
     gateway: cluster.url('supergraph'),

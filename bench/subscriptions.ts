@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'subscriptions', summary, [
     `# Subscriptions: ${SUBSCRIBERS} graphql-ws subscribers through the supergraph (${summary.date})`,
     '',
-    `${SUBSCRIBERS} graphql-ws connections to the supergraph, each subscribed to \`latencyEvents(model: "numeric")\`; ${EVENTS} \`predict\` mutations (numeric, cache BYPASS, batch cost ${args.latencyMs} ms) sent one at a time, each after every subscriber heard the last; time from sending the mutation to each subscriber receiving its event, over ${summary.deliveries} deliveries; one caller and one operation, so one upstream subscription shared by all; one stack of real processes (\`npm start\`, events in memory), subscribers in the bench process; ${summary.machine}; \`npm run bench:subscriptions\`.`,
+    `${SUBSCRIBERS} graphql-ws connections to the supergraph, each subscribed to \`latencyEvents(model: "numeric")\`; ${EVENTS} \`predict\` mutations (numeric, cache BYPASS, batch cost ${args.latencyMs} ms) sent one at a time, each after every subscriber heard the last; time from sending the mutation to each subscriber receiving its event, over ${summary.deliveries} deliveries; one caller and one operation, so one upstream subscription shared by all; one stack of real processes (\`npm start -- --built\`, events in memory), subscribers in the bench process; ${summary.machine}; \`npm run bench:subscriptions\`.`,
     '',
     '| figure | p50 ms | p99 ms |',
     '|---|---|---|',

@@ -9,8 +9,8 @@
  *
  *   npm run bench:unauthenticated -- [--seconds 10] [--warmup-seconds 1] [--attackers 3] [--samples 200]
  */
-import { readFileSync } from 'node:fs';
 
+import { cpuSeconds } from './cpu';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
@@ -27,11 +27,7 @@ const READ = JSON.stringify({ query: '{ models { name } }' });
 const TICK_MS = 10;
 
 /** CPU time (user + system) process `pid` has used so far, in ms, from /proc. */
-function cpuMs(pid: number): number {
-  // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
+const cpuMs = (pid: number): number => cpuSeconds(pid) * 1000;
 
 async function post(url: string, body: string | Buffer, key: string, signal?: AbortSignal): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body, signal });
@@ -130,7 +126,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'unauthenticated', summary, [
     `# Callers without credentials (${summary.date})`,
     '',
-    `An unauthenticated 1 MB query (bad API key), ${SAMPLES} sent one at a time: p50 ${result.cost.p50Ms.toFixed(2)} ms round trip (the 1 MB crosses loopback either way), max ${result.cost.maxMs.toFixed(2)} ms, ${result.cost.cpuMsPerQuery.toFixed(2)} ms of supergraph CPU a query (its /proc CPU time over all ${SAMPLES}, in ${TICK_MS} ms ticks; answered ${result.cost.statuses.join(', ')}); the same refusal of a 40-byte query: p50 ${result.small.p50Ms.toFixed(2)} ms, ${result.small.cpuMsPerQuery.toFixed(2)} ms of CPU. Then one honest reader of \`{ models { name } }\`, ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up, alone and beside ${ATTACKERS} callers sending unauthenticated 1 MB queries back to back (${result.attacksPerSecond.toFixed(0)} answered a second); rate limiting off; one stack of real processes (\`npm start\`); ${summary.machine}; \`npm run bench:unauthenticated\`.`,
+    `An unauthenticated 1 MB query (bad API key), ${SAMPLES} sent one at a time: p50 ${result.cost.p50Ms.toFixed(2)} ms round trip (the 1 MB crosses loopback either way), max ${result.cost.maxMs.toFixed(2)} ms, ${result.cost.cpuMsPerQuery.toFixed(2)} ms of supergraph CPU a query (its /proc CPU time over all ${SAMPLES}, in ${TICK_MS} ms ticks; answered ${result.cost.statuses.join(', ')}); the same refusal of a 40-byte query: p50 ${result.small.p50Ms.toFixed(2)} ms, ${result.small.cpuMsPerQuery.toFixed(2)} ms of CPU. Then one honest reader of \`{ models { name } }\`, ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up, alone and beside ${ATTACKERS} callers sending unauthenticated 1 MB queries back to back (${result.attacksPerSecond.toFixed(0)} answered a second); rate limiting off; one stack of real processes (\`npm start -- --built\`); ${summary.machine}; \`npm run bench:unauthenticated\`.`,
     '',
     ...LOAD_HEADER,
     loadRow('reader alone', result.alone),

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'ws-payload', summary, [
     `# Oversized graphql-ws frames against the supergraph (${summary.date})`,
     '',
-    `${clients} clients at once, each opening a socket and sending one ${args.extra['frame-mib']} MiB \`connection_init\`; the supergraph's RSS (/proc VmRSS) before and after, its peak (VmHWM), the slowest /health answer while it lasted; one stack of real processes (\`npm start\`) per setting; ${summary.machine}; \`npm run bench:ws-payload\`.`,
+    `${clients} clients at once, each opening a socket and sending one ${args.extra['frame-mib']} MiB \`connection_init\`; the supergraph's RSS (/proc VmRSS) before and after, its peak (VmHWM), the slowest /health answer while it lasted; one stack of real processes (\`npm start -- --built\`) per setting; ${summary.machine}; \`npm run bench:ws-payload\`.`,
     '',
     '| WS_MAX_PAYLOAD_BYTES | RSS before MiB | RSS after MiB | peak RSS MiB | slowest /health ms | attack ms | sockets |',
     '|---|---|---|---|---|---|---|',
