@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 /** USER_HZ, the unit of /proc/<pid>/stat times: 100 in every Linux kernel's ABI. */
 const TICKS_PER_SECOND = 100;
 
+/** The resolution of cpuSeconds, in ms. */
+export const TICK_MS = 1000 / TICKS_PER_SECOND;
+
 /** CPU seconds (user + system) process `pid` has used so far; NaN where /proc cannot tell (not Linux). */
 export function cpuSeconds(pid: number): number {
   try {

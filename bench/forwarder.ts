@@ -18,12 +18,13 @@ const MAX_BODY_BYTES = 1_048_576;
 const target = new URL(process.argv[2] ?? '');
 const agent = new http.Agent({ keepAlive: true });
 
+/** Reads a body whole; one over MAX_BODY_BYTES is destroyed with an error, which the stream's 'error' listener answers. */
 function readAll(stream: http.IncomingMessage, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   stream.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) stream.destroy();
+    if (size > MAX_BODY_BYTES) stream.destroy(new Error(`body over ${MAX_BODY_BYTES} bytes`));
     else chunks.push(chunk);
   });
   stream.on('end', () => done(Buffer.concat(chunks)));

@@ -10,7 +10,7 @@
  *   npm run bench:unauthenticated -- [--seconds 10] [--warmup-seconds 1] [--attackers 3] [--samples 200]
  */
 
-import { cpuSeconds } from './cpu';
+import { TICK_MS, cpuSeconds } from './cpu';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
@@ -23,8 +23,6 @@ const KEY = 'bench-reader-key-0123456789';
 /** About 1 MB of operation text, under the default MAX_BODY_BYTES (1 MiB) with its JSON around it; encoded once. */
 const ONE_MB_QUERY = Buffer.from(JSON.stringify({ query: `{ ${'__typename '.repeat(90_900)}}` }));
 const READ = JSON.stringify({ query: '{ models { name } }' });
-/** Linux counts a process's CPU time in ticks of 1/100 s (getconf CLK_TCK). */
-const TICK_MS = 10;
 
 /** CPU time (user + system) process `pid` has used so far, in ms, from /proc. */
 const cpuMs = (pid: number): number => cpuSeconds(pid) * 1000;

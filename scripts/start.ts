@@ -42,7 +42,7 @@ function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: num
   return { ephemeral: argv.includes('--ephemeral-ports'), replicas, built: argv.includes('--built') };
 }
 
-/** `npm run build`: every service compiled into dist/, where --built runs them from. */
+/** `npm run build`: every service compiled into dist/, where --built runs them from (a whole build every time: an incremental one trusts its record and would not rewrite a file deleted since). */
 function compileServices(): void {
   console.log('compiling the services into dist/ (npm run build)...');
   execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 import { harnessConfig } from '../stack/config';
 
-function runBench(name: string, args: readonly string[], dir: string): Record<string, unknown> {
+/** `timeoutMs` kills the bench (its stack left running): keep it under the jest test's own timeout. */
+function runBench(name: string, args: readonly string[], dir: string, timeoutMs = 90_000): Record<string, unknown> {
   const run = spawnSync(
     process.execPath,
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'bench', `${name}.ts`), ...args, '--results-dir', dir],
@@ -20,7 +21,7 @@ function runBench(name: string, args: readonly string[], dir: string): Record<st
       cwd: PROJECT_ROOT,
       env: { PATH: harnessConfig().path },
       encoding: 'utf8',
-      timeout: 90_000,
+      timeout: timeoutMs,
     },
   );
   if (run.status !== 0) throw new Error(`bench:${name} exited with ${run.status ?? run.signal}: ${run.stderr}`);
@@ -36,7 +37,13 @@ describe('benchmarks', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('bench:gateway measures cache hits through the supergraph, through a bare forwarder and straight to the subgraph, with the CPU each answer costs', () => {
-    const summary = runBench('gateway', ['--seconds', '1', '--warmup-seconds', '0.5', '--concurrency', '4', '--rounds', '1'], dir) as {
+    // The slowest bench here: a compile, a stack, a forwarder and six load runs.
+    const summary = runBench(
+      'gateway',
+      ['--seconds', '1', '--warmup-seconds', '0.5', '--concurrency', '4', '--rounds', '1'],
+      dir,
+      170_000,
+    ) as {
       runs: Record<'gateway' | 'forwarded' | 'direct', { answered: number; errors: number; frontCpuMs: number; subgraphCpuMs: number }>;
       ratios: { gatewayOverDirect: number; forwarderOverDirect: number };
     };
@@ -46,7 +53,8 @@ describe('benchmarks', () => {
       // Read from /proc in 10 ms ticks: a short window on a loaded machine may see none, never a missing figure.
       for (const cpu of [run.frontCpuMs, run.subgraphCpuMs]) expect(cpu).toBeGreaterThanOrEqual(0);
     }
-    expect(summary.runs.direct.frontCpuMs).toBe(0);
+    // Hundreds of answers at about half a millisecond each: far more than one tick.
+    expect(summary.runs.gateway.frontCpuMs + summary.runs.gateway.subgraphCpuMs).toBeGreaterThan(0);
     expect(summary.ratios.gatewayOverDirect).toBeGreaterThan(0);
     expect(summary.ratios.forwarderOverDirect).toBeGreaterThan(0);
   }, 180_000);
