@@ -10,6 +10,7 @@
  *
  *   npm run bench:baseline -- [--concurrency 256] [--seconds 10] [--warmup-seconds 1] [--latency-ms 500]
  */
+import { compileServices } from '../stack/build';
 import { spawnService } from '../stack/process';
 import { serviceSpec } from '../stack/topology';
 import { closedLoop, parseLoadArgs } from './load';
@@ -27,11 +28,14 @@ async function post(url: string, body: unknown, signal: AbortSignal): Promise<vo
 }
 
 async function baseline(): Promise<LoadResult> {
-  const inference = spawnService(serviceSpec('inference').entry, {
-    NUMERIC_LATENCY_MS: String(args.latencyMs),
-    BATCH_MAX_SIZE: '1',
-    LOAD_ALL_MODELS: 'true',
-  });
+  // Built, as inference-grpc runs in our stack (bench/stack.ts): the comparison is of designs, not of tsx.
+  compileServices();
+  const inference = spawnService(
+    serviceSpec('inference').entry,
+    { NUMERIC_LATENCY_MS: String(args.latencyMs), BATCH_MAX_SIZE: '1', LOAD_ALL_MODELS: 'true' },
+    [],
+    { built: true },
+  );
   const rest = { current: undefined as ReturnType<typeof spawnService> | undefined };
   try {
     const { port: grpcPort } = (await inference.waitForLog(serviceSpec('inference').listening)) as { port: number };
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'baseline', summary, [
     `# Ours vs the original design (${summary.date})`,
     '',
-    `${args.concurrency} concurrent callers of one numeric prediction each (batch cost ${args.latencyMs} ms), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up. Baseline: bench/baseline/server.ts, REST POST /predict → one gRPC Predict → inference-grpc with BATCH_MAX_SIZE=1 (no batching, no cache). Ours: \`predict\` through the supergraph of \`npm start -- --built\` (batching on, BATCH_MAX_SIZE=64), with fresh inputs and \`cache: BYPASS\`, then with one input asked again and again (cache hit); ${summary.machine}; \`npm run bench:baseline\`.`,
+    `${args.concurrency} concurrent callers of one numeric prediction each (batch cost ${args.latencyMs} ms), each sending its next call when the last answers; ${summary.windowSeconds} s measured after ${args.warmupMs / 1000} s warm-up. Baseline: bench/baseline/server.ts, REST POST /predict → one gRPC Predict → inference-grpc (its build, as ours) with BATCH_MAX_SIZE=1 (no batching, no cache). Ours: \`predict\` through the supergraph of \`npm start -- --built\` (batching on, BATCH_MAX_SIZE=64), with fresh inputs and \`cache: BYPASS\`, then with one input asked again and again (cache hit); ${summary.machine}; \`npm run bench:baseline\`.`,
     '',
     ...LOAD_HEADER,
     loadRow('baseline: REST, one gRPC Predict per call, no batching, no cache', base),

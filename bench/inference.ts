@@ -1,6 +1,6 @@
 /**
  * `npm run bench:inference`: 256 concurrent callers, each sending numeric
- * Predict calls one after another, against the real inference-grpc process
+ * Predict calls one after another, against the real inference-grpc process (its build, run from dist/)
  * with server-side batching on (BATCH_MAX_SIZE=64) and off (BATCH_MAX_SIZE=1),
  * side by side in one run. Counts the calls answered in a measured window
  * after a warm-up, and prints the throughput of each mode, their ratio, and
@@ -17,6 +17,7 @@ import { createInferenceClient } from '../lib/grpc/client';
 import type { PredictResponse__Output } from '../lib/grpc/generated/infergraph/inference/v1/PredictResponse';
 import { unary } from '../lib/grpc/unary';
 import { metricValue } from '../stack/prometheus';
+import { compileServices } from '../stack/build';
 import { spawnService } from '../stack/process';
 import { serviceSpec } from '../stack/topology';
 import { closedLoop, parseLoadArgs } from './load';
@@ -51,13 +52,18 @@ async function batchTotals(metricsPort: number): Promise<{ batches: number; item
 }
 
 async function measure(mode: string, batchMaxSize: number): Promise<Run> {
-  const service = spawnService(serviceSpec('inference').entry, {
-    NUMERIC_LATENCY_MS: String(LATENCY_MS),
-    NUMERIC_ITEM_LATENCY_US: String(ITEM_US),
-    BATCH_MAX_SIZE: String(batchMaxSize),
-    BATCH_MAX_QUEUE: String(CONCURRENCY),
-    LOAD_ALL_MODELS: 'true',
-  });
+  const service = spawnService(
+    serviceSpec('inference').entry,
+    {
+      NUMERIC_LATENCY_MS: String(LATENCY_MS),
+      NUMERIC_ITEM_LATENCY_US: String(ITEM_US),
+      BATCH_MAX_SIZE: String(batchMaxSize),
+      BATCH_MAX_QUEUE: String(CONCURRENCY),
+      LOAD_ALL_MODELS: 'true',
+    },
+    [],
+    { built: true },
+  );
   try {
     const { port, metricsPort } = (await service.waitForLog(serviceSpec('inference').listening)) as { port: number; metricsPort: number };
     const client = createInferenceClient(`127.0.0.1:${port}`);
@@ -106,6 +112,8 @@ async function main(): Promise<void> {
   console.log(
     `${CONCURRENCY} concurrent callers of numeric Predict, ${WINDOW_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up, NUMERIC_LATENCY_MS=${LATENCY_MS}, NUMERIC_ITEM_LATENCY_US=${ITEM_US}`,
   );
+  // Both modes run inference-grpc's build from dist/, as deployed.
+  compileServices();
   const on = await measure('batching on', MAX_BATCH);
   console.log(`  batching on  (BATCH_MAX_SIZE=${MAX_BATCH}): ${on.throughput.toFixed(1)} calls/s`);
   const off = await measure('batching off', 1);
@@ -130,7 +138,7 @@ async function main(): Promise<void> {
   writeResults(args.resultsDir, 'inference', summary, [
     `# inference-grpc batching (${summary.date})`,
     '',
-    `${CONCURRENCY} concurrent callers of numeric \`Predict\`, each sending its next call when the last answers; calls answered in ${WINDOW_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up; batch cost ${LATENCY_MS} ms + ${ITEM_US} µs per item; ${summary.machine}; \`npm run bench:inference\`.`,
+    `${CONCURRENCY} concurrent callers of numeric \`Predict\`, each sending its next call when the last answers; calls answered in ${WINDOW_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up; batch cost ${LATENCY_MS} ms + ${ITEM_US} µs per item; inference-grpc run from its build (dist/); ${summary.machine}; \`npm run bench:inference\`.`,
     '',
     '| mode | BATCH_MAX_SIZE | calls/s | window s | p50 ms | p99 ms | mean batch | errors |',
     '|---|---|---|---|---|---|---|---|',

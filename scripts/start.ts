@@ -20,11 +20,8 @@
  * A replica that dies is reported and the others keep serving, so a replica
  * can be killed by hand (its pid is printed) to watch the others take over.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-
 import { generateInferenceToken } from '../lib/grpc/security';
-import { PROJECT_ROOT } from '../lib/paths';
+import { compileServices } from '../stack/build';
 import { DEFAULT_REDIS_URL, redisAnswers } from '../stack/redis';
 import { summary, summaryLines } from '../stack/summary';
 import { createSupervisor } from '../stack/supervisor';
@@ -40,15 +37,6 @@ function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: num
     throw new Error(`--replicas takes a whole number from 1 to 9, got ${JSON.stringify(argv[at + 1])}`);
   }
   return { ephemeral: argv.includes('--ephemeral-ports'), replicas, built: argv.includes('--built') };
-}
-
-/** `npm run build`: every service compiled into dist/, where --built runs them from (a whole build every time: an incremental one trusts its record and would not rewrite a file deleted since). */
-function compileServices(): void {
-  console.log('compiling the services into dist/ (npm run build)...');
-  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
 }
 
 async function main(): Promise<void> {

@@ -104,8 +104,18 @@ export function runEntry(entry: string, env: NodeJS.ProcessEnv, options: RunOpti
 
 /**
  * For tests and benchmarks: `entry` on 127.0.0.1 with every port picked by the OS unless `env` sets them,
- * and nothing else of this process's environment but PATH. `args` follow the entry point on the command line.
+ * and nothing else of this process's environment but PATH. `args` follow the entry point on the command line;
+ * `built` runs its build from dist/ (stack/build.ts compiles it).
  */
-export function spawnService(entry: string, env: Record<string, string>, args: readonly string[] = []): ServiceProcess {
-  return runEntry(entry, { PATH: harnessConfig().path, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env }, { args });
+export function spawnService(
+  entry: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+  options: { readonly built?: boolean } = {},
+): ServiceProcess {
+  return runEntry(
+    entry,
+    { PATH: harnessConfig().path, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', ...env },
+    { args, built: options.built },
+  );
 }
