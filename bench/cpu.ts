@@ -22,3 +22,28 @@ export function cpuSeconds(pid: number): number {
     return Number.NaN;
   }
 }
+
+/** The CPU of groups of processes over a load's measured window (closedLoop's `mark`). */
+export interface CpuWindow<K extends string> {
+  /** Pass as closedLoop's `mark`: reads every group as the window opens and as it closes. */
+  readonly mark: (at: 'start' | 'end') => Promise<void>;
+  /** CPU ms per answer of each group over the window (its processes summed; an empty group 0); NaN before both marks. */
+  readonly perAnswer: (answered: number) => Record<K, number>;
+}
+
+export function cpuWindow<K extends string>(groups: Readonly<Record<K, readonly number[]>>): CpuWindow<K> {
+  const names = Object.keys(groups) as K[];
+  const read = (): Map<K, number> => new Map(names.map((k) => [k, groups[k].reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
+  const marks: { start?: Map<K, number>; end?: Map<K, number> } = {};
+  return {
+    mark: (at) => {
+      marks[at] = read();
+      return Promise.resolve();
+    },
+    perAnswer: (answered) => {
+      const { start, end } = marks;
+      const per = (k: K): number => (start && end ? (((end.get(k) ?? 0) - (start.get(k) ?? 0)) * 1000) / answered : Number.NaN);
+      return Object.fromEntries(names.map((k) => [k, per(k)])) as Record<K, number>;
+    },
+  };
+}

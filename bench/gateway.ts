@@ -21,7 +21,7 @@
  *   npm run bench:gateway -- [--concurrency 64] [--seconds 10] [--warmup-seconds 1] [--rounds 2]
  */
 import { spawnService } from '../stack/process';
-import { cpuSeconds } from './cpu';
+import { cpuWindow } from './cpu';
 import { meanResult, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
 import { cacheHitLoad } from './predict';
@@ -45,15 +45,10 @@ interface Run extends LoadResult {
 }
 
 async function measure(path: Path, subgraphPid: number): Promise<Run> {
-  const marks: { front: number; subgraph: number }[] = [];
-  const r = await cacheHitLoad(path.url, args, () => {
-    marks.push({ front: path.frontPid === undefined ? 0 : cpuSeconds(path.frontPid), subgraph: cpuSeconds(subgraphPid) });
-    return Promise.resolve();
-  });
-  const [start, end] = marks;
-  const perAnswer = (f: (m: { front: number; subgraph: number }) => number): number =>
-    start && end ? ((f(end) - f(start)) * 1000) / r.answered : Number.NaN;
-  const run = { ...r, frontCpuMs: perAnswer((m) => m.front), subgraphCpuMs: perAnswer((m) => m.subgraph) };
+  const cpu = cpuWindow({ front: path.frontPid === undefined ? [] : [path.frontPid], subgraph: [subgraphPid] });
+  const r = await cacheHitLoad(path.url, args, cpu.mark);
+  const { front, subgraph } = cpu.perAnswer(r.answered);
+  const run = { ...r, frontCpuMs: front, subgraphCpuMs: subgraph };
   console.log(
     `  ${path.name}: ${r.throughput.toFixed(1)}/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.errors} errors; CPU per answer ${run.frontCpuMs.toFixed(3)} ms in front, ${run.subgraphCpuMs.toFixed(3)} ms in the subgraph`,
   );

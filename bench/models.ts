@@ -12,9 +12,8 @@
  *
  *   npm run bench:models -- [--concurrency 50] [--seconds 10] [--warmup-seconds 1]
  */
-
 import type { Cluster } from '../stack/cluster';
-import { cpuSeconds } from './cpu';
+import { cpuWindow } from './cpu';
 import { closedLoop, parseLoadArgs, postGraphQL } from './load';
 import type { LoadArgs, LoadResult } from './load';
 import { LOAD_HEADER, loadRow, logLoad, runInfo, writeResults } from './report';
@@ -24,9 +23,6 @@ export const MODELS_QUERY = '{ models { name defaultVersion description canary {
 
 const args = parseLoadArgs({ concurrency: '50' });
 
-/** CPU time (user + system) the process has used, in ms. */
-const cpuMs = (pid: number): number => cpuSeconds(pid) * 1000;
-
 interface Run extends LoadResult {
   /** CPU ms per answered read, in the models subgraph and in inference-grpc. */
   readonly modelsCpuMsPerRead: number;
@@ -35,26 +31,16 @@ interface Run extends LoadResult {
 
 async function modelsLoad(cluster: Cluster, url: string, load: LoadArgs): Promise<Run> {
   const pid = (label: string): number => cluster.instances.find((i) => i.label === label)?.pid ?? Number.NaN;
-  const pids = { models: pid('models'), inference: pid('inference') };
-  let start = { models: 0, inference: 0 };
-  let end = start;
+  const cpu = cpuWindow({ models: [pid('models')], inference: [pid('inference')] });
   const result = await closedLoop({
     concurrency: load.concurrency,
     warmupMs: load.warmupMs,
     windowMs: load.windowMs,
     call: (_w, _i, signal) => postGraphQL(url, MODELS_QUERY, {}, signal),
-    mark: (at) => {
-      const now = { models: cpuMs(pids.models), inference: cpuMs(pids.inference) };
-      if (at === 'start') start = now;
-      else end = now;
-      return Promise.resolve();
-    },
+    mark: cpu.mark,
   });
-  return {
-    ...result,
-    modelsCpuMsPerRead: (end.models - start.models) / result.answered,
-    inferenceCpuMsPerRead: (end.inference - start.inference) / result.answered,
-  };
+  const { models, inference } = cpu.perAnswer(result.answered);
+  return { ...result, modelsCpuMsPerRead: models, inferenceCpuMsPerRead: inference };
 }
 
 const row = (name: string, r: Run): string =>

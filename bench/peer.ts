@@ -18,7 +18,7 @@ import os from 'node:os';
 
 import { closedLoop, meanResult, parseLoadArgs, postGraphQL } from './load';
 import type { LoadResult } from './load';
-import { cpuSeconds } from './cpu';
+import { cpuWindow } from './cpu';
 import { PEER_OPERATIONS } from './peer/operations';
 import type { PeerOperation } from './peer/operations';
 import { hiveVersion, startHiveGateway } from './peer/hive';
@@ -64,20 +64,15 @@ interface Run extends LoadResult {
 
 /** `op` on `gateway` under load: `warmupMs`, then counted for `windowMs`. */
 async function load(gateway: Gateway, op: PeerOperation, warmupMs: number, windowMs: number): Promise<Run> {
-  const marks: Cpu[] = [];
+  const cpu = cpuWindow({ gateway: [gateway.pid], backend: gateway.backendPids });
   const r = await closedLoop({
     concurrency: args.concurrency,
     warmupMs,
     windowMs,
     call: (_w, _i, signal) => postGraphQL(gateway.url, op.query, op.variables(), signal),
-    mark: () => {
-      marks.push({ gateway: cpuSeconds(gateway.pid), backend: gateway.backendPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) });
-      return Promise.resolve();
-    },
+    mark: cpu.mark,
   });
-  const [start, end] = marks;
-  const perAnswer = (f: (c: Cpu) => number): number => (start && end ? ((f(end) - f(start)) * 1000) / r.answered : Number.NaN);
-  return { ...r, cpu: { gateway: perAnswer((c) => c.gateway), backend: perAnswer((c) => c.backend) } };
+  return { ...r, cpu: cpu.perAnswer(r.answered) };
 }
 
 /**

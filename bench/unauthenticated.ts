@@ -9,7 +9,6 @@
  *
  *   npm run bench:unauthenticated -- [--seconds 10] [--warmup-seconds 1] [--attackers 3] [--samples 200]
  */
-
 import { TICK_MS, cpuSeconds } from './cpu';
 import { closedLoop, parseLoadArgs } from './load';
 import type { LoadResult } from './load';
