@@ -45,7 +45,7 @@ async function measure(replicas: number): Promise<Run> {
       INFERENCE_DEADLINE_MS: '600000',
       SUBGRAPH_TIMEOUT_MS: '600000',
     },
-    { built: true },
+    { built: 'once' },
   );
   try {
     const gateways =

@@ -33,7 +33,7 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
       LOG_LEVEL: 'info',
       ...env,
     },
-    { built: true },
+    { built: 'once' },
   );
   return {
     cluster,

@@ -9,6 +9,7 @@
  *   npm start -- --ephemeral-ports   every port picked by the OS (to run beside another stack)
  *   npm run start:cluster            2 replicas of every service sharing Redis (= npm start -- --replicas 2)
  *   npm start -- --built             compiles (npm run build) and runs every service from dist/, as deployed
+ *   npm start -- --built --no-compile   runs dist/ as it is (stack/cluster.ts compiles once per bench or test run)
  *
  * Every service gets one INFERENCE_TOKEN, random per run unless set, so the
  * subgraphs are let into inference-grpc and nothing else is.
@@ -30,19 +31,20 @@ import { buildUiIfStale } from './build-ui';
 /** Levels that still print the "listening" line npm start reads each service's ports from. */
 const LEVELS_WITH_INFO = new Set(['info', 'debug', 'trace']);
 
-function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number; built: boolean } {
+function parseArgs(argv: readonly string[]): { ephemeral: boolean; replicas: number; built: boolean; compile: boolean } {
   const at = argv.indexOf('--replicas');
   const replicas = at === -1 ? 1 : Number(argv[at + 1]);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9) {
     throw new Error(`--replicas takes a whole number from 1 to 9, got ${JSON.stringify(argv[at + 1])}`);
   }
-  return { ephemeral: argv.includes('--ephemeral-ports'), replicas, built: argv.includes('--built') };
+  const built = argv.includes('--built');
+  return { ephemeral: argv.includes('--ephemeral-ports'), replicas, built, compile: built && !argv.includes('--no-compile') };
 }
 
 async function main(): Promise<void> {
-  const { ephemeral, replicas, built } = parseArgs(process.argv.slice(2));
+  const { ephemeral, replicas, built, compile } = parseArgs(process.argv.slice(2));
   buildUiIfStale();
-  if (built) compileServices();
+  if (compile) compileServices();
   // One PORT for every child would collide: each service takes its own default unless told otherwise.
   const { PORT, METRICS_PORT, ...inherited } = process.env;
   const env = Object.fromEntries(Object.entries(inherited).filter((e): e is [string, string] => e[1] !== undefined));

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/paths';
 import { OPEN_CLIENT, generateInferenceToken } from '../lib/grpc/security';
 import type { InferenceClientSecurity } from '../lib/grpc/security';
+import { compileServices } from './build';
 import { harnessConfig } from './config';
 import { parseSummary } from './summary';
 import type { Instance } from './summary';
@@ -31,12 +32,17 @@ export interface Cluster {
 const STOP_TIMEOUT_MS = 30_000;
 
 export interface ClusterOptions {
-  /** `--built`: every service compiled first and run from dist/, as deployed. */
-  readonly built?: boolean;
+  /**
+   * Every service run from dist/, as deployed (`--built`): 'compile' has npm start compile it first, as a user's
+   * `--built` does; 'once' compiles here, once per process (stack/build.ts), and has npm start run dist/ as it is
+   * (`--no-compile`), so the stacks of one bench run the same build.
+   */
+  readonly built?: 'compile' | 'once';
 }
 
 export async function startCluster(replicas: number, env: Record<string, string>, options: ClusterOptions = {}): Promise<Cluster> {
   const token = env.INFERENCE_TOKEN ?? generateInferenceToken();
+  if (options.built === 'once') compileServices();
   const child = spawn(
     process.execPath,
     [
@@ -46,7 +52,8 @@ export async function startCluster(replicas: number, env: Record<string, string>
       '--replicas',
       String(replicas),
       '--ephemeral-ports',
-      ...(options.built ? ['--built'] : []),
+      ...(options.built === undefined ? [] : ['--built']),
+      ...(options.built === 'once' ? ['--no-compile'] : []),
     ],
     {
       cwd: PROJECT_ROOT,

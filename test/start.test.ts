@@ -62,7 +62,7 @@ describe('npm start', () => {
   });
 
   it('with --built compiles the services and runs each from dist/, as the deploy files do, and the build serves predictions', async () => {
-    const cluster = await startCluster(1, { NUMERIC_LATENCY_MS: '10' }, { built: true });
+    const cluster = await startCluster(1, { NUMERIC_LATENCY_MS: '10' }, { built: 'compile' });
     try {
       for (const spec of SERVICES) {
         const { pid } = cluster.instances.find((i) => i.label === spec.name) ?? {};
