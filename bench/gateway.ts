@@ -68,20 +68,15 @@ async function main(): Promise<void> {
     `${args.concurrency} concurrent callers of a cache-hit predict, ${args.windowMs / 1000} s measured after ${args.warmupMs / 1000} s warm-up`,
   );
   const runs = await withBenchStack({}, async (stack) => {
-    const pid = (label: string): number => {
-      const found = stack.cluster.instances.find((i) => i.label === label)?.pid;
-      if (found === undefined) throw new Error(`no pid for ${label}`);
-      return found;
-    };
     const forwarder = spawnService('bench/forwarder.ts', {}, [stack.prediction]);
     try {
       const { port } = await forwarder.waitForLog('forwarder listening');
       const paths: readonly Path[] = [
-        { name: 'through the supergraph', url: stack.gateway, frontPid: pid('supergraph') },
+        { name: 'through the supergraph', url: stack.gateway, frontPid: stack.cluster.pid('supergraph') },
         { name: 'through a bare Node forwarder', url: `http://127.0.0.1:${String(port)}/graphql`, frontPid: forwarder.child.pid },
         { name: 'straight to the prediction subgraph', url: stack.prediction },
       ];
-      const subgraph = pid('prediction');
+      const subgraph = stack.cluster.pid('prediction');
       console.log('warm-up (not counted)');
       for (const path of paths) await measure(path, subgraph);
       const measured = paths.map((): Run[] => []);

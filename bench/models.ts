@@ -30,8 +30,7 @@ interface Run extends LoadResult {
 }
 
 async function modelsLoad(cluster: Cluster, url: string, load: LoadArgs): Promise<Run> {
-  const pid = (label: string): number => cluster.instances.find((i) => i.label === label)?.pid ?? Number.NaN;
-  const cpu = cpuWindow({ models: [pid('models')], inference: [pid('inference')] });
+  const cpu = cpuWindow({ models: [cluster.pid('models')], inference: [cluster.pid('inference')] });
   const result = await closedLoop({
     concurrency: load.concurrency,
     warmupMs: load.warmupMs,

@@ -111,9 +111,8 @@ async function measure(): Promise<Row[]> {
     try {
       const router = await startHiveGateway(subgraphs, 'router');
       try {
-        const pid = (label: string): number => stack.cluster.instances.find((i) => i.label === label)?.pid ?? 0;
-        const backendPids = ['prediction', 'models', 'inference'].map(pid);
-        const gateways = [{ url: stack.gateway, pid: pid('supergraph') }, js, router].map((g) => ({ ...g, backendPids }));
+        const backendPids = ['prediction', 'models', 'inference'].map((label) => stack.cluster.pid(label));
+        const gateways = [{ url: stack.gateway, pid: stack.cluster.pid('supergraph') }, js, router].map((g) => ({ ...g, backendPids }));
         const forward = gateways.map((_u, g) => g);
         const runs = new Map<string, Run[]>();
         await warmUp(gateways);

@@ -73,11 +73,10 @@ async function main(): Promise<void> {
     `one unauthenticated 1 MB query at a time (${SAMPLES}); then a reader alone and beside ${ATTACKERS} attackers, ${args.windowMs / 1000} s each after ${args.warmupMs / 1000} s warm-up`,
   );
   const result = await withBenchStack({ API_KEYS: `reader=${KEY}:reader` }, async (stack) => {
-    const supergraph = stack.cluster.instances.find((i) => i.label === 'supergraph');
-    if (!supergraph) throw new Error('no supergraph in the stack');
-    const cost = await unauthenticatedCost(stack.gateway, supergraph.pid, ONE_MB_QUERY);
+    const supergraph = stack.cluster.pid('supergraph');
+    const cost = await unauthenticatedCost(stack.gateway, supergraph, ONE_MB_QUERY);
     // The same refusal of a small query: what is left is the connection and the unread megabyte drained from it.
-    const small = await unauthenticatedCost(stack.gateway, supergraph.pid, READ);
+    const small = await unauthenticatedCost(stack.gateway, supergraph, READ);
     console.log(
       `  unauthenticated 1 MB query: round trip p50 ${cost.p50Ms.toFixed(2)} ms, max ${cost.maxMs.toFixed(2)} ms; supergraph CPU ${cost.cpuMsPerQuery.toFixed(2)} ms a query; answered ${cost.statuses.join(', ')}`,
     );

@@ -133,8 +133,7 @@ async function slowestHealth(healthUrl: string, done: Promise<unknown>): Promise
 
 function measure(maxPayload: string): Promise<Run> {
   return withBenchStack({ WS_MAX_PAYLOAD_BYTES: maxPayload }, async (stack) => {
-    const pid = stack.cluster.instances.find((i) => i.label === 'supergraph')?.pid;
-    if (pid === undefined) throw new Error('no supergraph pid');
+    const pid = stack.cluster.pid('supergraph');
     const message = oversizedInit(frameBytes);
     const rssBeforeMiB = procStatusMiB(pid, 'VmRSS');
     const started = performance.now();

@@ -23,6 +23,8 @@ export interface Cluster {
   readonly inferenceSecurity: InferenceClientSecurity;
   /** The URL of the instance labelled `label`; throws when there is none. */
   url(label: string): string;
+  /** The pid of the instance labelled `label`; throws when there is none. */
+  pid(label: string): number;
   /** Everything it printed so far. */
   output(): string;
   /** Ctrl-C, as a user stops it; SIGKILL if it has not stopped within 30 s. */
@@ -74,16 +76,18 @@ export async function startCluster(replicas: number, env: Record<string, string>
     });
     void exited.then((code) => reject(new Error(`npm start --replicas ${replicas} exited with ${code}: ${out}`)));
   });
+  const instance = (label: string): Instance => {
+    const found = instances.find((i) => i.label === label);
+    if (!found) throw new Error(`no ${label} among ${instances.map((i) => i.label).join(', ')}`);
+    return found;
+  };
   return {
     child,
     exited,
     inferenceSecurity: { ...OPEN_CLIENT, inferenceToken: token },
     instances,
-    url: (label) => {
-      const found = instances.find((i) => i.label === label);
-      if (!found) throw new Error(`no ${label} among ${instances.map((i) => i.label).join(', ')}`);
-      return found.url;
-    },
+    url: (label) => instance(label).url,
+    pid: (label) => instance(label).pid,
     output: () => out,
     stop: async () => {
       if (child.exitCode !== null) return;

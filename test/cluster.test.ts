@@ -182,8 +182,7 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
   });
 
   it('keeps answering when an inference replica is killed under load: only calls in flight to it fail, with INFERENCE_UNAVAILABLE', async () => {
-    const victim = cluster.instances.find((i) => i.label === 'inference-1');
-    if (!victim) throw new Error('no inference-1 in the cluster summary');
+    const victim = cluster.pid('inference-1');
     const CALLERS = 6;
     const results: { startedAt: number; answeredAt: number; code: string | undefined; ok: boolean }[] = [];
     let inFlight = 0;
@@ -210,7 +209,7 @@ describeRedis('npm run start:cluster: 2 replicas of every service sharing Redis'
     await until(() => results.length >= CALLERS * 3, 'the load to be under way', 10_000);
     inFlightAtKill = inFlight;
     killedAt = Date.now();
-    process.kill(victim.pid, 'SIGKILL');
+    process.kill(victim, 'SIGKILL');
     await load;
 
     const failed = results.filter((r) => !r.ok);

@@ -65,8 +65,7 @@ describe('npm start', () => {
     const cluster = await startCluster(1, { NUMERIC_LATENCY_MS: '10' }, { built: 'compile' });
     try {
       for (const spec of SERVICES) {
-        const { pid } = cluster.instances.find((i) => i.label === spec.name) ?? {};
-        const argv = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
+        const argv = readFileSync(`/proc/${cluster.pid(spec.name)}/cmdline`, 'utf8').split('\0');
         expect(argv[1]).toBe(path.join(PROJECT_ROOT, builtEntry(spec.entry)));
         expect(argv).not.toContain('tsx');
       }
