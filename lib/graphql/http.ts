@@ -9,7 +9,7 @@
  * text before it is parsed. Whatever they refuse costs no parse, no
  * validation and no entry in Apollo's caches.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 import { HeaderMap } from '@apollo/server';
@@ -48,6 +48,31 @@ export interface GraphQLHandlerOptions<C extends BaseContext> {
   checkQuery?(query: string): Refusal | undefined;
   /** Runs on the raw body once read, before it is parsed. */
   readonly verify?: VerifyRequest;
+  /** Runs on a POST that passed every check above, before Apollo Server sees it. */
+  readonly shortcut?: Shortcut<C>;
+}
+
+/** A POST request as a shortcut sees it: checked, its body parsed. */
+export interface ShortcutRequest<C> {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+  readonly context: C;
+}
+
+/** An answer given without Apollo Server, with status 200. */
+export interface ShortcutAnswer {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * A way around Apollo Server for requests it has answered before (the supergraph's ./fast-path): the whole
+ * answer; or the context Apollo Server is to run the request with; or undefined, to run it as it came.
+ */
+export interface Shortcut<C> {
+  take(request: ShortcutRequest<C>): Promise<ShortcutAnswer | { readonly context: C } | undefined>;
+  /** Told the content type of each 200 answer Apollo Server gave, and the Accept header it chose it for. */
+  negotiated(accept: string | undefined, contentType: string): void;
 }
 
 /**
@@ -217,13 +242,26 @@ export function graphqlHandler<C extends BaseContext>(
       sendRefusal(res, badQuery);
       return;
     }
+    let apolloContext: C = context;
+    if (options.shortcut && method === 'POST') {
+      const taken = await options.shortcut.take({ headers: req.headers, body, context });
+      if (taken && 'body' in taken) {
+        // Headers set, not written: end() then sends Content-Length, as for Apollo's answers, instead of chunking.
+        for (const [name, value] of Object.entries(taken.headers)) res.setHeader(name, value);
+        res.end(taken.body);
+        return;
+      }
+      if (taken) apolloContext = taken.context;
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: () => Promise.resolve(context),
+      context: () => Promise.resolve(apolloContext),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
+    const contentType = response.headers.get('content-type');
+    if ((response.status ?? 200) === 200 && contentType !== undefined) options.shortcut?.negotiated(req.headers.accept, contentType);
     if (response.body.kind === 'complete') {
-      res.statusCode = statusOf(response.status ?? 200, response.headers.get('content-type'), response.body.string);
+      res.statusCode = statusOf(response.status ?? 200, contentType, response.body.string);
       res.end(response.body.string);
       return;
     }

@@ -13,17 +13,23 @@ export function operationLogPlugin<C extends BaseContext & { readonly requestId:
           const fieldErrors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           // `errors` holds the request's errors when there are any; the result's errors repeat them.
           const codes = (errors ?? fieldErrors).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN'));
-          const line = {
-            requestId: contextValue.requestId,
-            operationName: operationName ?? null,
-            ms: performance.now() - started,
-            errors: codes,
-          };
-          if (codes.length > 0) logger.info(line, 'operation answered with errors');
-          else logger.debug(line, 'operation answered');
+          logOperation(logger, contextValue.requestId, operationName, started, codes);
           return Promise.resolve();
         },
       });
     },
   };
+}
+
+/** The log line of an operation answered, started at `started` (performance.now()), with the codes of its errors. */
+export function logOperation(
+  logger: Logger,
+  requestId: string,
+  operationName: string | null | undefined,
+  started: number,
+  codes: readonly string[],
+): void {
+  const line = { requestId, operationName: operationName ?? null, ms: performance.now() - started, errors: codes };
+  if (codes.length > 0) logger.info(line, 'operation answered with errors');
+  else logger.debug(line, 'operation answered');
 }

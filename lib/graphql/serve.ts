@@ -59,6 +59,8 @@ export interface ServeOptions<C extends BaseContext> {
   readonly admit?: GraphQLHandlerOptions<C>['admit'];
   /** Turns an operation text away before Apollo Server parses it (see ./http). */
   readonly checkQuery?: GraphQLHandlerOptions<C>['checkQuery'];
+  /** Runs on a POST that passed every check, before Apollo Server sees it (GraphQLHandlerOptions.shortcut). */
+  readonly shortcut?: GraphQLHandlerOptions<C>['shortcut'];
   /**
    * Origins browsers may call from (`*` for any); empty sends no CORS headers. A WebSocket
    * upgrade from any other origin but the server's own is refused (403), so a page elsewhere
@@ -116,6 +118,7 @@ export async function serveGraphQL<C extends BaseContext>(options: ServeOptions<
     verify: options.verify,
     admit: options.admit,
     checkQuery: options.checkQuery,
+    shortcut: options.shortcut,
   });
   let closing = false;
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {

@@ -183,6 +183,12 @@ export const supergraphSettings = {
     'Query plans kept for reuse, in MiB as their JSON measures; only authenticated callers fill it.',
     { min: 1, max: 4096 },
   ),
+  fastPathMaxOperations: int(
+    'FAST_PATH_MAX_OPERATIONS',
+    256,
+    'Mutations whose query plan is one fetch asking the subgraph exactly what the client asked are answered, once Apollo Server has run them once, without its request pipeline and the plan executor: auth, limits, variable checks, metrics and the log still run, and an answer with errors goes through Apollo Server with the fetch already made. How many operation texts are remembered (the oldest is dropped first); 0 turns the fast path off.',
+    { min: 0, max: 100_000 },
+  ),
   responseCache: bool(
     'RESPONSE_CACHE',
     true,

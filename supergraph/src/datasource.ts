@@ -3,8 +3,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 
-/** A subgraph's GraphQL answer, as the gateway reads it (SubgraphAnswer). */
-interface SubgraphAnswer {
+/** A subgraph's GraphQL answer, as the gateway reads it. */
+export interface SubgraphAnswer {
   readonly data?: Record<string, unknown> | null;
   readonly errors?: readonly GraphQLFormattedError[];
   readonly extensions?: Record<string, unknown>;
@@ -14,6 +14,11 @@ interface SubgraphAnswer {
 interface CacheHint {
   maxAge: number;
   scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** The operation's cache policy, as far as a fetch narrows it. */
+interface CachePolicy {
+  restrict?(hint: CacheHint): void;
 }
 
 import type { Identity } from '../../lib/auth';
@@ -34,6 +39,24 @@ export interface GatewayContext {
   readonly rateKey: string;
   /** True over HTTP, where ./gate authenticated the caller and drew its token before Apollo Server saw the request. */
   readonly admittedAtGate?: boolean;
+  /** The fetch ./fast-path already made for this request, which the plan's fetch takes instead of sending it again. */
+  readonly replay?: FetchReplay;
+}
+
+/** A subgraph fetch made and settled: what it answered, or the error it failed with. */
+export interface FetchReplay {
+  readonly subgraph: string;
+  /** The subgraph operation's text, as the query plan writes it. */
+  readonly query: string;
+  readonly outcome: { readonly answer: SubgraphAnswer } | { readonly error: unknown };
+}
+
+/** The parts of a subgraph request that go into its body. */
+export interface SubgraphRequest {
+  readonly query?: string;
+  readonly operationName?: string;
+  readonly variables?: Record<string, unknown>;
+  readonly extensions?: Record<string, unknown>;
 }
 
 /** The identity header of a caller the supergraph vouches for, signed on its way out (./signed-fetch); none without a secret. */
@@ -116,10 +139,37 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
+    const { request, context } = options;
+    const replay = (context as Partial<GatewayContext>).replay;
+    if (replay?.subgraph === this.options.name && replay.query === request.query) {
+      if ('answer' in replay.outcome) return replay.outcome.answer;
+      throw replay.outcome.error;
+    }
+    const { http, ...body } = request;
+    const scope = this.options.deduplicate ? shareScope(options, this.options.name) : undefined;
+    // As Apollo does, the subgraph's Cache-Control narrows the operation's cache policy (what the response cache reads).
+    const policy = ('incomingRequestContext' in options ? (options.incomingRequestContext.overallCachePolicy as unknown) : undefined) as
+      CachePolicy | undefined;
+    return this.fetch(body, context, scope, policy, http?.headers);
+  }
+
+  /** A mutation's one fetch, for ./fast-path: a write, so never shared, and no cache policy to narrow. */
+  sendMutation(request: SubgraphRequest, context: GatewayContext): Promise<SubgraphAnswer> {
+    return this.fetch(request, context, undefined, undefined);
+  }
+
+  private async fetch(
+    request: SubgraphRequest,
+    context: Partial<GatewayContext>,
+    scope: string | undefined,
+    policy: CachePolicy | undefined,
+    /** Headers the plan adds (Apollo's trace request, when usage reporting captures traces). */
+    extraHeaders?: Iterable<[string, string]>,
+  ): Promise<SubgraphAnswer> {
     const started = performance.now();
     let ok = false;
     try {
-      const response = await this.send(options);
+      const response = await this.send(request, context, scope, policy, extraHeaders);
       ok = !response.errors?.length;
       return response;
     } finally {
@@ -127,19 +177,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
-    const { request, context } = options;
-    const { http, query, ...rest } = request;
+  private async send(
+    { query, ...rest }: SubgraphRequest,
+    context: Partial<GatewayContext>,
+    scope: string | undefined,
+    policy: CachePolicy | undefined,
+    extraHeaders: Iterable<[string, string]> = [],
+  ): Promise<SubgraphAnswer> {
     if (!query) throw new Error('Missing query');
     const headers: Record<string, string> = {};
-    for (const [name, value] of http?.headers ?? []) headers[name.toLowerCase()] = value;
+    for (const [name, value] of extraHeaders) headers[name.toLowerCase()] = value;
     headers['content-type'] = 'application/json';
     // Health checks and schema loads come with an empty context.
-    const { requestId, identity } = context as Partial<GatewayContext>;
+    const { requestId, identity } = context;
     if (typeof requestId === 'string') headers[REQUEST_ID_KEY] = requestId;
     const vouched = identityHeader(identity, this.options.subgraphSecret);
     if (vouched !== undefined) headers[IDENTITY_HEADER] = vouched;
-    const scope = this.options.deduplicate ? shareScope(options, this.options.name) : undefined;
     if (scope !== undefined) headers[SHARE_SCOPE_HEADER] = scope;
     let body: unknown;
     let answer: SubgraphResponse;
@@ -152,9 +205,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     } catch (error) {
       return this.failed(error as Error, requestId);
     }
-    // As Apollo does, the subgraph's Cache-Control narrows the operation's cache policy (what the response cache reads).
-    const policy = ('incomingRequestContext' in options ? (options.incomingRequestContext.overallCachePolicy as unknown) : undefined) as
-      { restrict?(hint: CacheHint): void } | undefined;
     if (typeof policy?.restrict === 'function') policy.restrict(cacheHintOf(answer.headers.get('cache-control')));
     return body;
   }

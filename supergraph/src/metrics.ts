@@ -31,6 +31,8 @@ export class SupergraphMetrics {
   readonly fetches: Histogram<'subgraph' | 'outcome'>;
   /** Fetches answered by an identical request already in flight (SUBGRAPH_DEDUPLICATION). */
   readonly sharedFetches: Counter<'subgraph'>;
+  /** Operations that took ./fast-path: answered there, or sent on through Apollo Server with their fetch made. */
+  readonly fastPath: Counter<'outcome'>;
   private readonly names = new Set<string>();
   private readonly listed: ReadonlySet<string>;
 
@@ -66,6 +68,12 @@ export class SupergraphMetrics {
       labelNames: ['subgraph'],
       registers,
     });
+    this.fastPath = new Counter({
+      name: 'infergraph_fast_path_operations_total',
+      help: 'Mutations of a one-fetch plan that took the fast path (FAST_PATH_MAX_OPERATIONS): ANSWERED there, or REPLAYED through Apollo Server with the answer of their fetch because it had errors.',
+      labelNames: ['outcome'],
+      registers,
+    });
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -80,13 +88,23 @@ export class SupergraphMetrics {
             // `operation` is set once the document parsed and validated; a string identity is a caller not authenticated.
             const admitted = resolved !== undefined && typeof contextValue.identity !== 'string' && code !== 'UNAUTHENTICATED';
             const operation = admitted ? this.label(resolved.name?.value) : UNKNOWN_OPERATION;
-            this.operations.inc({ operation, outcome: first ? (typeof code === 'string' ? code : 'ERROR') : 'OK' });
-            this.duration.observe({ operation }, (performance.now() - started) / 1000);
+            this.count(operation, first ? (typeof code === 'string' ? code : 'ERROR') : 'OK', started);
             return Promise.resolve();
           },
         });
       },
     };
+  }
+
+  /** An operation ./fast-path answered without errors, started at `started` (performance.now()). */
+  answeredFast(operationName: string | undefined, started: number): void {
+    this.fastPath.inc({ outcome: 'ANSWERED' });
+    this.count(this.label(operationName), 'OK', started);
+  }
+
+  private count(operation: string, outcome: string, started: number): void {
+    this.operations.inc({ operation, outcome });
+    this.duration.observe({ operation }, (performance.now() - started) / 1000);
   }
 
   /** An operation turned away before Apollo Server saw it (./gate): counted as "unknown", by its code. */

@@ -105,6 +105,7 @@ describe('the response cache', () => {
   });
 
   it('shows a policy change made through this supergraph at the next read, and answers every setTrafficPolicy itself', async () => {
+    // The same text twice: the second takes the fast path (./fast-path), which must start a new generation as well.
     // This supergraph's modelChanged comes from a models subgraph of another inference-grpc, which never reports
     // the change (its queries and mutations go to the stack's): only the mutation can invalidate.
     const elsewhere = await startInference();
@@ -112,8 +113,14 @@ describe('the response cache', () => {
     extra.push(elsewhere, quiet);
     const sg = await another({ MODELS_URL: (await proxy(quiet.url)).url });
     await cached(sg, canary('Mine'));
-    const first = await costed(sg, SET_CANARY(11), KEYS.admin);
-    const second = await costed(sg, SET_CANARY(12), KEYS.admin);
+    const setCanary =
+      'mutation ($p: Int!) { setTrafficPolicy(input: { model: "numeric", canary: { version: "v2", percent: $p } }) { canary { percent } } }';
+    const first = await costed(sg, setCanary, KEYS.admin, { p: 11 });
+    // Cached again after the first change, so that only the second's invalidation makes the next read fetch.
+    await cached(sg, canary('Mine'));
+    const fast = metricValue(await metrics(sg), 'infergraph_fast_path_operations_total', { outcome: 'ANSWERED' }) ?? 0;
+    const second = await costed(sg, setCanary, KEYS.admin, { p: 12 });
+    expect(metricValue(await metrics(sg), 'infergraph_fast_path_operations_total', { outcome: 'ANSWERED' })).toBe(fast + 1);
     expect([first.answer.data, second.answer.data]).toEqual([
       { setTrafficPolicy: { canary: { percent: 11 } } },
       { setTrafficPolicy: { canary: { percent: 12 } } },

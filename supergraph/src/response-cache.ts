@@ -31,7 +31,7 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Kind, OperationTypeNode } from 'graphql';
-import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 
@@ -155,6 +155,11 @@ export class ResponseCache {
     return [ApolloServerPluginCacheControl({ calculateHttpHeaders: false }), this.plugin()];
   }
 
+  /** A mutation ran: if it changed the registry, nothing cached before now is served again (its caller reads its write). */
+  mutated(operation: OperationDefinitionNode, document: DocumentNode | undefined): void {
+    if (this.options.enabled && touchesRegistry(operation.selectionSet, document)) this.changed();
+  }
+
   /** Nothing cached before now is served again. */
   invalidate(): void {
     this.generation += 1;
@@ -201,9 +206,8 @@ export class ResponseCache {
             if (outcome === 'miss' && storable && generation === this.generation && this.options.synced())
               await inner?.willSendResponse?.(context);
             // A registry mutation refused before it ran (by auth or a limit) changed nothing and invalidates nothing.
-            else if (inner && executed && context.operation?.operation === OperationTypeNode.MUTATION) {
-              if (touchesRegistry(context.operation.selectionSet, context.document)) this.changed();
-            }
+            else if (executed && context.operation?.operation === OperationTypeNode.MUTATION)
+              this.mutated(context.operation, context.document);
           },
         };
       },

@@ -38,6 +38,7 @@ import { formatError } from './format-error';
 import { admitCaller, checkQueryText } from './gate';
 import type { Refusal } from '../../lib/graphql/http';
 import { documentCache } from './caches';
+import { FastPath } from './fast-path';
 import { limitsPlugin } from './limits';
 import { ResponseCache } from './response-cache';
 import { SubscriptionBridge } from './subscriptions/bridge';
@@ -96,10 +97,20 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       }),
     ]),
   );
+  const responseCache = ResponseCache.start(config, urls.models && wsUrl(urls.models), logger, metricsRegistry);
+  const fastPath = new FastPath({
+    maxOperations: config.fastPathMaxOperations,
+    dataSources,
+    limits: config,
+    metrics,
+    logger,
+    mutated: (operation, document) => responseCache.cache.mutated(operation, document),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
     experimental_approximateQueryPlanStoreMiB: config.queryPlanCacheMib,
+    experimental_didResolveQueryPlan: fastPath.didResolveQueryPlan,
     buildService: ({ name, url }) =>
       dataSources[name] ??
       new SubgraphDataSource({ name, url: url ?? '', subgraphSecret: config.subgraphSecret, timeoutMs: config.subgraphTimeoutMs, logger }),
@@ -140,7 +151,6 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
       return client;
     },
   });
-  const responseCache = ResponseCache.start(config, urls.models && wsUrl(urls.models), logger, metricsRegistry);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -188,6 +198,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
     },
     admit: async (context) => counted(await admit(context)),
     checkQuery: (query) => counted(checkQuery(query)),
+    ...(config.fastPathMaxOperations > 0 ? { shortcut: fastPath } : {}),
     websocket: {
       maxPayloadBytes: config.wsMaxPayloadBytes,
       serve: (wss) => serveSubscriptions(wss, { bridge, apollo, limits: config, authenticator, limiter }),

@@ -1,0 +1,186 @@
+/**
+ * The fast path (FAST_PATH_MAX_OPERATIONS): a mutation whose query plan is one
+ * fetch, whose subgraph operation asks exactly what the client asked, is
+ * answered without Apollo Server's request pipeline and the gateway's plan
+ * executor, which cost a cache-hit `predict` more CPU than everything else
+ * the supergraph does for it (bench:gateway, profiled).
+ *
+ * An operation text takes it only once Apollo Server has run it once: the
+ * gateway tells each plan it resolves (`didResolveQueryPlan`), and a plan
+ * that qualifies is remembered under the text and operation name. The
+ * supergraph schema is static, so a plan once made is the plan for good.
+ *
+ * On the fast path the request still goes through what decides whether it
+ * may run and what it costs: the gate (auth, rate limit, body and token
+ * limits) before it, then the role check, the query limits and the variables'
+ * coercion here, the same functions Apollo's pipeline calls. Any of them
+ * refusing sends the request through Apollo Server as it came, which answers
+ * the refusal as always. The fetch goes out through the same data source
+ * (request id, signed identity, timeout, fetch metrics). An answer without
+ * errors is the client's answer as it is: the subgraph answered the same
+ * selections, so the gateway's result shaping would change nothing. An answer
+ * with errors, or a failed fetch, goes through Apollo Server with the fetch's
+ * outcome (`GatewayContext.replay`), which the plan takes instead of fetching
+ * again: errors are mapped and formatted as they always are, and the mutation
+ * reaches the subgraph once.
+ *
+ * Queries never take it: their answers go through the response cache and its
+ * cache hints, which Apollo Server's pipeline keeps.
+ */
+import { Kind, OperationTypeNode, getVariableValues, parse, print } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+
+import { checkRoles } from '../../lib/graphql/authorize';
+import type { Shortcut, ShortcutAnswer, ShortcutRequest } from '../../lib/graphql/http';
+import { logOperation } from '../../lib/graphql/logging';
+import type { Logger } from '../../lib/logger';
+import type { FetchReplay, GatewayContext, SubgraphDataSource } from './datasource';
+import { checkOperationLimits } from './limits';
+import type { OperationLimits } from './limits';
+import type { SupergraphMetrics } from './metrics';
+
+/** A mutation whose plan is one fetch, as the gateway planned it. */
+interface Learned {
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  /** The API schema its variables are coerced against, as the gateway does. */
+  readonly schema: GraphQLSchema;
+  readonly subgraph: string;
+  /** The planner's subgraph operation. */
+  readonly query: string;
+  readonly subgraphOperationName: string | undefined;
+  readonly variableUsages: readonly string[];
+}
+
+/** The body of a POST that Apollo Server reads as one operation, nothing else in it. */
+interface JsonRequest {
+  readonly query: string;
+  readonly operationName?: string | null;
+  readonly variables?: Record<string, unknown> | null;
+}
+
+export interface FastPathOptions {
+  /** FAST_PATH_MAX_OPERATIONS: operation texts remembered, 0 for none. */
+  readonly maxOperations: number;
+  readonly dataSources: Readonly<Record<string, SubgraphDataSource>>;
+  readonly limits: OperationLimits;
+  readonly metrics: SupergraphMetrics;
+  readonly logger: Logger;
+  /** Told every mutation the fast path answered (the response cache starts a new generation for a registry change). */
+  mutated(operation: OperationDefinitionNode, document: DocumentNode): void;
+}
+
+/** Accept headers whose content type is remembered: clients send few distinct ones. */
+const MAX_ACCEPT_HEADERS = 64;
+const BODY_KEYS: ReadonlySet<string> = new Set(['query', 'operationName', 'variables']);
+
+function keyOf(operationName: string | null | undefined, query: string): string {
+  return `${operationName ?? ''}\n${query}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The request as one JSON operation, or undefined for anything else (GET, batches, persisted queries, other media types). */
+function jsonRequest({ headers, body }: ShortcutRequest<GatewayContext>): JsonRequest | undefined {
+  if (headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json' || !isPlainObject(body)) return undefined;
+  for (const key of Object.keys(body)) if (!BODY_KEYS.has(key)) return undefined;
+  const { query, operationName, variables } = body;
+  if (typeof query !== 'string') return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+  if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
+  return { query, operationName, variables };
+}
+
+/** The only operation of a planner-written subgraph document. */
+function operationOf(document: DocumentNode): OperationDefinitionNode | undefined {
+  const [definition, ...rest] = document.definitions;
+  return rest.length === 0 && definition?.kind === Kind.OPERATION_DEFINITION ? definition : undefined;
+}
+
+export class FastPath implements Shortcut<GatewayContext> {
+  private readonly learned = new Map<string, Learned>();
+  /** The content type Apollo Server answers in, by the Accept header it answered ('' for none). */
+  private readonly contentTypes = new Map<string, string>();
+
+  constructor(private readonly options: FastPathOptions) {}
+
+  /** The gateway's experimental_didResolveQueryPlan: remembers a plan that qualifies. */
+  readonly didResolveQueryPlan: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, requestContext, operationContext }) => {
+    const node = queryPlan.node;
+    const operation = requestContext.operation;
+    if (this.options.maxOperations === 0 || operation?.operation !== OperationTypeNode.MUTATION || node?.kind !== 'Fetch') return;
+    if (node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return;
+    const key = keyOf(requestContext.request.operationName, requestContext.source);
+    if (this.learned.has(key) || !this.options.dataSources[node.serviceName]) return;
+    const subgraphOperation = operationOf(parse(node.operation));
+    const selections = print(operation.selectionSet);
+    // The same selections, with no directive whose outcome the gateway would evaluate: shaping the answer changes nothing.
+    if (!subgraphOperation || print(subgraphOperation.selectionSet) !== selections || selections.includes('@')) return;
+    if (this.learned.size >= this.options.maxOperations) this.learned.delete(this.learned.keys().next().value ?? '');
+    this.learned.set(key, {
+      document: requestContext.document,
+      operation,
+      schema: operationContext.schema,
+      subgraph: node.serviceName,
+      query: node.operation,
+      subgraphOperationName: node.operationName,
+      variableUsages: node.variableUsages ?? [],
+    });
+  };
+
+  negotiated(accept: string | undefined, contentType: string): void {
+    const key = accept ?? '';
+    if (this.contentTypes.has(key) || this.contentTypes.size >= MAX_ACCEPT_HEADERS) return;
+    this.contentTypes.set(key, contentType);
+  }
+
+  async take(request: ShortcutRequest<GatewayContext>): Promise<ShortcutAnswer | { readonly context: GatewayContext } | undefined> {
+    if (this.learned.size === 0) return undefined;
+    const started = performance.now();
+    const json = jsonRequest(request);
+    const learned = json && this.learned.get(keyOf(json.operationName, json.query));
+    const contentType = this.contentTypes.get(request.headers.accept ?? '');
+    const { context } = request;
+    const { identity } = context;
+    if (!json || !learned || contentType === undefined || typeof identity === 'string') return undefined;
+    const { document, operation } = learned;
+    const variables = json.variables ?? {};
+    const refused =
+      checkRoles(document, json.operationName, identity) ??
+      checkOperationLimits(document, json.operationName, variables, this.options.limits) ??
+      (operation.variableDefinitions?.length
+        ? getVariableValues(learned.schema, operation.variableDefinitions, variables).errors
+        : undefined);
+    if (refused) return undefined;
+    const sent: Record<string, unknown> = {};
+    for (const name of learned.variableUsages)
+      if (Object.hasOwn(variables, name) && variables[name] !== undefined) sent[name] = variables[name];
+    const dataSource = this.options.dataSources[learned.subgraph];
+    if (!dataSource) return undefined;
+    let outcome: FetchReplay['outcome'];
+    try {
+      const answer = await dataSource.sendMutation(
+        { query: learned.query, variables: sent, operationName: learned.subgraphOperationName },
+        context,
+      );
+      if (answer.errors === undefined && isPlainObject(answer.data)) {
+        this.options.mutated(operation, document);
+        this.options.metrics.answeredFast(operation.name?.value, started);
+        logOperation(this.options.logger, context.requestId, operation.name?.value, started, []);
+        // What Apollo Server sends (orderExecutionResultFields, prettyJSONStringify); the response cache's no-store.
+        return {
+          headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+          body: `${JSON.stringify({ data: answer.data })}\n`,
+        };
+      }
+      outcome = { answer };
+    } catch (error) {
+      outcome = { error };
+    }
+    this.options.metrics.fastPath.inc({ outcome: 'REPLAYED' });
+    return { context: { ...context, replay: { subgraph: learned.subgraph, query: learned.query, outcome } } };
+  }
+}
