@@ -118,6 +118,32 @@ describe('the fast path for mutations of a one-fetch plan', () => {
     for (const run of [forbidden, badVariables]) expect(run).toMatchObject({ answered: 0, replayed: 0, requests: 0 });
   });
 
+  it('leaves an operationName that picks no remembered operation to Apollo Server, which refuses it before any fetch', async () => {
+    const headers = { 'x-api-key': KEYS.predictor };
+    await post(fast, { query: PREDICT, variables: { input: NUMERIC } }, headers);
+    const empty = await alike({ query: PREDICT, variables: { input: NUMERIC }, operationName: '' }, headers);
+    // A name and text that, joined with a newline, spell a remembered name and text: the gateway would not parse it.
+    const text = 'mutation Nl($input: PredictInput!) {\n  predict(input: $input) { label }\n}';
+    await post(fast, { query: text, variables: { input: NUMERIC }, operationName: 'Nl' }, headers);
+    const [name, query] = [`Nl\n${text.slice(0, text.indexOf('\n'))}`, text.slice(text.indexOf('\n') + 1)];
+    const spliced = await alike({ query, variables: { input: NUMERIC }, operationName: name }, headers);
+    expect(JSON.parse(empty.answer.body)).toMatchObject({ errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] });
+    expect(JSON.parse(spliced.answer.body)).toMatchObject({ errors: [{ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
+    for (const run of [empty, spliced]) expect(run).toMatchObject({ answered: 0, replayed: 0, requests: 0 });
+  });
+
+  it('sends a variable named $__proto__ as the gateway does', async () => {
+    const query = 'mutation Proto($__proto__: PredictInput!) { predict(input: $__proto__) { modelVersion label } }';
+    const run = await alike(
+      { query, variables: JSON.parse('{"__proto__": {"model": "numeric", "features": [1]}}') },
+      {
+        'x-api-key': KEYS.predictor,
+      },
+    );
+    expect(run).toMatchObject({ answered: 1, requests: 1 });
+    expect(JSON.parse(run.answer.body)).toMatchObject({ data: { predict: { modelVersion: 'v1' } } });
+  });
+
   it('sends a subgraph error through Apollo Server with the fetch made once', async () => {
     const tooLong = { model: 'sentiment', text: 'x'.repeat(65), cache: 'BYPASS' };
     const run = await alike({ query: PREDICT, variables: { input: tooLong } }, { 'x-api-key': KEYS.predictor });
@@ -144,6 +170,26 @@ describe('the fast path for mutations of a one-fetch plan', () => {
     expect(proxy.requests - requests).toBe(2);
   });
 
+  it('times an operation sent on through Apollo Server from when the fast path took it, its fetch included', async () => {
+    const body = { query: PREDICT, variables: { input: NUMERIC }, operationName: 'Fast' };
+    const headers = { 'x-api-key': KEYS.predictor };
+    await post(fast, body, headers);
+    const seconds = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${fast.metricsPort}/metrics`)).text();
+      return metricValue(text, 'infergraph_graphql_operation_duration_seconds_sum', { operation: 'Fast' }) ?? 0;
+    };
+    const before = await seconds();
+    proxy.hold();
+    const answer = post(fast, body, headers);
+    await until(() => proxy.held === 1, 'the predict held at the proxy', 5000);
+    // Held at least this long: the operation, which started before and ends after, lasts longer.
+    const heldMs = 300;
+    await new Promise((resolve) => setTimeout(resolve, heldMs));
+    proxy.fail();
+    expect(JSON.parse((await answer).body)).toMatchObject({ errors: [{ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] });
+    expect((await seconds()) - before).toBeGreaterThanOrEqual(heldMs / 1000);
+  });
+
   it('checks MAX_BATCH_ITEMS on every predictBatch, whose variables the fast path reads', async () => {
     const batch = 'mutation ($inputs: [PredictInput!]!) { predictBatch(inputs: $inputs) { __typename ... on Prediction { label } } }';
     const headers = { 'x-api-key': KEYS.predictor };
@@ -155,7 +201,8 @@ describe('the fast path for mutations of a one-fetch plan', () => {
   });
 
   it('is never taken with FAST_PATH_MAX_OPERATIONS=0', async () => {
-    await post(apollo, { query: PREDICT, variables: { input: NUMERIC } }, { 'x-api-key': KEYS.predictor });
+    const body = { query: PREDICT, variables: { input: NUMERIC }, operationName: 'Fast' };
+    for (let i = 0; i < 2; i++) expect((await post(apollo, body, { 'x-api-key': KEYS.predictor })).status).toBe(200);
     expect((await fastPath(apollo, 'ANSWERED')) + (await fastPath(apollo, 'REPLAYED'))).toBe(0);
   });
 });

@@ -3,10 +3,13 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 
 import type { Logger } from '../logger';
 
-export function operationLogPlugin<C extends BaseContext & { readonly requestId: string }>(logger: Logger): ApolloServerPlugin<C> {
+/** `startedAt` (performance.now()), when set, is when the operation started before Apollo Server saw it. */
+export function operationLogPlugin<C extends BaseContext & { readonly requestId: string; readonly startedAt?: number }>(
+  logger: Logger,
+): ApolloServerPlugin<C> {
   return {
-    requestDidStart() {
-      const started = performance.now();
+    requestDidStart({ contextValue }) {
+      const started = contextValue.startedAt ?? performance.now();
       return Promise.resolve({
         willSendResponse({ contextValue, operationName, errors, response }) {
           const body = response.body;

@@ -41,6 +41,8 @@ export interface GatewayContext {
   readonly admittedAtGate?: boolean;
   /** The fetch ./fast-path already made for this request, which the plan's fetch takes instead of sending it again. */
   readonly replay?: FetchReplay;
+  /** When ./fast-path took the request (performance.now()): Apollo Server's run of it is timed from then. */
+  readonly startedAt?: number;
 }
 
 /** A subgraph fetch made and settled: what it answered, or the error it failed with. */

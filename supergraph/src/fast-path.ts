@@ -27,7 +27,7 @@
  * Queries never take it: their answers go through the response cache and its
  * cache hints, which Apollo Server's pipeline keeps.
  */
-import { Kind, OperationTypeNode, getVariableValues, parse, print } from 'graphql';
+import { Kind, OperationTypeNode, getOperationAST, getVariableValues, parse, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 
@@ -35,7 +35,7 @@ import { checkRoles } from '../../lib/graphql/authorize';
 import type { Shortcut, ShortcutAnswer, ShortcutRequest } from '../../lib/graphql/http';
 import { logOperation } from '../../lib/graphql/logging';
 import type { Logger } from '../../lib/logger';
-import type { FetchReplay, GatewayContext, SubgraphDataSource } from './datasource';
+import type { FetchReplay, GatewayContext, SubgraphAnswer, SubgraphDataSource } from './datasource';
 import { checkOperationLimits } from './limits';
 import type { OperationLimits } from './limits';
 import type { SupergraphMetrics } from './metrics';
@@ -75,8 +75,9 @@ export interface FastPathOptions {
 const MAX_ACCEPT_HEADERS = 64;
 const BODY_KEYS: ReadonlySet<string> = new Set(['query', 'operationName', 'variables']);
 
+/** The key of an operation text and name: an absent name and an empty one differ, and no name and text can collide. */
 function keyOf(operationName: string | null | undefined, query: string): string {
-  return `${operationName ?? ''}\n${query}`;
+  return JSON.stringify([operationName ?? null, query]);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -147,6 +148,8 @@ export class FastPath implements Shortcut<GatewayContext> {
     const { identity } = context;
     if (!json || !learned || contentType === undefined || typeof identity === 'string') return undefined;
     const { document, operation } = learned;
+    // The name must pick the operation that was planned, as Apollo Server resolves it; the checks below read it so.
+    if (getOperationAST(document, json.operationName) !== operation) return undefined;
     const variables = json.variables ?? {};
     const refused =
       checkRoles(document, json.operationName, identity) ??
@@ -155,32 +158,34 @@ export class FastPath implements Shortcut<GatewayContext> {
         ? getVariableValues(learned.schema, operation.variableDefinitions, variables).errors
         : undefined);
     if (refused) return undefined;
-    const sent: Record<string, unknown> = {};
+    // As the gateway builds them: a variable named __proto__ is a key like any other.
+    const sent = Object.create(null) as Record<string, unknown>;
     for (const name of learned.variableUsages)
       if (Object.hasOwn(variables, name) && variables[name] !== undefined) sent[name] = variables[name];
     const dataSource = this.options.dataSources[learned.subgraph];
     if (!dataSource) return undefined;
-    let outcome: FetchReplay['outcome'];
+    const replay = (outcome: FetchReplay['outcome']): { readonly context: GatewayContext } => {
+      this.options.metrics.fastPath.inc({ outcome: 'REPLAYED' });
+      // Apollo Server's metrics and log time the operation from here, its fetch included.
+      return { context: { ...context, startedAt: started, replay: { subgraph: learned.subgraph, query: learned.query, outcome } } };
+    };
+    let answer: SubgraphAnswer;
     try {
-      const answer = await dataSource.sendMutation(
+      answer = await dataSource.sendMutation(
         { query: learned.query, variables: sent, operationName: learned.subgraphOperationName },
         context,
       );
-      if (answer.errors === undefined && isPlainObject(answer.data)) {
-        this.options.mutated(operation, document);
-        this.options.metrics.answeredFast(operation.name?.value, started);
-        logOperation(this.options.logger, context.requestId, operation.name?.value, started, []);
-        // What Apollo Server sends (orderExecutionResultFields, prettyJSONStringify); the response cache's no-store.
-        return {
-          headers: { 'content-type': contentType, 'cache-control': 'no-store' },
-          body: `${JSON.stringify({ data: answer.data })}\n`,
-        };
-      }
-      outcome = { answer };
     } catch (error) {
-      outcome = { error };
+      return replay({ error });
     }
-    this.options.metrics.fastPath.inc({ outcome: 'REPLAYED' });
-    return { context: { ...context, replay: { subgraph: learned.subgraph, query: learned.query, outcome } } };
+    if (answer.errors !== undefined || !isPlainObject(answer.data)) return replay({ answer });
+    this.options.mutated(operation, document);
+    this.options.metrics.answeredFast(operation.name?.value, started);
+    logOperation(this.options.logger, context.requestId, operation.name?.value, started, []);
+    // What Apollo Server sends (orderExecutionResultFields, prettyJSONStringify); the response cache's no-store.
+    return {
+      headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+      body: `${JSON.stringify({ data: answer.data })}\n`,
+    };
   }
 }

@@ -78,8 +78,8 @@ export class SupergraphMetrics {
 
   plugin(): ApolloServerPlugin<GatewayContext> {
     return {
-      requestDidStart: () => {
-        const started = performance.now();
+      requestDidStart: ({ contextValue }) => {
+        const started = contextValue.startedAt ?? performance.now();
         return Promise.resolve({
           willSendResponse: ({ operation: resolved, contextValue, errors, response }) => {
             const body = response.body;
