@@ -56,6 +56,7 @@ describe('the fast path for mutations of a one-fetch plan', () => {
     proxy = await startHoldingProxy(stack.prediction.subgraph.url);
     const start = (maxOperations: string): Promise<Supergraph> =>
       startSupergraphFor(stack, {
+        NODE_ENV: 'development',
         PREDICTION_URL: proxy.url,
         SUBGRAPH_SECRET: SECRET,
         API_KEYS,
@@ -106,6 +107,7 @@ describe('the fast path for mutations of a one-fetch plan', () => {
   });
 
   it('leaves a caller without the role, or variables that do not coerce, to Apollo Server', async () => {
+    await post(fast, { query: PREDICT, variables: { input: NUMERIC } }, { 'x-api-key': KEYS.predictor });
     const forbidden = await alike({ query: PREDICT, variables: { input: NUMERIC } }, { 'x-api-key': KEYS.reader });
     expect(JSON.parse(forbidden.answer.body)).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
     const badVariables = await alike(
@@ -198,6 +200,35 @@ describe('the fast path for mutations of a one-fetch plan', () => {
     const over = await alike({ query: batch, variables: { inputs: [NUMERIC, NUMERIC, NUMERIC] } }, headers);
     expect(JSON.parse(over.answer.body)).toMatchObject({ errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
     expect(over).toMatchObject({ answered: 0, replayed: 0, requests: 0 });
+  });
+
+  it('checks the default of a batch variable left out, even one named like an Object method', async () => {
+    const items = Array.from({ length: 3 }, () => '{ model: "numeric", features: [1] }').join(', ');
+    const query = `mutation ($toString: [PredictInput!]! = [${items}]) { predictBatch(inputs: $toString) { __typename } }`;
+    const headers = { 'x-api-key': KEYS.predictor };
+    for (const body of [{ query, variables: {} }, { query }]) {
+      const run = await alike(body, headers);
+      expect(JSON.parse(run.answer.body)).toMatchObject({ errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+      expect(run).toMatchObject({ answered: 0, replayed: 0, requests: 0 });
+    }
+  });
+
+  it('leaves a request for the query plan (Apollo-Query-Plan-Experimental) to the gateway, which adds it', async () => {
+    const run = await alike(
+      { query: PREDICT, variables: { input: NUMERIC } },
+      {
+        'x-api-key': KEYS.predictor,
+        'apollo-query-plan-experimental': '1',
+      },
+    );
+    expect(JSON.parse(run.answer.body)).toMatchObject({ extensions: { __queryPlanExperimental: expect.any(String) } });
+    expect(run.answered).toBe(0);
+  });
+
+  it('does not remember an operation text over FAST_PATH_MAX_OPERATION_BYTES', async () => {
+    const long = `${PREDICT}\n# ${'x'.repeat(2048)}`;
+    const run = await alike({ query: long, variables: { input: NUMERIC }, operationName: 'Fast' }, { 'x-api-key': KEYS.predictor });
+    expect(run).toMatchObject({ answered: 0, replayed: 0, requests: 1 });
   });
 
   it('is never taken with FAST_PATH_MAX_OPERATIONS=0', async () => {

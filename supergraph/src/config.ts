@@ -185,9 +185,15 @@ export const supergraphSettings = {
   ),
   fastPathMaxOperations: int(
     'FAST_PATH_MAX_OPERATIONS',
-    256,
+    64,
     'Mutations whose query plan is one fetch asking the subgraph exactly what the client asked are answered, once Apollo Server has run them once, without its request pipeline and the plan executor: auth, limits, variable checks, metrics and the log still run, and an answer with errors goes through Apollo Server with the fetch already made. How many operation texts are remembered (the oldest is dropped first); 0 turns the fast path off.',
-    { min: 0, max: 100_000 },
+    { min: 0, max: 10_000 },
+  ),
+  fastPathMaxOperationBytes: int(
+    'FAST_PATH_MAX_OPERATION_BYTES',
+    2048,
+    'Longest operation text the fast path remembers, in bytes; longer ones always go through Apollo Server. With FAST_PATH_MAX_OPERATIONS it bounds what the fast path keeps: the texts and their parsed operations.',
+    { min: 64, max: 65_536 },
   ),
   responseCache: bool(
     'RESPONSE_CACHE',

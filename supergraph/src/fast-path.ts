@@ -63,6 +63,8 @@ interface JsonRequest {
 export interface FastPathOptions {
   /** FAST_PATH_MAX_OPERATIONS: operation texts remembered, 0 for none. */
   readonly maxOperations: number;
+  /** FAST_PATH_MAX_OPERATION_BYTES: the longest text remembered. */
+  readonly maxOperationBytes: number;
   readonly dataSources: Readonly<Record<string, SubgraphDataSource>>;
   readonly limits: OperationLimits;
   readonly metrics: SupergraphMetrics;
@@ -71,9 +73,11 @@ export interface FastPathOptions {
   mutated(operation: OperationDefinitionNode, document: DocumentNode): void;
 }
 
-/** Accept headers whose content type is remembered: clients send few distinct ones. */
+/** Accept headers whose content type is remembered (the oldest is dropped first): clients send few distinct ones. */
 const MAX_ACCEPT_HEADERS = 64;
 const BODY_KEYS: ReadonlySet<string> = new Set(['query', 'operationName', 'variables']);
+/** Apollo Gateway's request for the query plan in the answer (node:http lower-cases header names). */
+const QUERY_PLAN_HEADER = 'apollo-query-plan-experimental';
 
 /** The key of an operation text and name: an absent name and an empty one differ, and no name and text can collide. */
 function keyOf(operationName: string | null | undefined, query: string): string {
@@ -114,16 +118,22 @@ export class FastPath implements Shortcut<GatewayContext> {
     const operation = requestContext.operation;
     if (this.options.maxOperations === 0 || operation?.operation !== OperationTypeNode.MUTATION || node?.kind !== 'Fetch') return;
     if (node.requires || node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return;
-    const key = keyOf(requestContext.request.operationName, requestContext.source);
+    const { source } = requestContext;
+    if (Buffer.byteLength(source, 'utf8') > this.options.maxOperationBytes) return;
+    const key = keyOf(requestContext.request.operationName, source);
     if (this.learned.has(key) || !this.options.dataSources[node.serviceName]) return;
-    const subgraphOperation = operationOf(parse(node.operation));
+    const subgraphOperation = operationOf(parse(node.operation, { noLocation: true }));
     const selections = print(operation.selectionSet);
     // The same selections, with no directive whose outcome the gateway would evaluate: shaping the answer changes nothing.
     if (!subgraphOperation || print(subgraphOperation.selectionSet) !== selections || selections.includes('@')) return;
+    // Parsed again without locations: Apollo's document keeps every token, many times the text's size.
+    const document = parse(source, { noLocation: true });
+    const own = getOperationAST(document, requestContext.request.operationName);
+    if (!own) return;
     if (this.learned.size >= this.options.maxOperations) this.learned.delete(this.learned.keys().next().value ?? '');
     this.learned.set(key, {
-      document: requestContext.document,
-      operation,
+      document,
+      operation: own,
       schema: operationContext.schema,
       subgraph: node.serviceName,
       query: node.operation,
@@ -134,7 +144,9 @@ export class FastPath implements Shortcut<GatewayContext> {
 
   negotiated(accept: string | undefined, contentType: string): void {
     const key = accept ?? '';
-    if (this.contentTypes.has(key) || this.contentTypes.size >= MAX_ACCEPT_HEADERS) return;
+    if (this.contentTypes.has(key)) return;
+    // Dropping the oldest, not refusing new ones: a caller sending many Accept values cannot keep others off the fast path.
+    if (this.contentTypes.size >= MAX_ACCEPT_HEADERS) this.contentTypes.delete(this.contentTypes.keys().next().value ?? '');
     this.contentTypes.set(key, contentType);
   }
 
@@ -147,13 +159,15 @@ export class FastPath implements Shortcut<GatewayContext> {
     const { context } = request;
     const { identity } = context;
     if (!json || !learned || contentType === undefined || typeof identity === 'string') return undefined;
+    // The gateway adds the query plan to an answer that asks for it (outside production): only its executor does.
+    if (request.headers[QUERY_PLAN_HEADER] !== undefined) return undefined;
     const { document, operation } = learned;
     // The name must pick the operation that was planned, as Apollo Server resolves it; the checks below read it so.
     if (getOperationAST(document, json.operationName) !== operation) return undefined;
     const variables = json.variables ?? {};
     const refused =
       checkRoles(document, json.operationName, identity) ??
-      checkOperationLimits(document, json.operationName, variables, this.options.limits) ??
+      checkOperationLimits(document, json.operationName, json.variables, this.options.limits) ??
       (operation.variableDefinitions?.length
         ? getVariableValues(learned.schema, operation.variableDefinitions, variables).errors
         : undefined);

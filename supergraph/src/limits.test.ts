@@ -227,4 +227,12 @@ describe('operation limits against hostile documents', () => {
       'costs 1 prediction',
     );
   });
+
+  it('takes the default of a variable left out even when it is named like an Object method', () => {
+    const items = Array.from({ length: 3 }, () => '{ model: "sentiment", text: "x" }').join(', ');
+    for (const name of ['toString', '__proto__', 'constructor']) {
+      const op = `mutation M($${name}: [PredictInput!]! = [${items}]) { predictBatch(inputs: $${name}) { __typename } }`;
+      expect(checkOperationLimits(parse(op), 'M', {}, { ...limits, maxBatchItems: 2 })?.message).toContain('has 3 inputs');
+    }
+  });
 });

@@ -57,8 +57,8 @@ export function checkOperationLimits(
     if (value.kind === Kind.LIST) return value.values.length;
     if (value.kind === Kind.VARIABLE) {
       const name = value.name.value;
-      // A variable the caller left out takes the operation's default.
-      if (variables && name in variables) {
+      // A variable the caller left out takes the operation's default; one named like an Object method is no exception.
+      if (variables && Object.hasOwn(variables, name)) {
         const v = variables[name];
         return Array.isArray(v) ? v.length : v === null || v === undefined ? 0 : 1;
       }

@@ -100,6 +100,7 @@ export async function startSupergraph(config: SupergraphConfig, logger: Logger, 
   const responseCache = ResponseCache.start(config, urls.models && wsUrl(urls.models), logger, metricsRegistry);
   const fastPath = new FastPath({
     maxOperations: config.fastPathMaxOperations,
+    maxOperationBytes: config.fastPathMaxOperationBytes,
     dataSources,
     limits: config,
     metrics,
