@@ -30,6 +30,7 @@
 import { Kind, OperationTypeNode, getOperationAST, getVariableValues, parse, print } from 'graphql';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+import type { FetchNode } from '@apollo/query-planner';
 
 import { checkRoles } from '../../lib/graphql/authorize';
 import type { Shortcut, ShortcutAnswer, ShortcutRequest } from '../../lib/graphql/http';
@@ -105,8 +106,15 @@ function operationOf(document: DocumentNode): OperationDefinitionNode | undefine
   return rest.length === 0 && definition?.kind === Kind.OPERATION_DEFINITION ? definition : undefined;
 }
 
+/** Sets `key` in `map`, first dropping the oldest entry when `map` holds `max` already. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  if (map.size >= max && !map.has(key)) map.delete(map.keys().next().value ?? '');
+  map.set(key, value);
+}
+
 export class FastPath implements Shortcut<GatewayContext> {
-  private readonly learned = new Map<string, Learned>();
+  /** What each operation text's plan was found to be: one the fast path takes, or null for one it does not. */
+  private readonly plans = new Map<string, Learned | null>();
   /** The content type Apollo Server answers in, by the Accept header it answered ('' for none). */
   private readonly contentTypes = new Map<string, string>();
 
@@ -121,40 +129,55 @@ export class FastPath implements Shortcut<GatewayContext> {
     const { source } = requestContext;
     if (Buffer.byteLength(source, 'utf8') > this.options.maxOperationBytes) return;
     const key = keyOf(requestContext.request.operationName, source);
-    if (this.learned.has(key) || !this.options.dataSources[node.serviceName]) return;
+    // Decided once per text, either way: a plan that does not qualify is not parsed and printed again on every request.
+    if (this.plans.has(key)) return;
+    remember(
+      this.plans,
+      key,
+      this.qualify(node, operation, source, requestContext.request.operationName, operationContext.schema),
+      this.options.maxOperations,
+    );
+  };
+
+  /** The plan as the fast path keeps it, or null if its answer would need the gateway's shaping. */
+  private qualify(
+    node: FetchNode,
+    operation: OperationDefinitionNode,
+    source: string,
+    operationName: string | null | undefined,
+    schema: GraphQLSchema,
+  ): Learned | null {
+    if (!this.options.dataSources[node.serviceName]) return null;
     const subgraphOperation = operationOf(parse(node.operation, { noLocation: true }));
     const selections = print(operation.selectionSet);
     // The same selections, with no directive whose outcome the gateway would evaluate: shaping the answer changes nothing.
-    if (!subgraphOperation || print(subgraphOperation.selectionSet) !== selections || selections.includes('@')) return;
+    if (!subgraphOperation || print(subgraphOperation.selectionSet) !== selections || selections.includes('@')) return null;
     // Parsed again without locations: Apollo's document keeps every token, many times the text's size.
     const document = parse(source, { noLocation: true });
-    const own = getOperationAST(document, requestContext.request.operationName);
-    if (!own) return;
-    if (this.learned.size >= this.options.maxOperations) this.learned.delete(this.learned.keys().next().value ?? '');
-    this.learned.set(key, {
+    const own = getOperationAST(document, operationName);
+    if (!own) return null;
+    return {
       document,
       operation: own,
-      schema: operationContext.schema,
+      schema,
       subgraph: node.serviceName,
       query: node.operation,
       subgraphOperationName: node.operationName,
       variableUsages: node.variableUsages ?? [],
-    });
-  };
+    };
+  }
 
   negotiated(accept: string | undefined, contentType: string): void {
     const key = accept ?? '';
-    if (this.contentTypes.has(key)) return;
     // Dropping the oldest, not refusing new ones: a caller sending many Accept values cannot keep others off the fast path.
-    if (this.contentTypes.size >= MAX_ACCEPT_HEADERS) this.contentTypes.delete(this.contentTypes.keys().next().value ?? '');
-    this.contentTypes.set(key, contentType);
+    if (!this.contentTypes.has(key)) remember(this.contentTypes, key, contentType, MAX_ACCEPT_HEADERS);
   }
 
   async take(request: ShortcutRequest<GatewayContext>): Promise<ShortcutAnswer | { readonly context: GatewayContext } | undefined> {
-    if (this.learned.size === 0) return undefined;
+    if (this.plans.size === 0) return undefined;
     const started = performance.now();
     const json = jsonRequest(request);
-    const learned = json && this.learned.get(keyOf(json.operationName, json.query));
+    const learned = json && this.plans.get(keyOf(json.operationName, json.query));
     const contentType = this.contentTypes.get(request.headers.accept ?? '');
     const { context } = request;
     const { identity } = context;
