@@ -33,6 +33,7 @@ import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import type { FetchNode } from '@apollo/query-planner';
 
 import { checkRoles } from '../../lib/graphql/authorize';
+import { isJsonObject } from '../../lib/json';
 import type { Shortcut, ShortcutAnswer, ShortcutRequest } from '../../lib/graphql/http';
 import { logOperation } from '../../lib/graphql/logging';
 import type { Logger } from '../../lib/logger';
@@ -85,18 +86,14 @@ function keyOf(operationName: string | null | undefined, query: string): string 
   return JSON.stringify([operationName ?? null, query]);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The request as one JSON operation, or undefined for anything else (GET, batches, persisted queries, other media types). */
 function jsonRequest({ headers, body }: ShortcutRequest<GatewayContext>): JsonRequest | undefined {
-  if (headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json' || !isPlainObject(body)) return undefined;
+  if (headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json' || !isJsonObject(body)) return undefined;
   for (const key of Object.keys(body)) if (!BODY_KEYS.has(key)) return undefined;
   const { query, operationName, variables } = body;
   if (typeof query !== 'string') return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
-  if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
+  if (variables !== undefined && variables !== null && !isJsonObject(variables)) return undefined;
   return { query, operationName, variables };
 }
 
@@ -215,7 +212,7 @@ export class FastPath implements Shortcut<GatewayContext> {
     } catch (error) {
       return replay({ error });
     }
-    if (answer.errors !== undefined || !isPlainObject(answer.data)) return replay({ answer });
+    if (answer.errors !== undefined || !isJsonObject(answer.data)) return replay({ answer });
     this.options.mutated(operation, document);
     this.options.metrics.answeredFast(operation.name?.value, started);
     logOperation(this.options.logger, context.requestId, operation.name?.value, started, []);

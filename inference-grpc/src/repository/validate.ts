@@ -4,6 +4,7 @@
  * problem names the file and the field.
  */
 import { BATCHING_RANGES } from '../../../lib/limits/batching';
+import { isJsonObject } from '../../../lib/json';
 import { NAME } from '../../../lib/traffic-policy';
 import type { BatchingKnobs, InputKind, ModelInput, VersionPolicy } from '../models/types';
 
@@ -51,10 +52,6 @@ export interface Manifest {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads the fields of one object, collecting a problem per wrong or unknown field. */
 class Fields {
   readonly problems: string[] = [];
@@ -94,7 +91,7 @@ class Fields {
 
 function parseVersionPolicy(value: unknown, fields: Fields): VersionPolicy {
   if (value === undefined || value === 'all') return { kind: 'all' };
-  if (isObject(value) && Object.keys(value).length === 1) {
+  if (isJsonObject(value) && Object.keys(value).length === 1) {
     const { latest, specific } = value;
     if (typeof latest === 'number' && Number.isInteger(latest) && latest >= 1) return { kind: 'latest', count: latest };
     if (Array.isArray(specific) && specific.length > 0 && specific.every((v) => typeof v === 'string' && NAME.test(v)))
@@ -106,7 +103,7 @@ function parseVersionPolicy(value: unknown, fields: Fields): VersionPolicy {
 
 function parseBatching(file: string, value: unknown, fields: Fields): BatchingKnobs {
   if (value === undefined) return {};
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     fields.problem('dynamicBatching', `expected an object with any of ${Object.keys(BATCHING_FIELDS).join(', ')}`);
     return {};
   }
@@ -128,7 +125,7 @@ export function parseJsonObject(file: string, text: string): Json {
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (!isObject(value)) throw new Error(`${file}: expected a JSON object`);
+  if (!isJsonObject(value)) throw new Error(`${file}: expected a JSON object`);
   return value;
 }
 
@@ -167,7 +164,7 @@ export function parseModelConfig(file: string, json: Json): { config: ModelConfi
   let canary: ModelConfig['canary'];
   if (json.canary !== undefined) {
     const c = json.canary;
-    if (!isObject(c)) fields.problem('canary', 'expected an object { version, percent }');
+    if (!isJsonObject(c)) fields.problem('canary', 'expected an object { version, percent }');
     else {
       const inner = new Fields(`${file}: canary`, c, ['version', 'percent']);
       const version = inner.string('version', NAME);
