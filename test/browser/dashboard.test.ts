@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 
+import { until } from '../../lib/until';
 import { ensureUiBuilt } from '../../scripts/build-ui';
 import type { Supergraph } from '../../supergraph/src/index';
 import { describeBrowser, launchChromium, originOnlyPage, screenshot } from '../helpers/browser';
@@ -83,7 +84,10 @@ describeBrowser('dashboard (React, served by the supergraph)', () => {
     await p.locator('form[aria-label="prediction"] input').first().fill('1, 2, 3');
     await p.getByRole('button', { name: 'Predict' }).click();
     await p.locator('svg[aria-label="latency chart"] g[data-series="numeric:v1"] circle').first().waitFor();
-    expect(await p.locator('[aria-label="prediction answer"]').innerText()).toMatch(/class\s+\d/);
+    // The event over the subscription and the mutation's own answer race: wait for the answer, do not read it once.
+    const shown = (): Promise<string> => p.locator('[aria-label="prediction answer"]').innerText();
+    await until(async () => /class\s+\d/.test(await shown()), 'the numeric answer shown', 15_000);
+    expect(await shown()).toMatch(/class\s+\d/);
     await screenshot(p, 'dashboard-prediction');
   });
 
